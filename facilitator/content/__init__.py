@@ -1,0 +1,1 @@
+"""Loads and validates the workshop library and jurisdiction profiles (the files in `sessions/`)."""

@@ -1,0 +1,91 @@
+"""The jurisdiction profile format (`sessions/jurisdictions/*.yaml`) and its loader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from facilitator.content.problems import ContentError, ContentProblem
+from facilitator.content.schema import Slug
+from facilitator.content.yamlfile import YamlDocument, read_yaml
+from facilitator.domain.jurisdiction import InteractivityRule, Jurisdiction, TrainingRequirement
+from facilitator.domain.workshop import Audience, SegmentKind
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Kind = Literal["talk", "scenario", "role-play", "knowledge-check", "poll", "break", "feedback"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InteractivityFile(_Strict):
+    kinds: list[Kind] = Field(min_length=1)
+    minimum: int = Field(default=1, ge=1)
+    reason: Text
+
+
+class RequirementFile(_Strict):
+    name: Text
+    audience: Literal["employees", "supervisors", "everyone"] = "everyone"
+    minimum_minutes: int = Field(default=0, ge=0)
+    topics: list[str] = Field(default_factory=list)
+    topic_minutes: dict[str, int] = Field(default_factory=dict)
+    interactivity: list[InteractivityFile] = Field(default_factory=list)
+
+
+class JurisdictionFile(_Strict):
+    code: Slug
+    name: Text
+    citation: Text
+    who_must_train: Text
+    frequency: Text
+    records: list[Text] = Field(default_factory=list)
+    retention_years: int | None = Field(default=None, ge=0)
+    notes: str = ""
+    requirements: list[RequirementFile] = Field(default_factory=list)
+
+    def to_domain(self) -> Jurisdiction:
+        return Jurisdiction(
+            code=self.code, name=self.name, citation=self.citation, who_must_train=self.who_must_train,
+            frequency=self.frequency, records=tuple(self.records), retention_years=self.retention_years,
+            notes=self.notes,
+            requirements=tuple(
+                TrainingRequirement(
+                    name=r.name, minimum_minutes=r.minimum_minutes, topics=tuple(r.topics),
+                    topic_minutes=tuple(r.topic_minutes.items()), audience=Audience(r.audience),
+                    interactivity=tuple(InteractivityRule(frozenset(SegmentKind(k) for k in i.kinds),
+                                                          i.minimum, i.reason) for i in r.interactivity))
+                for r in self.requirements),
+        )
+
+
+def load_jurisdiction(path: Path, topics: frozenset[str]) -> Jurisdiction:
+    """Read and validate one profile; raise ContentError listing every problem."""
+    doc = read_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise ContentError([doc.problem((), "not a jurisdiction profile: the file must be a mapping of fields",
+                                        "start from a built-in profile as a template")])
+    try:
+        profile = JurisdictionFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise ContentError(doc.problems_from(exc)) from None
+    problems = _unknown_topics(doc, profile, topics)
+    if problems:
+        raise ContentError(problems)
+    return profile.to_domain()
+
+
+def _unknown_topics(doc: YamlDocument, profile: JurisdictionFile, topics: frozenset[str]) -> list[ContentProblem]:
+    found = []
+    fix = "use a topic id from sessions/topics.yaml: " + ", ".join(sorted(topics))
+    for i, req in enumerate(profile.requirements):
+        for j, topic in enumerate(req.topics):
+            if topic not in topics:
+                found.append(doc.problem(("requirements", i, "topics", j), f"unknown topic '{topic}'", fix))
+        for topic in req.topic_minutes:
+            if topic not in topics:
+                found.append(doc.problem(("requirements", i, "topic_minutes", topic), f"unknown topic '{topic}'", fix))
+    return found

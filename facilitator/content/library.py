@@ -1,0 +1,97 @@
+"""The workshop library: every workshop and jurisdiction profile under a folder, and what failed to load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from facilitator.content.jurisdictions import load_jurisdiction
+from facilitator.content.problems import ContentError, ContentProblem
+from facilitator.content.schema import WorkshopFile
+from facilitator.content.topics import load_topics
+from facilitator.content.workshops import load_workshop
+from facilitator.domain.jurisdiction import Jurisdiction
+from facilitator.domain.workshop import Topic
+
+WORKSHOPS_DIR = "workshops"
+JURISDICTIONS_DIR = "jurisdictions"
+TOPICS_FILE = "topics.yaml"
+
+
+@dataclass
+class Library:
+    """Everything loaded from one library folder. Files with problems are left out and listed."""
+
+    topics: tuple[Topic, ...] = ()
+    workshops: dict[str, WorkshopFile] = field(default_factory=dict)
+    workshop_files: dict[str, Path] = field(default_factory=dict)
+    jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
+    problems: list[ContentProblem] = field(default_factory=list)
+
+    @property
+    def topic_ids(self) -> frozenset[str]:
+        return frozenset(t.id for t in self.topics)
+
+
+def load_library(root: Path) -> Library:
+    """Load the topics, workshops and jurisdictions under `root` (the layout of `sessions/`)."""
+    lib = Library()
+    try:
+        lib.topics = load_topics(root / TOPICS_FILE)
+    except ContentError as exc:
+        lib.problems.extend(exc.problems)
+        return lib
+    for path in _yaml_files(root / JURISDICTIONS_DIR):
+        _collect(lib, path, lambda p: _add_jurisdiction(lib, p))
+    for path in _yaml_files(root / WORKSHOPS_DIR):
+        _collect(lib, path, lambda p: _add_workshop(lib, p))
+    return lib
+
+
+def check_workshop_files(
+    paths: list[Path], topics: frozenset[str]
+) -> tuple[dict[str, WorkshopFile], list[ContentProblem]]:
+    """Validate workshop files from anywhere (a single file or a folder of the author's own)."""
+    lib = Library(topics=())
+    found: dict[str, WorkshopFile] = {}
+    for path in paths:
+        def add(p: Path) -> None:
+            w = load_workshop(p, topics)
+            found[w.id] = w
+        _collect(lib, path, add)
+    return found, lib.problems
+
+
+def workshop_paths(target: Path) -> list[Path]:
+    """The workshop files a user means by `target`: the file itself, or every YAML file below a folder."""
+    if target.is_dir():
+        inner = target / WORKSHOPS_DIR
+        return _yaml_files(inner if inner.is_dir() else target)
+    return [target]
+
+
+def _add_workshop(lib: Library, path: Path) -> None:
+    w = load_workshop(path, lib.topic_ids)
+    if w.id in lib.workshops:
+        raise ContentError([ContentProblem(path, None, "id", f"the workshop id '{w.id}' is also used by "
+                                           f"{lib.workshop_files[w.id]}", "give each workshop its own id")])
+    lib.workshops[w.id] = w
+    lib.workshop_files[w.id] = path
+
+
+def _add_jurisdiction(lib: Library, path: Path) -> None:
+    j = load_jurisdiction(path, lib.topic_ids)
+    lib.jurisdictions[j.code] = j
+
+
+def _collect(lib: Library, path: Path, load) -> None:  # noqa: ANN001 - a one-line callback
+    try:
+        load(path)
+    except ContentError as exc:
+        lib.problems.extend(exc.problems)
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())

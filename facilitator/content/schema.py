@@ -1,0 +1,134 @@
+"""The workshop file format: pydantic models for the YAML files in `sessions/workshops/`.
+
+Field names are the author's words. `notes` are for the facilitator only and never reach the projector;
+`screen` is the text the room sees.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from facilitator.domain.workshop import Audience, SegmentKind, SegmentOutline, WorkshopOutline
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+
+
+class _Strict(BaseModel):
+    """Unknown fields are errors: a misspelt field would otherwise vanish silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Segment(_Strict):
+    id: Slug
+    title: Text
+    minutes: int = Field(ge=1, le=480)
+    topics: list[str] = Field(default_factory=list)
+    notes: str = ""
+    screen: str = ""
+    content_warning: str | None = None
+
+
+class Talk(_Segment):
+    type: Literal["talk"]
+
+
+class Vote(_Strict):
+    question: Text
+    options: list[Text] = Field(min_length=2, max_length=8)
+
+
+class Scenario(_Segment):
+    type: Literal["scenario"]
+    discussion_questions: list[Text] = Field(min_length=1)
+    vote: Vote
+    debrief: list[Text] = Field(min_length=1)
+
+
+class Role(_Strict):
+    name: Text
+    card: Text  # private: shown to the person playing the role only
+
+
+class RolePlay(_Segment):
+    type: Literal["role-play"]
+    roles: list[Role] = Field(min_length=2)
+    observer_checklist: list[Text] = Field(min_length=1)
+    debrief: list[Text] = Field(min_length=1)
+    opt_out: Text  # what someone who opts out does instead
+    round_minutes: int = Field(default=5, ge=1, le=60)
+    rounds: int = Field(default=1, ge=1, le=10)
+
+
+class Option(_Strict):
+    text: Text
+    correct: bool = False
+
+
+class Question(_Strict):
+    prompt: Text
+    options: list[Option] = Field(min_length=2, max_length=8)
+    explanation: Text
+
+
+class KnowledgeCheck(_Segment):
+    type: Literal["knowledge-check"]
+    questions: list[Question] = Field(min_length=1)
+
+
+class Poll(_Segment):
+    type: Literal["poll"]
+    question: Text
+    options: list[Text] = Field(min_length=2, max_length=8)
+
+
+class Break(_Segment):
+    type: Literal["break"]
+
+
+class Rating(_Strict):
+    question: Text
+    scale: int = Field(default=5, ge=3, le=10)
+
+
+class Feedback(_Segment):
+    type: Literal["feedback"]
+    rating: Rating
+    comments: list[Text] = Field(default_factory=list)
+
+
+Segment = Annotated[Talk | Scenario | RolePlay | KnowledgeCheck | Poll | Break | Feedback,
+                    Field(discriminator="type")]
+
+
+class WorkshopFile(_Strict):
+    """One workshop as its author wrote it."""
+
+    id: Slug
+    title: Text
+    version: Version
+    language: LanguageTag
+    audience: Literal["employees", "supervisors", "everyone"]
+    planned_minutes: int = Field(ge=1, le=960)
+    summary: Text
+    objectives: list[Text] = Field(default_factory=list)
+    content_warnings: list[Text] = Field(default_factory=list)
+    segments: list[Segment] = Field(min_length=1)
+
+    def outline(self) -> WorkshopOutline:
+        """The domain view of this workshop, for rules and scheduling."""
+        return WorkshopOutline(
+            id=self.id, title=self.title, version=self.version, language=self.language,
+            audience=Audience(self.audience),
+            segments=tuple(SegmentOutline(s.id, SegmentKind(s.type), s.title, s.minutes, tuple(s.topics))
+                           for s in self.segments),
+        )
+
+
+# The union tag pydantic inserts into error locations ("segments", 3, "scenario", "vote").
+SEGMENT_TAGS = frozenset(k.value for k in SegmentKind)

@@ -1,0 +1,152 @@
+"""Read YAML while remembering where every value came from, so errors can name a line.
+
+PyYAML's composer gives a node tree with line marks; we construct plain data from it and keep the tree
+to map a validation error's location (``("segments", 3, "minutes")``) back to a line in the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from facilitator.content.problems import ContentError, ContentProblem
+
+Loc = tuple[str | int, ...]
+
+
+class YamlDocument:
+    """Parsed YAML data together with its node tree."""
+
+    def __init__(self, path: Path, data: Any, root: yaml.Node | None) -> None:
+        self.path = path
+        self.data = data
+        self.root = root
+
+    def line_of(self, loc: Loc) -> int | None:
+        """The 1-based line of the value at `loc`, or of the nearest enclosing value that exists."""
+        node = self.root
+        line = node.start_mark.line + 1 if node is not None else None
+        for part in loc:
+            node = _child(node, part)
+            if node is None:
+                break
+            line = node.start_mark.line + 1
+        return line
+
+    def problem(self, loc: Loc, message: str, fix: str) -> ContentProblem:
+        return ContentProblem(self.path, self.line_of(loc), format_loc(loc), message, fix)
+
+    def problems_from(self, error: ValidationError, skip: frozenset[str] = frozenset()) -> list[ContentProblem]:
+        """Turn pydantic's errors into problems; `skip` names union tags pydantic adds to locations."""
+        found = []
+        for err in error.errors():
+            loc = tuple(p for p in err["loc"] if p not in skip)
+            found.append(self.problem(loc, _message(err), _fix(err)))
+        return found
+
+
+def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+        return next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return node.value[part]
+    return None
+
+
+def format_loc(loc: Loc) -> str:
+    """("segments", 3, "minutes") -> "segments[3].minutes"."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+_FIXES = {
+    "missing": "add this field",
+    "extra_forbidden": "remove this field or correct its spelling",
+    "int_parsing": "give a whole number",
+    "int_type": "give a whole number",
+    "string_type": "write text here; put it in quotes if it looks like a number, date or yes/no",
+    "list_type": "give a list (one '- item' per line)",
+    "model_type": "give a mapping of 'field: value' lines",
+    "dict_type": "give a mapping of 'field: value' lines",
+    "bool_type": "write true or false",
+    "literal_error": "use one of the values listed",
+    "union_tag_invalid": "use one of the values listed",
+    "union_tag_not_found": "add a 'type' field",
+    "too_short": "add more entries",
+    "too_long": "remove some entries",
+    "greater_than_equal": "use a larger number",
+    "less_than_equal": "use a smaller number",
+    "string_pattern_mismatch": "follow the pattern shown",
+    "string_too_short": "write something here; it cannot be empty",
+}
+
+
+def _message(err: dict[str, Any]) -> str:
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        return "unknown field"
+    if err["type"] == "missing":
+        return "required field is missing"
+    if err["type"] == "string_pattern_mismatch":
+        return f"{msg!s} (got {err['input']!r})"
+    return msg[0].lower() + msg[1:] if msg else msg
+
+
+def _fix(err: dict[str, Any]) -> str:
+    return _FIXES.get(err["type"], "correct the value")
+
+
+def read_yaml(path: Path) -> YamlDocument:
+    """Parse `path`, raising ContentError (with the line) if it is not readable, valid YAML."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise _error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                     "save the file as UTF-8") from exc
+    except OSError as exc:
+        raise _error(path, None, f"cannot be read ({exc.strerror})", "check the path and permissions") from exc
+    return parse_yaml(text, path)
+
+
+def parse_yaml(text: str, path: Path) -> YamlDocument:
+    """Parse YAML `text`; `path` names it in messages."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        _reject_duplicate_keys(path, root)
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise _error(path, line, f"not valid YAML: {exc.problem or exc.context}",
+                     "check the indentation and quoting near this line") from exc
+    except yaml.YAMLError as exc:
+        raise _error(path, None, f"not valid YAML: {exc}", "check the file's syntax") from exc
+    finally:
+        loader.dispose()
+    return YamlDocument(path, data, root)
+
+
+def _reject_duplicate_keys(path: Path, node: yaml.Node | None) -> None:
+    """PyYAML keeps the last of two equal keys silently; an author almost never means that."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key, value in node.value:
+            name = getattr(key, "value", None)
+            if name in seen:
+                raise _error(path, key.start_mark.line + 1, f"the key '{name}' appears twice "
+                             f"(first on line {seen[name]})", "keep one of them")
+            seen[name] = key.start_mark.line + 1
+            _reject_duplicate_keys(path, value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _reject_duplicate_keys(path, item)
+
+
+def _error(path: Path, line: int | None, message: str, fix: str) -> ContentError:
+    return ContentError([ContentProblem(path, line, "", message, fix)])

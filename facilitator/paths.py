@@ -1,0 +1,47 @@
+"""Every path Facilitator uses is resolved here: the data folder, the built-in library and the assets."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Facilitator"
+DATA_DIR_ENV = "FACILITATOR_DATA_DIR"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The data folder: `--data-dir`, else $FACILITATOR_DATA_DIR, else the platform's user data folder."""
+    chosen = override or os.environ.get(DATA_DIR_ENV)
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def demo_data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The demo's own folder, so trying the demo never touches real sessions."""
+    chosen = override or os.environ.get(DATA_DIR_ENV)
+    return data_dir(chosen) if chosen else data_dir() / "demo"
+
+
+def _bundled(name: str) -> Path:
+    """A folder shipped with the app: frozen build, installed wheel, or the source tree, in that order."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    candidates = [Path(frozen) / name] if frozen else []
+    candidates += [_PACKAGE / "_bundled" / name, _PACKAGE.parent / name]
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"the built-in {name} folder is missing (looked in "
+                            + ", ".join(str(c) for c in candidates) + "); reinstall Facilitator")
+
+
+def library_dir() -> Path:
+    return _bundled("sessions")
+
+
+def assets_dir() -> Path:
+    return _bundled("assets")

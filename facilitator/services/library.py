@@ -1,0 +1,109 @@
+"""Browsing and checking the workshop library. None of this needs the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from facilitator import paths
+from facilitator.content.library import Library, check_workshop_files, load_library, workshop_paths
+from facilitator.content.problems import ContentProblem
+from facilitator.content.schema import WorkshopFile
+from facilitator.domain.jurisdiction import CoverageResult, Jurisdiction, check_coverage
+from facilitator.services.errors import UserError
+
+
+@dataclass(frozen=True)
+class WorkshopSummary:
+    """One line of the library list."""
+
+    id: str
+    title: str
+    version: str
+    audience: str
+    language: str
+    planned_minutes: int
+    instruction_minutes: int
+    segments: int
+    summary: str
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class CheckReport:
+    """The result of `content check`: problems found, and each valid workshop against each jurisdiction."""
+
+    checked_files: int
+    problems: list[ContentProblem]
+    workshops: dict[str, WorkshopFile]
+    jurisdictions: dict[str, Jurisdiction]
+    matrix: dict[tuple[str, str], CoverageResult] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def summarise(w: WorkshopFile) -> WorkshopSummary:
+    o = w.outline()
+    return WorkshopSummary(w.id, w.title, w.version, w.audience, w.language, o.planned_minutes,
+                           o.instruction_minutes, len(w.segments), w.summary)
+
+
+def list_workshops(library: Library) -> list[WorkshopSummary]:
+    return sorted((summarise(w) for w in library.workshops.values()), key=lambda s: s.title)
+
+
+def get_workshop(library: Library, workshop_id: str) -> WorkshopFile:
+    try:
+        return library.workshops[workshop_id]
+    except KeyError:
+        known = ", ".join(sorted(library.workshops)) or "none"
+        raise UserError(f"unknown workshop '{workshop_id}'; the library has: {known}") from None
+
+
+def get_jurisdiction(library: Library, code: str) -> Jurisdiction:
+    try:
+        return library.jurisdictions[code]
+    except KeyError:
+        known = ", ".join(sorted(library.jurisdictions)) or "none"
+        raise UserError(f"unknown jurisdiction '{code}'; use one of: {known}") from None
+
+
+def list_jurisdictions(library: Library) -> list[Jurisdiction]:
+    return sorted(library.jurisdictions.values(), key=lambda j: (j.code == "none", j.name))
+
+
+def coverage(workshop: WorkshopFile, jurisdiction: Jurisdiction) -> CoverageResult:
+    return check_coverage(workshop.outline(), jurisdiction)
+
+
+def check_content(target: Path | None = None) -> CheckReport:
+    """Validate the built-in library, another library folder, or workshop files of the author's own.
+
+    Workshop files outside a library are checked against the built-in topics and jurisdictions.
+    """
+    root = target if target is not None else paths.library_dir()
+    if root.is_dir() and (root / "topics.yaml").is_file():
+        lib = load_library(root)
+        files = _count_files(root)
+        report = CheckReport(files, list(lib.problems), dict(lib.workshops), dict(lib.jurisdictions))
+    else:
+        if not root.exists():
+            raise UserError(f"{root} does not exist; give a workshop file or a folder of them")
+        builtin = load_library(paths.library_dir())
+        files_to_check = workshop_paths(root)
+        if not files_to_check:
+            raise UserError(f"{root} holds no .yaml workshop files")
+        workshops, problems = check_workshop_files(files_to_check, builtin.topic_ids)
+        report = CheckReport(len(files_to_check), problems, workshops, dict(builtin.jurisdictions))
+    for wid, w in report.workshops.items():
+        for code, j in report.jurisdictions.items():
+            report.matrix[(wid, code)] = coverage(w, j)
+    return report
+
+
+def _count_files(root: Path) -> int:
+    return 1 + sum(1 for folder in ("workshops", "jurisdictions") for p in (root / folder).glob("*.y*ml"))

@@ -1,0 +1,195 @@
+"""Planning sessions: create, list and show. Each call is one transaction and returns plain data."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from facilitator.content.problems import ContentError
+from facilitator.content.workshops import parse_workshop
+from facilitator.domain.ids import new_session_id
+from facilitator.services.errors import UserError
+from facilitator.services.library import coverage, get_jurisdiction, get_workshop
+from facilitator.services.workspace import Workspace
+from facilitator.storage.models import RosterEntry, SessionJurisdiction, TrainingSession
+
+DEFAULT_GRACE_MINUTES = 10
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class JurisdictionCheck:
+    """Whether the session's workshop meets one of the session's jurisdictions."""
+
+    code: str
+    name: str
+    citation: str
+    satisfied: bool
+    shortfalls: list[str]
+
+
+@dataclass(frozen=True)
+class RosterPerson:
+    id: int
+    first_name: str
+    last_name: str
+    employee_id: str | None
+    email: str | None
+    department: str | None
+    is_supervisor: bool
+    walk_in: bool
+    badge_code: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: str
+    workshop_id: str
+    workshop_title: str
+    workshop_version: str
+    date: str
+    start: str
+    location: str
+    trainer: str
+    jurisdictions: list[str]
+    status: str
+    roster_count: int
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SessionDetail(SessionSummary):
+    language: str
+    grace_minutes: int
+    workshop_sha256: str
+    created_at: str
+    coverage: list[JurisdictionCheck]
+    roster: list[RosterPerson]
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"'{text}' is not a date; write it as YYYY-MM-DD, for example 2026-03-14") from None
+
+
+def parse_time(text: str) -> time:
+    match = _TIME.match(text.strip())
+    if not match:
+        raise UserError(f"'{text}' is not a time; write it as HH:MM on a 24-hour clock, for example 09:30")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _required(label: str, value: str) -> str:
+    cleaned = " ".join(value.split())
+    if not cleaned:
+        raise UserError(f"the {label} is empty; give the {label}")
+    if len(cleaned) > 200:
+        raise UserError(f"the {label} is {len(cleaned)} characters long; shorten it to 200 or fewer")
+    return cleaned
+
+
+def create_session(ws: Workspace, *, workshop_id: str, on: str | date, start: str | time, location: str,
+                   trainer: str, jurisdictions: list[str], grace_minutes: int = DEFAULT_GRACE_MINUTES) -> SessionDetail:
+    """Schedule a delivery of a workshop, freezing a copy of the workshop file as it is today."""
+    workshop = get_workshop(ws.library, workshop_id)
+    codes = list(dict.fromkeys(c.strip() for c in jurisdictions if c.strip()))
+    if not codes:
+        raise UserError("choose at least one jurisdiction (use 'none' if no law applies)")
+    for code in codes:
+        get_jurisdiction(ws.library, code)
+    snapshot = ws.library.workshop_files[workshop.id].read_text(encoding="utf-8")
+    row = TrainingSession(
+        id=new_session_id(), workshop_id=workshop.id, workshop_version=workshop.version,
+        workshop_title=workshop.title, workshop_sha256=hashlib.sha256(snapshot.encode()).hexdigest(),
+        workshop_snapshot=snapshot,
+        scheduled_date=on if isinstance(on, date) else parse_date(on),
+        start_time=start if isinstance(start, time) else parse_time(start),
+        location=_required("location", location), trainer=_required("trainer's name", trainer),
+        language=workshop.language, grace_minutes=grace_minutes, status="planned", created_at=datetime.now(UTC),
+        jurisdictions=[SessionJurisdiction(code=c, position=i) for i, c in enumerate(codes)],
+    )
+    with ws.store.transaction() as db:
+        db.add(row)
+    return get_session(ws, row.id)
+
+
+def list_sessions(ws: Workspace) -> list[SessionSummary]:
+    """Every session, soonest first."""
+    with ws.store.transaction() as db:
+        counts = dict(db.execute(select(RosterEntry.session_id, func.count()).group_by(RosterEntry.session_id)).all())
+        rows = db.scalars(select(TrainingSession).order_by(TrainingSession.scheduled_date,
+                                                            TrainingSession.start_time)).all()
+        return [_summary(r, counts.get(r.id, 0)) for r in rows]
+
+
+def get_session(ws: Workspace, session_id: str) -> SessionDetail:
+    """One session in full. `session_id` may be any unambiguous start of the id, in any case."""
+    with ws.store.transaction() as db:
+        row = find_session(db, session_id)
+        summary = _summary(row, len(row.roster))
+        return SessionDetail(
+            **asdict(summary), language=row.language, grace_minutes=row.grace_minutes,
+            workshop_sha256=row.workshop_sha256, created_at=row.created_at.isoformat(timespec="seconds"),
+            coverage=_coverage(ws, row), roster=[_person(p) for p in row.roster])
+
+
+def find_session(db: Session, session_id: str) -> TrainingSession:
+    wanted = session_id.strip().upper()
+    if not wanted:
+        raise UserError("no session id given; see 'facilitator session list'")
+    matches = db.scalars(select(TrainingSession).where(TrainingSession.id.startswith(wanted, autoescape=True))).all()
+    exact = [m for m in matches if m.id == wanted]
+    if exact:
+        return exact[0]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise UserError(f"no session '{session_id}'; see 'facilitator session list'")
+    raise UserError(f"'{session_id}' matches {len(matches)} sessions ({', '.join(m.id for m in matches)}); "
+                    "give more of the id")
+
+
+def _summary(row: TrainingSession, roster_count: int) -> SessionSummary:
+    return SessionSummary(
+        id=row.id, workshop_id=row.workshop_id, workshop_title=row.workshop_title,
+        workshop_version=row.workshop_version, date=row.scheduled_date.isoformat(),
+        start=row.start_time.strftime("%H:%M"), location=row.location, trainer=row.trainer,
+        jurisdictions=[j.code for j in row.jurisdictions], status=row.status, roster_count=roster_count)
+
+
+def _coverage(ws: Workspace, row: TrainingSession) -> list[JurisdictionCheck]:
+    """Check the workshop as it was frozen for this session, not as the library has it now."""
+    try:
+        workshop = parse_workshop(row.workshop_snapshot, ws.data_dir / f"session-{row.id}.yaml",
+                                  ws.library.topic_ids)
+    except ContentError as exc:
+        reason = f"the workshop as frozen for this session no longer validates: {exc.problems[0]}"
+        return [JurisdictionCheck(j.code, j.code, "", False, [reason]) for j in row.jurisdictions]
+    checks = []
+    for j in row.jurisdictions:
+        profile = ws.library.jurisdictions.get(j.code)
+        if profile is None:
+            checks.append(JurisdictionCheck(j.code, j.code, "", False, ["this profile is no longer in the library"]))
+            continue
+        result = coverage(workshop, profile)
+        checks.append(JurisdictionCheck(profile.code, profile.name, profile.citation, result.satisfied,
+                                        [f"{s.requirement}: {s.message}" for s in result.shortfalls]))
+    return checks
+
+
+def _person(p: RosterEntry) -> RosterPerson:
+    return RosterPerson(p.id, p.first_name, p.last_name, p.employee_id, p.email, p.department,
+                        p.is_supervisor, p.walk_in, p.badge_token)

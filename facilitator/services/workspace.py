@@ -1,0 +1,35 @@
+"""A workspace: one data folder's store together with the workshop library, opened once per process."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from facilitator import paths
+from facilitator.content.library import Library, load_library
+from facilitator.services.errors import UserError
+from facilitator.storage.database import Store, StoreError
+
+
+@dataclass
+class Workspace:
+    """What every use case needs. The UI holds one without ever looking inside its store."""
+
+    data_dir: Path
+    store: Store
+    library: Library
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_workspace(data_dir: str | os.PathLike[str] | None = None, *, demo: bool = False,
+                   library_root: Path | None = None) -> Workspace:
+    """Open the data folder (created and migrated as needed) and load the built-in library."""
+    folder = paths.demo_data_dir(data_dir) if demo else paths.data_dir(data_dir)
+    try:
+        store = Store.open(folder)
+    except StoreError as exc:
+        raise UserError(str(exc)) from exc
+    return Workspace(folder, store, load_library(library_root or paths.library_dir()))

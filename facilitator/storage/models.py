@@ -1,0 +1,115 @@
+"""SQLAlchemy models of the local store.
+
+Attendance events are append-only: rows are inserted, never updated or deleted (the migration adds SQLite
+triggers that refuse both), and each carries its predecessor's hash so that tampering is detectable.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime stored as ISO 8601 text, which sorts and reads the same everywhere."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware UTC datetime")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class TrainingSession(Base):
+    """A scheduled delivery of one workshop, with a snapshot of the workshop file as it was then."""
+
+    __tablename__ = "training_sessions"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(String(64))
+    workshop_version: Mapped[str] = mapped_column(String(32))
+    workshop_title: Mapped[str] = mapped_column(String(200))
+    workshop_sha256: Mapped[str] = mapped_column(String(64))
+    workshop_snapshot: Mapped[str] = mapped_column(Text)
+    scheduled_date: Mapped[date] = mapped_column(Date, index=True)
+    start_time: Mapped[time] = mapped_column(Time)
+    location: Mapped[str] = mapped_column(String(200))
+    trainer: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(16))
+    grace_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    jurisdictions: Mapped[list[SessionJurisdiction]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="SessionJurisdiction.position")
+    roster: Mapped[list[RosterEntry]] = relationship(back_populates="session", order_by="RosterEntry.id")
+
+
+class SessionJurisdiction(Base):
+    """A jurisdiction whose requirements a session is meant to meet."""
+
+    __tablename__ = "session_jurisdictions"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    session: Mapped[TrainingSession] = relationship(back_populates="jurisdictions")
+
+
+class RosterEntry(Base):
+    """A person expected at (or walked in to) a session, with the random token printed on their badge."""
+
+    __tablename__ = "roster_entries"
+    __table_args__ = (UniqueConstraint("badge_token", name="uq_roster_badge_token"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"), index=True)
+    employee_id: Mapped[str | None] = mapped_column(String(64))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    department: Mapped[str | None] = mapped_column(String(100))
+    supervisor: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(16))
+    is_supervisor: Mapped[bool] = mapped_column(default=False)
+    walk_in: Mapped[bool] = mapped_column(default=False)
+    badge_token: Mapped[str] = mapped_column(String(32))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    session: Mapped[TrainingSession] = relationship(back_populates="roster")
+
+
+class AttendanceEvent(Base):
+    """One entry of a session's append-only, hash-chained attendance log (rejected scans included)."""
+
+    __tablename__ = "attendance_events"
+    __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_attendance_session_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(24))
+    roster_entry_id: Mapped[int | None] = mapped_column(ForeignKey("roster_entries.id"))
+    code: Mapped[str | None] = mapped_column(String(256))
+    reason: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(200))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    monotonic_ms: Mapped[int] = mapped_column(Integer)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
