@@ -1,0 +1,137 @@
+"""The dialog that plans a session: workshop, date, start, place, trainer and jurisdictions.
+
+The coverage preview updates as choices change, so a trainer sees before saving whether the workshop meets
+each chosen jurisdiction's law.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator.services import library as library_service
+from facilitator.services import sessions as session_service
+from facilitator.services.errors import UserError
+from facilitator.services.sessions import SessionDetail
+from facilitator.services.workspace import Workspace
+
+
+class NewSessionDialog(QDialog):
+    """Collects a session's plan and creates it through the sessions service."""
+
+    def __init__(self, workspace: Workspace, workshop_id: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self.created: SessionDetail | None = None
+        self.setWindowTitle("Plan a session")
+        self.setMinimumWidth(560)
+        self._build(workshop_id)
+        self._update_preview()
+
+    def _build(self, workshop_id: str | None) -> None:
+        self.workshop = QComboBox(accessibleName="Workshop")
+        for w in library_service.list_workshops(self._ws.library):
+            self.workshop.addItem(f"{w.title} ({w.planned_minutes} min, {w.audience})", w.id)
+        if workshop_id is not None:
+            self.workshop.setCurrentIndex(max(0, self.workshop.findData(workshop_id)))
+        self.on_date = QDateEdit(QDate.currentDate(), calendarPopup=True, accessibleName="Date")
+        self.on_date.setDisplayFormat("yyyy-MM-dd")
+        self.start = QTimeEdit(QTime(9, 0), accessibleName="Start time")
+        self.start.setDisplayFormat("HH:mm")
+        self.location = QLineEdit(accessibleName="Location", placeholderText="Site, building and room")
+        self.trainer = QLineEdit(accessibleName="Trainer", placeholderText="Your name as it should appear on records")
+        self.grace = QSpinBox(minimum=0, maximum=120, value=session_service.DEFAULT_GRACE_MINUTES,
+                              suffix=" min", accessibleName="Grace period before someone counts as late")
+        self.jurisdictions = QListWidget(accessibleName="Jurisdictions")
+        for j in library_service.list_jurisdictions(self._ws.library):
+            item = QListWidgetItem(f"{j.name}  ({j.code})")
+            item.setData(Qt.ItemDataRole.UserRole, j.code)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.jurisdictions.addItem(item)
+        self.preview = QLabel(wordWrap=True, accessibleName="Does the workshop meet the chosen jurisdictions")
+        self.preview.setTextFormat(Qt.TextFormat.RichText)
+        self.error = QLabel(wordWrap=True, accessibleName="Problem")
+        self.error.setStyleSheet("color: #b00020; font-weight: bold")
+
+        form = QFormLayout()
+        form.addRow("&Workshop", self.workshop)
+        form.addRow("&Date", self.on_date)
+        form.addRow("&Start", self.start)
+        form.addRow("&Location", self.location)
+        form.addRow("&Trainer", self.trainer)
+        form.addRow("Late &after", self.grace)
+        form.addRow("&Jurisdictions", self.jurisdictions)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Create session")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.preview)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.workshop.currentIndexChanged.connect(self._update_preview)
+        self.jurisdictions.itemChanged.connect(self._update_preview)
+
+    def chosen_codes(self) -> list[str]:
+        items = (self.jurisdictions.item(i) for i in range(self.jurisdictions.count()))
+        return [i.data(Qt.ItemDataRole.UserRole) for i in items if i.checkState() == Qt.CheckState.Checked]
+
+    def set_codes(self, codes: list[str]) -> None:
+        for i in range(self.jurisdictions.count()):
+            item = self.jurisdictions.item(i)
+            state = Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in codes else Qt.CheckState.Unchecked
+            item.setCheckState(state)
+
+    def _update_preview(self) -> None:
+        workshop_id = self.workshop.currentData()
+        codes = self.chosen_codes()
+        if workshop_id is None or not codes:
+            self.preview.setText("Tick every jurisdiction whose law this session must meet ('none' if none).")
+            return
+        workshop = library_service.get_workshop(self._ws.library, workshop_id)
+        lines = []
+        for code in codes:
+            j = library_service.get_jurisdiction(self._ws.library, code)
+            result = library_service.coverage(workshop, j)
+            if result.satisfied:
+                lines.append(f"<span style='color:#1b5e20'>&#10004; Meets {j.name}</span>")
+            else:
+                missing = "; ".join(s.message for s in result.shortfalls)
+                lines.append(f"<span style='color:#b00020'>&#10008; Does not meet {j.name}: {missing}</span>")
+        self.preview.setText("<br>".join(lines))
+
+    def accept(self) -> None:
+        try:
+            self.created = session_service.create_session(
+                self._ws, workshop_id=self.workshop.currentData(), on=_to_date(self.on_date.date()),
+                start=_to_time(self.start.time()), location=self.location.text(), trainer=self.trainer.text(),
+                jurisdictions=self.chosen_codes(), grace_minutes=self.grace.value())
+        except UserError as exc:
+            self.error.setText(str(exc).capitalize())
+            return
+        super().accept()
+
+
+def _to_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def _to_time(value: QTime) -> time:
+    return time(value.hour(), value.minute())
