@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -73,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except UserError as exc:
         print(f"facilitator: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader (`| head`, say) went away: stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
 
 
@@ -141,15 +146,17 @@ def _print_check(report: lib_service.CheckReport) -> None:
     codes = sorted(report.jurisdictions, key=lambda c: (c == "none", c))
     width = max(len(w) for w in report.workshops) + 2
     print("\nWhich jurisdictions each workshop meets (yes, no, or part of what the law requires):\n")
-    print("".ljust(width) + "  ".join(codes))
+    widths = [max(len(c), 4) for c in codes]
+    print("".ljust(width) + "  ".join(c.ljust(w) for c, w in zip(codes, widths, strict=True)).rstrip())
     for wid in sorted(report.workshops):
-        cells = [_cell(report.matrix[(wid, c)]).ljust(len(c)) for c in codes]
-        print(wid.ljust(width) + "  ".join(cells))
-    print("\nWhat is missing:")
+        cells = [_cell(report.matrix[(wid, c)]).ljust(w) for c, w in zip(codes, widths, strict=True)]
+        print(wid.ljust(width) + "  ".join(cells).rstrip())
     for wid in sorted(report.workshops):
-        for code in codes:
-            for s in report.matrix[(wid, code)].shortfalls:
-                print(f"  {wid} / {code}: {s.requirement}: {s.message}")
+        missing = [(code, s) for code in codes for s in report.matrix[(wid, code)].shortfalls]
+        if missing:
+            print(f"\n{wid} - what is missing:")
+        for code, s in missing:
+            print(f"  {code}: {s.requirement}: {s.message}")
 
 
 def _cell(result: Any) -> str:
@@ -157,11 +164,7 @@ def _cell(result: Any) -> str:
 
 
 def cmd_content_list(args: argparse.Namespace) -> int:
-    from facilitator import paths
-    from facilitator.content.library import load_library
-
-    library = load_library(paths.library_dir())
-    workshops = lib_service.list_workshops(library)
+    workshops = lib_service.list_workshops(lib_service.builtin_library())
     if args.json:
         _print_json([w.as_dict() for w in workshops])
         return 0

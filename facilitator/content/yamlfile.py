@@ -44,6 +44,8 @@ class YamlDocument:
         found = []
         for err in error.errors():
             loc = tuple(p for p in err["loc"] if p not in skip)
+            if err["type"] == "union_tag_invalid":  # the fault is in the tag field itself
+                loc = (*loc, "type")
             found.append(self.problem(loc, _message(err), _fix(err)))
         return found
 
@@ -115,7 +117,12 @@ def read_yaml(path: Path) -> YamlDocument:
 
 def parse_yaml(text: str, path: Path) -> YamlDocument:
     """Parse YAML `text`; `path` names it in messages."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # raised before parsing: a character YAML forbids
+        line = text.count("\n", 0, exc.position) + 1
+        raise _error(path, line, f"holds a character YAML does not allow (code {exc.character!r})",
+                     "remove the control character; re-save the file as plain UTF-8 text") from exc
     try:
         root = loader.get_single_node()
         _reject_duplicate_keys(path, root)

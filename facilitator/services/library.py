@@ -46,6 +46,11 @@ class CheckReport:
         return not self.problems
 
 
+def builtin_library() -> Library:
+    """The library shipped with the app (no data folder needed)."""
+    return load_library(paths.library_dir())
+
+
 def summarise(w: WorkshopFile) -> WorkshopSummary:
     o = w.outline()
     return WorkshopSummary(w.id, w.title, w.version, w.audience, w.language, o.planned_minutes,
@@ -93,7 +98,7 @@ def check_content(target: Path | None = None) -> CheckReport:
     else:
         if not root.exists():
             raise UserError(f"{root} does not exist; give a workshop file or a folder of them")
-        builtin = load_library(paths.library_dir())
+        builtin = builtin_library()
         files_to_check = workshop_paths(root)
         if not files_to_check:
             raise UserError(f"{root} holds no .yaml workshop files")

@@ -1,0 +1,41 @@
+"""Shared fixtures. Qt runs offscreen; tests under tests/gui are marked `gui` automatically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from facilitator import paths
+from facilitator.content.library import Library, load_library
+from facilitator.services.workspace import Workspace, open_workspace
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/gui/" in item.nodeid.replace("\\", "/"):
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    return load_library(paths.library_dir())
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def workspace(data_dir: Path) -> Workspace:
+    ws = open_workspace(data_dir)
+    yield ws
+    ws.close()

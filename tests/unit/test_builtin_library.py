@@ -1,0 +1,82 @@
+"""The built-in library is product: every file validates and each workshop is complete and compliant."""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitator.content.library import Library
+from facilitator.domain.jurisdiction import check_coverage
+from facilitator.domain.workshop import SegmentKind
+
+WORKSHOPS = {
+    "harassment-prevention-employees": 60,
+    "harassment-prevention-supervisors": 120,
+    "bystander-intervention": 60,
+    "allyship": 60,
+}
+JURISDICTIONS = {"ny-state", "nyc", "ca-supervisors", "ca-employees", "il", "chicago", "chicago-supervisors",
+                 "ct", "de", "me", "none"}
+
+
+def test_every_builtin_file_loads_without_problems(library: Library) -> None:
+    assert library.problems == []
+    assert set(library.workshops) == set(WORKSHOPS)
+    assert set(library.jurisdictions) == JURISDICTIONS
+
+
+@pytest.mark.parametrize(("workshop_id", "minimum"), WORKSHOPS.items())
+def test_each_workshop_is_long_enough_and_interactive(library: Library, workshop_id: str, minimum: int) -> None:
+    outline = library.workshops[workshop_id].outline()
+    assert outline.instruction_minutes >= minimum
+    kinds = [s.kind for s in outline.segments]
+    assert kinds.count(SegmentKind.SCENARIO) >= 3
+    assert SegmentKind.ROLE_PLAY in kinds
+    assert SegmentKind.KNOWLEDGE_CHECK in kinds
+    assert kinds[-1] is SegmentKind.FEEDBACK
+
+
+@pytest.mark.parametrize("workshop_id", WORKSHOPS)
+def test_every_workshop_warns_and_gives_notes(library: Library, workshop_id: str) -> None:
+    w = library.workshops[workshop_id]
+    assert w.content_warnings
+    assert all(s.notes.strip() for s in w.segments), "every segment needs facilitator notes"
+    assert all(s.screen.strip() for s in w.segments if s.type != "break"), "every segment needs screen text"
+
+
+@pytest.mark.parametrize(("workshop_id", "codes"), [
+    ("harassment-prevention-supervisors", ["ca-supervisors", "ny-state", "nyc", "ct", "il", "de", "me"]),
+    ("harassment-prevention-employees", ["ca-employees", "ny-state", "nyc", "il", "de", "me"]),
+])
+def test_harassment_workshops_meet_their_target_jurisdictions(library: Library, workshop_id: str,
+                                                               codes: list[str]) -> None:
+    outline = library.workshops[workshop_id].outline()
+    for code in codes:
+        result = check_coverage(outline, library.jurisdictions[code])
+        assert result.satisfied, (code, result.shortfalls)
+
+
+def test_employees_workshop_does_not_pass_for_supervisors(library: Library) -> None:
+    outline = library.workshops["harassment-prevention-employees"].outline()
+    result = check_coverage(outline, library.jurisdictions["ca-supervisors"])
+    assert {s.category for s in result.shortfalls} >= {"audience", "minutes"}
+
+
+def test_bystander_workshop_meets_chicagos_bystander_hour(library: Library) -> None:
+    outline = library.workshops["bystander-intervention"].outline()
+    result = check_coverage(outline, library.jurisdictions["chicago"])
+    assert "One hour of bystander training" in result.met_requirements
+    assert result.partly
+
+
+def test_every_jurisdiction_cites_its_law_and_uses_known_topics(library: Library) -> None:
+    for j in library.jurisdictions.values():
+        assert j.citation and j.frequency and j.who_must_train
+        for req in j.requirements:
+            assert set(req.topics) <= library.topic_ids
+
+
+def test_knowledge_check_questions_have_a_right_answer(library: Library) -> None:
+    for w in library.workshops.values():
+        for seg in w.segments:
+            for q in getattr(seg, "questions", []):
+                assert any(o.correct for o in q.options), (w.id, seg.id, q.prompt)

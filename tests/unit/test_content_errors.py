@@ -1,0 +1,133 @@
+"""Broken workshop files get a message naming the file, the line and the field, and what to fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from facilitator.content.library import Library
+from facilitator.content.problems import ContentError
+from facilitator.content.workshops import load_workshop, parse_workshop
+
+TINY = (Path(__file__).parents[1] / "fixtures" / "content" / "tiny.yaml").read_text(encoding="utf-8")
+
+
+def problems_for(tmp_path: Path, text: str, library: Library) -> list:
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_workshop(path, library.topic_ids)
+    for p in caught.value.problems:
+        assert p.file == path and p.message and p.fix
+    return caught.value.problems
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_tiny_fixture_is_valid(library: Library, tmp_path: Path) -> None:
+    assert parse_workshop(TINY, tmp_path / "t.yaml", library.topic_ids).id == "tiny-workshop"
+
+
+def test_bad_yaml_names_the_line(tmp_path: Path, library: Library) -> None:
+    text = TINY.replace("    minutes: 10\n", "    minutes: 10\n   oops: [unclosed\n")
+    [problem] = problems_for(tmp_path, text, library)
+    assert "not valid YAML" in problem.message
+    assert problem.line is not None and abs(problem.line - line_of(text, "oops")) <= 2
+    assert str(problem).startswith(f"{tmp_path / 'broken.yaml'}:{problem.line}:")
+
+
+def test_wrong_value_names_line_and_field(tmp_path: Path, library: Library) -> None:
+    text = TINY.replace("minutes: 10", "minutes: ten")
+    [problem] = problems_for(tmp_path, text, library)
+    assert problem.field == "segments[1].minutes"
+    assert problem.line == line_of(text, "minutes: ten")
+    assert "whole number" in problem.fix
+
+
+def test_unknown_segment_type_lists_the_allowed_ones(tmp_path: Path, library: Library) -> None:
+    text = TINY.replace("type: talk", "type: lecture")
+    [problem] = problems_for(tmp_path, text, library)
+    assert problem.field == "segments[0].type"
+    assert problem.line == line_of(text, "type: lecture")
+    assert "'talk'" in problem.message and "'role-play'" in problem.message
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path, library: Library) -> None:
+    text = TINY.replace("summary:", "sumary:").replace("minutes: 5\n    topics: [definition]",
+                                                       "minutes: -3\n    topics: [definition]")
+    problems = problems_for(tmp_path, text, library)
+    fields = {p.field for p in problems}
+    assert {"summary", "sumary", "segments[0].minutes"} <= fields
+    assert any(p.message == "unknown field" and p.line == line_of(text, "sumary") for p in problems)
+
+
+def test_unquoted_yes_is_caught_with_a_hint(tmp_path: Path, library: Library) -> None:
+    text = TINY.replace('options: ["Yes", "No", It depends]', "options: [Yes, No, It depends]")
+    problems = problems_for(tmp_path, text, library)
+    assert problems[0].field.startswith("segments[1].vote.options")
+    assert "quotes" in problems[0].fix
+
+
+@pytest.mark.parametrize(("change", "field", "words"), [
+    (("planned_minutes: 20", "planned_minutes: 25"), "planned_minutes", "add up to 20"),
+    (("topics: [examples]", "topics: [gossip]"), "segments[1].topics[0]", "unknown topic 'gossip'"),
+    (("id: quiz", "id: intro"), "segments[2].id", "more than once"),
+    (("            correct: true\n", ""), "segments[2].questions[0].options", "no option is marked correct"),
+    (('version: "1.0"', "version: 1.0"), "version", "string"),
+])
+def test_consistency_rules(tmp_path: Path, library: Library, change: tuple[str, str], field: str,
+                           words: str) -> None:
+    text = TINY.replace(*change)
+    assert text != TINY
+    problems = problems_for(tmp_path, text, library)
+    assert any(p.field == field and words in p.message for p in problems), problems
+
+
+def test_duplicate_keys_are_refused(tmp_path: Path, library: Library) -> None:
+    text = TINY.replace("title: A tiny workshop\n", "title: A tiny workshop\ntitle: Again\n")
+    [problem] = problems_for(tmp_path, text, library)
+    assert "appears twice" in problem.message and problem.line == line_of(text, "title: Again")
+
+
+@pytest.mark.parametrize("text", ["", "just a sentence", "- a\n- list\n", "42"])
+def test_a_file_that_is_not_a_workshop_says_so(tmp_path: Path, library: Library, text: str) -> None:
+    [problem] = problems_for(tmp_path, text, library)
+    assert "not a workshop" in problem.message
+
+
+def test_wrong_encoding_is_reported(tmp_path: Path, library: Library) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(TINY.replace("A tiny workshop", "Caf\u00e9 talk").encode("cp1252"))
+    with pytest.raises(ContentError) as caught:
+        load_workshop(path, library.topic_ids)
+    assert "UTF-8" in caught.value.problems[0].message
+
+
+def test_a_missing_file_is_reported(tmp_path: Path, library: Library) -> None:
+    with pytest.raises(ContentError) as caught:
+        load_workshop(tmp_path / "absent.yaml", library.topic_ids)
+    assert "cannot be read" in caught.value.problems[0].message
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=400))
+def test_any_text_is_either_a_workshop_or_a_clear_error(library: Library, tmp_path: Path, text: str) -> None:
+    try:
+        parse_workshop(text, tmp_path / "fuzz.yaml", library.topic_ids)
+    except ContentError as exc:
+        assert all(p.message and p.fix for p in exc.problems)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=1, max_size=200))
+def test_hostile_strings_in_fields_do_not_break_the_loader(library: Library, tmp_path: Path, value: str) -> None:
+    text = TINY.replace("title: A tiny workshop", f"title: {value!r}".replace("'", '"', 0))
+    try:
+        parse_workshop(text, tmp_path / "fuzz.yaml", library.topic_ids)
+    except ContentError as exc:
+        assert exc.problems
