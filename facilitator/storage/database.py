@@ -10,16 +10,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger("facilitator.storage")
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest schema revision. Checked against Alembic's own head by a test; kept here so that opening an
+# up-to-date database (every start but the first after an upgrade) needs no Alembic import at all.
+SCHEMA_HEAD = "0001"
 DATABASE_NAME = "facilitator.sqlite"
 BACKUPS_DIR = "backups"
 
@@ -28,19 +27,26 @@ class StoreError(Exception):
     """The store cannot be opened; the message says why and what to do."""
 
 
-def alembic_config() -> Config:
+def alembic_config() -> Any:
+    # Alembic is imported only when a schema must be created or upgraded, not on every start.
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "the migrations folder has no revisions"
     return head
 
 
 def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
@@ -77,12 +83,14 @@ class Store:
             raise StoreError(f"cannot create the data folder {data_dir} ({exc.strerror}); "
                              "choose another with --data-dir") from exc
         path = data_dir / DATABASE_NAME
+        revision = inspect_file(path)  # read-only: a file we refuse is left exactly as it was
         engine = make_engine(path)
-        try:
-            migrate(engine, path)
-        except Exception:
-            engine.dispose()
-            raise
+        if revision != SCHEMA_HEAD:
+            try:
+                upgrade(engine, path, revision)
+            except Exception:
+                engine.dispose()
+                raise
         return cls(path, engine)
 
     @contextmanager
@@ -95,35 +103,51 @@ class Store:
         self.engine.dispose()
 
 
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+def inspect_file(path: Path) -> str | None:
+    """The schema revision of the database at `path` (None if new), read without changing the file.
 
-
-def migrate(engine: Engine, path: Path) -> None:
-    """Bring the database to the newest schema, backing it up first; refuse newer or foreign databases."""
+    Raises StoreError for a file that is not a database, another program's database, or one written by a
+    newer version of Facilitator.
+    """
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
     try:
-        revision = current_revision(engine)
-        tables = set(inspect(engine).get_table_names())
-    except Exception as exc:  # sqlite3 raises DatabaseError for a file that is not a database
-        raise StoreError(f"{path} is not a readable SQLite database ({exc.__class__.__name__}); "
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            row = db.execute("SELECT version_num FROM alembic_version").fetchone() \
+                if "alembic_version" in tables else None
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a readable SQLite database ({exc}); "
                          "move it aside or choose another folder with --data-dir") from exc
-    head = head_revision()
-    if revision == head:
-        return
+    revision = row[0] if row else None
     if revision is None and tables - {"alembic_version"}:
         raise StoreError(f"{path} is not a Facilitator database (it has tables but no schema version); "
                          "move it aside or choose another folder with --data-dir")
-    if revision is not None and revision not in known_revisions():
-        raise StoreError(f"{path} was written by a newer version of Facilitator (schema {revision}); "
-                         "install that version, or use another folder with --data-dir")
+    if revision is not None and revision != SCHEMA_HEAD:
+        refuse_newer(path, revision)
+    return revision
+
+
+def upgrade(engine: Engine, path: Path, revision: str | None) -> None:
+    """Bring the database to the newest schema, backing up an existing one first."""
     if revision is not None:
         backup = backup_database(path, revision)
         log.info("backed up %s to %s before upgrading from schema %s", path, backup, revision)
+    from alembic import command
+
     with engine.begin() as conn:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def refuse_newer(path: Path, revision: str) -> None:
+    if revision not in known_revisions():
+        raise StoreError(f"{path} was written by a newer version of Facilitator (schema {revision}); "
+                         "install that version, or use another folder with --data-dir")
 
 
 def backup_database(path: Path, label: str) -> Path:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from facilitator.content import yamlfile
 from facilitator.content.library import Library
 from facilitator.content.problems import ContentError
 from facilitator.content.workshops import load_workshop, parse_workshop
@@ -106,6 +108,15 @@ def test_wrong_encoding_is_reported(tmp_path: Path, library: Library) -> None:
     with pytest.raises(ContentError) as caught:
         load_workshop(path, library.topic_ids)
     assert "UTF-8" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize("loader", ["CSafeLoader", "SafeLoader"])
+def test_a_control_character_is_reported_with_its_line(tmp_path: Path, library: Library, loader: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlfile, "Loader", getattr(yaml, loader))
+    text = TINY.replace("title: Introduction", "title: Intro\x07duction")
+    [problem] = problems_for(tmp_path, text, library)
+    assert "control character" in problem.message and problem.line == line_of(text, "Intro\x07")
 
 
 def test_a_missing_file_is_reported(tmp_path: Path, library: Library) -> None:

@@ -70,6 +70,7 @@ def test_an_upgrade_backs_up_the_database_first(tmp_path: Path, monkeypatch: pyt
     shutil.copytree(database.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
     (migrations / "versions" / "9001_later.py").write_text(NEXT_REVISION.format(head=database.head_revision()))
     monkeypatch.setattr(database, "MIGRATIONS", migrations)
+    monkeypatch.setattr(database, "SCHEMA_HEAD", "9001")
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(FIXTURES / "0001.sqlite", data / DATABASE_NAME)
@@ -83,3 +84,7 @@ def test_an_upgrade_backs_up_the_database_first(tmp_path: Path, monkeypatch: pyt
     new = sqlite3.connect(data / DATABASE_NAME)
     assert new.execute("SELECT version_num FROM alembic_version").fetchone() == ("9001",)
     assert "notes" in [row[1] for row in new.execute("PRAGMA table_info(training_sessions)")]
+
+
+def test_the_fast_path_head_matches_alembics_head() -> None:
+    assert database.head_revision() == database.SCHEMA_HEAD

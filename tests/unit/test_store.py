@@ -24,7 +24,7 @@ def test_a_new_store_uses_wal_foreign_keys_and_full_sync(tmp_path: Path) -> None
         assert pragma("synchronous") == 2  # FULL
         assert pragma("integrity_check") == "ok"
     store.close()
-    assert database.current_revision(database.make_engine(tmp_path / DATABASE_NAME)) == database.head_revision()
+    assert database.inspect_file(tmp_path / DATABASE_NAME) == database.head_revision()
 
 
 def test_the_data_folder_is_created(tmp_path: Path) -> None:
@@ -77,8 +77,10 @@ def test_another_programs_database_is_refused(tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / DATABASE_NAME)
     db.execute("CREATE TABLE recipes (name TEXT)")
     db.close()
+    before = (tmp_path / DATABASE_NAME).read_bytes()
     with pytest.raises(StoreError, match="not a Facilitator database"):
         Store.open(tmp_path)
+    assert (tmp_path / DATABASE_NAME).read_bytes() == before
 
 
 def test_an_unwritable_data_folder_is_reported(tmp_path: Path) -> None:

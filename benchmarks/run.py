@@ -1,0 +1,87 @@
+"""Run every benchmark and print each figure beside a baseline measured in the same run.
+
+    python benchmarks/run.py [--json FILE] [--repeat N]
+
+The JSON maps each figure's name to {value, unit, baseline, ratio} (ratio = value / baseline).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    value: float
+    unit: str
+    baseline: float
+    baseline_label: str
+    target: float | None = None
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.baseline
+
+
+def _time_to_first_paint(mode: str, data_dir: str) -> float:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(HERE / "startup_driver.py"), mode, data_dir], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - started
+    proc.wait(timeout=60)
+    if line.strip() != "painted":
+        raise RuntimeError(f"the {mode} window was never painted")
+    return elapsed
+
+
+def startup(repeat: int) -> list[Figure]:
+    """`facilitator demo` to its first painted window, against a bare PySide6 window (median of runs)."""
+    with tempfile.TemporaryDirectory() as data_dir:
+        _time_to_first_paint("facilitator", data_dir)  # first run creates the demo folder; not measured
+        ours, bare = [], []
+        for _ in range(repeat):  # interleaved, so a busy moment affects both alike
+            bare.append(_time_to_first_paint("bare", data_dir))
+            ours.append(_time_to_first_paint("facilitator", data_dir))
+    return [Figure("startup", statistics.median(ours) * 1000, "ms", statistics.median(bare) * 1000,
+                   "bare PySide6 window", target=2.0)]
+
+
+BENCHMARKS: dict[str, Callable[[int], list[Figure]]] = {"startup": startup}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append")
+    args = parser.parse_args()
+    figures = [f for name in (args.only or BENCHMARKS) for f in BENCHMARKS[name](args.repeat)]
+    print(f"{'figure':12} {'value':>10} {'baseline':>10} {'ratio':>7} {'target':>7}  baseline is")
+    for f in figures:
+        target = f"<= {f.target:g}" if f.target else ""
+        print(f"{f.name:12} {f.value:8.1f}{f.unit:2} {f.baseline:8.1f}{f.unit:2} {f.ratio:7.2f} {target:>7}  "
+              f"{f.baseline_label}")
+    if args.json:
+        args.json.write_text(json.dumps({f.name: {"value": round(f.value, 3), "unit": f.unit,
+                                                  "baseline": round(f.baseline, 3), "ratio": round(f.ratio, 3)}
+                                         for f in figures}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
