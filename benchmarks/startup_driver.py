@@ -1,47 +1,61 @@
-"""Child process for the startup benchmark: show a window, print when it is first painted, then quit.
+"""Child process for the startup benchmark: print when the window is first painted (and ready), then quit.
 
-`facilitator` follows the path of `facilitator demo` (open the demo folder, ensure today's session, build
-the main window); `bare` shows an empty PySide6 main window, the baseline.
+`facilitator` runs the real `facilitator demo` command; `bare` shows an empty PySide6 main window, the
+baseline. The only addition is an event filter on the application that reports the first paint and, for
+Facilitator, when the demo session is on screen.
 """
 
 from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
-def main(mode: str, data_dir: str) -> None:
+
+class Watcher(QObject):
+    """Prints 'painted' at a main window's first paint, and 'ready' when it has its data (or at once)."""
+
+    def __init__(self, app: QApplication, wait_for_data: bool) -> None:
+        super().__init__()
+        self.app, self.wait_for_data, self.painted = app, wait_for_data, False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.painted and event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
+            self.painted = True
+            print("painted", flush=True)
+            if self.wait_for_data:
+                watched.workspace_ready.connect(self.ready)
+            else:
+                self.ready()
+        return False
+
+    def ready(self) -> None:
+        print("ready", flush=True)
+        self.app.quit()
+
+
+def watch(app: QApplication, wait_for_data: bool) -> QApplication:
+    app.installEventFilter(watcher := Watcher(app, wait_for_data))
+    app._watcher = watcher  # keep it alive
+    return app
+
+
+def main(mode: str, data_dir: str) -> int:
     if mode == "facilitator":
-        from datetime import date
+        from facilitator import cli
+        from facilitator.ui import app as ui_app
 
-        from facilitator.services.demo import ensure_demo_session
-        from facilitator.services.workspace import open_workspace
-        from facilitator.ui.app import application, create_main_window
-
-        ws = open_workspace(data_dir, demo=True)
-        app = application()
-        window = create_main_window(ws, ensure_demo_session(ws, date.today()))
-    else:
-        from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
-        app = QApplication(sys.argv[:1])
-        window = QMainWindow()
-        window.setCentralWidget(QLabel("baseline"))
-        window.resize(1280, 760)
-
-    from PySide6.QtCore import QEvent, QObject
-
-    class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                print("painted", flush=True)
-                app.quit()
-            return False
-
-    watcher = FirstPaint()
-    window.installEventFilter(watcher)
+        make = ui_app.application
+        ui_app.application = lambda: watch(make(), wait_for_data=True)
+        return cli.main(["--data-dir", data_dir, "demo"])
+    app = watch(QApplication(sys.argv[:1]), wait_for_data=False)
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("baseline"))
+    window.resize(1280, 760)
     window.show()
-    app.exec()
+    return app.exec()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    sys.exit(main(sys.argv[1], sys.argv[2]))

@@ -12,13 +12,18 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from facilitator import __version__
-from facilitator.services import library as lib_service
-from facilitator.services import sessions as session_service
 from facilitator.services.errors import UserError
-from facilitator.services.workspace import Workspace, open_workspace
+
+if TYPE_CHECKING:
+    from facilitator.services.library import CheckReport
+    from facilitator.services.workspace import Workspace
+
+# Services (and with them the database and the library's schema) are imported inside each command, so
+# that `facilitator demo` can paint its window before they load, and `--help` answers at once.
+DEFAULT_GRACE_MINUTES = 10
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -52,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--trainer", required=True, metavar="NAME")
     create.add_argument("--jurisdiction", required=True, action="append", metavar="CODE",
                         help="repeat for each jurisdiction whose law the session must meet ('none' for none)")
-    create.add_argument("--grace-minutes", type=int, default=session_service.DEFAULT_GRACE_MINUTES,
+    create.add_argument("--grace-minutes", type=int, default=DEFAULT_GRACE_MINUTES,
                         help="minutes after the start before someone counts as late (default %(default)s)")
     create.add_argument("--json", action="store_true")
     create.set_defaults(handler=cmd_session_create)
@@ -89,6 +94,8 @@ def _tolerant_output() -> None:
 
 
 def _workspace(args: argparse.Namespace, *, demo: bool = False) -> Workspace:
+    from facilitator.services.workspace import open_workspace
+
     return open_workspace(args.data_dir, demo=demo)
 
 
@@ -101,21 +108,27 @@ def _print_json(value: Any) -> None:
 def cmd_open_app(args: argparse.Namespace) -> int:
     from facilitator.ui.app import run_app  # Qt is loaded only when a window is wanted
 
-    return run_app(_workspace(args))
+    return run_app(lambda: (_workspace(args), None))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from facilitator.services.demo import ensure_demo_session
     from facilitator.ui.app import run_app
 
-    ws = _workspace(args, demo=True)
-    return run_app(ws, open_session=ensure_demo_session(ws, date.today()))
+    def load() -> tuple[Workspace, str | None]:
+        from facilitator.services.demo import ensure_demo_session
+
+        ws = _workspace(args, demo=True)
+        return ws, ensure_demo_session(ws, date.today())
+
+    return run_app(load)
 
 
 # --- content -------------------------------------------------------------------------------------------
 
 def cmd_content_check(args: argparse.Namespace) -> int:
-    report = lib_service.check_content(args.path)
+    from facilitator.services.library import check_content
+
+    report = check_content(args.path)
     if args.json:
         _print_json(_check_json(report))
     else:
@@ -123,7 +136,7 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _check_json(report: lib_service.CheckReport) -> list[dict[str, object]]:
+def _check_json(report: CheckReport) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for wid, w in sorted(report.workshops.items()):
         cov = [{"jurisdiction": code, "satisfied": report.matrix[(wid, code)].satisfied,
@@ -136,7 +149,7 @@ def _check_json(report: lib_service.CheckReport) -> list[dict[str, object]]:
     return out
 
 
-def _print_check(report: lib_service.CheckReport) -> None:
+def _print_check(report: CheckReport) -> None:
     for problem in report.problems:
         print(problem)
     verdict = "no problems" if report.ok else f"{len(report.problems)} problem(s)"
@@ -164,7 +177,9 @@ def _cell(result: Any) -> str:
 
 
 def cmd_content_list(args: argparse.Namespace) -> int:
-    workshops = lib_service.list_workshops(lib_service.builtin_library())
+    from facilitator.services.library import builtin_library, list_workshops
+
+    workshops = list_workshops(builtin_library())
     if args.json:
         _print_json([w.as_dict() for w in workshops])
         return 0
@@ -176,8 +191,10 @@ def cmd_content_list(args: argparse.Namespace) -> int:
 # --- sessions ------------------------------------------------------------------------------------------
 
 def cmd_session_create(args: argparse.Namespace) -> int:
+    from facilitator.services.sessions import create_session
+
     ws = _workspace(args)
-    detail = session_service.create_session(
+    detail = create_session(
         ws, workshop_id=args.workshop, on=args.date, start=args.start, location=args.location,
         trainer=args.trainer, jurisdictions=args.jurisdiction, grace_minutes=args.grace_minutes)
     if args.json:
@@ -192,7 +209,9 @@ def cmd_session_create(args: argparse.Namespace) -> int:
 
 
 def cmd_session_list(args: argparse.Namespace) -> int:
-    sessions = session_service.list_sessions(_workspace(args))
+    from facilitator.services.sessions import list_sessions
+
+    sessions = list_sessions(_workspace(args))
     if args.json:
         _print_json([s.as_dict() for s in sessions])
         return 0
@@ -205,7 +224,9 @@ def cmd_session_list(args: argparse.Namespace) -> int:
 
 
 def cmd_session_show(args: argparse.Namespace) -> int:
-    detail = session_service.get_session(_workspace(args), args.session_id)
+    from facilitator.services.sessions import get_session
+
+    detail = get_session(_workspace(args), args.session_id)
     if args.json:
         _print_json([detail.as_dict()])
         return 0

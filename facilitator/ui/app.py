@@ -1,15 +1,24 @@
-"""Start the Qt application and show the main window."""
+"""Start the Qt application: show the main window at once, then open the data folder into it."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from facilitator import paths
-from facilitator.services.workspace import Workspace
+from facilitator.services.errors import UserError
 from facilitator.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from facilitator.services.workspace import Workspace
+
+# Opens the data folder; returns it and the session to show first (or None).
+Loader = Callable[[], "tuple[Workspace, str | None]"]
 
 
 def application() -> QApplication:
@@ -22,18 +31,33 @@ def application() -> QApplication:
 
 
 def create_main_window(workspace: Workspace, open_session: str | None = None) -> MainWindow:
-    window = MainWindow(workspace)
-    if open_session:
-        window.open_session(open_session)
+    """A main window already showing `workspace` (for tests and tools that have one open)."""
+    window = MainWindow()
+    window.attach(workspace, open_session)
     return window
 
 
-def run_app(workspace: Workspace, open_session: str | None = None) -> int:
-    """Show the main window (on `open_session` if given) and run until it closes."""
+def run_app(load: Loader) -> int:
+    """Show the main window, open the data folder once it has painted, and run until it closes."""
     app = application()
-    window = create_main_window(workspace, open_session)
+    window = MainWindow()
+    opened: list[Workspace] = []
+
+    def open_data() -> None:
+        try:
+            workspace, session_id = load()
+        except UserError as exc:
+            print(f"facilitator: {exc}", file=sys.stderr)
+            QMessageBox.critical(window, "Facilitator cannot open its data", str(exc).capitalize())
+            app.exit(1)
+            return
+        opened.append(workspace)
+        window.attach(workspace, session_id)
+
+    window.first_painted.connect(open_data, type=Qt.ConnectionType.QueuedConnection)
     window.show()
     try:
         return app.exec()
     finally:
-        workspace.close()
+        for workspace in opened:
+            workspace.close()

@@ -2,26 +2,53 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from facilitator import __version__
-from facilitator.services.workspace import Workspace
-from facilitator.ui.library_view import LibraryView
-from facilitator.ui.session_dialog import NewSessionDialog
-from facilitator.ui.sessions_view import SessionsView
+
+if TYPE_CHECKING:  # the views bring in the services and the database; they load after the first paint
+    from facilitator.services.workspace import Workspace
+    from facilitator.ui.session_dialog import NewSessionDialog
 
 SESSIONS_TAB, LIBRARY_TAB = 0, 1
 
 
 class MainWindow(QMainWindow):
-    """Sessions first (what a trainer opens the app for), the library one keystroke away."""
+    """Sessions first (what a trainer opens the app for), the library one keystroke away.
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    The window shows itself before the data folder is open, so the trainer sees the app at once;
+    `attach` then fills it and emits `workspace_ready`.
+    """
+
+    first_painted = Signal()
+    workspace_ready = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ws = workspace
+        self._ws: Workspace | None = None
+        self._painted = False
         self.setWindowTitle("Facilitator")
         self.resize(1280, 760)
+        opening = QLabel("Opening your sessions and the workshop library…", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(opening)
+        self._build_menus()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()
+
+    def attach(self, workspace: Workspace, open_session: str | None = None) -> None:
+        """Show `workspace`'s sessions and library (and `open_session`, if given)."""
+        from facilitator.ui.library_view import LibraryView
+        from facilitator.ui.sessions_view import SessionsView
+
+        self._ws = workspace
         self.sessions_view = SessionsView(workspace)
         self.library_view = LibraryView(workspace)
         self.tabs = QTabWidget(documentMode=True)
@@ -32,16 +59,24 @@ class MainWindow(QMainWindow):
         self.sessions_view.new_requested.connect(lambda: self.plan_session())
         self.sessions_view.session_opened.connect(self.open_session)
         self.library_view.plan_requested.connect(self.plan_session)
-        self._build_menus()
+        for action in self._needs_workspace:
+            action.setEnabled(True)
+        if open_session:
+            self.open_session(open_session)
+        self.workspace_ready.emit()
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self._action(file_menu, "&New session…", QKeySequence.StandardKey.New, lambda: self.plan_session())
+        new = self._action(file_menu, "&New session…", QKeySequence.StandardKey.New, lambda: self.plan_session())
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         view = self.menuBar().addMenu("&View")
-        self._action(view, "&Sessions", QKeySequence("Ctrl+1"), lambda: self.tabs.setCurrentIndex(SESSIONS_TAB))
-        self._action(view, "Workshop &library", QKeySequence("Ctrl+2"),
-                     lambda: self.tabs.setCurrentIndex(LIBRARY_TAB))
+        sessions = self._action(view, "&Sessions", QKeySequence("Ctrl+1"),
+                                lambda: self.tabs.setCurrentIndex(SESSIONS_TAB))
+        library = self._action(view, "Workshop &library", QKeySequence("Ctrl+2"),
+                               lambda: self.tabs.setCurrentIndex(LIBRARY_TAB))
+        self._needs_workspace = [new, sessions, library]
+        for action in self._needs_workspace:
+            action.setEnabled(False)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About Facilitator", None, self._about)
 
@@ -55,6 +90,9 @@ class MainWindow(QMainWindow):
 
     def plan_session(self, workshop_id: str | None = None) -> NewSessionDialog:
         """Open the planning dialog; a created session is selected in the sessions list."""
+        from facilitator.ui.session_dialog import NewSessionDialog
+
+        assert self._ws is not None, "plan_session before the workspace is attached"
         dialog = NewSessionDialog(self._ws, workshop_id, self)
         dialog.accepted.connect(lambda: self._session_created(dialog))
         dialog.open()

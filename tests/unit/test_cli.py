@@ -144,3 +144,10 @@ def test_the_installed_command_and_the_database_it_leaves(tmp_path: Path) -> Non
     assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert db.execute("SELECT id FROM training_sessions").fetchone() == (done.stdout.strip(),)
+
+
+def test_the_cli_default_grace_period_is_the_services_default() -> None:
+    from facilitator import cli
+    from facilitator.services import sessions
+
+    assert cli.DEFAULT_GRACE_MINUTES == sessions.DEFAULT_GRACE_MINUTES
