@@ -32,10 +32,15 @@ class MainWindow(QMainWindow):
         self._ws: Workspace | None = None
         self._painted = False
         self.setWindowTitle("Facilitator")
-        self.resize(1280, 760)
+        self._fit_screen()
         opening = QLabel("Opening your sessions and the workshop library…", alignment=Qt.AlignmentFlag.AlignCenter)
         self.setCentralWidget(opening)
         self._build_menus()
+
+    def _fit_screen(self) -> None:
+        """1280x800 where there is room; on a small laptop screen, most of what is available."""
+        screen = self.screen().availableGeometry()
+        self.resize(min(1280, int(screen.width() * 0.95)), min(800, int(screen.height() * 0.9)))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

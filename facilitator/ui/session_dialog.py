@@ -43,6 +43,7 @@ class NewSessionDialog(QDialog):
         self.setMinimumWidth(560)
         self._build(workshop_id)
         self._update_preview()
+        self.location.setFocus()  # the workshop is usually chosen already; the place never is
 
     def _build(self, workshop_id: str | None) -> None:
         self.workshop = QComboBox(accessibleName="Workshop")

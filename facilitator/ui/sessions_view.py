@@ -48,7 +48,7 @@ class SessionsView(QWidget):
 
     def _build(self) -> None:
         self.table = QTableView(accessibleName="Sessions")
-        configure_table(self.table, self.sessions, stretch=2)
+        configure_table(self.table, self.sessions, stretch=(2, 3))
         self.table.selectionModel().selectionChanged.connect(self._chosen)
         self.table.activated.connect(lambda _i: self.open_current())
         new = QPushButton("&New session…", accessibleName="Plan a new session")

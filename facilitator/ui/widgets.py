@@ -7,8 +7,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
 
-def configure_table(view: QTableView, model: QAbstractItemModel, stretch: int) -> None:
-    """A read-only, row-selecting, keyboard-friendly table whose column `stretch` takes spare width."""
+def configure_table(view: QTableView, model: QAbstractItemModel, stretch: int | tuple[int, ...]) -> None:
+    """A read-only, row-selecting, keyboard-friendly table whose `stretch` column(s) share spare width."""
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -20,7 +20,8 @@ def configure_table(view: QTableView, model: QAbstractItemModel, stretch: int) -
     view.setWordWrap(True)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    for column in (stretch,) if isinstance(stretch, int) else stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     header.setHighlightSections(False)
 
 
