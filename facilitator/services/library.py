@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from facilitator import paths
 from facilitator.content.library import Library, check_workshop_files, load_library, workshop_paths
@@ -11,6 +12,8 @@ from facilitator.content.problems import ContentProblem
 from facilitator.content.schema import WorkshopFile
 from facilitator.domain.jurisdiction import CoverageResult, Jurisdiction, check_coverage
 from facilitator.services.errors import UserError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -62,19 +65,19 @@ def list_workshops(library: Library) -> list[WorkshopSummary]:
 
 
 def get_workshop(library: Library, workshop_id: str) -> WorkshopFile:
-    try:
-        return library.workshops[workshop_id]
-    except KeyError:
-        known = ", ".join(sorted(library.workshops)) or "none"
-        raise UserError(f"unknown workshop '{workshop_id}'; the library has: {known}") from None
+    return _lookup(library.workshops, workshop_id, "workshop", "the library has")
 
 
 def get_jurisdiction(library: Library, code: str) -> Jurisdiction:
+    return _lookup(library.jurisdictions, code, "jurisdiction", "use one of")
+
+
+def _lookup(found: dict[str, T], key: str, noun: str, known_as: str) -> T:
     try:
-        return library.jurisdictions[code]
+        return found[key]
     except KeyError:
-        known = ", ".join(sorted(library.jurisdictions)) or "none"
-        raise UserError(f"unknown jurisdiction '{code}'; use one of: {known}") from None
+        known = ", ".join(sorted(found)) or "none"
+        raise UserError(f"unknown {noun} '{key}'; {known_as}: {known}") from None
 
 
 def list_jurisdictions(library: Library) -> list[Jurisdiction]:
