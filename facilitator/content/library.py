@@ -52,14 +52,16 @@ def check_workshop_files(
     paths: list[Path], topics: frozenset[str]
 ) -> tuple[dict[str, WorkshopFile], list[ContentProblem]]:
     """Validate workshop files from anywhere (a single file or a folder of the author's own)."""
-    lib = Library(topics=())
     found: dict[str, WorkshopFile] = {}
+    problems: list[ContentProblem] = []
     for path in paths:
-        def add(p: Path) -> None:
-            w = load_workshop(p, topics)
-            found[w.id] = w
-        _collect(lib, path, add)
-    return found, lib.problems
+        try:
+            workshop = load_workshop(path, topics)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+        else:
+            found[workshop.id] = workshop
+    return found, problems
 
 
 def workshop_paths(target: Path) -> list[Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -19,6 +20,14 @@ if TYPE_CHECKING:
 
 # Opens the data folder; returns it and the session to show first (or None).
 Loader = Callable[[], "tuple[Workspace, str | None]"]
+
+
+def check_display(environ: dict[str, str] | None = None, platform: str = sys.platform) -> None:
+    """On Linux without a screen Qt aborts with a core dump; say what is wrong instead."""
+    env = os.environ if environ is None else environ
+    if platform.startswith("linux") and not any(env.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        raise UserError("no screen to open a window on (DISPLAY is not set); run Facilitator from a desktop "
+                        "session, or use its commands, such as 'facilitator session list'")
 
 
 def application() -> QApplication:
@@ -39,6 +48,7 @@ def create_main_window(workspace: Workspace, open_session: str | None = None) ->
 
 def run_app(load: Loader) -> int:
     """Show the main window, open the data folder once it has painted, and run until it closes."""
+    check_display()
     app = application()
     window = MainWindow()
     opened: list[Workspace] = []

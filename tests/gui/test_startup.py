@@ -54,3 +54,13 @@ def test_a_data_folder_that_cannot_be_opened_is_explained(qtbot, monkeypatch, ca
     assert ui_app.run_app(load) == 1
     assert shown and "newer version" in shown[0]
     assert "newer version" in capsys.readouterr().err
+
+
+def test_no_screen_gets_a_sentence_not_a_core_dump() -> None:
+    import pytest
+
+    with pytest.raises(UserError, match="no screen"):
+        ui_app.check_display({}, "linux")
+    ui_app.check_display({"DISPLAY": ":0"}, "linux")
+    ui_app.check_display({"QT_QPA_PLATFORM": "offscreen"}, "linux")
+    ui_app.check_display({}, "win32")
