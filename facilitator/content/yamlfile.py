@@ -87,6 +87,7 @@ _FIXES = {
     "less_than_equal": "use a smaller number",
     "string_pattern_mismatch": "follow the pattern shown",
     "string_too_short": "write something here; it cannot be empty",
+    "value_error": "correct the text as described",
 }
 
 
@@ -96,6 +97,8 @@ def _message(err: dict[str, Any]) -> str:
         return "unknown field"
     if err["type"] == "missing":
         return "required field is missing"
+    if err["type"] == "value_error":
+        return str(err["ctx"]["error"])
     if err["type"] == "string_pattern_mismatch":
         return f"{msg!s} (got {err['input']!r})"
     return msg[0].lower() + msg[1:] if msg else msg

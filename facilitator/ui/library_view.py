@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QLabel,
@@ -27,12 +30,12 @@ WORKSHOP_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
 class AgendaRow:
-    """One agenda line with its planned start, counted from the start of the workshop."""
+    """One agenda line with its planned start, in minutes from the start of the workshop."""
 
-    def __init__(self, segment: object, offset: int) -> None:
-        self.segment = segment
-        self.offset = offset
+    segment: Any
+    offset: int
 
 
 AGENDA_COLUMNS = [
@@ -43,9 +46,14 @@ AGENDA_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
 class CoverageRow:
-    def __init__(self, name: str, code: str, verdict: str, detail: str) -> None:
-        self.name, self.code, self.verdict, self.detail = name, code, verdict, detail
+    """Whether the chosen workshop meets one jurisdiction, and what it lacks."""
+
+    name: str
+    code: str
+    verdict: str
+    detail: str
 
 
 COVERAGE_COLUMNS = [
