@@ -6,11 +6,13 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from facilitator.content.problems import ContentError
+from facilitator.content.schema import WorkshopFile
 from facilitator.content.workshops import parse_workshop
 from facilitator.domain.ids import new_session_id
 from facilitator.services.errors import UserError
@@ -143,7 +145,7 @@ def get_session(ws: Workspace, session_id: str) -> SessionDetail:
         return SessionDetail(
             **asdict(summary), language=row.language, grace_minutes=row.grace_minutes,
             workshop_sha256=row.workshop_sha256, created_at=row.created_at.isoformat(timespec="seconds"),
-            coverage=_coverage(ws, row), roster=[_person(p) for p in row.roster])
+            coverage=_coverage(ws, row), roster=[roster_person(p) for p in row.roster])
 
 
 def find_session(db: Session, session_id: str) -> TrainingSession:
@@ -170,11 +172,16 @@ def _summary(row: TrainingSession, roster_count: int) -> SessionSummary:
         jurisdictions=[j.code for j in row.jurisdictions], status=row.status, roster_count=roster_count)
 
 
+def frozen_workshop(ws: Workspace, row: TrainingSession) -> WorkshopFile:
+    """The workshop as it was frozen for this session, not as the library has it now.
+
+    Raises ContentError if the snapshot no longer validates against today's topics."""
+    return parse_workshop(row.workshop_snapshot, ws.data_dir / f"session-{row.id}.yaml", ws.library.topic_ids)
+
+
 def _coverage(ws: Workspace, row: TrainingSession) -> list[JurisdictionCheck]:
-    """Check the workshop as it was frozen for this session, not as the library has it now."""
     try:
-        workshop = parse_workshop(row.workshop_snapshot, ws.data_dir / f"session-{row.id}.yaml",
-                                  ws.library.topic_ids)
+        workshop = frozen_workshop(ws, row)
     except ContentError as exc:
         reason = f"the workshop as frozen for this session no longer validates: {exc.problems[0]}"
         return [JurisdictionCheck(j.code, j.code, "", False, [reason]) for j in row.jurisdictions]
@@ -190,6 +197,6 @@ def _coverage(ws: Workspace, row: TrainingSession) -> list[JurisdictionCheck]:
     return checks
 
 
-def _person(p: RosterEntry) -> RosterPerson:
+def roster_person(p: RosterEntry | Row[Any]) -> RosterPerson:
     return RosterPerson(p.id, p.first_name, p.last_name, p.employee_id, p.email, p.department,
                         p.is_supervisor, p.walk_in, p.badge_token)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger("facilitator.storage")
@@ -18,7 +18,7 @@ log = logging.getLogger("facilitator.storage")
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest schema revision. Checked against Alembic's own head by a test; kept here so that opening an
 # up-to-date database (every start but the first after an upgrade) needs no Alembic import at all.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 DATABASE_NAME = "facilitator.sqlite"
 BACKUPS_DIR = "backups"
 
@@ -58,11 +58,20 @@ def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    # Let SQLAlchemy, not the sqlite3 module, say when a transaction begins, so a writer can take the write
+    # lock up front (see _begin) instead of failing when it upgrades a read lock another writer beat it to.
+    dbapi_connection.isolation_level = None
+
+
+def _begin(conn: Connection) -> None:
+    immediate = conn.get_execution_options().get("sqlite_begin_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _set_pragmas)
+    event.listen(engine, "begin", _begin)
     return engine
 
 
@@ -73,6 +82,8 @@ class Store:
         self.path = path
         self.engine = engine
         self._factory = sessionmaker(engine, expire_on_commit=False)
+        self._immediate = engine.execution_options(sqlite_begin_immediate=True)
+        self._writer = sessionmaker(self._immediate, expire_on_commit=False)
 
     @classmethod
     def open(cls, data_dir: Path) -> Store:
@@ -98,6 +109,20 @@ class Store:
         """A session that commits when the block ends and rolls back if it raises."""
         with self._factory.begin() as session:
             yield session
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[Session]:
+        """Like transaction(), but holding the write lock from the start: for read-then-append work such as
+        numbering the next attendance event, where two writers must not both read the same last number."""
+        with self._writer.begin() as session:
+            yield session
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A plain connection holding the write lock, committed when the block ends: for the check-in path,
+        where the ORM's bookkeeping would cost more than the work itself."""
+        with self._immediate.begin() as conn:
+            yield conn
 
     def close(self) -> None:
         self.engine.dispose()

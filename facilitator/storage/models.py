@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -99,16 +99,20 @@ class AttendanceEvent(Base):
     """One entry of a session's append-only, hash-chained attendance log (rejected scans included)."""
 
     __tablename__ = "attendance_events"
-    __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_attendance_session_seq"),)
+    __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_attendance_session_seq"),
+                      Index("ix_attendance_events_person", "session_id", "roster_entry_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(24))
     roster_entry_id: Mapped[int | None] = mapped_column(ForeignKey("roster_entries.id"))
+    person_token: Mapped[str | None] = mapped_column(String(32))
     code: Mapped[str | None] = mapped_column(String(256))
     reason: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str | None] = mapped_column(String(16))
+    voids_seq: Mapped[int | None] = mapped_column(Integer)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     monotonic_ms: Mapped[int] = mapped_column(Integer)
     prev_hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,1 @@
+"""Records that must stand up later: the attendance hash chain, and (later) signing, sealing and bundles."""
