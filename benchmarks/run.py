@@ -68,7 +68,17 @@ def startup(repeat: int) -> list[Figure]:
             Figure("startup_ready", statistics.median(ready) * 1000, "ms", baseline, "bare PySide6 window")]
 
 
-BENCHMARKS: dict[str, Callable[[int], list[Figure]]] = {"startup": startup}
+def checkin(repeat: int) -> list[Figure]:
+    """1,000 check-ins from code to committed, chained event, against a bare SQLite INSERT and COMMIT with
+    the same WAL and synchronous=FULL settings (benchmarks/checkin_bench.py)."""
+    from benchmarks.checkin_bench import measure
+
+    runs = [measure(1000) for _ in range(max(1, repeat // 2))]
+    ours, bare = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    return [Figure("checkin", ours, "ms", bare, "bare SQLite insert + commit", 3.0)]
+
+
+BENCHMARKS: dict[str, Callable[[int], list[Figure]]] = {"startup": startup, "checkin": checkin}
 
 
 def main() -> None:

@@ -83,12 +83,14 @@ class ChainReport:
 
 def verify(session_id: str, stored: Iterable[StoredEvent]) -> ChainReport:
     """Check a log in the order it was written; report the first event that breaks the chain."""
+    stored = list(stored)
+    present = {item.event.seq for item in stored}
     expected_prev = genesis(session_id)
     count = 0
     for count, item in enumerate(stored, start=1):
         event = item.event
         if event.seq != count:
-            what = "missing" if event.seq > count else "out of order"
+            what = "out of order" if count in present else "missing"
             return ChainReport(count - 1, expected_prev, ChainProblem(
                 event.seq, f"event {count} is {what}: event {event.seq} comes where event {count} should be"))
         if event.session_id != session_id:

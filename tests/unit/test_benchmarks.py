@@ -1,0 +1,10 @@
+"""The benchmarks still run (with tiny sizes), so `python benchmarks/run.py` does not rot between releases."""
+
+from __future__ import annotations
+
+from benchmarks.checkin_bench import measure
+
+
+def test_the_checkin_benchmark_measures_both_sides() -> None:
+    ours, bare = measure(20)
+    assert ours > 0 and bare > 0
