@@ -146,7 +146,9 @@ def test_any_text_is_either_a_workshop_or_a_clear_error(tmp_path: Path, text: st
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 # YAML itself folds its line-break characters (NEL, LS, PS) into spaces; that is YAML's rule, not ours.
-@given(st.text(st.characters(exclude_characters="\x85\u2028\u2029"), min_size=1, max_size=200))
+# Lone surrogates are left out: a file read from disk as UTF-8 can never contain one.
+@given(st.text(st.characters(exclude_characters="\x85\u2028\u2029", exclude_categories=("Cs",)), min_size=1,
+               max_size=200))
 def test_hostile_strings_in_a_title_round_trip_or_are_refused(tmp_path: Path, value: str) -> None:
     """Any text, written as a YAML string, is either kept exactly (stripped) or refused with a clear error."""
     text = TINY.replace("title: A tiny workshop", "title: " + json.dumps(value, ensure_ascii=False))

@@ -14,7 +14,7 @@ ALLOWED = {
     "content": {"domain"},
     "storage": {"domain"},
     "records": {"domain"},
-    "documents": {"domain"},
+    "documents": {"domain", "paths"},  # paths: the bundled fonts
     "services": {"domain", "content", "storage", "records", "documents", "paths"},
     "companion": {"domain", "services", "paths"},
     "ui": {"domain", "services", "paths", "__version__"},

@@ -1,0 +1,81 @@
+"""QR codes: one encoder (qrcode) drawn as vectors in PDFs, and one decoder (zxing-cpp) for camera frames.
+
+The matrix includes the quiet zone, so whoever lays a code out reserves the white margin by giving
+`draw_qr` the whole square, and nothing else can be printed inside it by mistake.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import qrcode
+import zxingcpp
+from qrcode.constants import ERROR_CORRECT_Q
+
+# Level Q restores up to a quarter of the code: badges go into plastic holders with glare, get folded and
+# scratched. Our 31-character payload still fits version 3 (29 modules), so modules stay large.
+ERROR_CORRECTION = ERROR_CORRECT_Q
+QUIET_ZONE = 4  # modules of white on every side, as the QR standard asks
+
+
+def qr_matrix(text: str) -> list[list[bool]]:
+    """The code's modules, row by row from the top, True for dark, quiet zone included."""
+    return [list(row) for row in _encode(text)]
+
+
+@lru_cache(maxsize=1024)
+def _encode(text: str) -> tuple[tuple[bool, ...], ...]:
+    # Choosing the mask takes qrcode some 10 ms a code, and each badge's code is drawn twice (badge and
+    # roster row), so the result is kept (immutable, so no caller can spoil it for the next).
+    code = qrcode.QRCode(error_correction=ERROR_CORRECTION, border=QUIET_ZONE, box_size=1)
+    code.add_data(text)  # upper-case letters and digits go in alphanumeric mode by themselves
+    code.make(fit=True)
+    return tuple(tuple(row) for row in code.get_matrix())
+
+
+def dark_runs(row: list[bool]) -> list[tuple[int, int]]:
+    """(start, length) of each stretch of dark modules in a row."""
+    runs, start = [], None
+    for i, dark in enumerate([*row, False]):
+        if dark and start is None:
+            start = i
+        elif not dark and start is not None:
+            runs.append((start, i - start))
+            start = None
+    return runs
+
+
+def draw_qr(canvas: Any, text: str, x: float, y: float, size: float) -> float:
+    """Draw the code for `text` as a `size` square (quiet zone included) with its lower-left corner at x, y.
+
+    Returns the side of the printed symbol without its quiet zone, so callers can check it is big enough.
+    """
+    matrix = qr_matrix(text)
+    module = size / len(matrix)
+    # One filled path of one rectangle per run of dark modules: a few hundred bytes, and, being a single
+    # fill, no anti-aliased seams between neighbouring modules in a viewer or printer driver.
+    path = canvas.beginPath()
+    for r, row in enumerate(matrix):
+        top = y + size - r * module
+        for start, length in dark_runs(row):
+            path.rect(x + start * module, top - module, length * module, module)
+    canvas.saveState()
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
+    return module * (len(matrix) - 2 * QUIET_ZONE)
+
+
+def read_qr_codes(gray: np.ndarray) -> list[str]:
+    """The text of every QR code in a grayscale frame (height x width, uint8), each once, in reading order."""
+    frame = np.ascontiguousarray(gray, dtype=np.uint8)
+    if frame.ndim != 2:
+        raise ValueError(f"expected a grayscale frame (height x width), got shape {frame.shape}")
+    # QR only: looking for every other format costs time per frame and invites false reads. Rotated and
+    # downscaled searches stay on (a badge is held at any angle, close to the lens); inverted codes are
+    # never printed by us, so that pass is skipped.
+    found = zxingcpp.read_barcodes(frame, formats=zxingcpp.BarcodeFormat.QRCode, try_rotate=True,
+                                   try_downscale=True, try_invert=False)
+    return list(dict.fromkeys(code.text for code in found if code.valid))
