@@ -68,7 +68,33 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("session_id", metavar="ID")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_session_show)
+    _add_roster_commands(nouns)
+    _add_attendance_commands(nouns)
+    _add_badges_command(nouns)
     return parser
+
+
+def _add_attendance_commands(nouns: Any) -> None:
+    for name, direction in (("checkin", "arriving"), ("checkout", "leaving")):
+        door = nouns.add_parser(name, help=f"record someone {direction} from their badge code")
+        door.add_argument("session_id", metavar="SESSION")
+        door.add_argument("--code", required=True, help="the badge's QR text or the code printed under it")
+        door.add_argument("--at", metavar="TIME", help="when it happened, for keying in a paper sheet later: "
+                          "HH:MM on the session's date, or a full ISO 8601 time (default: now)")
+        door.add_argument("--json", action="store_true")
+        door.set_defaults(handler=cmd_checkin if name == "checkin" else cmd_checkout)
+
+    record = nouns.add_parser(
+        "attendance", help="the attendance record: per person, or 'verify', 'log', 'void'",
+        usage="facilitator attendance [verify | log | void] SESSION [--json] [--event N --reason TEXT]",
+        description="With just SESSION: first in, last out, minutes present and status per person. "
+                    "'verify' checks the hash chain (exit 1 naming the first altered event); 'log' lists every "
+                    "event, rejected scans included; 'void' undoes an event by appending a void with a reason.")
+    record.add_argument("words", nargs="+", metavar="[VERB] SESSION")
+    record.add_argument("--event", type=int, metavar="N", help="for 'void': the event number (see 'log')")
+    record.add_argument("--reason", help="for 'void': why the event is undone")
+    record.add_argument("--json", action="store_true")
+    record.set_defaults(handler=cmd_attendance)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except UserError as exc:
         print(f"facilitator: {exc}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(exc, UsageError) else 1
     except BrokenPipeError:
         # The reader (`| head`, say) went away: stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -243,4 +269,276 @@ def cmd_session_show(args: argparse.Namespace) -> int:
         print(f"    {check.code}: {status} {check.name}" + (f" - {check.citation}" if check.citation else ""))
         for s in check.shortfalls:
             print(f"      missing: {s}")
+    return 0
+
+
+# --- check-in and attendance ----------------------------------------------------------------------------
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    return _door(args, "in")
+
+
+def cmd_checkout(args: argparse.Namespace) -> int:
+    return _door(args, "out")
+
+
+def _door(args: argparse.Namespace, way: str) -> int:
+    from facilitator.services.attendance import Source, check_in, check_out, parse_at
+    from facilitator.services.sessions import get_session
+
+    ws = _workspace(args)
+    at, source = None, Source.CLI
+    if args.at:
+        at = parse_at(args.at, date.fromisoformat(get_session(ws, args.session_id).date))
+        source = Source.PAPER
+    record = check_in if way == "in" else check_out
+    result = record(ws, args.session_id, args.code, at=at, source=source)
+    if args.json:
+        _print_json(result.as_dict())
+    else:
+        print(f"{result.at:%H:%M}  {result.message}  (event {result.seq})",
+              file=sys.stdout if result.accepted else sys.stderr)
+    # A repeated scan is not a failure (the person is in, as wanted); an unknown code is.
+    return 0 if result.person is not None else 1
+
+
+ATTENDANCE_VERBS = ("verify", "log", "void", "show")
+
+
+def cmd_attendance(args: argparse.Namespace) -> int:
+    words = args.words
+    if len(words) == 2 and words[0] in ATTENDANCE_VERBS:
+        verb, session_id = words
+    elif len(words) == 1:
+        verb, session_id = "show", words[0]
+    else:
+        raise UsageError("usage: facilitator attendance [verify | log | void] SESSION")
+    ws = _workspace(args)
+    return {"show": _attendance_show, "verify": _attendance_verify, "log": _attendance_log,
+            "void": _attendance_void}[verb](ws, session_id, args)
+
+
+class UsageError(UserError):
+    """Wrong usage that argparse could not see; exits 2 like argparse's own."""
+
+
+def _attendance_show(ws: Workspace, session_id: str, args: argparse.Namespace) -> int:
+    from facilitator.services.attendance import attendance_report, clock_warning
+
+    report = attendance_report(ws, session_id)
+    if args.json:
+        _print_json(report.as_dict())
+        return 0
+    print(f"Session {report.session_id}: {report.title}, {report.planned_start:%Y-%m-%d %H:%M}"
+          f"-{report.planned_end:%H:%M} (late after {report.grace_minutes} min)")
+    print(f"{'name':30} {'employee id':12} {'first in':8} {'last out':8} {'minutes':>7}  status")
+    for row in report.rows:
+        status = row.status.value + (" (in the room)" if row.is_in else "")
+        print(f"{row.person.full_name[:30]:30} {(row.person.employee_id or '')[:12]:12} {_hhmm(row.first_in):8} "
+              f"{_hhmm(row.last_out):8} {row.minutes:7}  {status}")
+    print(f"{len(report.rows)} on the roster, {report.in_room} in the room now, {report.events} events")
+    for jump in report.clock_jumps:
+        print(f"warning: {clock_warning(jump)}", file=sys.stderr)
+    return 0
+
+
+def _hhmm(value: Any) -> str:
+    return "" if value is None else f"{value:%H:%M}"
+
+
+def _attendance_verify(ws: Workspace, session_id: str, args: argparse.Namespace) -> int:
+    from facilitator.services.attendance import verify_attendance
+
+    check = verify_attendance(ws, session_id)
+    if args.json:
+        _print_json(check.as_dict())
+    else:
+        print(check.message if check.intact else f"TAMPERED: {check.message}",
+              file=sys.stdout if check.intact else sys.stderr)
+    return 0 if check.intact else 1
+
+
+def _attendance_log(ws: Workspace, session_id: str, args: argparse.Namespace) -> int:
+    from facilitator.services.attendance import attendance_log_entries
+
+    entries = attendance_log_entries(ws, session_id)
+    if args.json:
+        _print_json([e.as_dict() for e in entries])
+        return 0
+    for e in entries:
+        voided = f"  [undone by event {e.voided_by}]" if e.voided_by else ""
+        print(f"{e.seq:5}  {e.at:%H:%M:%S}  {e.kind:10} {(e.person or '-')[:30]:30} {e.source or '':8} "
+              f"{e.detail or ''}{voided}")
+    return 0
+
+
+def _attendance_void(ws: Workspace, session_id: str, args: argparse.Namespace) -> int:
+    from facilitator.services.attendance import void
+
+    if args.event is None or not args.reason:
+        raise UsageError("usage: facilitator attendance void SESSION --event N --reason TEXT")
+    result = void(ws, session_id, args.event, args.reason)
+    if args.json:
+        _print_json({"seq": result.seq, "voided": result.voided_seq, "message": result.message})
+    else:
+        print(result.message)
+    return 0
+
+
+# --- badges ---------------------------------------------------------------------------------------------
+
+def _add_badges_command(nouns: Any) -> None:
+    badges = nouns.add_parser("badges", help="print name badges with QR codes, then a sign-in sheet, as one PDF")
+    badges.add_argument("session_id", metavar="SESSION")
+    badges.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help="where to write the PDF")
+    badges.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size (default %(default)s)")
+    badges.add_argument("--json", action="store_true")
+    badges.set_defaults(handler=cmd_badges)
+
+
+def cmd_badges(args: argparse.Namespace) -> int:
+    from facilitator.services.badges import make_badges
+
+    result = make_badges(_workspace(args), args.session_id, args.out, args.paper)
+    if args.json:
+        _print_json(result.as_dict())
+    else:
+        print(f"Wrote {result.people} badge(s) and the sign-in sheet, {result.pages} page(s), to {result.path}")
+    if result.misprinted:
+        print("warning: the badge font cannot print these names, so their badges and roster rows are left "
+              "blank to write in by hand:", file=sys.stderr)
+        for name, code in result.misprinted:
+            print(f"  {name}: the badge with code {code}", file=sys.stderr)
+    return 0
+
+
+# --- roster ---------------------------------------------------------------------------------------------
+
+ROSTER_FIELDS = ("employee_id", "first_name", "last_name", "full_name", "email", "department", "supervisor",
+                 "language", "is_supervisor")  # as facilitator.content.roster_file.FIELDS; a test keeps them equal
+
+
+def _add_roster_commands(nouns: Any) -> None:
+    roster = nouns.add_parser("roster", help="import, list and add to a session's roster").add_subparsers(
+        dest="verb", metavar="VERB", required=True)
+    load = roster.add_parser(
+        "import", help="add the people in a CSV or XLSX roster file to a session",
+        description="Reads CSV (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab) and XLSX files. If any row "
+                    "has a problem nothing is imported and every problem is listed with its row, unless "
+                    "--skip-invalid is given.")
+    load.add_argument("session_id", metavar="SESSION")
+    load.add_argument("file", type=Path, metavar="FILE")
+    load.add_argument("--skip-invalid", action="store_true",
+                      help="import the rows without problems and list the skipped ones")
+    load.add_argument("--map", action="append", default=[], type=_map_choice, metavar="FIELD=COLUMN",
+                      help="take FIELD from COLUMN (its header, or its number counting from 1); 'FIELD=' leaves "
+                           f"the field out. Repeat as needed. Fields: {', '.join(ROSTER_FIELDS)}")
+    load.add_argument("--json", action="store_true")
+    load.set_defaults(handler=cmd_roster_import)
+    listing = roster.add_parser("list", help="list a session's roster with badge codes")
+    listing.add_argument("session_id", metavar="SESSION")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_roster_list)
+    walk_in = roster.add_parser("add", help="add a walk-in to a session's roster; prints their badge code")
+    walk_in.add_argument("session_id", metavar="SESSION")
+    walk_in.add_argument("--first", required=True, metavar="NAME", help="first name")
+    walk_in.add_argument("--last", required=True, metavar="NAME", help="last name ('' if they use one name)")
+    walk_in.add_argument("--employee-id", metavar="ID")
+    walk_in.add_argument("--email")
+    walk_in.add_argument("--department")
+    walk_in.add_argument("--json", action="store_true")
+    walk_in.set_defaults(handler=cmd_roster_add)
+
+
+def _map_choice(text: str) -> tuple[str, str | None]:
+    field, equals, column = text.partition("=")
+    if not equals or not field.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' should be FIELD=COLUMN, for example employee_id='Badge No'")
+    return field.strip(), column.strip() or None
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    from facilitator.services.roster import import_roster
+
+    result = import_roster(_workspace(args), args.session_id, args.file, mapping=dict(args.map) or None,
+                           skip_invalid=args.skip_invalid)
+    if args.json:
+        _print_json(result.as_dict())
+        return 0 if result.imported else 1
+    _print_roster_reading(result)
+    sys.stdout.flush()  # the problems go to stderr; keep them after the summary on a terminal
+    for problem in result.problems:
+        where = f"{result.file}:{problem.row}:" if problem.row is not None else f"{result.file}:"
+        print(f"{where}{f' {problem.column}:' if problem.column else ''} {problem.message}", file=sys.stderr)
+    if result.imported:
+        skipped = f"; skipped {len(result.skipped_rows)} row(s) with problems" if result.skipped_rows else ""
+        print(f"Imported {result.imported} people to session {result.session_id}{skipped}.")
+        return 0
+    print(f"facilitator: nothing imported: {_why_nothing(result)}", file=sys.stderr)
+    return 1
+
+
+def _print_roster_reading(result: Any) -> None:
+    if result.kind == "xlsx":
+        how = f"Excel workbook, sheet '{result.sheet}'"
+    else:
+        names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
+        how = f"CSV, {result.encoding}, {names.get(result.delimiter, repr(result.delimiter))}-separated"
+    print(f"Read {result.file} ({how}): {result.rows_read} row(s) below the header.")
+    if result.columns:
+        width = max(len(f) for f in result.columns)
+        print("Columns:")
+        for field, header in result.columns.items():
+            print(f"  {field:{width}}  <- {header}")
+    if result.unused_columns:
+        print(f"Not used: {', '.join(result.unused_columns)}")
+
+
+def _why_nothing(result: Any) -> str:
+    good = result.rows_read - len(result.skipped_rows)
+    if not {"first_name", "last_name", "full_name"} & set(result.columns):
+        return "say which column holds the names, for example --map full_name='Employee', or fix the header row"
+    if any(p.row is None for p in result.problems):
+        return f"fix {result.file} as described above and import it again"
+    if result.rows_read and result.already_on_roster == result.rows_read:
+        return f"everyone in {result.file} is already on the roster of session {result.session_id}"
+    if good <= 0:
+        known = f" ({result.already_on_roster} already on the roster)" if result.already_on_roster else ""
+        return f"every row has a problem{known}; fix the rows listed above in {result.file} and import it again"
+    return (f"{len(result.skipped_rows)} row(s) have problems; fix them in {result.file} and import it again, "
+            f"or use --skip-invalid to import the other {good} row(s)")
+
+
+def cmd_roster_list(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from facilitator.services.roster import group_code, list_roster
+
+    people = list_roster(_workspace(args), args.session_id)
+    if args.json:
+        _print_json([asdict(p) for p in people])
+        return 0
+    if not people:
+        print(f"No one on the roster yet. Import one with 'facilitator roster import {args.session_id} FILE'.")
+        return 0
+    print(f"{'name':30} {'employee id':12} {'department':20} {'walk-in':7}  badge code")
+    for p in people:
+        print(f"{p.full_name[:30]:30} {(p.employee_id or '')[:12]:12} {(p.department or '')[:20]:20} "
+              f"{'walk-in' if p.walk_in else '':7}  {group_code(p.badge_code)}")
+    walk_ins = sum(p.walk_in for p in people)
+    print(f"{len(people)} on the roster" + (f", {walk_ins} of them walk-ins" if walk_ins else ""))
+    return 0
+
+
+def cmd_roster_add(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from facilitator.services.roster import add_walk_in, group_code
+
+    person = add_walk_in(_workspace(args), args.session_id, args.first, args.last, employee_id=args.employee_id,
+                         email=args.email, department=args.department)
+    if args.json:
+        _print_json(asdict(person))
+        return 0
+    print(f"Added {person.full_name} as a walk-in. Badge code: {group_code(person.badge_code)}")
     return 0

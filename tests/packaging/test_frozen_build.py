@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,25 @@ def test_the_frozen_demo_runs_offscreen(frozen: Path, tmp_path: Path) -> None:
         _, err = proc.communicate(timeout=30)
     assert "Traceback" not in err
     assert (tmp_path / "facilitator.sqlite").is_file(), "the demo created its session in the data folder"
+
+
+@pytest.mark.slow
+def test_the_frozen_program_imports_a_roster_prints_badges_and_checks_in(frozen: Path, tmp_path: Path) -> None:
+    """The parts with native code or data files of their own: openpyxl, ReportLab's fonts, the QR encoder."""
+    env = {**os.environ, "FACILITATOR_DATA_DIR": str(tmp_path / "data")}
+    created = run(frozen, "session", "create", "--workshop", "allyship", "--date", date.today().isoformat(),
+                  "--start", "00:00", "--location", "Depot", "--trainer", "Sam", "--jurisdiction", "none", env=env)
+    session_id = created.stdout.strip()
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes("Employee ID;First name;Last name\r\nE1;Zoë;O'Neil\r\n".encode("cp1252"))
+    imported = run(frozen, "roster", "import", session_id, str(roster), env=env)
+    assert imported.returncode == 0, imported.stderr
+    badges = run(frozen, "badges", session_id, "--out", str(tmp_path / "badges.pdf"), env=env)
+    assert badges.returncode == 0, badges.stderr
+    assert (tmp_path / "badges.pdf").read_bytes().startswith(b"%PDF")
+    listed = run(frozen, "roster", "list", session_id, "--json", env=env)
+    code = json.loads(listed.stdout)[0]["badge_code"]
+    checked = run(frozen, "checkin", session_id, "--code", code, "--at", "00:01", env=env)
+    assert checked.returncode == 0 and "Welcome, Zoë O'Neil" in checked.stdout, checked.stderr
+    verified = run(frozen, "attendance", "verify", session_id, env=env)
+    assert verified.returncode == 0, verified.stderr

@@ -234,3 +234,19 @@ def test_the_command(capsys, workspace, session, tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as usage:
         main(["badges", session.id, "--out", str(out), "--paper", "a3"])
     assert usage.value.code == 2
+
+
+def test_printed_badges_read_by_zbar_check_each_person_in_once(workspace, session, tmp_path: Path, capsys) -> None:
+    """The whole door: print, read the paper with an independent QR reader, scan each code in (twice)."""
+    from facilitator.services.attendance import attendance_report
+
+    out = tmp_path / "door.pdf"
+    result = badge_service.make_badges(workspace, session.id, out, "letter")
+    scanned = list(decode_pages(out, 1, result.pages - 1, tmp_path))
+    assert len(scanned) == len(NAMES)
+    for payload in scanned * 2:  # every badge scanned twice: the second scan must not count again
+        assert main(["checkin", session.id, "--code", payload]) == 0
+    err = capsys.readouterr().err
+    assert err.count("already checked in") == len(NAMES)
+    report = attendance_report(workspace, session.id)
+    assert report.in_room == len(NAMES) and report.events == 2 * len(NAMES)

@@ -1,0 +1,79 @@
+"""The roster import dialog: the preview shows how the file was read, the problems with their rows, and
+imports only when the trainer says so — all rows, or the good ones if they ticked the box."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from facilitator.services.roster import list_roster
+from facilitator.services.sessions import create_session
+from facilitator.services.workspace import Workspace
+from facilitator.ui.roster_import_dialog import NOT_IN_FILE, RosterImportDialog
+
+EXCEL_CSV = ("Employee ID;First name;Last name;E-mail;Department\r\n"
+             "E1;Zoë;O'Neil;zoe@example.com;Stores\r\n"
+             "E2;José;Núñez;jose@example.com;Yard\r\n"
+             "E3;;;nobody@example.com;Yard\r\n").encode("cp1252")
+
+
+def make_dialog(qtbot: QtBot, ws: Workspace) -> RosterImportDialog:
+    session = create_session(ws, workshop_id="allyship", on=date(2026, 12, 1), start="09:00", location="Hall",
+                             trainer="Sam Lee", jurisdictions=["none"])
+    dialog = RosterImportDialog(ws, session.id)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_a_file_with_a_bad_row_imports_nothing_until_the_trainer_skips_it(
+        qtbot: QtBot, workspace: Workspace, tmp_path: Path) -> None:
+    dialog = make_dialog(qtbot, workspace)
+    path = tmp_path / "roster.csv"
+    path.write_bytes(EXCEL_CSV)
+    dialog.load(path)
+    assert "semicolons" in dialog.how_read.text() and "2 of 3 rows" in dialog.how_read.text()
+    problems = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+    assert any(p.startswith("Row 4:") for p in problems), problems
+    assert dialog.table.item(0, 1).text() == "Zoë" and dialog.table.item(1, 2).text() == "Núñez"
+    assert not dialog.import_button.isEnabled()
+    dialog.skip_invalid.setChecked(True)
+    assert dialog.import_button.isEnabled() and "2 people" in dialog.import_button.text()
+    with qtbot.waitSignal(dialog.imported) as signal:
+        dialog.import_button.click()
+    assert signal.args[0].imported == 2
+    assert sorted(p.last_name for p in list_roster(workspace, dialog._session_id)) == ["Núñez", "O'Neil"]
+
+
+def test_choosing_the_name_column_by_hand_makes_an_odd_file_importable(
+        qtbot: QtBot, workspace: Workspace, tmp_path: Path) -> None:
+    dialog = make_dialog(qtbot, workspace)
+    path = tmp_path / "odd.csv"
+    path.write_text("Personne,Courriel\nAmélie Poulain,amelie@example.com\nYves Tanguy,yves@example.com\n",
+                    encoding="utf-8")
+    dialog.load(path)
+    assert not dialog.import_button.isEnabled()
+    full_name = dialog.boxes["full_name"]
+    full_name.setCurrentIndex(full_name.findText("Personne"))
+    email = dialog.boxes["email"]
+    email.setCurrentIndex(email.findText("Courriel"))
+    assert dialog.preview is not None and dialog.preview.ready == 2
+    assert dialog.import_button.isEnabled()
+    dialog.import_button.click()
+    people = list_roster(workspace, dialog._session_id)
+    assert [(p.first_name, p.last_name, p.email) for p in people] == [
+        ("Amélie", "Poulain", "amelie@example.com"), ("Yves", "Tanguy", "yves@example.com")]
+    assert dialog.boxes["department"].currentText() == NOT_IN_FILE
+
+
+def test_a_file_that_is_not_a_roster_says_so_and_imports_nothing(
+        qtbot: QtBot, workspace: Workspace, tmp_path: Path) -> None:
+    dialog = make_dialog(qtbot, workspace)
+    path = tmp_path / "photo.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    dialog.load(path)
+    assert "cannot be imported" in dialog.how_read.text()
+    assert not dialog.import_button.isEnabled()
+    dialog.do_import()
+    assert list_roster(workspace, dialog._session_id) == []
