@@ -6,15 +6,20 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from facilitator import __version__
 
 if TYPE_CHECKING:  # the views bring in the services and the database; they load after the first paint
+    from facilitator.services.roster import RosterImportResult
     from facilitator.services.workspace import Workspace
+    from facilitator.ui.checkin_view import CheckinView
+    from facilitator.ui.roster_import_dialog import RosterImportDialog
     from facilitator.ui.session_dialog import NewSessionDialog
 
-SESSIONS_TAB, LIBRARY_TAB = 0, 1
+SESSIONS_TAB, LIBRARY_TAB, CHECKIN_TAB = 0, 1, 2
+NO_SESSION_TO_CHECK_IN = ("Choose a session on the Sessions tab (Ctrl+1), then come back here or press F2 to "
+                          "open its check-in desk.")
 
 
 class MainWindow(QMainWindow):
@@ -30,6 +35,7 @@ class MainWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ws: Workspace | None = None
+        self.checkin_view: CheckinView | None = None
         self._painted = False
         self.setWindowTitle("Facilitator")
         self._fit_screen()
@@ -59,10 +65,14 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(documentMode=True)
         self.tabs.addTab(self.sessions_view, "&Sessions")
         self.tabs.addTab(self.library_view, "Workshop &library")
+        self.tabs.addTab(self._checkin_page(), "Check-&in")
+        self.tabs.currentChanged.connect(lambda index: index == CHECKIN_TAB and self.open_checkin())
         self.setCentralWidget(self.tabs)
         self.statusBar().addPermanentWidget(QLabel(f"Data folder: {workspace.data_dir}"))
         self.sessions_view.new_requested.connect(lambda: self.plan_session())
         self.sessions_view.session_opened.connect(self.open_session)
+        self.sessions_view.checkin_requested.connect(self.open_checkin)
+        self.sessions_view.import_requested.connect(self.import_roster)
         self.library_view.plan_requested.connect(self.plan_session)
         for action in self._needs_workspace:
             action.setEnabled(True)
@@ -73,13 +83,19 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         new = self._action(file_menu, "&New session…", QKeySequence.StandardKey.New, lambda: self.plan_session())
+        import_roster = self._action(file_menu, "&Import roster…", QKeySequence("Ctrl+I"),
+                                     lambda: self.import_roster())
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         view = self.menuBar().addMenu("&View")
         sessions = self._action(view, "&Sessions", QKeySequence("Ctrl+1"),
                                 lambda: self.tabs.setCurrentIndex(SESSIONS_TAB))
         library = self._action(view, "Workshop &library", QKeySequence("Ctrl+2"),
                                lambda: self.tabs.setCurrentIndex(LIBRARY_TAB))
-        self._needs_workspace = [new, sessions, library]
+        checkin = self._action(view, "&Check-in desk", QKeySequence("Ctrl+3"),
+                               lambda: self.tabs.setCurrentIndex(CHECKIN_TAB))
+        open_checkin = self._action(view, "Open check-in for the selected session", QKeySequence("F2"),
+                                    lambda: self.open_checkin())
+        self._needs_workspace = [new, import_roster, sessions, library, checkin, open_checkin]
         for action in self._needs_workspace:
             action.setEnabled(False)
         help_menu = self.menuBar().addMenu("&Help")
@@ -113,6 +129,58 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(SESSIONS_TAB)
         self.sessions_view.select(session_id)
         self.sessions_view.table.setFocus()
+
+    def import_roster(self, session_id: str | None = None) -> RosterImportDialog | None:
+        """Open the roster import dialog for `session_id` (or the selected session)."""
+        from facilitator.ui.roster_import_dialog import RosterImportDialog
+
+        assert self._ws is not None, "import_roster before the workspace is attached"
+        session_id = session_id or self.sessions_view.current_id()
+        if session_id is None:
+            self.statusBar().showMessage("Choose a session first, then import its roster", 5000)
+            return None
+        dialog = RosterImportDialog(self._ws, session_id, self)
+        dialog.imported.connect(lambda result: self._roster_imported(session_id, result))
+        dialog.open()
+        return dialog
+
+    def _roster_imported(self, session_id: str, result: RosterImportResult) -> None:
+        self.sessions_view.refresh(select_id=session_id)
+        if self.checkin_view is not None and self.checkin_view.session_id == session_id:
+            self.checkin_view.refresh()
+        skipped = f"; skipped {len(result.skipped_rows)} row(s) with problems" if result.skipped_rows else ""
+        self.statusBar().showMessage(f"Imported {result.imported} people from {result.file}{skipped}", 8000)
+
+    def _checkin_page(self) -> QWidget:
+        """The tab that holds the check-in desk of whichever session was chosen last."""
+        page = QWidget()
+        self._checkin_layout = QVBoxLayout(page)
+        self._checkin_layout.setContentsMargins(0, 0, 0, 0)
+        self._no_checkin = QLabel(NO_SESSION_TO_CHECK_IN, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self._checkin_layout.addWidget(self._no_checkin)
+        return page
+
+    def open_checkin(self, session_id: str | None = None) -> CheckinView | None:
+        """Show the check-in desk for `session_id`, or for the session selected in the sessions list."""
+        from facilitator.ui.checkin_view import CheckinView
+
+        assert self._ws is not None, "open_checkin before the workspace is attached"
+        session_id = session_id or self.sessions_view.current_id()
+        if session_id is not None and (self.checkin_view is None or self.checkin_view.session_id != session_id):
+            self._put_checkin(CheckinView(self._ws, session_id))
+        self.tabs.setCurrentIndex(CHECKIN_TAB)
+        if self.checkin_view is not None:
+            self.checkin_view.field.setFocus()
+        return self.checkin_view
+
+    def _put_checkin(self, view: CheckinView) -> None:
+        old, self.checkin_view = self.checkin_view, view
+        if old is not None:
+            self._checkin_layout.removeWidget(old)
+            old.hide()  # stops its scanner listener and camera
+            old.deleteLater()
+        self._no_checkin.hide()
+        self._checkin_layout.addWidget(view)
 
     def _about(self) -> None:
         QMessageBox.about(self, "About Facilitator",

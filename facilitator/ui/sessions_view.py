@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
@@ -38,6 +38,8 @@ class SessionsView(QWidget):
 
     new_requested = Signal()
     session_opened = Signal(str)
+    checkin_requested = Signal(str)
+    import_requested = Signal(str)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,9 +57,17 @@ class SessionsView(QWidget):
         new.clicked.connect(self.new_requested)
         self.open_button = QPushButton("&Open", accessibleName="Open the selected session", enabled=False)
         self.open_button.clicked.connect(self.open_current)
+        self.checkin_button = QPushButton("Open check-in (F2)", enabled=False,
+                                          accessibleName="Open the check-in desk for the selected session")
+        self.checkin_button.clicked.connect(self._checkin_current)
         buttons = QHBoxLayout()
         buttons.addWidget(new)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.checkin_button)
+        self.import_button = QPushButton("&Import roster…", enabled=False,
+                                         accessibleName="Import the roster file HR sent for the selected session")
+        self.import_button.clicked.connect(lambda: self._emit_current(self.import_requested))
+        buttons.addWidget(self.import_button)
         buttons.addStretch(1)
         self.detail = QTextBrowser(accessibleName="Session details")
         left = QWidget()
@@ -97,9 +107,19 @@ class SessionsView(QWidget):
         if session_id:
             self.session_opened.emit(session_id)
 
+    def _checkin_current(self) -> None:
+        self._emit_current(self.checkin_requested)
+
+    def _emit_current(self, signal: SignalInstance) -> None:
+        session_id = self.current_id()
+        if session_id:
+            signal.emit(session_id)
+
     def _chosen(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         session_id = self.current_id()
         self.open_button.setEnabled(session_id is not None)
+        self.checkin_button.setEnabled(session_id is not None)
+        self.import_button.setEnabled(session_id is not None)
         if session_id:
             self.detail.setHtml(session_html(session_service.get_session(self._ws, session_id)))
 

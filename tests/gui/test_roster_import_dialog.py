@@ -77,3 +77,20 @@ def test_a_file_that_is_not_a_roster_says_so_and_imports_nothing(
     assert not dialog.import_button.isEnabled()
     dialog.do_import()
     assert list_roster(workspace, dialog._session_id) == []
+
+
+def test_the_main_window_imports_into_the_selected_session(qtbot: QtBot, window, tmp_path: Path) -> None:
+    """Ctrl+I on a selected session opens the dialog; after the import the sessions list counts the people."""
+    session = create_session(window._ws, workshop_id="allyship", on=date(2026, 12, 1), start="09:00",
+                             location="Hall", trainer="Sam Lee", jurisdictions=["none"])
+    window.sessions_view.refresh(select_id=session.id)
+    assert window.sessions_view.import_button.isEnabled()
+    dialog = window.import_roster()
+    assert dialog is not None and dialog.isVisible()
+    path = tmp_path / "roster.csv"
+    path.write_text("First name,Last name\nAna,Díaz\nBo,Li\n", encoding="utf-8")
+    dialog.load(path)
+    dialog.import_button.click()
+    row = next(s for s in window.sessions_view.sessions.rows() if s.id == session.id)
+    assert row.roster_count == 2
+    assert "Imported 2 people" in window.statusBar().currentMessage()

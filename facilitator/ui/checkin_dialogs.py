@@ -1,0 +1,114 @@
+"""The check-in desk's two small dialogs: adding a walk-in, and saying why a check-in is being undone."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator.services import roster as roster_service
+from facilitator.services.errors import UserError
+from facilitator.services.sessions import RosterPerson
+from facilitator.services.workspace import Workspace
+
+
+class WalkInDialog(QDialog):
+    """Adds someone who is not on HR's roster; the desk then checks them in."""
+
+    def __init__(self, workspace: Workspace, session_id: str, parent: QWidget | None = None,
+                 first_name: str = "", last_name: str = "") -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self._session_id = session_id
+        self.added: RosterPerson | None = None
+        self.setWindowTitle("Add a walk-in")
+        self.setMinimumWidth(460)
+        self.first = QLineEdit(first_name, accessibleName="First name")
+        self.last = QLineEdit(last_name, accessibleName="Last name")
+        self.employee_id = QLineEdit(accessibleName="Employee ID (optional)")
+        self.email = QLineEdit(accessibleName="Email (optional)", placeholderText="Where their certificate goes")
+        self.department = QLineEdit(accessibleName="Department (optional)")
+        self.error = QLabel(wordWrap=True, accessibleName="Problem")
+        self.error.setStyleSheet("color: #b00020; font-weight: bold")
+        self._layout()
+        (self.last if first_name and not last_name else self.first).setFocus()
+
+    def _layout(self) -> None:
+        form = QFormLayout()
+        form.addRow("&First name", self.first)
+        form.addRow("&Last name", self.last)
+        form.addRow("&Employee ID", self.employee_id)
+        form.addRow("E&mail", self.email)
+        form.addRow("&Department", self.department)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Add and check in")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("They get a badge code of their own; their name goes on the sign-in sheet "
+                                "marked as a walk-in.", wordWrap=True))
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        """Add them to the roster; on a problem say what it is and keep what was typed."""
+        first, last = self.first.text().strip(), self.last.text().strip()
+        if not first or not last:
+            self.error.setText("Type their first and last name as they should appear on the certificate.")
+            (self.last if first else self.first).setFocus()
+            return
+        try:
+            self.added = roster_service.add_walk_in(
+                self._ws, self._session_id, first, last, employee_id=_optional(self.employee_id),
+                email=_optional(self.email), department=_optional(self.department))
+        except UserError as exc:
+            self.error.setText(str(exc)[:1].upper() + str(exc)[1:])
+            return
+        super().accept()
+
+
+class UndoDialog(QDialog):
+    """Asks why an event is being undone; the log keeps the reason beside the undo."""
+
+    SUGGESTIONS = ("Scanned the wrong badge", "Checked in the wrong person", "Scanned by mistake")
+
+    def __init__(self, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Undo")
+        self.setMinimumWidth(460)
+        self.reason = QLineEdit(accessibleName="Reason for undoing", placeholderText="For example: scanned the "
+                                "wrong badge")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("&Undo it")
+        self.ok.setEnabled(False)
+        self.reason.textChanged.connect(lambda text: self.ok.setEnabled(bool(text.strip())))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"Undo {what}? The log keeps both the original and the undo, with your reason.",
+                                wordWrap=True))
+        layout.addWidget(self.reason)
+        quick = QVBoxLayout()
+        for text in self.SUGGESTIONS:
+            button = QPushButton(text, accessibleName=f"Reason: {text}", autoDefault=False)
+            button.clicked.connect(lambda _checked=False, t=text: self.reason.setText(t))
+            quick.addWidget(button)
+        layout.addLayout(quick)
+        layout.addWidget(buttons)
+        self.reason.setFocus()
+
+    def reason_text(self) -> str:
+        return self.reason.text().strip()
+
+
+def _optional(field: QLineEdit) -> str | None:
+    return field.text().strip() or None
