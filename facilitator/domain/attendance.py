@@ -26,7 +26,9 @@ class Source(StrEnum):
 
     SCANNER = "scanner"
     CAMERA = "camera"
-    SEARCH = "search"
+    TYPED = "typed"  # a badge code typed into the desk's field
+    SEARCH = "search"  # found by name at the desk
+    DESK = "desk"  # the trainer's own action at the desk: a walk-in added, an event undone
     CLI = "cli"
     PAPER = "paper"
     PHONE = "phone"

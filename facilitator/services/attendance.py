@@ -255,7 +255,8 @@ class VoidResult:
     message: str
 
 
-def void(ws: Workspace, session_id: str, seq: int, reason: str, *, actor: str | None = None) -> VoidResult:
+def void(ws: Workspace, session_id: str, seq: int, reason: str, *, actor: str | None = None,
+         source: Source = Source.CLI) -> VoidResult:
     """Undo an earlier check-in, check-out or walk-in by appending a void that names it and says why."""
     reason = " ".join(reason.split())
     if not reason:
@@ -274,7 +275,7 @@ def void(ws: Workspace, session_id: str, seq: int, reason: str, *, actor: str | 
             raise UserError(f"event {seq} was already undone by event {already}")
         entry = db.get(RosterEntry, target.roster_entry_id) if target.roster_entry_id else None
         new_seq = append(db.connection(), session.id, EventKind.VOID, datetime.now(UTC), entry=entry, reason=reason,
-                         actor=actor or session.trainer, source=Source.CLI if actor is None else None,
+                         actor=actor or session.trainer, source=source,
                          voids_seq=seq)
         name = f"{entry.first_name} {entry.last_name}".strip() if entry else "someone"
     return VoidResult(new_seq, seq, f"Undid event {seq} ({target.kind} of {name}): {reason}")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from facilitator.domain.attendance import Source
 from facilitator.services import roster as roster_service
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import RosterPerson
@@ -68,7 +69,7 @@ class WalkInDialog(QDialog):
         try:
             self.added = roster_service.add_walk_in(
                 self._ws, self._session_id, first, last, employee_id=_optional(self.employee_id),
-                email=_optional(self.email), department=_optional(self.department))
+                email=_optional(self.email), department=_optional(self.department), source=Source.DESK)
         except UserError as exc:
             self.error.setText(str(exc)[:1].upper() + str(exc)[1:])
             return

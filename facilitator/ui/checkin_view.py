@@ -269,7 +269,7 @@ class CheckinView(QWidget):
             return
         if read_code(text) is not None:
             # Typed by hand at the desk, like a search; a scanner's burst never reaches the box.
-            if self.scan(text, Source.SEARCH) is not None:
+            if self.scan(text, Source.TYPED) is not None:
                 self.field.clear()
         else:
             self.search(text)
@@ -338,7 +338,7 @@ class CheckinView(QWidget):
         return dialog
 
     def _walked_in(self, dialog: WalkInDialog) -> None:
-        if dialog.added is not None and self.scan(dialog.added.badge_code, Source.SEARCH, Direction.IN):
+        if dialog.added is not None and self.scan(dialog.added.badge_code, Source.DESK, Direction.IN):
             self.clear_search()
 
     def selected_entry(self) -> LogEntry | None:
@@ -357,7 +357,8 @@ class CheckinView(QWidget):
 
     def _undo(self, seq: int, reason: str) -> None:
         try:
-            done = attendance_service.void(self._ws, self.session_id, seq, reason, actor=self.session.trainer)
+            done = attendance_service.void(self._ws, self.session_id, seq, reason, actor=self.session.trainer,
+                                           source=Source.DESK)
         except UserError as exc:
             self._show(problem_verdict(_sentence(str(exc))))
             return

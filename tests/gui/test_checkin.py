@@ -172,7 +172,7 @@ def test_a_badge_code_typed_by_hand_checks_in_too(qtbot, desk) -> None:
     qtbot.waitUntil(lambda: len(desk.field.text()) == 20, timeout=1000)  # the last key is held a moment
     qtbot.keyClick(desk.field, Qt.Key.Key_Return)
     assert desk.banner.headline.text() == "✓ Welcome, Mei Chen" and desk.field.text() == ""
-    assert desk.recent.row(0).source == Source.SEARCH
+    assert desk.recent.row(0).source == Source.TYPED
 
 
 def test_searching_a_name_then_enter_checks_that_person_in(qtbot, desk) -> None:
@@ -230,6 +230,7 @@ def test_undo_asks_for_a_reason_and_the_log_keeps_both(qtbot, desk, clock) -> No
     dialog.ok.click()
     assert desk.count.text() == "0 of 3 in the room"
     assert desk.recent.row(0).kind == "void" and "Scanned the wrong badge" in desk.recent.row(0).detail
+    assert desk.recent.row(0).source == Source.DESK
     assert "(undone)" in desk.recent.data(desk.recent.index(1, 1))
     desk.recent_table.selectRow(1)
     assert not desk.undo_button.isEnabled()  # already undone
@@ -255,6 +256,9 @@ def test_a_walk_in_is_added_and_checked_in(qtbot, desk) -> None:
     assert desk.count.text() == "1 of 4 in the room" and "1 walk-in" in desk.tally.text()
     walk_in = desk.in_room.row(0)
     assert walk_in.person.walk_in and "walk-in" in desk.in_room.data(desk.in_room.index(0, 3))
+    # The log: the walk-in added by the trainer at the desk, then their check-in.
+    assert [(e.kind, e.source) for e in reversed(desk.recent.rows())] == [("walk-in", Source.DESK),
+                                                                         ("check-in", Source.DESK)]
 
 
 def test_a_walk_in_without_a_last_name_is_refused_and_kept(qtbot, desk) -> None:
