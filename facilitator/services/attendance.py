@@ -334,15 +334,21 @@ def clock_warning(jump: ClockJump) -> str:
 
 def attendance_report(ws: Workspace, session_id: str, *, now: datetime | None = None) -> AttendanceReport:
     """Per person: first in, last out, minutes present (an open visit counts up to `now`) and status."""
-    now = now or datetime.now(UTC)
     with ws.store.transaction() as db:
-        session = find_session(db, session_id)
-        events = _events(db, session.id)
-        people = replay(events)
-        schedule = planned_schedule(ws, session)
-        rows = [_row(entry, people.get(entry.id), schedule, now) for entry in session.roster]
-        return AttendanceReport(session.id, session.workshop_title, schedule.start, schedule.end,
-                                session.grace_minutes, rows, clock_jumps(events), len(events))
+        return report_for(ws, db, find_session(db, session_id), now or datetime.now(UTC))
+
+
+def report_for(ws: Workspace, db: Session, session: TrainingSession, now: datetime) -> AttendanceReport:
+    """The attendance report inside the caller's transaction (closing a session needs it there).
+
+    Once a session has closed, open visits end at its close, whatever the time is now."""
+    until = min(now, session.closed_at) if session.closed_at else now
+    events = _events(db, session.id)
+    people = replay(events)
+    schedule = planned_schedule(ws, session)
+    rows = [_row(entry, people.get(entry.id), schedule, until) for entry in session.roster]
+    return AttendanceReport(session.id, session.workshop_title, schedule.start, schedule.end,
+                            session.grace_minutes, rows, clock_jumps(events), len(events))
 
 
 def planned_schedule(ws: Workspace, session: TrainingSession) -> Schedule:
@@ -436,14 +442,19 @@ def verify_attendance(ws: Workspace, session_id: str) -> ChainCheck:
     """Recompute the chain in the order the events were written and report the first broken link."""
     with ws.store.transaction() as db:
         session = find_session(db, session_id)
-        rows = db.scalars(select(AttendanceEvent).where(AttendanceEvent.session_id == session.id)
-                          .order_by(AttendanceEvent.id)).all()
-        report = attendance_log.verify(session.id, [_stored(r) for r in rows])
+        report = chain_report(db, session.id)
     if report.problem is None:
         return ChainCheck(session.id, report.events, report.head, True, None,
                           f"the attendance log of session {session.id} is intact: {report.events} events, "
                           f"head {report.head[:16]}…")
     return ChainCheck(session.id, report.events, report.head, False, report.problem.seq, report.problem.message)
+
+
+def chain_report(db: Session, session_id: str) -> attendance_log.ChainReport:
+    """The chain checked in the order the events were written, inside the caller's transaction."""
+    rows = db.scalars(select(AttendanceEvent).where(AttendanceEvent.session_id == session_id)
+                      .order_by(AttendanceEvent.id)).all()
+    return attendance_log.verify(session_id, [_stored(r) for r in rows])
 
 
 def _stored(row: AttendanceEvent) -> attendance_log.StoredEvent:

@@ -54,6 +54,7 @@ class TrainingSession(Base):
     grace_minutes: Mapped[int] = mapped_column(Integer, default=10)
     status: Mapped[str] = mapped_column(String(16), default="planned")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     jurisdictions: Mapped[list[SessionJurisdiction]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="SessionJurisdiction.position")
@@ -117,3 +118,30 @@ class AttendanceEvent(Base):
     monotonic_ms: Mapped[int] = mapped_column(Integer)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class _SignedRecord:
+    """A signed statement about a session: the JSON that was signed, its JWS, and who signed it."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    payload: Mapped[str] = mapped_column(Text)
+    jws: Mapped[str] = mapped_column(Text)
+    signer_cert: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class SessionSeal(_SignedRecord, Base):
+    """The signed close of a session: its attendance chain head and the summary of who earned what."""
+
+    __tablename__ = "session_seals"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"), index=True, unique=True)
+
+
+class SessionAmendment(_SignedRecord, Base):
+    """A signed correction made after a session was sealed; the seal itself never changes."""
+
+    __tablename__ = "session_amendments"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"), index=True)

@@ -96,7 +96,7 @@ def test_a_failed_transaction_changes_nothing(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError), store.transaction() as db:
         db.connection().exec_driver_sql(
             "INSERT INTO training_sessions VALUES ('X', 'w', '1', 't', 'h', 's', '2026-01-01', '09:00:00', 'l', "
-            "'t', 'en', 10, 'planned', '2026-01-01T00:00:00+00:00')")
+            "'t', 'en', 10, 'planned', '2026-01-01T00:00:00+00:00', NULL)")
         raise RuntimeError("interrupted")
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM training_sessions").scalar() == 0

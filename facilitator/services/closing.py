@@ -1,0 +1,253 @@
+"""Closing a session: end every visit still open, decide who earned a certificate, and seal the record.
+
+The seal is a signed statement of the attendance chain's head and of every attendee's minutes and outcome.
+It is written in the same transaction that marks the session sealed, so a session is either open or sealed
+with a valid seal, never half of each. After that the session takes no check-ins; a correction is a signed
+amendment beside the seal.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from facilitator.content.problems import ContentError
+from facilitator.domain.attendance import EventKind, Source, Status
+from facilitator.domain.eligibility import (
+    Eligibility,
+    JurisdictionMet,
+    MinuteRule,
+    Override,
+    decide_eligibility,
+    jurisdictions_met,
+    minute_rules,
+)
+from facilitator.services.attendance import AttendanceRow, append, chain_report, report_for
+from facilitator.services.errors import UserError
+from facilitator.services.sessions import find_session, frozen_workshop
+from facilitator.services.workspace import Workspace
+from facilitator.storage.models import RosterEntry, SessionAmendment, SessionSeal, TrainingSession
+
+SEAL_FORMAT = "facilitator-seal-1"
+AMENDMENT_FORMAT = "facilitator-amendment-1"
+# Certificate ids are derived, not random: closing the same record always names the same certificates.
+CERTIFICATE_NAMESPACE = uuid.UUID("6f1c1d9e-3b0a-5d4e-9a51-7c2b6f0e8a11")
+
+
+class Signer(Protocol):
+    """What sealing needs from the signing identity."""
+
+    @property
+    def cert_pem(self) -> str: ...
+
+    @property
+    def fingerprint(self) -> str: ...
+
+    def sign(self, payload: Mapping[str, Any]) -> str:
+        """A compact JWS of `payload`."""
+        ...
+
+
+@dataclass(frozen=True)
+class AttendeeOutcome:
+    roster_id: int
+    name: str
+    employee_id: str | None
+    badge_token: str
+    walk_in: bool
+    first_in: str | None
+    last_out: str | None
+    minutes: int
+    status: str
+    eligible: bool
+    required_minutes: int
+    reason: str
+    overridden: bool
+    certificate_id: str | None
+
+
+@dataclass(frozen=True)
+class ClosingPlan:
+    """What closing would record (or did record): outcomes per attendee and the jurisdictions met."""
+
+    session_id: str
+    closed_at: str
+    rules: list[MinuteRule]
+    jurisdictions: list[JurisdictionMet]
+    attendees: list[AttendeeOutcome]
+
+    @property
+    def eligible(self) -> int:
+        return sum(a.eligible for a in self.attendees)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SealResult:
+    plan: ClosingPlan
+    chain_head: str
+    events: int
+    fingerprint: str
+
+
+def certificate_id(session_id: str, badge_token: str) -> str:
+    return str(uuid.uuid5(CERTIFICATE_NAMESPACE, f"{session_id}:{badge_token}"))
+
+
+def parse_overrides(ws: Workspace, session_id: str, texts: list[str]) -> dict[int, Override]:
+    """`PERSON=yes: reason` or `PERSON=no: reason`, PERSON being an employee id, badge code or roster number."""
+    with ws.store.transaction() as db:
+        roster = find_session(db, session_id).roster
+        found: dict[int, Override] = {}
+        for text in texts:
+            who, _, rest = text.partition("=")
+            verdict, _, reason = rest.partition(":")
+            if verdict.strip().lower() not in ("yes", "no") or not reason.strip():
+                raise UserError(f"'{text}' is not an override; write PERSON=yes: reason or PERSON=no: reason")
+            entry = _find_person(roster, who.strip())
+            found[entry.id] = Override(verdict.strip().lower() == "yes", " ".join(reason.split()))
+        return found
+
+
+def _find_person(roster: list[RosterEntry], who: str) -> RosterEntry:
+    wanted = who.replace("-", "").upper()
+    for entry in roster:
+        if who in (str(entry.id), entry.employee_id) or entry.badge_token == wanted:
+            return entry
+    raise UserError(f"no one on this session's roster is '{who}' (give an employee id, badge code or roster number)")
+
+
+def plan_close(ws: Workspace, session_id: str, *, overrides: Mapping[int, Override] | None = None,
+               at: datetime | None = None) -> ClosingPlan:
+    """What closing now would record, changing nothing: for the trainer to review before sealing."""
+    with ws.store.transaction() as db:
+        session = _closable(db, session_id)
+        return _plan(ws, db, session, overrides or {}, at or datetime.now(UTC), still_open=True)
+
+
+def close_session(ws: Workspace, session_id: str, signer: Signer, *,
+                  overrides: Mapping[int, Override] | None = None, at: datetime | None = None) -> SealResult:
+    """End open visits at `at` (default now), decide eligibility, sign and store the seal, mark it sealed."""
+    at = at or datetime.now(UTC)
+    with ws.store.write_transaction() as db:
+        session = _closable(db, session_id)
+        _refuse_broken_chain(db, session.id)
+        _end_open_visits(ws, db, session, at)
+        session.closed_at = at
+        db.flush()
+        plan = _plan(ws, db, session, overrides or {}, at, still_open=False)
+        chain = chain_report(db, session.id)
+        payload = _seal_payload(session, plan, chain.head, chain.events)
+        db.add(SessionSeal(session_id=session.id, created_at=at, payload=_canonical(payload),
+                           jws=signer.sign(payload), signer_cert=signer.cert_pem, fingerprint=signer.fingerprint))
+        session.status = "sealed"
+    return SealResult(plan, chain.head, chain.events, signer.fingerprint)
+
+
+def amend(ws: Workspace, session_id: str, signer: Signer, *, person: str, eligible: bool, reason: str) -> str:
+    """A signed correction after sealing: this person's eligibility is now `eligible`, because `reason`."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise UserError("say why the sealed record is being corrected")
+    now = datetime.now(UTC)
+    with ws.store.write_transaction() as db:
+        session = find_session(db, session_id)
+        if session.status != "sealed":
+            raise UserError(f"session {session.id} is not sealed yet; change it before closing instead")
+        entry = _find_person(session.roster, person)
+        payload = {"format": AMENDMENT_FORMAT, "session": session.id, "at": now.isoformat(timespec="seconds"),
+                   "person": entry.badge_token, "name": f"{entry.first_name} {entry.last_name}".strip(),
+                   "eligible": eligible, "reason": reason,
+                   "certificate_id": certificate_id(session.id, entry.badge_token)}
+        db.add(SessionAmendment(session_id=session.id, created_at=now, payload=_canonical(payload),
+                                jws=signer.sign(payload), signer_cert=signer.cert_pem, fingerprint=signer.fingerprint))
+    return f"Amended session {session.id}: {payload['name']} is now {'eligible' if eligible else 'not eligible'}"
+
+
+def _closable(db: Session, session_id: str) -> TrainingSession:
+    session = find_session(db, session_id)
+    if session.status == "sealed":
+        raise UserError(f"session {session.id} is already closed and sealed; corrections are amendments")
+    return session
+
+
+def _refuse_broken_chain(db: Session, session_id: str) -> None:
+    report = chain_report(db, session_id)
+    if report.problem is not None:
+        raise UserError(f"the attendance log of session {session_id} has been tampered with "
+                        f"({report.problem.message}); it cannot be sealed")
+
+
+def _end_open_visits(ws: Workspace, db: Session, session: TrainingSession, at: datetime) -> None:
+    """Everyone still in the room leaves when the session closes: their minutes stop there."""
+    report = report_for(ws, db, session, at)
+    entries = {e.id: e for e in session.roster}
+    for row in report.rows:
+        if row.is_in:
+            append(db.connection(), session.id, EventKind.CHECK_OUT, at, entry=entries[row.person.id],
+                   reason="the session closed", actor=session.trainer, source=Source.DESK)
+
+
+def _plan(ws: Workspace, db: Session, session: TrainingSession, overrides: Mapping[int, Override], at: datetime,
+          *, still_open: bool) -> ClosingPlan:
+    try:
+        outline = frozen_workshop(ws, session).outline()
+    except ContentError as exc:
+        raise UserError(f"the workshop frozen for session {session.id} no longer validates: {exc.problems[0]}") \
+            from exc
+    profiles = [ws.library.jurisdictions[j.code] for j in session.jurisdictions if j.code in ws.library.jurisdictions]
+    met = jurisdictions_met(outline, profiles)
+    rules = minute_rules(outline, session.grace_minutes, met)
+    report = report_for(ws, db, session, at)
+    tokens = {e.id: e.badge_token for e in session.roster}
+    attendees = [_outcome(session.id, row, tokens[row.person.id],
+                          decide_eligibility(row.minutes, rules, overrides.get(row.person.id)))
+                 for row in report.rows]
+    return ClosingPlan(session.id, at.isoformat(timespec="seconds"), rules, met, attendees)
+
+
+def _outcome(session_id: str, row: AttendanceRow, token: str, verdict: Eligibility) -> AttendeeOutcome:
+    eligible = verdict.eligible and (verdict.overridden or row.status is not Status.ABSENT)
+    return AttendeeOutcome(
+        roster_id=row.person.id, name=row.person.full_name, employee_id=row.person.employee_id, badge_token=token,
+        walk_in=row.person.walk_in, first_in=_iso(row.first_in), last_out=_iso(row.last_out), minutes=row.minutes,
+        status=row.status.value, eligible=eligible, required_minutes=verdict.required_minutes,
+        reason=verdict.reason, overridden=verdict.overridden,
+        certificate_id=certificate_id(session_id, token) if eligible else None)
+
+
+def _seal_payload(session: TrainingSession, plan: ClosingPlan, head: str, events: int) -> dict[str, Any]:
+    return {
+        "format": SEAL_FORMAT, "session": session.id, "workshop": session.workshop_id,
+        "workshop_title": session.workshop_title, "workshop_version": session.workshop_version,
+        "materials_sha256": session.workshop_sha256, "date": session.scheduled_date.isoformat(),
+        "location": session.location, "trainer": session.trainer, "language": session.language,
+        "closed_at": plan.closed_at, "chain": {"events": events, "head": head},
+        "jurisdictions": [asdict(j) for j in plan.jurisdictions],
+        "attendees": [asdict(a) for a in plan.attendees],
+    }
+
+
+def _canonical(payload: Mapping[str, Any]) -> str:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat(timespec="seconds")
+
+
+def seal_of(ws: Workspace, session_id: str) -> tuple[dict[str, Any], str, str] | None:
+    """The stored seal of a session: its payload, JWS and signer certificate; None if not sealed."""
+    with ws.store.transaction() as db:
+        session = find_session(db, session_id)
+        seal = db.scalars(select(SessionSeal).where(SessionSeal.session_id == session.id)).first()
+        return None if seal is None else (json.loads(seal.payload), seal.jws, seal.signer_cert)
