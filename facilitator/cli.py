@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_roster_commands(nouns)
     _add_attendance_commands(nouns)
     _add_badges_command(nouns)
+    _add_keys_commands(nouns)
     return parser
 
 
@@ -541,4 +542,146 @@ def cmd_roster_add(args: argparse.Namespace) -> int:
         _print_json(asdict(person))
         return 0
     print(f"Added {person.full_name} as a walk-in. Badge code: {group_code(person.badge_code)}")
+    return 0
+
+
+# --- keys: the signing identity -------------------------------------------------------------------------
+
+def _add_keys_commands(nouns: Any) -> None:
+    keys = nouns.add_parser("keys", help="the signing identity: show, create, export the certificate, CSR")
+    keys = keys.add_subparsers(dest="verb", metavar="VERB", required=True)
+    secret = {"metavar": "VAR", "help": "read the key's passphrase from this environment variable (it is never "
+                                        "taken on the command line; without this you are asked on a terminal)"}
+    show = keys.add_parser("show", help="show the signing identity, creating it on first use")
+    show.add_argument("--name", help="the trainer's name if it is created now (default: your user name)")
+    show.add_argument("--passphrase-env", **secret)
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=cmd_keys_show)
+    create = keys.add_parser("create", help="create the signing key and a self-signed certificate")
+    create.add_argument("--name", required=True, help="the trainer's name, as certificates will show it")
+    create.add_argument("--organisation", metavar="ORG")
+    create.add_argument("--passphrase-env", **secret)
+    create.add_argument("--replace", action="store_true",
+                        help="replace an existing identity (its files are moved to a dated subfolder, not deleted)")
+    create.add_argument("--json", action="store_true")
+    create.set_defaults(handler=cmd_keys_create)
+    export = keys.add_parser("export-cert", help="write the certificate (PEM) for HR or a PDF reader to trust")
+    export.add_argument("--out", required=True, type=Path, metavar="FILE.pem")
+    export.set_defaults(handler=cmd_keys_export_cert)
+    csr = keys.add_parser("csr", help="write a certificate signing request for your organisation's CA")
+    csr.add_argument("--out", required=True, type=Path, metavar="FILE.csr")
+    csr.add_argument("--passphrase-env", **secret)
+    csr.set_defaults(handler=cmd_keys_csr)
+    install = keys.add_parser("install-cert", help="install the certificate (and CA chain) your CA issued")
+    install.add_argument("file", type=Path, metavar="FILE")
+    install.add_argument("--passphrase-env", **secret)
+    install.add_argument("--json", action="store_true")
+    install.set_defaults(handler=cmd_keys_install_cert)
+
+
+def _passphrase(args: argparse.Namespace, *, prompt: str | None, confirm: bool = False) -> str | None:
+    """The passphrase from --passphrase-env, else asked on a terminal when `prompt` is given, else None."""
+    if args.passphrase_env:
+        value = os.environ.get(args.passphrase_env)
+        if not value:
+            raise UserError(f"the environment variable {args.passphrase_env} (named by --passphrase-env) is "
+                            "not set or empty")
+        return value
+    if prompt is None or not sys.stdin.isatty():
+        return None
+    import getpass
+
+    value = getpass.getpass(prompt)
+    if confirm and value and getpass.getpass("Again, to confirm: ") != value:
+        raise UserError("the two passphrases differ; nothing was created")
+    return value or None
+
+
+def _key_passphrase(args: argparse.Namespace, ws: Workspace) -> str | None:
+    from facilitator.services.identity import needs_passphrase
+
+    if not needs_passphrase(ws):
+        return None
+    value = _passphrase(args, prompt="Passphrase for the signing key: ")
+    if value is None:
+        raise UserError("the signing key is protected by a passphrase: put it in an environment variable and "
+                        "name that with --passphrase-env, or run this in a terminal to be asked")
+    return value
+
+
+def _print_identity(info: Any) -> None:
+    issuer = "self-signed" if info.self_signed else info.issuer
+    rows = [("Subject", info.subject), ("Issued by", issuer), ("Fingerprint", f"SHA-256 {info.fingerprint}"),
+            ("Short form", info.short_fingerprint),
+            ("Valid", f"{info.not_before:%Y-%m-%d} to {info.not_after:%Y-%m-%d}"),
+            ("Passphrase", "yes" if info.passphrase_protected else "no (the key file is readable by you only)"),
+            ("Key file", str(info.key_path)), ("Certificate", str(info.cert_path))]
+    if info.chain_length:
+        rows.insert(2, ("CA chain", f"{info.chain_length} certificate(s) stored after yours"))
+    for label, value in rows:
+        print(f"{label + ':':13} {value}")
+
+
+def cmd_keys_show(args: argparse.Namespace) -> int:
+    from facilitator.services.identity import default_trainer_name, get_identity, has_identity, identity_info
+
+    ws = _workspace(args)
+    created = not has_identity(ws)
+    if created:
+        get_identity(ws, _passphrase(args, prompt=None), create_as=args.name or default_trainer_name())
+    info = identity_info(ws)
+    if args.json:
+        _print_json({**info.as_dict(), "created": created})
+        return 0
+    if created:
+        print(f"Created a new signing identity for {info.name}.")
+    _print_identity(info)
+    return 0
+
+
+def cmd_keys_create(args: argparse.Namespace) -> int:
+    from facilitator.services.identity import create_identity, has_identity
+
+    ws = _workspace(args)
+    refused = has_identity(ws) and not args.replace  # create_identity says why; do not ask for a passphrase first
+    passphrase = None if refused else _passphrase(args, prompt="Passphrase for the new key (Enter for none): ",
+                                                  confirm=True)
+    info = create_identity(ws, args.name, args.organisation, passphrase, replace=args.replace)
+    if args.json:
+        _print_json(info.as_dict())
+        return 0
+    if info.replaced_to:
+        print(f"The previous key and certificate were moved to {info.replaced_to}.")
+    print(f"Created a new signing identity for {info.name}.")
+    _print_identity(info)
+    return 0
+
+
+def cmd_keys_export_cert(args: argparse.Namespace) -> int:
+    from facilitator.services.identity import export_certificate
+
+    print(f"Wrote the certificate to {export_certificate(_workspace(args), args.out)}")
+    return 0
+
+
+def cmd_keys_csr(args: argparse.Namespace) -> int:
+    from facilitator.services.identity import write_csr
+
+    ws = _workspace(args)
+    out = write_csr(ws, args.out, _key_passphrase(args, ws))
+    print(f"Wrote a certificate signing request to {out}; send it to your organisation's CA, then install "
+          "what it returns with 'facilitator keys install-cert FILE'")
+    return 0
+
+
+def cmd_keys_install_cert(args: argparse.Namespace) -> int:
+    from facilitator.services.identity import install_certificate
+
+    ws = _workspace(args)
+    info = install_certificate(ws, args.file, _key_passphrase(args, ws))
+    if args.json:
+        _print_json(info.as_dict())
+        return 0
+    print(f"Installed the certificate from {args.file}.")
+    _print_identity(info)
     return 0

@@ -1,0 +1,302 @@
+"""An installation's signing identity: an ECDSA P-256 key and the X.509 certificate that names its trainer.
+
+The identity lives in one folder: `key.pem` (PKCS#8, owner-only, encrypted when a passphrase is given) and
+`cert.pem` (our certificate first, then any issuing CA certificates). It is self-signed by default; an
+organisation can instead issue the certificate from a CSR so HR trusts every trainer through one root.
+P-256 rather than Ed25519 because poppler's `pdfsig` cannot check Ed25519 PDF signatures (DESIGN.md §4).
+
+The self-signed certificate carries CA basic constraints and keyCertSign besides digitalSignature and
+nonRepudiation: with those, pyHanko and pdfsig accepted it as its own trust anchor (environment.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+KEY_FILE = "key.pem"
+CERT_FILE = "cert.pem"
+VALID_DAYS = 3650
+CLOCK_SKEW = timedelta(minutes=5)  # a laptop a few minutes fast must not make a fresh certificate "not yet valid"
+_ENCRYPTED_PEM = b"-----BEGIN ENCRYPTED PRIVATE KEY-----"
+
+
+class IdentityError(Exception):
+    """The identity cannot be created, read or changed; the message says why."""
+
+
+class IdentityMissing(IdentityError):
+    """There is no identity in the folder yet."""
+
+
+class IdentityExists(IdentityError):
+    """Creating would overwrite an existing key."""
+
+
+class PassphraseError(IdentityError):
+    """The key is encrypted and the passphrase is missing or wrong."""
+
+
+class CertificateMismatch(IdentityError):
+    """A certificate offered for installation is not for our key (or is not a usable certificate)."""
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: it is a cache key for reusable signers
+class Identity:
+    """A loaded identity: the private key, our certificate, and the CA certificates that issued it."""
+
+    folder: Path
+    key: ec.EllipticCurvePrivateKey
+    cert: x509.Certificate
+    chain: tuple[x509.Certificate, ...] = ()
+    encrypted: bool = False
+
+    @property
+    def key_path(self) -> Path:
+        return self.folder / KEY_FILE
+
+    @property
+    def cert_path(self) -> Path:
+        return self.folder / CERT_FILE
+
+    @property
+    def self_signed(self) -> bool:
+        return self.cert.issuer == self.cert.subject and not self.chain
+
+    def cert_pem(self, *, with_chain: bool = True) -> bytes:
+        """Our certificate as PEM, followed by the issuing CAs unless `with_chain` is false."""
+        certs = (self.cert, *self.chain) if with_chain else (self.cert,)
+        return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certs)
+
+
+# --- fingerprints -----------------------------------------------------------------------------------------
+
+def fingerprint(cert: x509.Certificate) -> str:
+    """SHA-256 of the DER certificate as colon-separated upper-case hex, as browsers and `openssl` show it."""
+    return cert.fingerprint(hashes.SHA256()).hex(":").upper()
+
+
+def short_fingerprint(cert: x509.Certificate) -> str:
+    """The first 64 bits of the fingerprint in four groups, short enough to read out over the phone."""
+    digest = cert.fingerprint(hashes.SHA256()).hex().upper()[:16]
+    return " ".join(digest[i:i + 4] for i in range(0, 16, 4))
+
+
+def thumbprint_s256(cert: x509.Certificate) -> str:
+    """The JOSE `x5t#S256` thumbprint: base64url (unpadded) of the SHA-256 of the DER certificate."""
+    return base64.urlsafe_b64encode(cert.fingerprint(hashes.SHA256())).rstrip(b"=").decode("ascii")
+
+
+# --- create, load, replace ---------------------------------------------------------------------------------
+
+def exists(folder: Path) -> bool:
+    """Whether the folder holds an identity (or the start of one: a key alone still counts)."""
+    return (folder / KEY_FILE).exists() or (folder / CERT_FILE).exists()
+
+
+def is_encrypted(folder: Path) -> bool:
+    """Whether the stored key needs a passphrase; read without one."""
+    return _read(folder / KEY_FILE, "key").lstrip().startswith(_ENCRYPTED_PEM)
+
+
+def create(folder: Path, name: str, organisation: str | None = None, passphrase: str | None = None, *,
+           now: datetime | None = None, valid_days: int = VALID_DAYS) -> Identity:
+    """Make a new key and a self-signed certificate for `name`; refuses if the folder already has one."""
+    if not name.strip():
+        raise IdentityError("the trainer's name for the certificate is empty")
+    if exists(folder):
+        raise IdentityExists(f"{folder} already holds a signing identity; it is never overwritten")
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = _self_signed(key, _name(name, organisation), now or datetime.now(UTC), valid_days)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the mode applies to the last folder only
+    _write_new_key(folder / KEY_FILE, _key_pem(key, passphrase))
+    _write_atomic(folder / CERT_FILE, cert.public_bytes(serialization.Encoding.PEM))
+    return Identity(folder, key, cert, (), bool(passphrase))
+
+
+def load(folder: Path, passphrase: str | None = None) -> Identity:
+    """Read the key and certificates; a missing or wrong passphrase raises PassphraseError."""
+    if not exists(folder):
+        raise IdentityMissing(f"there is no signing identity in {folder} yet")
+    pem = _read(folder / KEY_FILE, "key")
+    encrypted = pem.lstrip().startswith(_ENCRYPTED_PEM)
+    key = _load_key(pem, passphrase if encrypted else None, folder / KEY_FILE)
+    certs = _parse_certs(_read(folder / CERT_FILE, "certificate"))
+    if not certs:
+        raise IdentityError(f"{folder / CERT_FILE} holds no certificate")
+    leaf, chain = _split_chain(certs, key.public_key())
+    return Identity(folder, key, leaf, chain, encrypted)
+
+
+def retire(folder: Path, now: datetime | None = None) -> Path:
+    """Move the current key and certificate aside into a timestamped subfolder (never deleted); returns it."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    aside = folder / f"replaced-{stamp}"
+    aside.mkdir(mode=0o700)
+    for file_name in (KEY_FILE, CERT_FILE):
+        if (folder / file_name).exists():
+            os.replace(folder / file_name, aside / file_name)
+    return aside
+
+
+def _load_key(pem: bytes, passphrase: str | None, path: Path) -> ec.EllipticCurvePrivateKey:
+    try:
+        key = serialization.load_pem_private_key(pem, passphrase.encode() if passphrase else None)
+    except TypeError as exc:  # cryptography's way of saying "encrypted, but no password given"
+        raise PassphraseError(f"the signing key {path} is protected by a passphrase, and none was given") \
+            from exc
+    except ValueError as exc:
+        if passphrase is not None:
+            raise PassphraseError(f"wrong passphrase for the signing key {path}") from exc
+        raise IdentityError(f"{path} is not a readable private key ({exc})") from exc
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
+        raise IdentityError(f"{path} is not an ECDSA P-256 key")
+    return key
+
+
+def _key_pem(key: ec.EllipticCurvePrivateKey, passphrase: str | None) -> bytes:
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(passphrase.encode()) if passphrase
+        else serialization.NoEncryption())
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+
+
+def _name(common_name: str, organisation: str | None) -> x509.Name:
+    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, common_name.strip())]
+    if organisation and organisation.strip():
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation.strip()))
+    return x509.Name(attributes)
+
+
+def _self_signed(key: ec.EllipticCurvePrivateKey, subject: x509.Name, now: datetime,
+                 valid_days: int) -> x509.Certificate:
+    ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject).issuer_name(subject).public_key(key.public_key())
+        .serial_number(int.from_bytes(secrets.token_bytes(16), "big") >> 1)  # positive, at most 20 octets
+        .not_valid_before(now - CLOCK_SKEW).not_valid_after(now + timedelta(days=valid_days))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(_key_usage(cert_sign=True), critical=True)
+        .add_extension(ski, critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False)
+    )
+    return builder.sign(key, hashes.SHA256())
+
+
+def _key_usage(*, cert_sign: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(digital_signature=True, content_commitment=True, key_cert_sign=cert_sign,
+                         key_encipherment=False, data_encipherment=False, key_agreement=False,
+                         crl_sign=False, encipher_only=False, decipher_only=False)
+
+
+# --- CSR and an issued certificate ------------------------------------------------------------------------
+
+def make_csr(identity: Identity) -> bytes:
+    """A PEM certificate signing request for our key and subject, asking for signing key usages."""
+    csr = (
+        x509.CertificateSigningRequestBuilder()
+        .subject_name(identity.cert.subject)
+        .add_extension(_key_usage(cert_sign=False), critical=True)
+        .sign(identity.key, hashes.SHA256())
+    )
+    return csr.public_bytes(serialization.Encoding.PEM)
+
+
+def install_cert(identity: Identity, pem_bytes: bytes, *, now: datetime | None = None) -> Identity:
+    """Replace our certificate with one issued for our key; further certificates in the PEM are kept as the
+    chain. Raises CertificateMismatch if none of them is for our key, or it has expired."""
+    certs = _parse_certs(pem_bytes)
+    if not certs and b"CERTIFICATE REQUEST-----" in pem_bytes:
+        raise CertificateMismatch("it is a certificate signing request; send it to your CA and install the "
+                                  "certificate it returns")
+    if not certs:
+        raise CertificateMismatch("it holds no certificate (expected PEM or DER X.509)")
+    leaf, chain = _split_chain(certs, identity.key.public_key())
+    if leaf.not_valid_after_utc < (now or datetime.now(UTC)):
+        raise CertificateMismatch(f"the certificate expired on {leaf.not_valid_after_utc:%Y-%m-%d}")
+    installed = Identity(identity.folder, identity.key, leaf, chain, identity.encrypted)
+    _write_atomic(identity.cert_path, installed.cert_pem())
+    return installed
+
+
+def _parse_certs(data: bytes) -> list[x509.Certificate]:
+    try:
+        if b"-----BEGIN" in data:
+            return x509.load_pem_x509_certificates(data)
+        return [x509.load_der_x509_certificate(data)]
+    except ValueError:
+        return []
+
+
+def _split_chain(certs: Sequence[x509.Certificate],
+                 public_key: ec.EllipticCurvePublicKey) -> tuple[x509.Certificate, tuple[x509.Certificate, ...]]:
+    """Find the certificate for our key, then order the rest issuer after issuer (strays go last)."""
+    mine = [c for c in certs if c.public_key() == public_key]
+    if not mine:
+        raise CertificateMismatch("no certificate in it is for this installation's key")
+    leaf = mine[0]
+    rest = [c for c in certs if c is not leaf and c.public_key() != public_key]
+    ordered: list[x509.Certificate] = []
+    current = leaf
+    while (issuer := _issuer_of(current, rest)) is not None:
+        ordered.append(issuer)
+        rest.remove(issuer)
+        current = issuer
+    return leaf, (*ordered, *rest)
+
+
+def _issuer_of(cert: x509.Certificate, candidates: Sequence[x509.Certificate]) -> x509.Certificate | None:
+    for candidate in candidates:
+        try:
+            cert.verify_directly_issued_by(candidate)
+        except (ValueError, TypeError, InvalidSignature):
+            continue
+        return candidate
+    return None
+
+
+# --- files ------------------------------------------------------------------------------------------------
+
+def _read(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise IdentityError(f"the {what} file {path} is missing; restore it from a backup or create a new "
+                            "identity") from exc
+    except OSError as exc:
+        raise IdentityError(f"cannot read the {what} file {path}: {exc.strerror}") from exc
+
+
+def _write_new_key(path: Path, data: bytes) -> None:
+    """Write the key owner-only, failing if a key is already there (O_EXCL: never a silent overwrite)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.chmod(path, 0o600)  # the umask may have narrowed the mode further, never widened it; make it exact
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write beside the target, flush to disk, then rename over it: readers see the old or the new file."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
