@@ -68,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("session_id", metavar="ID")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_session_show)
+    close = session.add_parser("close", help="end open visits, decide who earned a certificate, and seal the record")
+    close.add_argument("session_id", metavar="ID")
+    close.add_argument("--override", action="append", default=[], metavar="PERSON=yes|no: REASON",
+                       help="the trainer's decision for one person (employee id, badge code or roster number), "
+                            "with the reason; repeat for each")
+    close.add_argument("--dry-run", action="store_true", help="show what closing would record; change nothing")
+    close.add_argument("--passphrase-env", metavar="VAR", help="the environment variable holding the key's passphrase")
+    close.add_argument("--json", action="store_true")
+    close.set_defaults(handler=cmd_session_close)
     _add_roster_commands(nouns)
     _add_attendance_commands(nouns)
     _add_badges_command(nouns)
@@ -271,6 +280,43 @@ def cmd_session_show(args: argparse.Namespace) -> int:
         for s in check.shortfalls:
             print(f"      missing: {s}")
     return 0
+
+
+def cmd_session_close(args: argparse.Namespace) -> int:
+    from facilitator.services import closing
+    from facilitator.services.identity import has_identity, signer
+    from facilitator.services.sessions import get_session
+
+    ws = _workspace(args)
+    overrides = closing.parse_overrides(ws, args.session_id, args.override)
+    if args.dry_run:
+        plan = closing.plan_close(ws, args.session_id, overrides=overrides)
+        if args.json:
+            _print_json(plan.as_dict())
+        else:
+            _print_plan(plan)
+        return 0
+    trainer = get_session(ws, args.session_id).trainer
+    passphrase = _key_passphrase(args, ws) if has_identity(ws) else None
+    result = closing.close_session(ws, args.session_id, signer(ws, passphrase, create_as=trainer),
+                                   overrides=overrides)
+    if args.json:
+        _print_json({**result.plan.as_dict(), "chain_head": result.chain_head, "events": result.events,
+                     "fingerprint": result.fingerprint})
+        return 0
+    _print_plan(result.plan)
+    print(f"Sealed session {result.plan.session_id}: {result.events} attendance events, chain head "
+          f"{result.chain_head[:16]}…, signed by certificate {result.fingerprint[:16]}…")
+    return 0
+
+
+def _print_plan(plan: Any) -> None:
+    print(f"{'name':30} {'minutes':>7}  {'status':16} certificate")
+    for a in plan.attendees:
+        verdict = "yes" if a.eligible else "no"
+        print(f"{a.name[:30]:30} {a.minutes:7}  {a.status:16} {verdict}: {a.reason}")
+    met = ", ".join(j.name for j in plan.jurisdictions) or "none"
+    print(f"{plan.eligible} of {len(plan.attendees)} earn a certificate; jurisdictions met: {met}")
 
 
 # --- check-in and attendance ----------------------------------------------------------------------------

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import getpass
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
 
 from facilitator.records import identity as records
+from facilitator.records import jws
 from facilitator.records.identity import Identity
 from facilitator.services.errors import UserError
 from facilitator.services.workspace import Workspace
@@ -183,3 +185,27 @@ def _guard(action: Callable[[], T]) -> T:
         raise UserError(str(exc)) from exc
     except OSError as exc:
         raise UserError(f"{exc.filename or 'the identity folder'}: {exc.strerror}") from exc
+
+
+@dataclass(frozen=True)
+class IdentitySigner:
+    """Signs records (seals, amendments, certificate facts) as this installation's identity."""
+
+    identity: Identity
+
+    @property
+    def cert_pem(self) -> str:
+        return self.identity.cert_pem().decode("ascii")
+
+    @property
+    def fingerprint(self) -> str:
+        return self.identity.cert.fingerprint(hashes.SHA256()).hex()
+
+    def sign(self, payload: Mapping[str, Any], *, typ: str = "JWT") -> str:
+        return jws.sign_compact(dict(payload), self.identity.key, records.thumbprint_s256(self.identity.cert),
+                                typ=typ)
+
+
+def signer(ws: Workspace, passphrase: str | None = None, create_as: str | None = None) -> IdentitySigner:
+    """The identity as a signer, created on first use for `create_as` (usually the session's trainer)."""
+    return IdentitySigner(get_identity(ws, passphrase, create_as))
