@@ -79,9 +79,21 @@ def build_parser() -> argparse.ArgumentParser:
     close.set_defaults(handler=cmd_session_close)
     _add_roster_commands(nouns)
     _add_attendance_commands(nouns)
+    _add_records_commands(nouns)
     _add_badges_command(nouns)
     _add_keys_commands(nouns)
     return parser
+
+
+def _add_records_commands(nouns: Any) -> None:
+    check = nouns.add_parser("verify", help="check a certificate PDF, a certificate's QR text, or a sealed session",
+                             description="Exit 0 if genuine, 1 with the reason if not (altered, forged, unknown "
+                                         "signer). Trusted: this installation's certificate and any --trust file.")
+    check.add_argument("target", metavar="PDF|QR-TEXT|SESSION")
+    check.add_argument("--trust", action="append", type=Path, default=[], metavar="CERT.pem",
+                       help="a trainer's exported certificate (or their organisation's CA); repeat as needed")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(handler=cmd_verify)
 
 
 def _add_attendance_commands(nouns: Any) -> None:
@@ -280,6 +292,17 @@ def cmd_session_show(args: argparse.Namespace) -> int:
         for s in check.shortfalls:
             print(f"      missing: {s}")
     return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from facilitator.services.verification import verify
+
+    verdict = verify(_workspace(args), args.target, args.trust)
+    if args.json:
+        _print_json(verdict.as_dict())
+    else:
+        print(f"{verdict.what}: {verdict.message}", file=sys.stdout if verdict.valid else sys.stderr)
+    return 0 if verdict.valid else 1
 
 
 def cmd_session_close(args: argparse.Namespace) -> int:

@@ -185,3 +185,14 @@ def _trust_roots(pems: Iterable[bytes]) -> list[asn1_x509.Certificate]:
 
 def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def document_keywords(pdf_bytes: bytes) -> str | None:
+    """The document information's Keywords entry (certificates carry their signed facts there), or None."""
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+        info = reader.trailer_view.get("/Info")
+        value = info.get("/Keywords") if info is not None else None
+    except (PdfError, ValueError, KeyError, AttributeError):
+        return None
+    return None if value is None else str(value)

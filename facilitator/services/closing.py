@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from cryptography import x509
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,9 +30,12 @@ from facilitator.domain.eligibility import (
     jurisdictions_met,
     minute_rules,
 )
+from facilitator.records import identity as identity_records
+from facilitator.records import jws
 from facilitator.services.attendance import AttendanceRow, append, chain_report, report_for
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import find_session, frozen_workshop
+from facilitator.services.verification import Verdict
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import RosterEntry, SessionAmendment, SessionSeal, TrainingSession
 
@@ -251,3 +255,49 @@ def seal_of(ws: Workspace, session_id: str) -> tuple[dict[str, Any], str, str] |
         session = find_session(db, session_id)
         seal = db.scalars(select(SessionSeal).where(SessionSeal.session_id == session.id)).first()
         return None if seal is None else (json.loads(seal.payload), seal.jws, seal.signer_cert)
+
+
+def verify_seal(ws: Workspace, session_id: str, trusted: list[x509.Certificate]) -> Verdict:
+    """A sealed session is genuine when its seal verifies, its signer is trusted, the stored summary is what
+    was signed, and the attendance log still ends at the sealed head; amendments must verify too."""
+    what = "sealed session"
+    with ws.store.transaction() as db:
+        session = find_session(db, session_id)
+        seal = db.scalars(select(SessionSeal).where(SessionSeal.session_id == session.id)).first()
+        if seal is None:
+            return Verdict(False, what, f"session {session.id} is not sealed; close it with 'facilitator session "
+                                        "close'")
+        chain = chain_report(db, session.id)
+        amendments = db.scalars(select(SessionAmendment).where(SessionAmendment.session_id == session.id)).all()
+        records = [(seal.payload, seal.jws, seal.signer_cert)] + [(a.payload, a.jws, a.signer_cert)
+                                                                  for a in amendments]
+    for payload, token, cert_pem in records:
+        problem, signer = _check_signed(payload, token, cert_pem, trusted)
+        if problem:
+            return Verdict(False, what, f"session {session.id}: {problem}", signer)
+    sealed = json.loads(seal.payload)
+    if chain.problem is not None:
+        return Verdict(False, what, f"session {session.id}: the attendance log was altered: {chain.problem.message}",
+                       signer)
+    if (chain.head, chain.events) != (sealed["chain"]["head"], sealed["chain"]["events"]):
+        return Verdict(False, what, f"session {session.id}: the attendance log no longer ends where it was sealed "
+                                    f"({sealed['chain']['events']} events); events were added or removed", signer)
+    eligible = sum(a["eligible"] for a in sealed["attendees"])
+    return Verdict(True, what, f"valid: session {session.id} sealed {sealed['closed_at']} by {signer}; "
+                               f"{sealed['chain']['events']} events, {eligible} certificates, "
+                               f"{len(records) - 1} amendment(s)", signer, sealed)
+
+
+def _check_signed(payload: str, token: str, cert_pem: str, trusted: list[x509.Certificate]
+                  ) -> tuple[str | None, str | None]:
+    cert = x509.load_pem_x509_certificates(cert_pem.encode("ascii"))[0]
+    signer = cert.subject.rfc4514_string()
+    if identity_records.thumbprint_s256(cert) not in {identity_records.thumbprint_s256(c) for c in trusted}:
+        return f"signed by {signer}, whom you have not trusted; pass their certificate with --trust", signer
+    try:
+        claims = jws.verify_compact(token, cert.public_key())
+    except jws.JwsError as exc:
+        return f"the seal's signature does not verify: {exc}", signer
+    if claims != json.loads(payload):
+        return "the stored record differs from what was signed", signer
+    return None, signer

@@ -125,3 +125,35 @@ def test_cli_close_dry_run_then_seal(workspace: Workspace, session: tuple[str, l
     assert get_session(workspace, sid).status == "sealed"
     assert main(["checkin", sid, "--code", "ABCDEFGHJK0123456789"]) == 1
     assert "sealed" in capsys.readouterr().err
+
+
+def test_verify_a_sealed_session_and_its_tampering(workspace: Workspace, session: tuple[str, list[str]],
+                                                   tmp_path, capsys) -> None:
+    sid, _ = session
+    closing.close_session(workspace, sid, signer(workspace, create_as="Sam Lee"), at=NOW)
+    assert main(["verify", sid]) == 0
+    assert "valid: session" in capsys.readouterr().out
+    # HR's laptop: a fresh data folder with no identity trusts the trainer only through --trust.
+    exported = tmp_path / "trainer.pem"
+    assert main(["keys", "export-cert", "--out", str(exported)]) == 0
+    db = sqlite3.connect(workspace.data_dir / DATABASE_NAME)
+    with db:
+        db.execute("DROP TRIGGER attendance_events_no_delete")
+        db.execute("DELETE FROM attendance_events WHERE seq = (SELECT max(seq) FROM attendance_events)")
+    db.close()
+    capsys.readouterr()
+    assert main(["verify", sid, "--json"]) == 1
+    verdict = json.loads(capsys.readouterr().out)
+    assert not verdict["valid"] and "no longer ends where it was sealed" in verdict["message"]
+
+
+def test_verify_refuses_an_untrusted_signer(workspace: Workspace, session: tuple[str, list[str]],
+                                           tmp_path) -> None:
+    from facilitator.services.verification import verify
+
+    sid, _ = session
+    closing.close_session(workspace, sid, signer(workspace, create_as="Sam Lee"), at=NOW)
+    (workspace.data_dir / "identity" / "cert.pem").rename(tmp_path / "elsewhere.pem")
+    verdict = verify(workspace, sid)
+    assert not verdict.valid and "have not trusted" in verdict.message
+    assert verify(workspace, sid, [tmp_path / "elsewhere.pem"]).valid
