@@ -13,33 +13,39 @@ fits its box: a name is never clipped.
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
-from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch, mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from facilitator import paths
 from facilitator.documents.qr import QUIET_ZONE, draw_qr, qr_matrix
+from facilitator.documents.text import (
+    ASCENT,
+    BOLD,
+    INK,
+    MONO,
+    MUTED,
+    PAPERS,
+    RULE,
+    SANS,
+    Piece,
+    block_height,
+    draw_lines,
+    fill,
+    fit_block,
+    human_date,
+    printable,
+    register_fonts,
+    width_of,
+)
+from facilitator.documents.text import missing_glyphs as missing_glyphs  # re-exported: its home before text.py
+from facilitator.documents.text import wrap as wrap  # re-exported: its home before text.py
 from facilitator.domain.ids import badge_payload, group_code
-
-PAPERS = {"a4": A4, "letter": LETTER}
-
-SANS, BOLD, MONO = "FacilitatorSans", "FacilitatorSans-Bold", "FacilitatorMono"
-FONT_FILES = {SANS: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", MONO: "DejaVuSansMono.ttf"}
-
-# Room a line of text takes, in ems. Wider than the font's own ascent so accented capitals (Å, É, Ё)
-# stay inside the box they were measured for.
-ASCENT, LINE_HEIGHT = 0.95, 1.2
 
 BADGE_W, BADGE_H = 3.5 * inch, 2.25 * inch
 BADGE_COLUMNS, BADGE_ROWS = 2, 4
@@ -47,11 +53,6 @@ BADGE_PAD = 4 * mm
 BADGE_QR_SYMBOL = 25.5 * mm  # the code without its quiet zone: phones and USB scanners read it at arm's length
 ROSTER_QR_SYMBOL = 15.5 * mm
 ROSTER_MARGIN = 15 * mm
-
-INK = (0.1, 0.1, 0.1)
-MUTED = (0.35, 0.35, 0.35)
-RULE = (0.75, 0.75, 0.75)
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 @dataclass(frozen=True)
@@ -85,47 +86,7 @@ class BadgePerson:
         return f"{self.first_name} {self.last_name}".strip()
 
 
-@dataclass(frozen=True)
-class Line:
-    """One line of set text."""
-
-    text: str
-    font: str
-    size: float
-
-
-@dataclass(frozen=True)
-class Piece:
-    """Text to set in a box: its largest size, and the size below which it wraps rather than shrinks."""
-
-    text: str
-    font: str
-    size: float
-    min_size: float
-
-
-# --- fonts ---------------------------------------------------------------------------------------------
-
-def register_fonts(font_dir: Path | None = None) -> None:
-    """Load the bundled fonts once per process (ReportLab's standard fonts cover Latin-1 only)."""
-    folder = font_dir or paths.assets_dir() / "fonts"
-    for name, file in FONT_FILES.items():
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, str(folder / file)))
-
-
-def missing_glyphs(text: str, font: str = SANS) -> set[str]:
-    """Characters of `text` the font cannot draw (they would print as empty boxes)."""
-    covered = pdfmetrics.getFont(font).face.charToGlyph
-    return {c for c in text if not c.isspace() and ord(c) not in covered}
-
-
-def printable(text: str) -> bool:
-    """Whether the fonts can set `text` as written: not when they lack its letters (Chinese, Japanese,
-    Korean…), nor for right-to-left scripts (Arabic, Hebrew), which ReportLab sets left to right, unjoined."""
-    return not (missing_glyphs(text, SANS) or missing_glyphs(text, BOLD)
-                or any(unicodedata.bidirectional(c) in ("R", "AL") for c in text))
-
+# --- names ---------------------------------------------------------------------------------------------
 
 def misprinted_names(people: Sequence[BadgePerson], font_dir: Path | None = None) -> list[tuple[str, str]]:
     """(name, typed code) of each person whose name is left blank on the badge and the roster, for the
@@ -134,93 +95,7 @@ def misprinted_names(people: Sequence[BadgePerson], font_dir: Path | None = None
     return [(p.full_name, group_code(p.badge_token)) for p in people if not printable(p.first_name + p.last_name)]
 
 
-# --- fitting text --------------------------------------------------------------------------------------
-
-def width_of(text: str, font: str, size: float) -> float:
-    return pdfmetrics.stringWidth(text, font, size)
-
-
-def _tokens(text: str) -> list[tuple[str, bool]]:
-    """Pieces a line may break between, each with whether a space goes before it: words, and the parts
-    of hyphenated words (a line may end after 'Smith-')."""
-    out = []
-    for word in text.split():
-        out += [(part, i == 0) for i, part in enumerate(re.findall(r"[^-]+-*|-+", word))]
-    return out
-
-
-def _split_long(token: str, font: str, size: float, width: float) -> list[str]:
-    """A word too long for the line, cut between characters (a 40-letter name has no better place)."""
-    chunks, current = [], ""
-    for char in token:
-        if current and width_of(current + char, font, size) > width:
-            chunks.append(current)
-            current = ""
-        current += char
-    return [*chunks, current]
-
-
-def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy word wrap; every returned line fits `width`."""
-    lines: list[str] = []
-    current = ""
-    for token, spaced in _tokens(text):
-        joined = current + (" " if spaced and current else "") + token
-        if width_of(joined, font, size) <= width:
-            current = joined
-            continue
-        if current:
-            lines.append(current)
-        *whole, current = _split_long(token, font, size, width)
-        lines += whole
-    return [*lines, current] if current else lines
-
-
-def fit_piece(piece: Piece, width: float) -> list[Line]:
-    """One line, shrunk as far as `min_size` to fit; below that, wrapped at `min_size`."""
-    natural = width_of(piece.text, piece.font, piece.size)
-    size = piece.size if natural <= width else piece.size * width / natural
-    if size >= piece.min_size:
-        return [Line(piece.text, piece.font, size)] if piece.text else []
-    return [Line(t, piece.font, piece.min_size) for t in wrap(piece.text, piece.font, piece.min_size, width)]
-
-
-def block_height(lines: Sequence[Line]) -> float:
-    return sum(line.size * LINE_HEIGHT for line in lines)
-
-
-def fit_block(pieces: Sequence[Piece], width: float, height: float) -> list[Line]:
-    """Set the pieces one under another, scaled down together until the block fits the box."""
-    scale = 1.0
-    while True:
-        lines = [line for p in pieces
-                 for line in fit_piece(Piece(p.text, p.font, p.size * scale, p.min_size * scale), width)]
-        if block_height(lines) <= height or scale < 0.02:
-            return lines
-        scale *= 0.92
-
-
-def draw_lines(canvas: Canvas, lines: Sequence[Line], x: float, top: float, *, width: float = 0,
-               align: str = "left") -> float:
-    """Draw lines downward from `top`; returns the y below the last line."""
-    for line in lines:
-        canvas.setFont(line.font, line.size)
-        baseline = top - line.size * ASCENT
-        if align == "centre":
-            canvas.drawCentredString(x + width / 2, baseline, line.text)
-        else:
-            canvas.drawString(x, baseline, line.text)
-        top -= line.size * LINE_HEIGHT
-    return top
-
-
 # --- shared pieces -------------------------------------------------------------------------------------
-
-def human_date(iso: str) -> str:
-    """'3 Dec 2026': clear in every English-speaking country, whatever the computer's locale."""
-    day = date.fromisoformat(iso)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
 
 # Letters that Unicode does not decompose into a base letter and an accent, filed as their base letters.
 _UNACCENTED = str.maketrans({"Ø": "O", "ø": "o", "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Æ": "AE", "æ": "ae",
@@ -242,10 +117,6 @@ def qr_box(symbol: float) -> float:
     """The square to reserve for a QR code whose symbol is at least `symbol` wide (quiet zone added)."""
     modules = len(qr_matrix(badge_payload("0" * 8, "0" * 20)))
     return symbol * modules / (modules - 2 * QUIET_ZONE)
-
-
-def fill(canvas: Canvas, rgb: tuple[float, float, float]) -> None:
-    canvas.setFillColorRGB(*rgb)
 
 
 # --- badges --------------------------------------------------------------------------------------------

@@ -1,0 +1,288 @@
+"""The session report: what was delivered, how the room took part, which laws the session met, who attended,
+and the hashes that tie this paper to the signed record. The document an auditor reads after the certificates.
+
+Portrait, A4 or Letter, every page numbered "page N of M". Every value is printed as given; nothing here is
+worked out again, so the report cannot disagree with the record it summarises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+
+from facilitator.documents.pages import (
+    CELL,
+    CELL_BOLD,
+    CELL_CENTRE,
+    CELL_MONO,
+    CELL_MUTED,
+    CELL_RIGHT,
+    HEAD,
+    HEAD_CENTRE,
+    HEAD_RIGHT,
+    KICKER,
+    LABEL,
+    MARGIN,
+    SECTION,
+    TITLE,
+    Cell,
+    grid_table,
+    para,
+    para_wrapped,
+    shown,
+    style,
+)
+from facilitator.documents.pages import build as build_pages
+from facilitator.documents.text import BOLD, MUTED, check_paper, duration, human_date, register_fonts
+
+EN_DASH = "\u2013"
+MET_STYLE = style("met", 8.5, BOLD, (0.05, 0.42, 0.2))
+NOT_MET_STYLE = style("not-met", 8.5, BOLD, (0.7, 0.1, 0.1))
+NOTE = style("note", 8, color=MUTED)
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """One segment as delivered; actual times are None for a segment not (yet) run."""
+
+    title: str
+    kind: str  # "talk", "scenario", "role-play", "knowledge-check", "poll", "break", "feedback"
+    planned_minutes: int
+    actual_start: str | None = None  # HH:MM
+    actual_end: str | None = None
+    actual_minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class ActivityCount:
+    """Evidence of interactivity: how many of one kind of activity were held, with any results in words."""
+
+    activity: str  # "Scenario discussions", "Room votes", "Role-plays", "Knowledge checks"…
+    held: int
+    tallies: str | None = None  # e.g. "Is this harassment? yes 14, no 3, unsure 2"
+
+
+@dataclass(frozen=True)
+class JurisdictionCoverage:
+    """Whether the session met one jurisdiction's requirements, and if not, what fell short."""
+
+    name: str
+    citation: str
+    met: bool
+    shortfalls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EligibilityOverride:
+    """A trainer's decision that changed who gets a certificate, with the reason given."""
+
+    attendee: str
+    decision: str  # e.g. "counted eligible", "not eligible"
+    reason: str
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    on_roster: int
+    present: int
+    late: int
+    left_early: int
+    absent: int
+    eligible: int  # attended long enough for a certificate, overrides included
+    late_and_left_early: int = 0
+    overrides: tuple[EligibilityOverride, ...] = ()
+
+
+@dataclass(frozen=True)
+class SealInfo:
+    """Who sealed the session and when, as the record states it."""
+
+    signer: str
+    fingerprint: str  # of the signer's certificate, e.g. SHA-256 in hex
+    sealed_at: str  # as recorded, e.g. "2026-12-03T11:25:09Z"
+
+
+@dataclass(frozen=True)
+class SessionReportData:
+    session_id: str
+    workshop_title: str
+    workshop_version: str
+    materials_sha256: str
+    language: str
+    location: str
+    trainer: str
+    date: str  # YYYY-MM-DD
+    planned_start: str  # HH:MM
+    planned_end: str
+    actual_start: str | None
+    actual_end: str | None
+    agenda: tuple[AgendaEntry, ...]
+    activities: tuple[ActivityCount, ...]
+    coverage: tuple[JurisdictionCoverage, ...]
+    attendance: AttendanceSummary
+    chain_head: str  # SHA-256 of the last attendance event, hex
+    seal: SealInfo | None = None  # None while the session is not sealed
+    events: int | None = None  # attendance events in the chain
+    employer: str | None = None
+    delivery: str = "In-person, instructor-led"
+    track: str | None = None  # the audience track, e.g. "Supervisors"
+    policy_version: str | None = None  # the harassment policy handed out
+    trainer_qualifications: str | None = None  # California asks for the trainer's qualifications
+
+
+# --- sections ------------------------------------------------------------------------------------------
+
+def span(start: str | None, end: str | None) -> str:
+    return f"{start or '—'} {EN_DASH} {end or '—'}"
+
+
+def section(title: str, *body: Flowable) -> list[Flowable]:
+    """A heading kept with the start of what follows it (never alone at the foot of a page)."""
+    return [KeepTogether([Spacer(1, 5 * mm), Paragraph(title, SECTION), Spacer(1, 2 * mm), body[0]]), *body[1:]]
+
+
+def facts_table(pairs: Sequence[tuple[str, Flowable]], width: float) -> Flowable:
+    label_w = 42 * mm
+    return grid_table([[para(label.upper(), LABEL), value] for label, value in pairs], [label_w, width - label_w],
+                      header=False)
+
+
+def session_facts(data: SessionReportData, width: float) -> list[Flowable]:
+    pairs: list[tuple[str, Flowable]] = [
+        ("Workshop", para(f"{data.workshop_title} (version {data.workshop_version})", CELL_BOLD)),
+        ("Materials SHA-256", para(data.materials_sha256, CELL_MONO)),
+        ("Type", para(" · ".join(p for p in (data.delivery, data.track and f"{data.track} track") if p))),
+        ("Language", para(data.language)),
+        ("Date", para(human_date(data.date))),
+        ("Planned start, end", para(span(data.planned_start, data.planned_end))),
+        ("Actual start, end", para(span(data.actual_start, data.actual_end), CELL_BOLD)),
+        ("Location", para(data.location)),
+        ("Trainer", para(data.trainer)),
+    ]
+    if data.trainer_qualifications:
+        pairs.append(("Trainer's qualifications", para(data.trainer_qualifications)))
+    if data.employer:
+        pairs.insert(0, ("Employer", para(data.employer, CELL_BOLD)))
+    if data.policy_version:
+        pairs.append(("Policy handed out", para(data.policy_version)))
+    return section("Session", facts_table(pairs, width))
+
+
+def agenda_table(agenda: Sequence[AgendaEntry], width: float) -> list[Flowable]:
+    fixed = [("#", 8 * mm, HEAD), ("Kind", 30 * mm, HEAD), ("Planned min", 16 * mm, HEAD_RIGHT),
+             ("Actual start", 16 * mm, HEAD_CENTRE), ("Actual end", 16 * mm, HEAD_CENTRE),
+             ("Actual min", 16 * mm, HEAD_RIGHT)]
+    segment_w = width - sum(w for _, w, _ in fixed)
+    cols = [fixed[0], ("Segment", segment_w, HEAD), *fixed[1:]]
+    rows: list[list[Flowable]] = [[Paragraph(t, st) for t, _, st in cols]]
+    for i, entry in enumerate(agenda, start=1):
+        rows.append([para(str(i), CELL_MUTED), para(entry.title), para(kind_words(entry.kind)),
+                     para(str(entry.planned_minutes), CELL_RIGHT), para(entry.actual_start, CELL_CENTRE),
+                     para(entry.actual_end, CELL_CENTRE), para(_number(entry.actual_minutes), CELL_RIGHT)])
+    actual = [e.actual_minutes for e in agenda if e.actual_minutes is not None]
+    blank = para(None, empty="")
+    rows.append([blank, para("Total", CELL_BOLD), blank,
+                 para(str(sum(e.planned_minutes for e in agenda)), CELL_RIGHT), blank, blank,
+                 para(str(sum(actual)) if actual else None, CELL_RIGHT)])
+    recorded = f"actual times recorded for {len(actual)} of {len(agenda)} segments" + (
+        f", {duration(sum(actual))}" if actual else "")
+    note = para(f"Planned {duration(sum(e.planned_minutes for e in agenda))} in all; {recorded}. "
+                "'—': not recorded.", NOTE)
+    return section("Agenda as delivered", grid_table(rows, [w for _, w, _ in cols]), Spacer(1, 1.5 * mm), note)
+
+
+def kind_words(kind: str) -> str:
+    """'knowledge-check' as 'Knowledge check'; a hyphen that belongs to the word ('role-play') stays."""
+    words = {"knowledge-check": "knowledge check"}.get(kind, kind)
+    return words[:1].upper() + words[1:]
+
+
+def _number(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def activities_table(activities: Sequence[ActivityCount], width: float) -> list[Flowable]:
+    if not activities:
+        return section("Interactivity", para("No interactive activity was recorded.", CELL_MUTED))
+    rows: list[list[Flowable]] = [[Paragraph("Activity", HEAD), Paragraph("Held", HEAD_RIGHT),
+                                   Paragraph("Results", HEAD)]]
+    rows += [[para(a.activity), para(str(a.held), CELL_RIGHT), para(a.tallies, CELL_MUTED)] for a in activities]
+    return section("Interactivity", grid_table(rows, [60 * mm, 16 * mm, width - 76 * mm]))
+
+
+def coverage_table(coverage: Sequence[JurisdictionCoverage], width: float) -> list[Flowable]:
+    if not coverage:
+        return section("Coverage by jurisdiction", para("No jurisdiction was chosen for this session.", CELL_MUTED))
+    rows: list[list[Cell]] = [[Paragraph("Jurisdiction", HEAD), Paragraph("Result", HEAD),
+                                                    Paragraph("Shortfalls", HEAD)]]
+    for c in coverage:
+        who = [para(c.name, CELL_BOLD), para(c.citation, CELL_MUTED)]
+        result = para("Met", MET_STYLE) if c.met else para("Not met", NOT_MET_STYLE)
+        short = [para(f"• {s}") for s in c.shortfalls] or [para("None", CELL_MUTED)]
+        rows.append([who, result, short])
+    return section("Coverage by jurisdiction", grid_table(rows, [62 * mm, 20 * mm, width - 82 * mm]))
+
+
+def attendance_section(summary: AttendanceSummary, width: float) -> list[Flowable]:
+    counts = [("On roster", summary.on_roster), ("Present", summary.present), ("Late", summary.late),
+              ("Left early", summary.left_early), ("Late, left early", summary.late_and_left_early),
+              ("Absent", summary.absent), ("Eligible for certificate", summary.eligible)]
+    cells = [[para(label, HEAD_CENTRE) for label, _ in counts], [para(str(n), CELL_CENTRE) for _, n in counts]]
+    table = grid_table(cells, [width / len(counts)] * len(counts))
+    return section("Attendance", table, *overrides_table(summary.overrides, width))
+
+
+def overrides_table(overrides: Sequence[EligibilityOverride], width: float) -> list[Flowable]:
+    if not overrides:
+        return [Spacer(1, 2 * mm), para("No eligibility decision was overridden.", NOTE)]
+    rows: list[list[Flowable]] = [[Paragraph(t, HEAD) for t in ("Attendee", "Decision", "Reason", "By")]]
+    widths = [50 * mm, 30 * mm, width - 115 * mm, 35 * mm]
+    rows += [[para_wrapped(shown(o.attendee, "(name not printable; see the record)"), CELL, widths[0]),
+              para(o.decision, CELL_BOLD), para(o.reason), para(o.by)] for o in overrides]
+    heading = Paragraph("Overrides", style("sub", 9.5, BOLD))
+    table = grid_table(rows, widths)
+    return [Spacer(1, 4 * mm), KeepTogether([heading, Spacer(1, 1.5 * mm), table])]
+
+
+def integrity_section(data: SessionReportData, width: float) -> list[Flowable]:
+    events = f" ({data.events} events)" if data.events is not None else ""
+    pairs: list[tuple[str, Flowable]] = [("Attendance chain head", para(data.chain_head + events, CELL_MONO))]
+    if data.seal is None:
+        pairs.append(("Seal", para("Not sealed: this session can still change.", NOT_MET_STYLE)))
+    else:
+        pairs += [("Sealed by", para(data.seal.signer, CELL_BOLD)),
+                  ("Signer fingerprint", para(data.seal.fingerprint, CELL_MONO)),
+                  ("Sealed at", para(data.seal.sealed_at))]
+    note = para("The chain head is the SHA-256 of the last attendance event; each event holds the previous "
+                "event's hash, so the record cannot be edited without this value changing.", NOTE)
+    return section("Record integrity", facts_table(pairs, width), Spacer(1, 1.5 * mm), note)
+
+
+def title_block(data: SessionReportData) -> list[Flowable]:
+    where = f"{human_date(data.date)} · {data.location} · session {data.session_id}"
+    return [para("Session report", KICKER), para(data.workshop_title, TITLE), para(where, CELL_MUTED)]
+
+
+# --- the document --------------------------------------------------------------------------------------
+
+def render_session_report(data: SessionReportData, out: Path | BinaryIO, paper: str = "letter", *,
+                          created: datetime | None = None) -> int:
+    """Write the session report as a PDF to a path or an open binary file (left open); returns its page count.
+
+    The bytes depend only on the arguments and `created` (the PDF's creation date; now, if not given)."""
+    register_fonts()  # before any paragraph is made: they look their fonts up when created
+    width = check_paper(paper)[0] - 2 * MARGIN
+    story = [*title_block(data), *session_facts(data, width), *agenda_table(data.agenda, width),
+             *activities_table(data.activities, width), *coverage_table(data.coverage, width),
+             *attendance_section(data.attendance, width), *integrity_section(data, width)]
+    where = f"{data.workshop_title} · {human_date(data.date)} · session {data.session_id}"
+    return build_pages(out, paper, story, title=f"Session report - {data.workshop_title} - {data.date}",
+                       author=data.employer or data.trainer, running=f"Session report · {where}",
+                       footer_text=f"Session report · {where}", created=created)

@@ -1,0 +1,226 @@
+"""Fonts and text fitting shared by every PDF: the bundled DejaVu fonts, and text that shrinks, then wraps.
+
+ReportLab's standard fonts cover Latin-1 only, so every document sets its text in DejaVu (accents, Greek,
+Cyrillic). A box of text is fitted by shrinking each piece to its width as far as its smallest size, then
+wrapping it there, then scaling the whole block down until it fits the box's height: text is never clipped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from reportlab import rl_config
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from facilitator import paths
+
+PAPERS = {"a4": A4, "letter": LETTER}
+
+# Binary streams rather than ASCII85 text: a quarter smaller, and ReportLab's ASCII85 encoder is pure Python,
+# a few milliseconds per file, which adds up over a session's 500 certificates. Every PDF reader takes both.
+rl_config.useA85 = 0
+
+SANS, BOLD, MONO = "FacilitatorSans", "FacilitatorSans-Bold", "FacilitatorMono"
+FONT_FILES = {SANS: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", MONO: "DejaVuSansMono.ttf"}
+
+# Room a line of text takes, in ems. Wider than the font's own ascent so accented capitals (Å, É, Ё)
+# stay inside the box they were measured for.
+ASCENT, LINE_HEIGHT = 0.95, 1.2
+
+Rgb = tuple[float, float, float]
+INK: Rgb = (0.1, 0.1, 0.1)
+MUTED: Rgb = (0.35, 0.35, 0.35)
+RULE: Rgb = (0.75, 0.75, 0.75)
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of set text, and the space to leave under it (the gap after its piece)."""
+
+    text: str
+    font: str
+    size: float
+    space_after: float = 0.0
+    color: Rgb | None = None
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Text to set in a box: its largest size, and the size below which it wraps rather than shrinks."""
+
+    text: str
+    font: str
+    size: float
+    min_size: float
+    space_after: float = 0.0  # scaled with the piece, so a shrunk block keeps its proportions
+    color: Rgb | None = None  # None: whatever fill colour the canvas has
+
+
+# --- fonts ---------------------------------------------------------------------------------------------
+
+def register_fonts(font_dir: Path | None = None) -> None:
+    """Load the bundled fonts once per process, as one family so that <b> works in platypus paragraphs."""
+    folder = font_dir or paths.assets_dir() / "fonts"
+    registered = pdfmetrics.getRegisteredFontNames()
+    for name, file in FONT_FILES.items():
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+    pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=BOLD, italic=SANS, boldItalic=BOLD)
+
+
+def missing_glyphs(text: str, font: str = SANS) -> set[str]:
+    """Characters of `text` the font cannot draw (they would print as empty boxes)."""
+    covered = pdfmetrics.getFont(font).face.charToGlyph
+    return {c for c in text if not c.isspace() and ord(c) not in covered}
+
+
+def printable(text: str) -> bool:
+    """Whether the fonts can set `text` as written: not when they lack its letters (Chinese, Japanese,
+    Korean…), nor for right-to-left scripts (Arabic, Hebrew), which ReportLab sets left to right, unjoined."""
+    return not (missing_glyphs(text, SANS) or missing_glyphs(text, BOLD)
+                or any(unicodedata.bidirectional(c) in ("R", "AL") for c in text))
+
+
+# --- fitting text --------------------------------------------------------------------------------------
+
+def width_of(text: str, font: str, size: float) -> float:
+    return pdfmetrics.stringWidth(text, font, size)
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """Pieces a line may break between, each with whether a space goes before it: words, and the parts
+    of hyphenated words (a line may end after 'Smith-')."""
+    out = []
+    for word in text.split():
+        out += [(part, i == 0) for i, part in enumerate(re.findall(r"[^-]+-*|-+", word))]
+    return out
+
+
+def _split_long(token: str, font: str, size: float, width: float) -> list[str]:
+    """A word too long for the line, cut between characters (a 40-letter name has no better place)."""
+    chunks, current = [], ""
+    for char in token:
+        if current and width_of(current + char, font, size) > width:
+            chunks.append(current)
+            current = ""
+        current += char
+    return [*chunks, current]
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Greedy word wrap; every returned line fits `width`."""
+    lines: list[str] = []
+    current = ""
+    for token, spaced in _tokens(text):
+        joined = current + (" " if spaced and current else "") + token
+        if width_of(joined, font, size) <= width:
+            current = joined
+            continue
+        if current:
+            lines.append(current)
+        *whole, current = _split_long(token, font, size, width)
+        lines += whole
+    return [*lines, current] if current else lines
+
+
+def fit_piece(piece: Piece, width: float) -> list[Line]:
+    """One line, shrunk as far as `min_size` to fit; below that, wrapped at `min_size`."""
+    if not piece.text:
+        return []
+    natural = width_of(piece.text, piece.font, piece.size)
+    size = piece.size if natural <= width else piece.size * width / natural
+    if size >= piece.min_size:
+        lines = [Line(piece.text, piece.font, size, color=piece.color)]
+    else:
+        lines = [Line(t, piece.font, piece.min_size, color=piece.color)
+                 for t in wrap(piece.text, piece.font, piece.min_size, width)]
+    if lines:  # text of spaces alone wraps to nothing
+        lines[-1] = replace(lines[-1], space_after=piece.space_after)
+    return lines
+
+
+def block_height(lines: Sequence[Line]) -> float:
+    return sum(line.size * LINE_HEIGHT + line.space_after for line in lines)
+
+
+def scaled(piece: Piece, scale: float) -> Piece:
+    return replace(piece, size=piece.size * scale, min_size=piece.min_size * scale,
+                   space_after=piece.space_after * scale)
+
+
+def fit_block(pieces: Sequence[Piece], width: float, height: float) -> list[Line]:
+    """Set the pieces one under another, scaled down together until the block fits the box."""
+    scale = 1.0
+    while True:
+        lines = [line for p in pieces for line in fit_piece(scaled(p, scale), width)]
+        if block_height(lines) <= height or scale < 0.02:
+            return lines
+        scale *= 0.92
+
+
+def draw_lines(canvas: Canvas, lines: Sequence[Line], x: float, top: float, *, width: float = 0,
+               align: str = "left") -> float:
+    """Draw lines downward from `top`; returns the y below the last line."""
+    for line in lines:
+        if line.color is not None:
+            fill(canvas, line.color)
+        canvas.setFont(line.font, line.size)
+        baseline = top - line.size * ASCENT
+        if align == "centre":
+            canvas.drawCentredString(x + width / 2, baseline, line.text)
+        elif align == "right":
+            canvas.drawRightString(x + width, baseline, line.text)
+        else:
+            canvas.drawString(x, baseline, line.text)
+        top -= line.size * LINE_HEIGHT + line.space_after
+    return top
+
+
+def fill(canvas: Canvas, rgb: Rgb) -> None:
+    canvas.setFillColorRGB(*rgb)
+
+
+# --- words for the record ------------------------------------------------------------------------------
+
+def human_date(iso: str) -> str:
+    """'3 Dec 2026': clear in every English-speaking country, whatever the computer's locale."""
+    day = date.fromisoformat(iso)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def duration(minutes: int | None) -> str:
+    """'2 h 05 min', '45 min', or '—' when nothing was recorded."""
+    if minutes is None:
+        return "—"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02} min" if hours else f"{rest} min"
+
+
+def pdf_date(moment: datetime) -> str:
+    """A PDF date string (D:YYYYMMDDHHmmSS+HH'mm'); a naive time is taken as UTC."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    offset = int((aware.utcoffset() or timedelta(0)).total_seconds() // 60)
+    sign = "+" if offset >= 0 else "-"
+    return f"D:{aware:%Y%m%d%H%M%S}{sign}{abs(offset) // 60:02}'{abs(offset) % 60:02}'"
+
+
+def stamp_creation(canvas: Canvas, created: datetime | None) -> None:
+    """Write `created` (or now) as the creation date. The canvas is made in invariant mode, so the file is
+    otherwise the same bytes for the same input: the date is the one thing that differs between runs."""
+    text = pdf_date(created or datetime.now(UTC))
+    canvas.setDateFormatter(lambda *_ignored: text)
+
+
+def check_paper(paper: str) -> tuple[float, float]:
+    if paper not in PAPERS:
+        raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {paper!r}")
+    return PAPERS[paper]
