@@ -95,6 +95,29 @@ def _add_records_commands(nouns: Any) -> None:
     check.add_argument("--json", action="store_true")
     check.set_defaults(handler=cmd_verify)
 
+    for name, help_text, target in (
+            ("certificates", "signed certificate PDFs for everyone the sealed record says earned one", "DIR"),
+            ("signin-sheet", "the sign-in sheet PDF (signed once the session is sealed)", "FILE.pdf"),
+            ("report", "the session report PDF (signed once the session is sealed)", "FILE.pdf")):
+        doc = nouns.add_parser(name, help=help_text)
+        doc.add_argument("session_id", metavar="SESSION")
+        doc.add_argument("--out", required=True, type=Path, metavar=target)
+        doc.add_argument("--paper", choices=["letter", "a4"], help="default: the 'paper' setting (letter)")
+        doc.add_argument("--passphrase-env", metavar="VAR", help="the environment variable holding the passphrase")
+        doc.add_argument("--json", action="store_true")
+        doc.set_defaults(handler=cmd_document, document=name)
+
+    settings = nouns.add_parser("settings", help="the organisation's name and logo, and the paper size").add_subparsers(
+        dest="verb", metavar="VERB", required=True)
+    show = settings.add_parser("show", help="show the settings")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=cmd_settings)
+    change = settings.add_parser("set", help="change one setting: organisation, logo (a PNG or JPEG) or paper")
+    change.add_argument("key", choices=["organisation", "logo", "paper"])
+    change.add_argument("value", help="the new value; an empty string clears it")
+    change.add_argument("--json", action="store_true")
+    change.set_defaults(handler=cmd_settings)
+
 
 def _add_attendance_commands(nouns: Any) -> None:
     for name, direction in (("checkin", "arriving"), ("checkout", "leaving")):
@@ -303,6 +326,35 @@ def cmd_verify(args: argparse.Namespace) -> int:
     else:
         print(f"{verdict.what}: {verdict.message}", file=sys.stdout if verdict.valid else sys.stderr)
     return 0 if verdict.valid else 1
+
+
+def cmd_document(args: argparse.Namespace) -> int:
+    from facilitator.services import outputs
+    from facilitator.services.identity import has_identity
+
+    ws = _workspace(args)
+    passphrase = _key_passphrase(args, ws) if has_identity(ws) else None
+    make = {"certificates": outputs.make_certificates, "signin-sheet": outputs.make_signin_sheet,
+            "report": outputs.make_report}[args.document]
+    result = make(ws, args.session_id, args.out, paper=args.paper, passphrase=passphrase)
+    if args.json:
+        _print_json(result.as_dict())
+    else:
+        print(result.message)
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from facilitator.services.settings import load_settings, set_setting
+
+    ws = _workspace(args)
+    current = set_setting(ws, args.key, args.value) if args.verb == "set" else load_settings(ws)
+    if args.json:
+        _print_json(current.model_dump())
+    else:
+        for key, value in current.model_dump().items():
+            print(f"{key:13} {value if value not in (None, '') else '(not set)'}")
+    return 0
 
 
 def cmd_session_close(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ thread, never from inside a running event loop (such as the companion server's).
 from __future__ import annotations
 
 import io
+import logging
 import weakref
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -117,6 +118,12 @@ def sign_pdf(pdf_bytes: bytes, identity: Identity, *, reason: str, location: str
                                      box=box)
 
 
+# pyHanko logs every failed check with a traceback, and with no logging set up Python prints that to the
+# terminal. A failed check is an answer we report in words, so its log records go nowhere by default.
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+
+
 # --- checking ---------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -192,6 +199,7 @@ def document_keywords(pdf_bytes: bytes) -> str | None:
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         info = reader.trailer_view.get("/Info")
+        info = info.get_object() if info is not None else None  # an indirect reference in most files
         value = info.get("/Keywords") if info is not None else None
     except (PdfError, ValueError, KeyError, AttributeError):
         return None

@@ -1,0 +1,72 @@
+"""The few settings documents need: the organisation's name and logo, and the paper size.
+
+Kept as a small JSON file in the data folder, written atomically, checked with pydantic so a hand-edited
+file with a mistake gives a clear message instead of a broken certificate.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from facilitator.services.errors import UserError
+from facilitator.services.workspace import Workspace
+
+SETTINGS_FILE = "settings.json"
+KEYS = ("organisation", "logo", "paper")
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    organisation: str = Field(default="", max_length=200)
+    logo: str | None = None  # a PNG or JPEG file
+    paper: Literal["letter", "a4"] = "letter"
+
+
+def load_settings(ws: Workspace) -> Settings:
+    path = ws.data_dir / SETTINGS_FILE
+    if not path.is_file():
+        return Settings()
+    try:
+        return Settings.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, ValidationError) as exc:
+        raise UserError(f"{path} is not valid settings ({str(exc).splitlines()[0]}); fix it or delete it "
+                        "and set the values again with 'facilitator settings set'") from exc
+
+
+def set_setting(ws: Workspace, key: str, value: str) -> Settings:
+    """Change one setting (an empty value clears it) and save."""
+    if key not in KEYS:
+        raise UserError(f"there is no setting '{key}'; the settings are {', '.join(KEYS)}")
+    current = load_settings(ws).model_dump()
+    if key == "logo" and value:
+        logo = Path(value).expanduser().resolve()
+        if not logo.is_file() or logo.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            raise UserError(f"{value} is not a PNG or JPEG file; give the path of the logo image")
+        value = str(logo)
+    current[key] = value or (None if key == "logo" else "")
+    try:
+        settings = Settings.model_validate(current)
+    except ValidationError as exc:
+        raise UserError(f"'{value}' is not a valid {key}: {exc.errors()[0]['msg']}") from exc
+    _write(ws.data_dir / SETTINGS_FILE, settings.model_dump_json(indent=2))
+    return settings
+
+
+def _write(path: Path, text: str) -> None:
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
