@@ -59,42 +59,61 @@ def certificate_claims(sealed: dict[str, Any], attendee: dict[str, Any], employe
             "jurisdictions": [j["code"] for j in sealed["jurisdictions"]], "session": sealed["session"]}
 
 
+@dataclass(frozen=True)
+class CertificatePage:
+    """One certificate to draw: its facts and the signed QR text."""
+
+    data: cert_doc.CertificateData
+    token: str
+
+
 def make_certificates(ws: Workspace, session_id: str, out_dir: Path, *, paper: str | None = None,
                       passphrase: str | None = None, progress: Progress | None = None) -> OutputResult:
     """A signed certificate PDF for each person the sealed record (with its amendments) says earned one."""
-    sealed, _, _ = _sealed(ws, session_id)
     settings = load_settings(ws)
-    employer = _employer(settings)
     identity = get_identity(ws, passphrase)
+    sealed, pages = certificate_pages(ws, session_id, settings, identity)
+    folder = _folder(out_dir)
+    paper = paper or settings.paper
+    box = cert_doc.signature_note_box(paper)
+    pdf_signer = PdfSigner(identity)
+    created = datetime.fromisoformat(sealed["closed_at"])
+    files = []
+    for done, page in enumerate(pages, start=1):
+        target = folder / cert_doc.file_name(page.data)
+        pdf = _render(lambda out, p=page, t=target: cert_doc.render_certificate(
+            p.data, out, paper, org_name=p.data.employer, logo_path=_logo(settings), qr_text=p.token,
+            created=created, verify_hint=f"facilitator verify {t.name}"))
+        _write(target, pdf_signer.sign(pdf, reason="Certificate of completion", location=sealed["location"],
+                                       signer_name=sealed["trainer"],
+                                       box=(box[0], box[1], box[0] + box[2], box[1] + box[3])))
+        files.append(target)
+        if progress:
+            progress(done, len(pages))
+    return OutputResult(folder, files, f"Wrote {len(files)} signed certificate(s) to {folder}")
+
+
+def certificate_pages(ws: Workspace, session_id: str, settings: Settings, identity: Identity
+                      ) -> tuple[dict[str, Any], list[CertificatePage]]:
+    """The sealed record, and a page (facts and signed QR text) for everyone who earned a certificate."""
+    sealed, _, _ = _sealed(ws, session_id)
+    employer = _employer(settings)
     people = _eligible(sealed, _amendments(ws, sealed["session"]))
     if not people:
         raise UserError(f"no one in session {sealed['session']} earned a certificate; see 'facilitator session "
                         "close --dry-run' or amend the record")
-    folder = _folder(out_dir)
     topics = _topic_labels(ws, sealed["session"])
     jurisdictions = tuple(cert_doc.MetJurisdiction(j["name"], j["citation"]) for j in sealed["jurisdictions"])
-    pdf_signer, jws_signer = PdfSigner(identity), IdentitySigner(identity)
-    created = datetime.fromisoformat(sealed["closed_at"])
-    files = []
-    for done, attendee in enumerate(people, start=1):
+    jws_signer = IdentitySigner(identity)
+    pages = []
+    for attendee in people:
         token = jws_signer.sign(certificate_claims(sealed, attendee, employer), typ=CERTIFICATE_TYP)
-        data = cert_doc.CertificateData(
+        pages.append(CertificatePage(cert_doc.CertificateData(
             certificate_id=attendee["certificate_id"], attendee_name=attendee["name"],
             employee_id=attendee["employee_id"], employer=employer, workshop_title=sealed["workshop_title"],
             date=sealed["date"], minutes_attended=attendee["minutes"], trainer=sealed["trainer"], topics=topics,
-            jurisdictions=jurisdictions)
-        target = folder / cert_doc.file_name(data)
-        pdf = _render(lambda out, d=data, t=token, p=target: cert_doc.render_certificate(
-            d, out, paper or settings.paper, org_name=employer, logo_path=_logo(settings), qr_text=t,
-            created=created, verify_hint=f"facilitator verify {p.name}"))
-        box = cert_doc.signature_note_box(paper or settings.paper)
-        signed = pdf_signer.sign(pdf, reason="Certificate of completion", location=sealed["location"],
-                                 signer_name=sealed["trainer"], box=(box[0], box[1], box[0] + box[2], box[1] + box[3]))
-        _write(target, signed)
-        files.append(target)
-        if progress:
-            progress(done, len(people))
-    return OutputResult(folder, files, f"Wrote {len(files)} signed certificate(s) to {folder}")
+            jurisdictions=jurisdictions), token))
+    return sealed, pages
 
 
 def _sealed(ws: Workspace, session_id: str) -> tuple[dict[str, Any], str, str]:
