@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # the views bring in the services and the database; they load
     from facilitator.services.roster import RosterImportResult
     from facilitator.services.workspace import Workspace
     from facilitator.ui.checkin_view import CheckinView
+    from facilitator.ui.close_dialog import CloseSessionDialog
     from facilitator.ui.roster_import_dialog import RosterImportDialog
     from facilitator.ui.session_dialog import NewSessionDialog
 
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.sessions_view.session_opened.connect(self.open_session)
         self.sessions_view.checkin_requested.connect(self.open_checkin)
         self.sessions_view.import_requested.connect(self.import_roster)
+        self.sessions_view.close_requested.connect(self.close_session)
         self.library_view.plan_requested.connect(self.plan_session)
         for action in self._needs_workspace:
             action.setEnabled(True)
@@ -85,6 +87,7 @@ class MainWindow(QMainWindow):
         new = self._action(file_menu, "&New session…", QKeySequence.StandardKey.New, lambda: self.plan_session())
         import_roster = self._action(file_menu, "&Import roster…", QKeySequence("Ctrl+I"),
                                      lambda: self.import_roster())
+        identity = self._action(file_menu, "Signing &identity…", None, lambda: self.show_identity())
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         view = self.menuBar().addMenu("&View")
         sessions = self._action(view, "&Sessions", QKeySequence("Ctrl+1"),
@@ -95,7 +98,7 @@ class MainWindow(QMainWindow):
                                lambda: self.tabs.setCurrentIndex(CHECKIN_TAB))
         open_checkin = self._action(view, "Open check-in for the selected session", QKeySequence("F2"),
                                     lambda: self.open_checkin())
-        self._needs_workspace = [new, import_roster, sessions, library, checkin, open_checkin]
+        self._needs_workspace = [new, import_roster, identity, sessions, library, checkin, open_checkin]
         for action in self._needs_workspace:
             action.setEnabled(False)
         help_menu = self.menuBar().addMenu("&Help")
@@ -150,6 +153,52 @@ class MainWindow(QMainWindow):
             self.checkin_view.refresh()
         skipped = f"; skipped {len(result.skipped_rows)} row(s) with problems" if result.skipped_rows else ""
         self.statusBar().showMessage(f"Imported {result.imported} people from {result.file}{skipped}", 8000)
+
+    def close_session(self, session_id: str) -> CloseSessionDialog:
+        """Review and seal a session; then offer to write its signed documents."""
+        from facilitator.ui.close_dialog import CloseSessionDialog
+
+        assert self._ws is not None, "close_session before the workspace is attached"
+        dialog = CloseSessionDialog(self._ws, session_id, self)
+        dialog.accepted.connect(lambda: self._session_sealed(dialog))
+        dialog.open()
+        return dialog
+
+    def _session_sealed(self, dialog: CloseSessionDialog) -> None:
+        from facilitator.ui.close_dialog import write_documents
+
+        assert self._ws is not None and dialog.sealed is not None
+        session_id = dialog.session.id
+        self.sessions_view.refresh(select_id=session_id)
+        self.statusBar().showMessage(f"Session {session_id} sealed: {dialog.sealed.plan.eligible} certificate(s) "
+                                     "earned", 8000)
+        answer = QMessageBox.question(self, "Write the documents?", "Write the signed certificates, the sign-in "
+                                      "sheet and the session report now?")
+        if answer == QMessageBox.StandardButton.Yes:
+            made = write_documents(self, self._ws, session_id)
+            if made:
+                self.statusBar().showMessage(f"Wrote {len(made)} documents to {made[-1].parent}", 8000)
+
+    def show_identity(self) -> QMessageBox:
+        """Who this laptop signs as, with the fingerprint HR can compare over the phone."""
+        from html import escape
+
+        from facilitator.services.identity import has_identity, identity_info
+
+        assert self._ws is not None
+        if has_identity(self._ws):
+            info = identity_info(self._ws)
+            text = (f"<p>Records and certificates are signed as <b>{escape(info.subject)}</b>.</p>"
+                    f"<p>Fingerprint: <b>{escape(info.short_fingerprint)}</b><br>"
+                    f"<small>{escape(info.fingerprint)}</small></p><p>Valid until {info.not_after:%d %b %Y}. "
+                    "Give HR the certificate from <tt>facilitator keys export-cert</tt> so they can trust it.</p>")
+        else:
+            text = ("<p>No signing key yet. One is created for the trainer when the first session is sealed, or "
+                    "now with <tt>facilitator keys create --name \"Your Name\"</tt>.</p>")
+        box = QMessageBox(QMessageBox.Icon.Information, "Signing identity", text, parent=self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.open()
+        return box
 
     def _checkin_page(self) -> QWidget:
         """The tab that holds the check-in desk of whichever session was chosen last."""

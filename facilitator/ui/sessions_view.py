@@ -40,6 +40,7 @@ class SessionsView(QWidget):
     session_opened = Signal(str)
     checkin_requested = Signal(str)
     import_requested = Signal(str)
+    close_requested = Signal(str)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +69,10 @@ class SessionsView(QWidget):
                                          accessibleName="Import the roster file HR sent for the selected session")
         self.import_button.clicked.connect(lambda: self._emit_current(self.import_requested))
         buttons.addWidget(self.import_button)
+        self.close_button = QPushButton("&Close and seal…", enabled=False,
+                                        accessibleName="Close the selected session and seal its record")
+        self.close_button.clicked.connect(lambda: self._emit_current(self.close_requested))
+        buttons.addWidget(self.close_button)
         buttons.addStretch(1)
         self.detail = QTextBrowser(accessibleName="Session details")
         left = QWidget()
@@ -121,7 +126,11 @@ class SessionsView(QWidget):
         self.checkin_button.setEnabled(session_id is not None)
         self.import_button.setEnabled(session_id is not None)
         if session_id:
-            self.detail.setHtml(session_html(session_service.get_session(self._ws, session_id)))
+            detail = session_service.get_session(self._ws, session_id)
+            self.close_button.setEnabled(detail.status != "sealed")
+            self.detail.setHtml(session_html(detail))
+        else:
+            self.close_button.setEnabled(False)
 
 
 def session_html(s: SessionDetail) -> str:

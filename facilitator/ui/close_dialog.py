@@ -1,0 +1,165 @@
+"""Closing a session in the app: review who earned a certificate, decide exceptions with a reason, seal, and
+write the signed certificates, sign-in sheet and report into a folder, with a progress bar.
+
+The same services as `facilitator session close` and `facilitator certificates`, so the rules are the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator.domain.eligibility import Override
+from facilitator.services import closing, outputs
+from facilitator.services.closing import AttendeeOutcome, ClosingPlan
+from facilitator.services.errors import UserError
+from facilitator.services.identity import has_identity, identity_info, needs_passphrase, signer
+from facilitator.services.sessions import get_session
+from facilitator.services.workspace import Workspace
+from facilitator.ui.models import Column, RowsModel
+from facilitator.ui.widgets import configure_table, heading
+
+OUTCOME_COLUMNS = [
+    Column[AttendeeOutcome]("Name", lambda a: a.name),
+    Column[AttendeeOutcome]("Minutes", lambda a: a.minutes, align_right=True),
+    Column[AttendeeOutcome]("Status", lambda a: a.status),
+    Column[AttendeeOutcome]("Certificate", lambda a: "yes" if a.eligible else "no"),
+    Column[AttendeeOutcome]("Why", lambda a: a.reason),
+]
+
+
+class CloseSessionDialog(QDialog):
+    """Review, then seal. After sealing, offer to write the documents."""
+
+    def __init__(self, workspace: Workspace, session_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self.session = get_session(workspace, session_id)
+        self.overrides: dict[int, Override] = {}
+        self.sealed: closing.SealResult | None = None
+        self.setWindowTitle(f"Close and seal: {self.session.workshop_title}")
+        self.resize(900, 560)
+        self.outcomes = RowsModel(OUTCOME_COLUMNS, [], self)
+        self._build()
+        self.refresh()
+
+    def _build(self) -> None:
+        self.summary = QLabel(wordWrap=True)
+        self.table = QTableView(accessibleName="Who earns a certificate")
+        configure_table(self.table, self.outcomes, stretch=4)
+        self.table.activated.connect(lambda _i: self.override_selected())
+        override = QPushButton("&Decide for this person…", accessibleName="Override the selected person's outcome")
+        override.clicked.connect(self.override_selected)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.seal_button = self.buttons.addButton("&Seal the record", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.seal)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Who earned a certificate", 1.2))
+        layout.addWidget(QLabel("Sealing ends every visit still open now, signs the record with your key, and "
+                                "stops further check-ins. Corrections afterwards are signed amendments.",
+                                wordWrap=True))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(override, alignment=Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.buttons)
+
+    def refresh(self) -> None:
+        try:
+            plan = closing.plan_close(self._ws, self.session.id, overrides=self.overrides)
+        except UserError as exc:
+            self.summary.setText(f"<span style='color:#b00020'>{exc}</span>")
+            self.seal_button.setEnabled(False)
+            return
+        self.outcomes.set_rows(plan.attendees)
+        self.summary.setText(_summary(plan, self._ws))
+
+    def override_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        person = self.outcomes.row(rows[0].row())
+        verdict = "not earn" if person.eligible else "earn"
+        reason, ok = QInputDialog.getText(self, "Decide for this person",
+                                          f"{person.name} will {verdict} a certificate. Why? (kept with the record)")
+        if ok and reason.strip():
+            self.overrides[person.roster_id] = Override(not person.eligible, reason.strip())
+            self.refresh()
+
+    def seal(self) -> None:
+        passphrase = self._passphrase()
+        if passphrase is False:
+            return
+        try:
+            self.sealed = closing.close_session(self._ws, self.session.id,
+                                                signer(self._ws, passphrase or None, create_as=self.session.trainer),
+                                                overrides=self.overrides)
+        except UserError as exc:
+            QMessageBox.warning(self, "Not sealed", str(exc))
+            return
+        self.accept()
+
+    def _passphrase(self) -> str | bool | None:
+        if not needs_passphrase(self._ws):
+            return None
+        text, ok = QInputDialog.getText(self, "Signing key", "Passphrase for your signing key:",
+                                        QLineEdit.EchoMode.Password)
+        return text if ok else False
+
+
+def _summary(plan: ClosingPlan, ws: Workspace) -> str:
+    met = ", ".join(j.name for j in plan.jurisdictions) or "none"
+    who = (f"Signing as {identity_info(ws).name} (fingerprint {identity_info(ws).short_fingerprint})"
+           if has_identity(ws) else "A signing key will be created for the trainer on first use")
+    return (f"<b>{plan.eligible} of {len(plan.attendees)}</b> earn a certificate. Jurisdictions met: {met}. "
+            f"{who}.")
+
+
+def write_documents(parent: QWidget, ws: Workspace, session_id: str, folder: Path | None = None) -> list[Path]:
+    """Certificates, the sign-in sheet and the report into a folder the trainer picks, with a progress bar."""
+    if folder is None:
+        chosen = QFileDialog.getExistingDirectory(parent, "Where should the documents go?", str(Path.home()))
+        if not chosen:
+            return []
+        folder = Path(chosen)
+    passphrase = None
+    if needs_passphrase(ws):
+        passphrase, ok = QInputDialog.getText(parent, "Signing key", "Passphrase for your signing key:",
+                                              QLineEdit.EchoMode.Password)
+        if not ok:
+            return []
+    progress = QProgressDialog("Signing certificates…", "", 0, 0, parent)
+    progress.setCancelButton(None)  # a half-written set is worse than waiting a few seconds
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+
+    def step(done: int, total: int) -> None:
+        progress.setMaximum(total)
+        progress.setValue(done)
+
+    try:
+        made = outputs.make_certificates(ws, session_id, folder / "certificates", passphrase=passphrase,
+                                         progress=step).files
+        made += outputs.make_signin_sheet(ws, session_id, folder / "sign-in-sheet.pdf", passphrase=passphrase).files
+        made += outputs.make_report(ws, session_id, folder / "session-report.pdf", passphrase=passphrase).files
+    except UserError as exc:
+        QMessageBox.warning(parent, "Documents not written", str(exc))
+        return []
+    finally:
+        progress.close()
+    return made

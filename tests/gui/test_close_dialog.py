@@ -1,0 +1,67 @@
+"""Closing a session in the app: review, override with a reason, seal, and write the signed documents."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
+
+from facilitator.domain.roster import Person
+from facilitator.services import attendance
+from facilitator.services.roster import add_people
+from facilitator.services.sessions import create_session, get_session
+from facilitator.services.settings import set_setting
+from facilitator.services.verification import verify
+from facilitator.ui.close_dialog import CloseSessionDialog, write_documents
+
+NOW = datetime.now(UTC)
+
+
+def make_session(ws) -> str:
+    start = (NOW - timedelta(minutes=160)).astimezone()
+    detail = create_session(ws, workshop_id="harassment-prevention-supervisors", on=start.date(),
+                            start=start.strftime("%H:%M"), location="Depot", trainer="Sam Lee",
+                            jurisdictions=["ca-supervisors"])
+    add_people(ws, detail.id, [Person("Zoë", "O'Neil", "E1"), Person("Bo", "Li", "E2")])
+    codes = [p.badge_code for p in get_session(ws, detail.id).roster]
+    attendance.check_in(ws, detail.id, codes[0], at=NOW - timedelta(minutes=158))
+    attendance.check_in(ws, detail.id, codes[1], at=NOW - timedelta(minutes=30))
+    set_setting(ws, "organisation", "Harbor View Clinic")
+    return detail.id
+
+
+def test_review_override_seal_and_write(qtbot, workspace, tmp_path: Path, qtmodeltester, monkeypatch) -> None:
+    session_id = make_session(workspace)
+    dialog = CloseSessionDialog(workspace, session_id)
+    qtbot.addWidget(dialog)
+    qtmodeltester.check(dialog.outcomes)
+    assert [a.eligible for a in dialog.outcomes.rows()] == [True, False]
+    assert "1 of 2" in dialog.summary.text()
+    dialog.table.selectRow(1)
+    monkeypatch.setattr("facilitator.ui.close_dialog.QInputDialog.getText",
+                        lambda *a, **k: ("joined the afternoon repeat in full", True))
+    dialog.override_selected()
+    assert [a.eligible for a in dialog.outcomes.rows()] == [True, True] and "2 of 2" in dialog.summary.text()
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.seal_button.click()
+    assert get_session(workspace, session_id).status == "sealed"
+    made = write_documents(dialog, workspace, session_id, tmp_path / "out")
+    assert len(made) == 4  # two certificates, the sign-in sheet and the report
+    assert all(verify(workspace, str(p)).valid for p in made if p.parent.name == "certificates")
+
+
+def test_the_main_window_seals_from_the_sessions_list(qtbot, window, monkeypatch) -> None:
+    session_id = make_session(window._ws)
+    window.sessions_view.refresh(select_id=session_id)
+    assert window.sessions_view.close_button.isEnabled()
+    monkeypatch.setattr("facilitator.ui.main_window.QMessageBox.question",
+                        lambda *a, **k: QMessageBox.StandardButton.No)
+    dialog = window.close_session(session_id)
+    dialog.seal_button.click()
+    assert get_session(window._ws, session_id).status == "sealed"
+    assert not window.sessions_view.close_button.isEnabled()
+    assert "sealed" in window.statusBar().currentMessage()
+    box = window.show_identity()
+    assert "Sam Lee" in box.text() and "Fingerprint" in box.text()
+    box.close()
