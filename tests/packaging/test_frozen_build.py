@@ -74,3 +74,12 @@ def test_the_frozen_program_imports_a_roster_prints_badges_and_checks_in(frozen:
     assert checked.returncode == 0 and "Welcome, Zoë O'Neil" in checked.stdout, checked.stderr
     verified = run(frozen, "attendance", "verify", session_id, env=env)
     assert verified.returncode == 0, verified.stderr
+    # Sealing and certificates: cryptography, pyHanko and the certificate renderer, frozen.
+    assert run(frozen, "settings", "set", "organisation", "Depot Ltd", env=env).returncode == 0
+    closed = run(frozen, "session", "close", session_id, env=env)
+    assert closed.returncode == 0 and "Sealed session" in closed.stdout, closed.stderr
+    made = run(frozen, "certificates", session_id, "--out", str(tmp_path / "certs"), env=env)
+    assert made.returncode == 0, made.stderr
+    [certificate] = (tmp_path / "certs").glob("*.pdf")
+    checked = run(frozen, "verify", str(certificate), env=env)
+    assert checked.returncode == 0 and "valid" in checked.stdout, checked.stderr
