@@ -70,7 +70,9 @@ class CertificatePage:
 def make_certificates(ws: Workspace, session_id: str, out_dir: Path, *, paper: str | None = None,
                       passphrase: str | None = None, progress: Progress | None = None) -> OutputResult:
     """A signed certificate PDF for each person the sealed record (with its amendments) says earned one."""
+    _sealed(ws, session_id)  # say "close it first" before asking for a key or settings
     settings = load_settings(ws)
+    _employer(settings)
     identity = get_identity(ws, passphrase)
     sealed, pages = certificate_pages(ws, session_id, settings, identity)
     folder = _folder(out_dir)

@@ -117,6 +117,13 @@ def test_documents_need_a_sealed_session_and_an_organisation(workspace: Workspac
         outputs.make_certificates(workspace, detail.id, tmp_path)
     draft = outputs.make_signin_sheet(workspace, detail.id, tmp_path / "draft.pdf")
     assert "draft" in draft.message and (tmp_path / "draft.pdf").read_bytes().startswith(b"%PDF")
+    closing.close_session(workspace, detail.id, signer(workspace, create_as="Sam Lee"))
+    with pytest.raises(UserError, match="set it first"):
+        outputs.make_certificates(workspace, detail.id, tmp_path)
+    set_setting(workspace, "organisation", "Depot Ltd")
+    with pytest.raises(UserError, match="no one in session"):
+        outputs.make_certificates(workspace, detail.id, tmp_path)
+    assert not list(tmp_path.glob("*.part"))
 
 
 def test_sign_in_sheet_and_report_are_signed_once_sealed(workspace: Workspace, sealed: str, tmp_path: Path,
