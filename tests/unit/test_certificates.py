@@ -52,7 +52,7 @@ def mk(path: Path) -> Path:
 
 
 def page_qr(pdf: Path, tmp_path: Path) -> str:
-    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    subprocess.run(["pdftoppm", "-r", "200", "-png", str(pdf), str(tmp_path / "page")], check=True)
     done = subprocess.run(["zbarimg", "--raw", "-q", str(tmp_path / "page-1.png")], capture_output=True, text=True,
                           check=True)
     return done.stdout.strip()

@@ -146,14 +146,14 @@ def test_the_qr_code_reads_back_exactly(tmp_path: Path, logo: Path, paper: str) 
     token = jws_like(paper)
     out = render(tmp_path, certificate(LONG_NAME), paper, logo, qr_text=token)
     prefix = tmp_path / "page"
-    run(tool("pdftoppm"), "-r", "150", "-png", "-singlefile", str(out), str(prefix))
+    run(tool("pdftoppm"), "-r", "200", "-png", "-singlefile", str(out), str(prefix))
     assert run(tool("zbarimg"), "--raw", "-q", f"{prefix}.png") == token + "\n"
 
 
 def test_the_printed_code_is_large_enough_to_scan() -> None:
     matrix = cert.encode(jws_like("size"), cert.LEVELS[cert.DEFAULT_LEVEL])
     module = cert.QR_BOX / len(matrix)
-    assert module >= 0.45 * cert.mm, "modules of 0.45 mm or more: a phone and a 150 dpi scan read them"
+    assert module >= 0.45 * cert.mm, "modules of 0.45 mm or more: a phone and a 200 dpi scan read them"
 
 
 # --- the logo ------------------------------------------------------------------------------------------
