@@ -77,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     close.add_argument("--passphrase-env", metavar="VAR", help="the environment variable holding the key's passphrase")
     close.add_argument("--json", action="store_true")
     close.set_defaults(handler=cmd_session_close)
+    amend = session.add_parser("amend", help="a signed correction to a sealed session: one person's certificate")
+    amend.add_argument("session_id", metavar="ID")
+    amend.add_argument("--person", required=True, help="employee id, badge code or roster number")
+    amend.add_argument("--eligible", required=True, choices=["yes", "no"])
+    amend.add_argument("--reason", required=True)
+    amend.add_argument("--passphrase-env", metavar="VAR", help="the environment variable holding the key's passphrase")
+    amend.set_defaults(handler=cmd_session_amend)
     _add_roster_commands(nouns)
     _add_attendance_commands(nouns)
     _add_records_commands(nouns)
@@ -382,6 +389,16 @@ def cmd_session_close(args: argparse.Namespace) -> int:
     _print_plan(result.plan)
     print(f"Sealed session {result.plan.session_id}: {result.events} attendance events, chain head "
           f"{result.chain_head[:16]}…, signed by certificate {result.fingerprint[:16]}…")
+    return 0
+
+
+def cmd_session_amend(args: argparse.Namespace) -> int:
+    from facilitator.services.closing import amend
+    from facilitator.services.identity import signer
+
+    ws = _workspace(args)
+    print(amend(ws, args.session_id, signer(ws, _key_passphrase(args, ws)), person=args.person,
+                eligible=args.eligible == "yes", reason=args.reason))
     return 0
 
 

@@ -138,3 +138,14 @@ def test_sign_in_sheet_and_report_are_signed_once_sealed(workspace: Workspace, s
     assert "Núñez" in sheet and "left early" in sheet.lower() and "absent" in sheet.lower()
     report = subprocess.run(["pdftotext", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True).stdout
     assert get_session(workspace, sealed).workshop_sha256[:16] in report.replace("\n", "")
+
+
+def test_a_signed_amendment_adds_a_certificate_and_still_verifies(workspace: Workspace, sealed: str,
+                                                                 tmp_path: Path, capsys) -> None:
+    assert main(["session", "amend", sealed, "--person", "E2", "--eligible", "yes",
+                 "--reason", "made up the missed hour on 3 Dec"]) == 0
+    assert "José Núñez is now eligible" in capsys.readouterr().out
+    files = outputs.make_certificates(workspace, sealed, tmp_path / "certs").files
+    assert len(files) == 2
+    assert main(["verify", sealed]) == 0
+    assert "1 amendment(s)" in capsys.readouterr().out
