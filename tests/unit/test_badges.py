@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -22,26 +20,13 @@ from facilitator.services.errors import UserError
 from facilitator.services.roster import add_people
 from facilitator.services.sessions import SessionDetail, create_session, get_session
 from facilitator.services.workspace import Workspace
+from tests.unit.test_documents_pdf import run, tool
 
 LONG_FIRST = "Maximiliana-Josefina Alexandrina Konstantina"  # with the last name, over 100 characters
 LONG_LAST = "Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh de la Cruz y Bartholomew"
 NAMES = [("Ana", "García"), ("José", "Núñez"), ("Zoë", "Ødegård"), ("Łukasz", "Żółkiewski"),
          ("Ελένη", "Παπαδοπούλου"), ("Анна", "Кузнецова"), ("Nguyễn Thị", "Minh Khai"), ("Sam", "Lee"),
          ("Émile", "O'Brien"), (LONG_FIRST, LONG_LAST)]
-
-
-def tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        pytest.fail(f"{name} is not installed; on Debian: apt-get install poppler-utils zbar-tools")
-    return found
-
-
-def run(*command: str) -> str:
-    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
-    # zbarimg exits 4 when an image holds no code; that is an answer, not a failure.
-    assert done.returncode in (0, 4), done.stderr
-    return done.stdout
 
 
 @pytest.fixture
