@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from facilitator.content.roster_file import (
@@ -500,7 +500,20 @@ def test_any_cells_round_trip_or_are_reported_by_row(rows: list[list[str]], deli
 @given(rows=st.lists(st.lists(WESTERN, min_size=3, max_size=3), min_size=1, max_size=6),
        delimiter=st.sampled_from([",", ";", "\t"]))
 def test_windows_1252_cells_round_trip_or_are_reported_by_row(rows: list[list[str]], delimiter: str) -> None:
-    check_round_trip(rows, csv_bytes(rows, delimiter, "cp1252"))
+    data = csv_bytes(rows, delimiter, "cp1252")
+    # Some Windows-1252 text is also valid UTF-8 (e-diaeresis, en dash, euro: one Korean syllable); with no BOM no
+    # reader can tell, and UTF-8 is the likelier reading. Such files are left out here, and the preview shows
+    # the trainer how the file was read.
+    assume(not _decodes_as_utf8(data) or data.isascii())
+    check_round_trip(rows, data)
+
+
+def _decodes_as_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 @settings(deadline=None, max_examples=100)
