@@ -65,6 +65,7 @@ class Scenario(_Segment):
 class Role(_Strict):
     name: Text
     card: Text  # private: shown to the person playing the role only
+    volunteer_only: bool = False  # never assigned: a volunteer plays it, or an empty chair stands in
 
 
 class RolePlay(_Segment):
@@ -75,6 +76,7 @@ class RolePlay(_Segment):
     opt_out: Text  # what someone who opts out does instead
     round_minutes: int = Field(default=5, ge=1, le=60)
     rounds: int = Field(default=1, ge=1, le=10)
+    observers_per_group: int = Field(default=0, ge=0, le=3)  # observers beyond any observer role
 
 
 class Option(_Strict):

@@ -145,3 +145,31 @@ class SessionAmendment(_SignedRecord, Base):
     __tablename__ = "session_amendments"
 
     session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"), index=True)
+
+
+class DeliveryRecord(Base):
+    """One entry of a session's append-only delivery log: a segment started or ended, a tally, a reveal…"""
+
+    __tablename__ = "delivery_events"
+    __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_delivery_session_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    segment_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FeedbackResponse(Base):
+    """One anonymous feedback answer: a rating and a comment, with nothing that could say whose it is."""
+
+    __tablename__ = "feedback_responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"), index=True)
+    segment_id: Mapped[str] = mapped_column(String(64))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))  # "paper" (typed in by the trainer), later "phone"

@@ -1,0 +1,338 @@
+"""Running a session: record each step of its delivery, and read back the agenda as delivered.
+
+Every step (a segment started, paused, extended, ended or skipped; the hands counted for a vote; a result
+revealed; role-play groups; a note) is appended to the session's delivery log in its own transaction, after
+checking that it makes sense now, and the delivery replayed from the whole log is returned. The console keeps
+no state of its own that matters: reopening it after a crash picks the session up where the log left it.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from facilitator.content.schema import WorkshopFile
+from facilitator.domain.delivery import (
+    SMALL_GROUP,
+    Delivery,
+    DeliveryError,
+    DeliveryEvent,
+    DeliveryKind,
+    PlannedSegment,
+    Role,
+    RoleAssignment,
+    assign_roles,
+    check_step,
+    replay,
+    rotate_roles,
+)
+from facilitator.services.errors import UserError
+from facilitator.services.sessions import find_session, frozen_workshop
+from facilitator.services.workspace import Workspace
+from facilitator.storage.models import DeliveryRecord, FeedbackResponse, RosterEntry, TrainingSession
+
+MAX_NOTE = 2000
+MAX_COMMENT = 2000
+
+
+@dataclass(frozen=True)
+class SessionRun:
+    """A session as the console runs it: its workshop (as frozen for it), its plan and its delivery so far."""
+
+    session_id: str
+    title: str
+    status: str
+    workshop: WorkshopFile
+    planned_start: datetime
+    delivery: Delivery
+
+    @property
+    def sealed(self) -> bool:
+        return self.status == "sealed"
+
+    def segment(self, segment_id: str) -> Any:
+        for segment in self.workshop.segments:
+            if segment.id == segment_id:
+                return segment
+        raise KeyError(segment_id)
+
+
+def plan_of(workshop: WorkshopFile) -> list[PlannedSegment]:
+    return [PlannedSegment(s.id, s.title, s.type, s.minutes) for s in workshop.segments]
+
+
+def roles_of(segment: Any) -> list[Role]:
+    return [Role(r.name, r.volunteer_only) for r in segment.roles]
+
+
+def session_run(ws: Workspace, session_id: str) -> SessionRun:
+    """The session and its delivery as recorded so far."""
+    with ws.store.transaction() as db:
+        return _session_run(ws, db, find_session(db, session_id))
+
+
+def _session_run(ws: Workspace, db: Session, session: TrainingSession) -> SessionRun:
+    workshop = frozen_workshop(ws, session)
+    start = datetime.combine(session.scheduled_date, session.start_time).astimezone()
+    return SessionRun(session.id, session.workshop_title, session.status, workshop, start,
+                      replay(plan_of(workshop), _events(db, session.id)))
+
+
+def _events(db: Session, session_id: str) -> list[DeliveryEvent]:
+    rows = db.execute(select(DeliveryRecord.kind, DeliveryRecord.occurred_at, DeliveryRecord.segment_id,
+                             DeliveryRecord.detail)
+                      .where(DeliveryRecord.session_id == session_id).order_by(DeliveryRecord.seq)).all()
+    return [DeliveryEvent(DeliveryKind(kind), at, segment, json.loads(detail)) for kind, at, segment, detail in rows]
+
+
+def record(ws: Workspace, session_id: str, kind: DeliveryKind, segment: str | None = None,
+           detail: Mapping[str, Any] | None = None, *, at: datetime | None = None) -> SessionRun:
+    """Append one step to the delivery log if it makes sense now; return the delivery including it."""
+    detail = dict(detail or {})
+    with ws.store.write_transaction() as db:
+        session = find_session(db, session_id)
+        if session.status == "sealed":
+            raise UserError(f"session {session.id} is sealed; its delivery can no longer change")
+        run = _session_run(ws, db, session)
+        if segment is not None:
+            _known_segment(run, segment)
+        try:
+            check_step(run.delivery, kind, segment, detail)
+        except DeliveryError as exc:
+            raise UserError(str(exc)) from None
+        when = at or datetime.now(UTC)
+        seq = (db.scalar(select(func.max(DeliveryRecord.seq)).where(DeliveryRecord.session_id == session.id)) or 0)
+        db.add(DeliveryRecord(session_id=session.id, seq=seq + 1, kind=kind.value, segment_id=segment,
+                              detail=json.dumps(detail, sort_keys=True, ensure_ascii=False), occurred_at=when))
+        db.flush()
+        return _session_run(ws, db, session)
+
+
+def _known_segment(run: SessionRun, segment_id: str) -> None:
+    if segment_id not in {s.id for s in run.workshop.segments}:
+        raise UserError(f"session {run.session_id}'s workshop has no segment '{segment_id}'")
+
+
+# --- the presenter's controls ------------------------------------------------------------------------------
+
+def start(ws: Workspace, session_id: str, segment: str, *, at: datetime | None = None) -> SessionRun:
+    """Start `segment` (ending whichever is running), or start it again after going back to it."""
+    return record(ws, session_id, DeliveryKind.STARTED, segment, at=at)
+
+
+def advance(ws: Workspace, session_id: str, *, at: datetime | None = None) -> SessionRun:
+    """End the running segment and start the next one still to run; after the last, just end it."""
+    run = session_run(ws, session_id)
+    following = run.delivery.next_up
+    if following is not None:
+        return start(ws, session_id, following.segment.id, at=at)
+    if run.delivery.current is not None:
+        return record(ws, session_id, DeliveryKind.ENDED, run.delivery.current, at=at)
+    raise UserError("every segment has been run or skipped; close the session when the room has left")
+
+
+def end(ws: Workspace, session_id: str, *, at: datetime | None = None) -> SessionRun:
+    """End the running segment without starting another (for the end of the day, or an unplanned stop)."""
+    current = session_run(ws, session_id).delivery.current
+    return record(ws, session_id, DeliveryKind.ENDED, current, at=at)
+
+
+def pause(ws: Workspace, session_id: str, *, at: datetime | None = None) -> SessionRun:
+    return record(ws, session_id, DeliveryKind.PAUSED, at=at)
+
+
+def resume(ws: Workspace, session_id: str, *, at: datetime | None = None) -> SessionRun:
+    return record(ws, session_id, DeliveryKind.RESUMED, at=at)
+
+
+def extend(ws: Workspace, session_id: str, minutes: int = 1, *, at: datetime | None = None) -> SessionRun:
+    current = session_run(ws, session_id).delivery.current
+    return record(ws, session_id, DeliveryKind.EXTENDED, current, {"minutes": minutes}, at=at)
+
+
+def skip(ws: Workspace, session_id: str, segment: str | None = None, *, at: datetime | None = None) -> SessionRun:
+    """Pass over `segment` (by default the next one still to run) without running it."""
+    if segment is None:
+        following = session_run(ws, session_id).delivery.next_up
+        if following is None:
+            raise UserError("there is no segment left to skip")
+        segment = following.segment.id
+    return record(ws, session_id, DeliveryKind.SKIPPED, segment, at=at)
+
+
+def note(ws: Workspace, session_id: str, segment: str, text: str, *, at: datetime | None = None) -> SessionRun:
+    """The trainer's own note on a segment ("ran long: good questions about remote work")."""
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise UserError("the note is empty")
+    if len(cleaned) > MAX_NOTE:
+        raise UserError(f"the note is {len(cleaned)} characters long; keep it to {MAX_NOTE}")
+    return record(ws, session_id, DeliveryKind.NOTE, segment, {"text": cleaned}, at=at)
+
+
+# --- votes and knowledge checks ----------------------------------------------------------------------------
+
+def tally(ws: Workspace, session_id: str, segment: str, item: int, counts: Sequence[int], *,
+          at: datetime | None = None) -> SessionRun:
+    """Record the hands counted for each option of a vote or question (a later tally replaces it)."""
+    from facilitator.services.slides import vote_of
+
+    run = session_run(ws, session_id)
+    _known_segment(run, segment)
+    seg = run.segment(segment)
+    try:
+        _, options = vote_of(seg, item)
+    except (ValueError, IndexError):
+        raise UserError(f"segment '{segment}' has no vote or question {item + 1}") from None
+    if len(counts) != len(options):
+        raise UserError(f"give one count per option: {len(options)} options, {len(counts)} counts")
+    return record(ws, session_id, DeliveryKind.TALLY, segment, {"item": item, "counts": list(counts)}, at=at)
+
+
+def reveal(ws: Workspace, session_id: str, segment: str, item: int, *, at: datetime | None = None) -> SessionRun:
+    """Show the room the results (and any correct answer) of a vote or question; counts must be in first."""
+    run = session_run(ws, session_id)
+    _known_segment(run, segment)
+    if item not in run.delivery.run_of(segment).tallies:
+        raise UserError("count the hands first: enter how many chose each option, then reveal")
+    return record(ws, session_id, DeliveryKind.REVEALED, segment, {"item": item}, at=at)
+
+
+# --- role-plays --------------------------------------------------------------------------------------------
+
+def assign(ws: Workspace, session_id: str, segment: str, people: Sequence[str], *, opted_out: Sequence[str] = (),
+           volunteers: Sequence[str] = (), seed: int | None = None, at: datetime | None = None) -> RoleAssignment:
+    """Random role-play groups among `people` (badge tokens of those present), stored as round 1."""
+    run = session_run(ws, session_id)
+    _known_segment(run, segment)
+    seg = run.segment(segment)
+    if seg.type != "role-play":
+        raise UserError(f"segment '{segment}' is not a role-play")
+    try:
+        assignment = assign_roles(people, roles_of(seg), random.Random(seed), opted_out=opted_out,
+                                  volunteers=volunteers, observers_per_group=seg.observers_per_group)
+    except DeliveryError as exc:
+        raise UserError(str(exc)) from None
+    record(ws, session_id, DeliveryKind.ROLES, segment, assignment.as_detail(), at=at)
+    return assignment
+
+
+def rotate(ws: Workspace, session_id: str, segment: str, *, at: datetime | None = None) -> RoleAssignment:
+    """The next round's parts: everyone moves one part along, volunteer-only parts and opt-outs stay put."""
+    run = session_run(ws, session_id)
+    _known_segment(run, segment)
+    rounds = run.delivery.run_of(segment).role_rounds
+    if not rounds:
+        raise UserError("assign the roles first")
+    assignment = rotate_roles(rounds[-1], roles_of(run.segment(segment)))
+    record(ws, session_id, DeliveryKind.ROLES, segment, assignment.as_detail(), at=at)
+    return assignment
+
+
+def people_present(ws: Workspace, session_id: str) -> list[tuple[str, str]]:
+    """(badge token, name) of everyone in the room now, for role-play groups."""
+    from facilitator.services.attendance import attendance_report
+
+    report = attendance_report(ws, session_id)
+    ids = {r.person.id for r in report.rows if r.is_in}
+    with ws.store.transaction() as db:
+        rows = db.execute(select(RosterEntry.badge_token, RosterEntry.first_name, RosterEntry.last_name)
+                          .where(RosterEntry.id.in_(ids)).order_by(RosterEntry.last_name, RosterEntry.first_name)).all()
+    return [(token, f"{first} {last}".strip()) for token, first, last in rows]
+
+
+def names_by_token(ws: Workspace, session_id: str) -> dict[str, str]:
+    with ws.store.transaction() as db:
+        session = find_session(db, session_id)
+        rows = db.execute(select(RosterEntry.badge_token, RosterEntry.first_name, RosterEntry.last_name)
+                          .where(RosterEntry.session_id == session.id)).all()
+    return {token: f"{first} {last}".strip() for token, first, last in rows}
+
+
+# --- anonymous feedback ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    """What the room said, in aggregate. Per-rating counts are withheld below SMALL_GROUP responses."""
+
+    responses: int
+    rated: int
+    average: float | None
+    scale: int
+    distribution: tuple[int, ...] | None  # count per rating 1..scale; None when too few to stay anonymous
+    comments: tuple[str, ...]  # sorted, so their order says nothing about who wrote them
+
+
+def add_feedback(ws: Workspace, session_id: str, segment: str, *, rating: int | None, comment: str = "",
+                 source: str = "paper") -> FeedbackSummary:
+    """Store one anonymous response (a rating, a comment, or both); nothing about who gave it is kept."""
+    run = session_run(ws, session_id)
+    _known_segment(run, segment)
+    seg = run.segment(segment)
+    if seg.type != "feedback":
+        raise UserError(f"segment '{segment}' is not a feedback round")
+    if run.sealed:
+        raise UserError(f"session {run.session_id} is sealed; its feedback can no longer change")
+    scale = seg.rating.scale
+    if rating is not None and not 1 <= rating <= scale:
+        raise UserError(f"the rating must be from 1 to {scale}")
+    text = comment.strip()
+    if len(text) > MAX_COMMENT:
+        raise UserError(f"the comment is {len(text)} characters long; keep it to {MAX_COMMENT}")
+    if rating is None and not text:
+        raise UserError("give a rating, a comment, or both")
+    with ws.store.write_transaction() as db:
+        db.add(FeedbackResponse(session_id=run.session_id, segment_id=segment, rating=rating,
+                                comment=text or None, source=source))
+    return feedback_summary(ws, session_id, segment)
+
+
+def remove_last_feedback(ws: Workspace, session_id: str, segment: str) -> FeedbackSummary:
+    """Undo the most recently typed response (a slip while keying in a stack of paper forms)."""
+    with ws.store.write_transaction() as db:
+        session = find_session(db, session_id)
+        if session.status == "sealed":
+            raise UserError(f"session {session.id} is sealed; its feedback can no longer change")
+        last = db.scalars(select(FeedbackResponse).where(FeedbackResponse.session_id == session.id,
+                                                         FeedbackResponse.segment_id == segment)
+                          .order_by(FeedbackResponse.id.desc())).first()
+        if last is None:
+            raise UserError("there is no response to remove")
+        db.delete(last)
+    return feedback_summary(ws, session_id, segment)
+
+
+def feedback_summary(ws: Workspace, session_id: str, segment: str | None = None) -> FeedbackSummary:
+    """All feedback of the session (or of one feedback segment), aggregated."""
+    run = session_run(ws, session_id)
+    scales = [s.rating.scale for s in run.workshop.segments if s.type == "feedback"
+              and (segment is None or s.id == segment)]
+    scale = scales[0] if scales else 5
+    with ws.store.transaction() as db:
+        query = select(FeedbackResponse.rating, FeedbackResponse.comment).where(
+            FeedbackResponse.session_id == run.session_id)
+        if segment is not None:
+            query = query.where(FeedbackResponse.segment_id == segment)
+        rows = db.execute(query).all()
+    ratings = [r for r, _ in rows if r is not None]
+    distribution = tuple(ratings.count(n) for n in range(1, scale + 1)) if len(rows) >= SMALL_GROUP else None
+    return FeedbackSummary(len(rows), len(ratings), sum(ratings) / len(ratings) if ratings else None, scale,
+                           distribution, tuple(sorted(c for _, c in rows if c)))
+
+
+# --- the clock, for callers without their own ---------------------------------------------------------------
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def minutes(delta: timedelta) -> int:
+    """Whole minutes, rounded to the nearest."""
+    return round(delta.total_seconds() / 60)

@@ -1,0 +1,188 @@
+"""What the audience window shows: one `Slide` per step of a segment, built only from what the room may see.
+
+A segment is run as a few steps (its `stages`): a scenario is read, then voted on, then its results are shown;
+a knowledge check asks each question, then reveals its answer. The presenter moves through the steps; the
+audience window draws the slide of the current one. This module is the one gate between the workshop file and
+the projector: it copies the `screen` text, vote questions and options, role names, break and round times,
+and never the facilitator's notes, the role cards, debrief points, the roster, or any count or correct answer
+before the trainer has revealed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from facilitator.documents.qr import qr_matrix
+from facilitator.domain.delivery import SegmentRun
+
+
+class SlideKind(StrEnum):
+    WELCOME = "welcome"  # before the first segment: the workshop's title
+    TEXT = "text"  # a talk's or scenario's screen text
+    VOTE = "vote"  # a question and its options, no counts
+    RESULTS = "results"  # the same, with counts as a chart (after the reveal)
+    QUESTION = "question"  # a knowledge-check question
+    ANSWER = "answer"  # its correct option(s), explanation and counts (after the reveal)
+    ROLE_PLAY = "role-play"  # instructions: the parts, the opt-out, the rounds
+    ROUND = "round"  # a role-play round with its countdown
+    BREAK = "break"  # a countdown to the end of the break
+    FEEDBACK = "feedback"  # the rating question and comment prompts
+    CHECKIN = "checkin"  # how to check in, with a QR code when phones can check themselves in
+    BLANK = "blank"  # the trainer blanked the screen
+    END = "end"  # after the last segment
+
+
+@dataclass(frozen=True)
+class Slide:
+    """Everything the audience window may draw for one step; nothing else reaches the projector."""
+
+    kind: SlideKind
+    heading: str
+    body: str = ""  # paragraphs separated by blank lines; lines starting "- " are bullets
+    options: tuple[str, ...] = ()
+    counts: tuple[int, ...] | None = None  # only once revealed
+    correct: tuple[int, ...] = ()  # indexes of correct options, only once revealed
+    explanation: str = ""  # only once revealed
+    until: datetime | None = None  # a countdown's end (breaks, role-play rounds); None while paused
+    paused: bool = False
+    qr_text: str | None = None
+    footer: str = ""  # the workshop's title, "Question 2 of 5", "Round 1 of 3"
+    content_warning: str = ""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of a segment: what kind of step, which item (question or round) it is about."""
+
+    name: str  # "screen", "vote", "results", "question", "answer", "round", "break", "feedback"
+    item: int = 0
+
+    @property
+    def reveals(self) -> bool:
+        """Stepping onto this stage shows results to the room, so it must be recorded first."""
+        return self.name in ("results", "answer")
+
+
+def stages(segment: Any) -> list[Stage]:
+    """The steps of a segment of a workshop file, in the order the presenter moves through them."""
+    kind = segment.type
+    if kind == "scenario":
+        return [Stage("screen"), Stage("vote"), Stage("results")]
+    if kind == "poll":
+        return [Stage("vote"), Stage("results")]
+    if kind == "knowledge-check":
+        return [s for i in range(len(segment.questions)) for s in (Stage("question", i), Stage("answer", i))]
+    if kind == "role-play":
+        return [Stage("screen")] + [Stage("round", r) for r in range(segment.rounds)]
+    if kind == "break":
+        return [Stage("break")]
+    if kind == "feedback":
+        return [Stage("feedback")]
+    return [Stage("screen")]
+
+
+def vote_of(segment: Any, item: int = 0) -> tuple[str, tuple[str, ...]]:
+    """The question and options the room votes on at `item` (a scenario's or poll's vote, or a question)."""
+    if segment.type == "scenario":
+        return segment.vote.question, tuple(segment.vote.options)
+    if segment.type == "poll":
+        return segment.question, tuple(segment.options)
+    if segment.type == "knowledge-check":
+        question = segment.questions[item]
+        return question.prompt, tuple(o.text for o in question.options)
+    raise ValueError(f"segment {segment.id} has no vote")
+
+
+def welcome_slide(title: str, subtitle: str = "") -> Slide:
+    return Slide(SlideKind.WELCOME, title, subtitle)
+
+
+def checkin_slide(title: str, qr_text: str | None = None) -> Slide:
+    """How to check in. The QR code appears when attendees' phones can check themselves in."""
+    body = ("- Show your badge's QR code to the scanner or the laptop camera\n"
+            "- No badge? Tell the trainer your name\n"
+            "- Leaving early? Check out the same way")
+    return Slide(SlideKind.CHECKIN, "Welcome: please check in", body, qr_text=qr_text, footer=title)
+
+
+def qr_modules(text: str) -> list[list[bool]]:
+    """The modules of a check-in slide's QR code (quiet zone included), for the audience window to draw: the
+    same encoder as the printed badges, reached through this module because the UI may not import documents."""
+    return qr_matrix(text)
+
+
+def end_slide(title: str) -> Slide:
+    return Slide(SlideKind.END, "Thank you", "Please check out on your way out.", footer=title)
+
+
+BLANK = Slide(SlideKind.BLANK, "")
+
+
+def slide(segment: Any, stage: Stage, run: SegmentRun, *, title: str, until: datetime | None = None,
+          paused: bool = False) -> Slide:
+    """The audience's view of `segment` at `stage`. Counts and answers appear only if `run` says revealed."""
+    warning = segment.content_warning or ""
+    if stage.name in ("vote", "results"):
+        return _vote_slide(segment, stage, run, title)
+    if stage.name in ("question", "answer"):
+        return _question_slide(segment, stage, run, title)
+    if stage.name == "round":
+        return Slide(SlideKind.ROUND, segment.title, _round_body(segment), until=until, paused=paused,
+                     footer=f"Round {stage.item + 1} of {segment.rounds}", content_warning=warning)
+    if stage.name == "break":
+        return Slide(SlideKind.BREAK, segment.title, segment.screen.strip(), until=until, paused=paused,
+                     footer=title)
+    if stage.name == "feedback":
+        comments = "\n".join(f"- {c}" for c in segment.comments)
+        body = "\n\n".join(p for p in (segment.screen.strip(), comments) if p)
+        return Slide(SlideKind.FEEDBACK, segment.rating.question, body,
+                     options=tuple(str(n) for n in range(1, segment.rating.scale + 1)),
+                     footer="Anonymous: no names are recorded")
+    if segment.type == "role-play":
+        return Slide(SlideKind.ROLE_PLAY, segment.title, _role_play_body(segment), footer=title,
+                     content_warning=warning)
+    return Slide(SlideKind.TEXT, segment.title, _screen_body(segment), footer=title, content_warning=warning)
+
+
+def _screen_body(segment: Any) -> str:
+    """The screen text without its first line when that line only repeats the segment's title."""
+    lines = segment.screen.strip().splitlines()
+    if lines and lines[0].strip().casefold() == segment.title.strip().casefold():
+        lines = lines[1:]
+    return "\n".join(lines).strip()
+
+
+def _vote_slide(segment: Any, stage: Stage, run: SegmentRun, title: str) -> Slide:
+    question, options = vote_of(segment, stage.item)
+    shown = stage.name == "results" and stage.item in run.revealed
+    counts = run.tallies.get(stage.item) if shown else None
+    body = _screen_body(segment) if segment.type == "scenario" and not shown else ""
+    return Slide(SlideKind.RESULTS if shown else SlideKind.VOTE, question, body, options=options, counts=counts,
+                 footer=segment.title if segment.title != question else title)
+
+
+def _question_slide(segment: Any, stage: Stage, run: SegmentRun, title: str) -> Slide:
+    question = segment.questions[stage.item]
+    footer = f"Question {stage.item + 1} of {len(segment.questions)}"
+    options = tuple(o.text for o in question.options)
+    if stage.name == "answer" and stage.item in run.revealed:
+        return Slide(SlideKind.ANSWER, question.prompt, options=options, counts=run.tallies.get(stage.item),
+                     correct=tuple(i for i, o in enumerate(question.options) if o.correct),
+                     explanation=question.explanation, footer=footer)
+    return Slide(SlideKind.QUESTION, question.prompt, options=options, footer=footer)
+
+
+def _role_play_body(segment: Any) -> str:
+    parts = "\n".join(f"- {r.name}" + (" (volunteers only)" if r.volunteer_only else "") for r in segment.roles)
+    rounds = f"{segment.rounds} round{'s' if segment.rounds != 1 else ''} of {segment.round_minutes} minutes"
+    screen = _screen_body(segment)
+    if screen:
+        return screen
+    return f"Parts:\n{parts}\n\n{rounds}\n\nYou may opt out and observe instead: no reason needed."
+
+
+def _round_body(segment: Any) -> str:
+    return "Say \"pause\" at any time. Observers: note what worked and one thing to try."
