@@ -86,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     amend.set_defaults(handler=cmd_session_amend)
     _add_roster_commands(nouns)
     _add_attendance_commands(nouns)
+    _add_delivery_commands(nouns)
     _add_records_commands(nouns)
     _add_badges_command(nouns)
     _add_keys_commands(nouns)
@@ -198,7 +199,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         ws = _workspace(args, demo=True)
         return ws, ensure_demo_session(ws, date.today())
 
-    return run_app(load)
+    return run_app(load, run=True)
 
 
 # --- content -------------------------------------------------------------------------------------------
@@ -522,6 +523,311 @@ def _attendance_void(ws: Workspace, session_id: str, args: argparse.Namespace) -
     else:
         print(result.message)
     return 0
+
+
+# --- running a session: the delivery log and the feedback round ------------------------------------------
+
+DELIVERY_VERBS = ("show", "start", "next", "pause", "resume", "extend", "skip", "end", "note", "tally", "reveal")
+DELIVERY_USAGE = ("facilitator delivery [show] SESSION [--json]\n"
+                  "       facilitator delivery start SESSION SEGMENT | next SESSION | pause SESSION | resume SESSION\n"
+                  "       facilitator delivery extend SESSION [--minutes N] | skip SESSION [SEGMENT] | end SESSION\n"
+                  "       facilitator delivery note SESSION SEGMENT TEXT\n"
+                  "       facilitator delivery tally SESSION SEGMENT COUNT... [--item N]\n"
+                  "       facilitator delivery reveal SESSION SEGMENT [--item N]")
+FEEDBACK_VERBS = ("show", "add", "undo")
+
+
+def _add_delivery_commands(nouns: Any) -> None:
+    run = nouns.add_parser(
+        "delivery", help="run a session without the app: the agenda as delivered, or one step of it",
+        usage=DELIVERY_USAGE,
+        description="With just SESSION: each segment's planned and actual times, state, the room's counts and the "
+                    "trainer's notes, and how far the session is ahead of or behind plan. The verbs record one step "
+                    "each, as the app's presenter console does: 'start' a segment (ending the one running), 'next' "
+                    "(end it and start the next), 'pause' and 'resume' the clock, 'extend' the running segment, "
+                    "'skip' a segment not run (default: the next), 'end' the running one, 'note' a segment, 'tally' "
+                    "the hands for each option of a vote or question, 'reveal' its results to the room. SEGMENT is "
+                    "a segment id as 'delivery SESSION' lists them. Options go after the words.")
+    run.add_argument("words", nargs="+", metavar="[VERB] SESSION [ARGS]")
+    run.add_argument("--item", type=int, metavar="N",
+                     help="for 'tally' and 'reveal': which question of a knowledge check, from 1 (default 1)")
+    run.add_argument("--minutes", type=int, default=1, metavar="N",
+                     help="for 'extend': minutes more for the running segment (default %(default)s)")
+    run.add_argument("--at", metavar="TIME", help="when the step happened, for keying it in later: HH:MM on the "
+                     "session's date, or a full ISO 8601 time (default: now)")
+    run.add_argument("--json", action="store_true")
+    run.set_defaults(handler=cmd_delivery)
+
+    feedback = nouns.add_parser(
+        "feedback", help="the anonymous feedback round: a summary, or type in paper forms",
+        usage="facilitator feedback [show] SESSION [--segment ID] [--json]\n"
+              "       facilitator feedback add SESSION [--rating N] [--comment TEXT] [--segment ID]\n"
+              "       facilitator feedback undo SESSION [--segment ID]",
+        description="With just SESSION: how many responded, the average rating, how many gave each rating (only "
+                    "from 5 ratings up, so that no one's answer can be picked out) and the comments. 'add' types in "
+                    "one paper form (a rating, a comment, or both; nothing about who gave it is kept); 'undo' "
+                    "removes the last one typed. --segment is needed only if the workshop has several feedback "
+                    "rounds.")
+    feedback.add_argument("words", nargs="+", metavar="[VERB] SESSION")
+    feedback.add_argument("--rating", type=int, metavar="N", help="for 'add': the rating given, 1 to the scale's top")
+    feedback.add_argument("--comment", metavar="TEXT", default="", help="for 'add': the comment written")
+    feedback.add_argument("--segment", metavar="ID", help="the feedback segment (default: the workshop's only one)")
+    feedback.add_argument("--json", action="store_true")
+    feedback.set_defaults(handler=cmd_feedback)
+
+
+# What follows SESSION for each verb: as the usage shows it, and the fewest and most words (None: any number).
+DELIVERY_ARGS: dict[str, tuple[str, int, int | None]] = {
+    "show": ("", 0, 0), "start": ("SEGMENT", 1, 1), "next": ("", 0, 0), "pause": ("", 0, 0), "resume": ("", 0, 0),
+    "extend": ("[--minutes N]", 0, 0), "skip": ("[SEGMENT]", 0, 1), "end": ("", 0, 0),
+    "note": ("SEGMENT TEXT", 2, None), "tally": ("SEGMENT COUNT... [--item N]", 2, None),
+    "reveal": ("SEGMENT [--item N]", 1, 1)}
+
+
+def cmd_delivery(args: argparse.Namespace) -> int:
+    words = list(args.words)
+    verb = words.pop(0) if words[0] in DELIVERY_VERBS else "show"
+    shape, fewest, most = DELIVERY_ARGS[verb]
+    if words[1:2] and verb == "show" and words[1] in DELIVERY_VERBS:
+        shape = DELIVERY_ARGS[words[1]][0]
+        raise UsageError(f"put the verb first: facilitator delivery {words[1]} SESSION {shape}".rstrip())
+    if not words or not fewest <= len(words) - 1 <= (most if most is not None else len(words)):
+        raise UsageError(f"usage: facilitator delivery {'' if verb == 'show' else verb + ' '}SESSION {shape}".rstrip())
+    from facilitator.services import delivery
+
+    ws = _workspace(args)
+    session_id, rest = words[0], words[1:]
+    if verb == "show":
+        return _print_delivery(ws, session_id, args.json)
+    at = _step_time(ws, session_id, args.at)
+    segment = rest[0] if rest else None
+    if verb == "start":
+        run = delivery.start(ws, session_id, segment, at=at)
+    elif verb == "next":
+        run = delivery.advance(ws, session_id, at=at)
+    elif verb == "skip":
+        if segment is None:  # the next one still to run: name it, so the message can
+            following = delivery.session_run(ws, session_id).delivery.next_up
+            segment = following.segment.id if following is not None else None
+        run = delivery.skip(ws, session_id, segment, at=at)
+    elif verb == "extend":
+        run = delivery.extend(ws, session_id, args.minutes, at=at)
+    elif verb == "note":
+        run = delivery.note(ws, session_id, segment, " ".join(rest[1:]), at=at)
+    elif verb == "tally":
+        item = _vote_item(ws, session_id, segment, args.item)
+        run = delivery.tally(ws, session_id, segment, item, [_count(c) for c in rest[1:]], at=at)
+    elif verb == "reveal":
+        run = delivery.reveal(ws, session_id, segment, _vote_item(ws, session_id, segment, args.item), at=at)
+    else:  # pause, resume, end
+        run = {"pause": delivery.pause, "resume": delivery.resume, "end": delivery.end}[verb](ws, session_id, at=at)
+    message = _step_message(run, verb, segment, args)
+    if args.json:
+        _print_json({"message": message, **_delivery_dict(run)})
+    else:
+        print(message)
+    return 0
+
+
+def _step_time(ws: Workspace, session_id: str, text: str | None) -> Any:
+    """The --at time as an aware datetime (HH:MM is on the session's date, on this computer's clock), or None."""
+    if not text:
+        return None
+    from facilitator.services.attendance import parse_at
+    from facilitator.services.sessions import get_session
+
+    when = parse_at(text, date.fromisoformat(get_session(ws, session_id).date))
+    return when if when.tzinfo else when.astimezone()
+
+
+def _count(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise UserError(f"'{text}' is not a count; give one whole number of hands per option, in the order "
+                        "of the options") from None
+
+
+def _vote_item(ws: Workspace, session_id: str, segment_id: str, item: int | None) -> int:
+    """The 0-based item of a vote or question from --item (counted from 1); a scenario or poll has one vote."""
+    from facilitator.services.delivery import session_run
+
+    run = session_run(ws, session_id)
+    try:
+        segment = run.segment(segment_id)
+    except KeyError:
+        raise UserError(f"session {run.session_id}'s workshop has no segment '{segment_id}'; see "
+                        f"'facilitator delivery {run.session_id}'") from None
+    if segment.type == "knowledge-check":
+        count = len(segment.questions)
+        if item is not None and not 1 <= item <= count:
+            raise UserError(f"segment '{segment_id}' has questions 1 to {count}; --item {item} is none of them")
+        return (item or 1) - 1
+    if segment.type in ("scenario", "poll"):
+        if item not in (None, 1):
+            raise UserError(f"segment '{segment_id}' has one vote; leave out --item")
+        return 0
+    raise UserError(f"segment '{segment_id}' is a {segment.type}, which has no vote or question to count")
+
+
+def _step_message(run: Any, verb: str, segment: str | None, args: argparse.Namespace) -> str:
+    d = run.delivery
+    current = d.current_run
+    now_text = f"running: {current.segment.id}" if current else "no segment is running"
+    if verb in ("start", "next") and current is not None:
+        told = f"Started {current.segment.id}: {current.segment.title} ({current.segment.minutes} min planned)"
+    elif verb == "next":
+        told = "Ended the last segment; every segment has been run or skipped"
+    elif verb == "pause":
+        told = f"Paused the clock; {now_text}"
+    elif verb == "resume":
+        told = f"Resumed the clock; {now_text}"
+    elif verb == "extend":
+        told = f"Gave {current.segment.title if current else 'the segment'} {args.minutes} more minute" \
+               f"{'s' if args.minutes != 1 else ''}"
+    elif verb == "skip":
+        told = f"Skipped {segment}: {d.run_of(segment).segment.title}" if segment else "Skipped"
+    elif verb == "end":
+        told = "Ended the segment; no segment is running"
+    elif verb == "note":
+        told = f"Noted on {segment}"
+    elif verb == "tally":
+        told = f"Counted the hands for {segment}" + (f", question {args.item}" if args.item else "")
+    else:
+        told = f"Revealed the results of {segment}" + (f", question {args.item}" if args.item else "")
+    following = d.next_up
+    after = f". Next: {following.segment.id}" if following is not None and verb in ("start", "next", "skip", "end") \
+        else ""
+    return told + after
+
+
+def _delivery_dict(run: Any) -> dict[str, Any]:
+    from facilitator.services.delivery import now
+    from facilitator.services.outputs import delivery_view
+
+    return delivery_view(run, now())
+
+
+def _print_delivery(ws: Workspace, session_id: str, as_json: bool) -> int:
+    from facilitator.services.delivery import session_run
+
+    run = session_run(ws, session_id)
+    view = _delivery_dict(run)
+    if as_json:
+        _print_json(view)
+        return 0
+    print(f"Session {run.session_id}: {run.title} ({run.status}), plan {_hhmm(run.planned_start)}-"
+          f"{view['planned_end'][11:16]}")
+    print(f"{'#':>3}  {'plan':5} {'min':>3}  {'start':5} {'end':5} {'min':>3}  {'state':8} segment")
+    for i, seg in enumerate(view["segments"], start=1):
+        extra = f"+{seg['extra_minutes']}" if seg["extra_minutes"] else ""
+        actual = "" if seg["actual_minutes"] is None else str(seg["actual_minutes"])
+        print(f"{i:3}  {_clock_text(seg['planned_start']):5} {seg['planned_minutes']:3}  "
+              f"{_clock_text(seg['actual_start']):5} {_clock_text(seg['actual_end']):5} {actual:>3}  "
+              f"{seg['state']:8} {seg['id']}: {seg['title']}" + (f" ({extra} min)" if extra else ""))
+        for tally in seg["tallies"]:
+            which = f"question {tally['item']}: " if seg["kind"] == "knowledge-check" else "vote: "
+            shown = "revealed" if tally["revealed"] else "not revealed"
+            counts = ", ".join(f"{o} {c}" for o, c in zip(tally["options"], tally["counts"], strict=False))
+            print(f"       {which}{tally['question']} {counts} ({shown})")
+        if seg["role_play"]:
+            rp = seg["role_play"]
+            print(f"       role-play: {rp['groups']} group{'s' if rp['groups'] != 1 else ''}, {rp['rounds']} "
+                  f"round{'s' if rp['rounds'] != 1 else ''}")
+        for note in seg["notes"]:
+            print(f"       note: {note}")
+    print(_delivery_status(view))
+    return 0
+
+
+def _clock_text(iso: str | None) -> str:
+    return "-" if iso is None else iso[11:16]
+
+
+def _delivery_status(view: dict[str, Any]) -> str:
+    segments = view["segments"]
+    ran = sum(1 for s in segments if s["actual_start"] is not None)
+    skipped = sum(1 for s in segments if s["state"] == "skipped")
+    line = f"{ran} of {len(segments)} segments run" + (f", {skipped} skipped" if skipped else "")
+    if view["current"] is not None:
+        line += f"; {view['current']} is {'paused' if view['paused'] else 'running'}"
+    if view["next"] is not None:
+        line += f"; next: {view['next']}"
+    elif view["finished"]:
+        line += "; finished"
+    drift = view["drift_minutes"]
+    if drift is not None:
+        line += "; on plan" if drift == 0 else f"; {abs(drift)} min {'behind' if drift > 0 else 'ahead of'} plan"
+    return line
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    words = list(args.words)
+    verb = words.pop(0) if words[0] in FEEDBACK_VERBS else "show"
+    if len(words) != 1:
+        raise UsageError(f"usage: facilitator feedback {'' if verb == 'show' else verb + ' '}SESSION")
+    from facilitator.services import delivery
+
+    ws = _workspace(args)
+    run = delivery.session_run(ws, words[0])
+    segment = args.segment
+    if verb == "show":
+        summary = delivery.feedback_summary(ws, run.session_id, segment)
+    else:
+        segment = segment or _feedback_segment(run)
+        if verb == "add":
+            summary = delivery.add_feedback(ws, run.session_id, segment, rating=args.rating, comment=args.comment)
+        else:
+            summary = delivery.remove_last_feedback(ws, run.session_id, segment)
+    view = _feedback_dict(run.session_id, segment, summary)
+    if args.json:
+        _print_json(view)
+        return 0
+    if verb == "add":
+        print("Recorded one anonymous response.")
+    elif verb == "undo":
+        print("Removed the last response typed in.")
+    _print_feedback(view)
+    return 0
+
+
+def _feedback_segment(run: Any) -> str:
+    """The workshop's only feedback segment; with none or several, a clear error."""
+    ids = [s.id for s in run.workshop.segments if s.type == "feedback"]
+    if not ids:
+        raise UserError(f"session {run.session_id}'s workshop has no feedback segment")
+    if len(ids) > 1:
+        raise UserError(f"session {run.session_id}'s workshop has {len(ids)} feedback segments ({', '.join(ids)}); "
+                        "say which with --segment")
+    return ids[0]
+
+
+def _feedback_dict(session_id: str, segment: str | None, summary: Any) -> dict[str, Any]:
+    from facilitator.services.delivery import SMALL_GROUP
+
+    # Per-rating counts only from SMALL_GROUP ratings up: the service counts comment-only responses too.
+    distribution = list(summary.distribution) if summary.distribution and summary.rated >= SMALL_GROUP else None
+    return {"session": session_id, "segment": segment, "responses": summary.responses,
+            "rated": summary.rated, "average": None if summary.average is None else round(summary.average, 2),
+            "scale": summary.scale, "distribution": distribution, "comments": list(summary.comments)}
+
+
+def _print_feedback(view: dict[str, Any]) -> None:
+    from facilitator.services.delivery import SMALL_GROUP
+
+    if not view["responses"]:
+        print("No feedback yet.")
+        return
+    average = "no ratings" if view["average"] is None else f"average {view['average']:.1f} of {view['scale']}"
+    print(f"{view['responses']} response{'s' if view['responses'] != 1 else ''}, {view['rated']} rated: {average}")
+    if view["distribution"] is not None:
+        print("  " + "   ".join(f"{n}: {c}" for n, c in enumerate(view["distribution"], start=1)))
+    elif view["rated"]:
+        print(f"  (how many gave each rating is shown from {SMALL_GROUP} ratings up, so no one's can be picked out)")
+    if view["comments"]:
+        print(f"Comments ({len(view['comments'])}):")
+        for comment in view["comments"]:
+            print(f"  - {' '.join(comment.split())}")
 
 
 # --- badges ---------------------------------------------------------------------------------------------

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
@@ -45,6 +47,8 @@ EN_DASH = "\u2013"
 MET_STYLE = style("met", 8.5, BOLD, (0.05, 0.42, 0.2))
 NOT_MET_STYLE = style("not-met", 8.5, BOLD, (0.7, 0.1, 0.1))
 NOTE = style("note", 8, color=MUTED)
+SKIPPED = style("skipped", 8.5, BOLD, MUTED, align=TA_CENTER)
+WHITE: Any = colors.white  # paints out a rule between rows that belong together
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,9 @@ class AgendaEntry:
     planned_minutes: int
     actual_start: str | None = None  # HH:MM
     actual_end: str | None = None
-    actual_minutes: int | None = None
+    actual_minutes: int | None = None  # time it ran, pauses left out
+    skipped: bool = False  # passed over without being run
+    paused_minutes: int = 0  # pauses left out of actual_minutes
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,24 @@ class ActivityCount:
 
     activity: str  # "Scenario discussions", "Room votes", "Role-plays", "Knowledge checks"…
     held: int
-    tallies: str | None = None  # e.g. "Is this harassment? yes 14, no 3, unsure 2"
+    tallies: str | None = None  # e.g. "Is this harassment? yes 14, no 3, unsure 2", or a summary ("3 planned")
+    results: tuple[ActivityResult, ...] = ()  # one row each under the activity: per segment, per question
+
+
+@dataclass(frozen=True)
+class ActivityResult:
+    """One row of evidence under an activity: a segment's vote tally, a question's, a role-play's groups."""
+
+    heading: str | None  # the segment's title, in bold; None continues the segment of the row above
+    text: str | None = None  # e.g. "Is this harassment? Yes 14, No 3, Unsure 2 (revealed)"
+
+
+@dataclass(frozen=True)
+class TrainerNote:
+    """A note the trainer wrote on a segment while running it."""
+
+    segment: str  # the segment's title
+    text: str
 
 
 @dataclass(frozen=True)
@@ -135,6 +158,7 @@ class SessionReportData:
     track: str | None = None  # the audience track, e.g. "Supervisors"
     policy_version: str | None = None  # the harassment policy handed out
     trainer_qualifications: str | None = None  # California asks for the trainer's qualifications
+    notes: tuple[TrainerNote, ...] = ()  # the trainer's notes on segments, in the order of the agenda
 
 
 # --- sections ------------------------------------------------------------------------------------------
@@ -182,20 +206,40 @@ def agenda_table(agenda: Sequence[AgendaEntry], width: float) -> list[Flowable]:
     segment_w = width - sum(w for _, w, _ in fixed)
     cols = [fixed[0], ("Segment", segment_w, HEAD), *fixed[1:]]
     rows: list[list[Flowable]] = [[Paragraph(t, st) for t, _, st in cols]]
+    spans: list[tuple[Any, ...]] = []
     for i, entry in enumerate(agenda, start=1):
-        rows.append([para(str(i), CELL_MUTED), para(entry.title), para(kind_words(entry.kind)),
-                     para(str(entry.planned_minutes), CELL_RIGHT), para(entry.actual_start, CELL_CENTRE),
-                     para(entry.actual_end, CELL_CENTRE), para(_number(entry.actual_minutes), CELL_RIGHT)])
+        row = [para(str(i), CELL_MUTED), para(entry.title), para(kind_words(entry.kind)),
+               para(str(entry.planned_minutes), CELL_RIGHT)]
+        if entry.skipped:  # one word across the three actual columns
+            row += [para("skipped", SKIPPED), para(None, empty=""), para(None, empty="")]
+            spans.append(("SPAN", (4, i), (6, i)))
+        else:
+            row += [para(entry.actual_start, CELL_CENTRE), para(entry.actual_end, CELL_CENTRE),
+                    para(_number(entry.actual_minutes), CELL_RIGHT)]
+        rows.append(row)
     actual = [e.actual_minutes for e in agenda if e.actual_minutes is not None]
     blank = para(None, empty="")
     rows.append([blank, para("Total", CELL_BOLD), blank,
                  para(str(sum(e.planned_minutes for e in agenda)), CELL_RIGHT), blank, blank,
                  para(str(sum(actual)) if actual else None, CELL_RIGHT)])
+    return section("Agenda as delivered", grid_table(rows, [w for _, w, _ in cols], extra=spans),
+                   Spacer(1, 1.5 * mm), para(agenda_note(agenda), NOTE))
+
+
+def agenda_note(agenda: Sequence[AgendaEntry]) -> str:
+    """'Planned 2 h 26 min in all; actual times recorded for 15 of 16 segments, 2 h 31 min; 1 skipped. …'"""
+    actual = [e.actual_minutes for e in agenda if e.actual_minutes is not None]
+    skipped = sum(e.skipped for e in agenda)
     recorded = f"actual times recorded for {len(actual)} of {len(agenda)} segments" + (
-        f", {duration(sum(actual))}" if actual else "")
-    note = para(f"Planned {duration(sum(e.planned_minutes for e in agenda))} in all; {recorded}. "
-                "'—': not recorded.", NOTE)
-    return section("Agenda as delivered", grid_table(rows, [w for _, w, _ in cols]), Spacer(1, 1.5 * mm), note)
+        f", {duration(sum(actual))}" if actual else "") + (f"; {skipped} skipped" if skipped else "")
+    paused = [(i, e.paused_minutes) for i, e in enumerate(agenda, start=1) if e.paused_minutes > 0]
+    pauses = ""
+    if paused:
+        where = ", ".join(str(i) for i, _ in paused)
+        pauses = (f" Actual minutes leave out pauses: {duration(sum(m for _, m in paused))} in all, in "
+                  f"segment{'s' if len(paused) > 1 else ''} {where}.")
+    return (f"Planned {duration(sum(e.planned_minutes for e in agenda))} in all; {recorded}.{pauses} "
+            "'—': not recorded.")
 
 
 def kind_words(kind: str) -> str:
@@ -209,12 +253,35 @@ def _number(value: int | None) -> str | None:
 
 
 def activities_table(activities: Sequence[ActivityCount], width: float) -> list[Flowable]:
+    """One row per activity, then one per result under it (a segment, a question), so a long list of results
+    can run onto the next page; with results, the summary goes under the activity's name."""
     if not activities:
         return section("Interactivity", para("No interactive activity was recorded.", CELL_MUTED))
-    rows: list[list[Flowable]] = [[Paragraph("Activity", HEAD), Paragraph("Held", HEAD_RIGHT),
-                                   Paragraph("Results", HEAD)]]
-    rows += [[para(a.activity), para(str(a.held), CELL_RIGHT), para(a.tallies, CELL_MUTED)] for a in activities]
-    return section("Interactivity", grid_table(rows, [60 * mm, 16 * mm, width - 76 * mm]))
+    rows: list[list[Cell]] = [[Paragraph("Activity", HEAD), Paragraph("Held", HEAD_RIGHT),
+                               Paragraph("Results", HEAD)]]
+    blank = para(None, empty="")
+    unruled: list[tuple[Any, ...]] = []
+    for a in activities:
+        if not a.results:
+            rows.append([para(a.activity, CELL_BOLD), para(str(a.held), CELL_RIGHT), para(a.tallies, CELL_MUTED)])
+            continue
+        name = [para(a.activity, CELL_BOLD)] + ([para(a.tallies, CELL_MUTED)] if a.tallies else [])
+        for i, r in enumerate(a.results):
+            cell = ([para(r.heading, CELL_BOLD)] if r.heading else []) + ([para(r.text)] if r.text else [])
+            rows.append([name, para(str(a.held), CELL_RIGHT), cell] if i == 0 else [blank, blank, cell])
+            if i:  # the activity's own cells read as one down its rows: no rule between them
+                unruled.append(("LINEBELOW", (0, len(rows) - 2), (1, len(rows) - 2), 0.6, WHITE))
+    return section("Interactivity", grid_table(rows, [60 * mm, 16 * mm, width - 76 * mm],
+                                               extra=[*unruled, ("VALIGN", (0, 1), (1, -1), "TOP")]))
+
+
+def notes_section(notes: Sequence[TrainerNote], width: float) -> list[Flowable]:
+    """The trainer's own notes, segment by segment; nothing at all when there are none."""
+    if not notes:
+        return []
+    rows: list[list[Cell]] = [[Paragraph("Segment", HEAD), Paragraph("Note", HEAD)]]
+    rows += [[para(n.segment, CELL_BOLD), para(n.text)] for n in notes]
+    return section("Trainer's notes", grid_table(rows, [60 * mm, width - 60 * mm]))
 
 
 def coverage_table(coverage: Sequence[JurisdictionCoverage], width: float) -> list[Flowable]:
@@ -280,7 +347,8 @@ def render_session_report(data: SessionReportData, out: Path | BinaryIO, paper: 
     register_fonts()  # before any paragraph is made: they look their fonts up when created
     width = check_paper(paper)[0] - 2 * MARGIN
     story = [*title_block(data), *session_facts(data, width), *agenda_table(data.agenda, width),
-             *activities_table(data.activities, width), *coverage_table(data.coverage, width),
+             *activities_table(data.activities, width), *notes_section(data.notes, width),
+             *coverage_table(data.coverage, width),
              *attendance_section(data.attendance, width), *integrity_section(data, width)]
     where = f"{data.workshop_title} · {human_date(data.date)} · session {data.session_id}"
     return build_pages(out, paper, story, title=f"Session report - {data.workshop_title} - {data.date}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,6 +41,7 @@ from facilitator.storage.models import DeliveryRecord, FeedbackResponse, RosterE
 
 MAX_NOTE = 2000
 MAX_COMMENT = 2000
+FEEDBACK_SOURCES = ("paper", "phone")  # how a response came in; nothing more specific, so nothing identifying
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ def note(ws: Workspace, session_id: str, segment: str, text: str, *, at: datetim
     cleaned = " ".join(text.split())
     if not cleaned:
         raise UserError("the note is empty")
+    _refuse_control_characters("note", cleaned)
     if len(cleaned) > MAX_NOTE:
         raise UserError(f"the note is {len(cleaned)} characters long; keep it to {MAX_NOTE}")
     return record(ws, session_id, DeliveryKind.NOTE, segment, {"text": cleaned}, at=at)
@@ -187,10 +190,14 @@ def tally(ws: Workspace, session_id: str, segment: str, item: int, counts: Seque
     run = session_run(ws, session_id)
     _known_segment(run, segment)
     seg = run.segment(segment)
+    items = len(seg.questions) if seg.type == "knowledge-check" else 1  # a scenario or poll has one vote
     try:
+        if isinstance(item, bool) or not isinstance(item, int) or not 0 <= item < items:
+            raise IndexError(item)
         _, options = vote_of(seg, item)
     except (ValueError, IndexError):
-        raise UserError(f"segment '{segment}' has no vote or question {item + 1}") from None
+        raise UserError(f"segment '{segment}' has no vote or question {item + 1 if isinstance(item, int) else item}"
+                        ) from None
     if len(counts) != len(options):
         raise UserError(f"give one count per option: {len(options)} options, {len(counts)} counts")
     return record(ws, session_id, DeliveryKind.TALLY, segment, {"item": item, "counts": list(counts)}, at=at)
@@ -260,13 +267,13 @@ def names_by_token(ws: Workspace, session_id: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class FeedbackSummary:
-    """What the room said, in aggregate. Per-rating counts are withheld below SMALL_GROUP responses."""
+    """What the room said, in aggregate. Per-rating counts are withheld below SMALL_GROUP ratings."""
 
     responses: int
     rated: int
     average: float | None
     scale: int
-    distribution: tuple[int, ...] | None  # count per rating 1..scale; None when too few to stay anonymous
+    distribution: tuple[int, ...] | None  # count per rating 1..scale; None below SMALL_GROUP ratings
     comments: tuple[str, ...]  # sorted, so their order says nothing about who wrote them
 
 
@@ -281,17 +288,28 @@ def add_feedback(ws: Workspace, session_id: str, segment: str, *, rating: int | 
     if run.sealed:
         raise UserError(f"session {run.session_id} is sealed; its feedback can no longer change")
     scale = seg.rating.scale
-    if rating is not None and not 1 <= rating <= scale:
-        raise UserError(f"the rating must be from 1 to {scale}")
+    if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= scale):
+        raise UserError(f"the rating must be a whole number from 1 to {scale}")
+    if source not in FEEDBACK_SOURCES:
+        raise UserError(f"a response comes in on {' or '.join(FEEDBACK_SOURCES)}, not '{source}'")
     text = comment.strip()
     if len(text) > MAX_COMMENT:
         raise UserError(f"the comment is {len(text)} characters long; keep it to {MAX_COMMENT}")
+    _refuse_control_characters("comment", text)
     if rating is None and not text:
         raise UserError("give a rating, a comment, or both")
     with ws.store.write_transaction() as db:
         db.add(FeedbackResponse(session_id=run.session_id, segment_id=segment, rating=rating,
                                 comment=text or None, source=source))
     return feedback_summary(ws, session_id, segment)
+
+
+def _refuse_control_characters(what: str, text: str) -> None:
+    """NUL and other control characters (line breaks and tabs aside) are never typed on purpose: they come from
+    a bad paste or a hostile phone, break exports and hide text, so they are refused rather than kept."""
+    for char in text:
+        if char not in "\n\r\t" and unicodedata.category(char) == "Cc":
+            raise UserError(f"the {what} contains a control character (U+{ord(char):04X}); remove it and try again")
 
 
 def remove_last_feedback(ws: Workspace, session_id: str, segment: str) -> FeedbackSummary:
@@ -322,7 +340,8 @@ def feedback_summary(ws: Workspace, session_id: str, segment: str | None = None)
             query = query.where(FeedbackResponse.segment_id == segment)
         rows = db.execute(query).all()
     ratings = [r for r, _ in rows if r is not None]
-    distribution = tuple(ratings.count(n) for n in range(1, scale + 1)) if len(rows) >= SMALL_GROUP else None
+    # Counted over ratings, not responses: five responses of which two are rated must not show those two.
+    distribution = tuple(ratings.count(n) for n in range(1, scale + 1)) if len(ratings) >= SMALL_GROUP else None
     return FeedbackSummary(len(rows), len(ratings), sum(ratings) / len(ratings) if ratings else None, scale,
                            distribution, tuple(sorted(c for _, c in rows if c)))
 

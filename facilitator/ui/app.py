@@ -46,8 +46,9 @@ def create_main_window(workspace: Workspace, open_session: str | None = None) ->
     return window
 
 
-def run_app(load: Loader) -> int:
-    """Show the main window, open the data folder once it has painted, and run until it closes."""
+def run_app(load: Loader, *, run: bool = False) -> int:
+    """Show the main window, open the data folder once it has painted, and run until it closes. With `run`,
+    the loaded session opens in its presenter console with the check-in desk showing."""
     check_display()
     app = application()
     window = MainWindow()
@@ -62,7 +63,7 @@ def run_app(load: Loader) -> int:
             app.exit(1)
             return
         opened.append(workspace)
-        window.attach(workspace, session_id)
+        window.attach(workspace, session_id, run=run)
 
     window.first_painted.connect(open_data, type=Qt.ConnectionType.QueuedConnection)
     window.show()

@@ -101,8 +101,10 @@ class CheckinView(QWidget):
 
     def __init__(self, workspace: Workspace, session_id: str, parent: QWidget | None = None, *,
                  sounds: Sounds | None = None, camera_factory: CameraFactory = find_camera,
-                 catcher: ScanCatcher | None = None) -> None:
+                 catcher: ScanCatcher | None = None, listen: bool = True) -> None:
         super().__init__(parent)
+        # An embedding view (the console) may listen for scanners itself and pass them to `scan`.
+        self._listen = listen
         self._ws = workspace
         self.session = session_service.get_session(workspace, session_id)
         self.session_id = self.session.id
@@ -407,12 +409,14 @@ class CheckinView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.catcher.install()
+        if self._listen:
+            self.catcher.install()
         self.sounds.prepare()
         self.field.setFocus()
 
     def hideEvent(self, event: QHideEvent) -> None:
-        self.catcher.uninstall()
+        if self._listen:
+            self.catcher.uninstall()
         if self.camera_button.isChecked():
             self.camera_button.setChecked(False)
         super().hideEvent(event)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from facilitator import __version__
@@ -15,12 +16,15 @@ if TYPE_CHECKING:  # the views bring in the services and the database; they load
     from facilitator.services.workspace import Workspace
     from facilitator.ui.checkin_view import CheckinView
     from facilitator.ui.close_dialog import CloseSessionDialog
+    from facilitator.ui.console import ConsoleView
     from facilitator.ui.roster_import_dialog import RosterImportDialog
     from facilitator.ui.session_dialog import NewSessionDialog
 
-SESSIONS_TAB, LIBRARY_TAB, CHECKIN_TAB = 0, 1, 2
+SESSIONS_TAB, LIBRARY_TAB, CHECKIN_TAB, RUN_TAB = 0, 1, 2, 3
 NO_SESSION_TO_CHECK_IN = ("Choose a session on the Sessions tab (Ctrl+1), then come back here or press F2 to "
                           "open its check-in desk.")
+NO_SESSION_TO_RUN = ("Choose a session on the Sessions tab (Ctrl+1), then press Run (Ctrl+4) to open its "
+                     "presenter console.")
 
 
 class MainWindow(QMainWindow):
@@ -37,6 +41,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._ws: Workspace | None = None
         self.checkin_view: CheckinView | None = None
+        self.console: ConsoleView | None = None
         self._painted = False
         self.setWindowTitle("Facilitator")
         self._fit_screen()
@@ -55,8 +60,9 @@ class MainWindow(QMainWindow):
             self._painted = True
             self.first_painted.emit()
 
-    def attach(self, workspace: Workspace, open_session: str | None = None) -> None:
-        """Show `workspace`'s sessions and library (and `open_session`, if given)."""
+    def attach(self, workspace: Workspace, open_session: str | None = None, *, run: bool = False) -> None:
+        """Show `workspace`'s sessions and library (and `open_session`, if given: with `run`, straight into its
+        presenter console with the check-in desk open, as the demo does)."""
         from facilitator.ui.library_view import LibraryView
         from facilitator.ui.sessions_view import SessionsView
 
@@ -67,7 +73,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.sessions_view, "&Sessions")
         self.tabs.addTab(self.library_view, "Workshop &library")
         self.tabs.addTab(self._checkin_page(), "Check-&in")
-        self.tabs.currentChanged.connect(lambda index: index == CHECKIN_TAB and self.open_checkin())
+        self.run_page, self._run_layout, self._no_console = _holder(NO_SESSION_TO_RUN)
+        self.tabs.addTab(self.run_page, "&Run")
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
         self.statusBar().addPermanentWidget(QLabel(f"Data folder: {workspace.data_dir}"))
         self.sessions_view.new_requested.connect(lambda: self.plan_session())
@@ -75,12 +83,23 @@ class MainWindow(QMainWindow):
         self.sessions_view.checkin_requested.connect(self.open_checkin)
         self.sessions_view.import_requested.connect(self.import_roster)
         self.sessions_view.close_requested.connect(self.close_session)
+        self.sessions_view.run_requested.connect(self.open_console)
         self.library_view.plan_requested.connect(self.plan_session)
         for action in self._needs_workspace:
             action.setEnabled(True)
-        if open_session:
+        if open_session and run:
+            self.open_console(open_session, checkin=True)
+        elif open_session:
             self.open_session(open_session)
         self.workspace_ready.emit()
+
+    def _tab_changed(self, index: int) -> None:
+        # In the console F2 shows its own check-in panel; the window-wide F2 would make the key ambiguous.
+        self._open_checkin_action.setEnabled(index != RUN_TAB)
+        if index == CHECKIN_TAB:
+            self.open_checkin()
+        elif index == RUN_TAB and self.console is None and self.sessions_view.current_id():
+            self.open_console()
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -96,9 +115,11 @@ class MainWindow(QMainWindow):
                                lambda: self.tabs.setCurrentIndex(LIBRARY_TAB))
         checkin = self._action(view, "&Check-in desk", QKeySequence("Ctrl+3"),
                                lambda: self.tabs.setCurrentIndex(CHECKIN_TAB))
+        run = self._action(view, "&Run the selected session", QKeySequence("Ctrl+4"), lambda: self.open_console())
         open_checkin = self._action(view, "Open check-in for the selected session", QKeySequence("F2"),
                                     lambda: self.open_checkin())
-        self._needs_workspace = [new, import_roster, identity, sessions, library, checkin, open_checkin]
+        self._open_checkin_action = open_checkin
+        self._needs_workspace = [new, import_roster, identity, sessions, library, checkin, run, open_checkin]
         for action in self._needs_workspace:
             action.setEnabled(False)
         help_menu = self.menuBar().addMenu("&Help")
@@ -170,6 +191,8 @@ class MainWindow(QMainWindow):
         assert self._ws is not None and dialog.sealed is not None
         session_id = dialog.session.id
         self.sessions_view.refresh(select_id=session_id)
+        if self.console is not None and self.console.session_id == session_id:
+            self.console.refresh_after_seal()
         self.statusBar().showMessage(f"Session {session_id} sealed: {dialog.sealed.plan.eligible} certificate(s) "
                                      "earned", 8000)
         answer = QMessageBox.question(self, "Write the documents?", "Write the signed certificates, the sign-in "
@@ -178,6 +201,17 @@ class MainWindow(QMainWindow):
             made = write_documents(self, self._ws, session_id)
             if made:
                 self.statusBar().showMessage(f"Wrote {len(made)} documents to {made[-1].parent}", 8000)
+                self._offer_folder(made[-1].parent, len(made))
+
+    def _offer_folder(self, folder: Path, count: int) -> QMessageBox:
+        """The end of the flow: say where the documents are and offer to open the folder."""
+        box = QMessageBox(QMessageBox.Icon.Information, "Documents written",
+                          f"{count} signed documents are in {folder}.", parent=self)
+        opener = box.addButton("Open the folder", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        opener.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
+        box.open()
+        return box
 
     def show_identity(self) -> QMessageBox:
         """Who this laptop signs as, with the fingerprint HR can compare over the phone."""
@@ -202,12 +236,40 @@ class MainWindow(QMainWindow):
 
     def _checkin_page(self) -> QWidget:
         """The tab that holds the check-in desk of whichever session was chosen last."""
-        page = QWidget()
-        self._checkin_layout = QVBoxLayout(page)
-        self._checkin_layout.setContentsMargins(0, 0, 0, 0)
-        self._no_checkin = QLabel(NO_SESSION_TO_CHECK_IN, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
-        self._checkin_layout.addWidget(self._no_checkin)
+        page, self._checkin_layout, self._no_checkin = _holder(NO_SESSION_TO_CHECK_IN)
         return page
+
+    def open_console(self, session_id: str | None = None, *, checkin: bool = False) -> ConsoleView | None:
+        """The presenter console for `session_id` (or the selected session), on the Run tab."""
+        from facilitator.ui.console import ConsoleView
+
+        assert self._ws is not None, "open_console before the workspace is attached"
+        session_id = session_id or self.sessions_view.current_id()
+        if session_id is None:
+            self.statusBar().showMessage("Choose a session first, then run it", 5000)
+            return None
+        if self.console is None or self.console.session_id != session_id:
+            console = ConsoleView(self._ws, session_id)
+            console.close_requested.connect(self.close_session)
+            old, self.console = self.console, console
+            if old is not None:
+                old.shut()
+                self._run_layout.removeWidget(old)
+                old.hide()
+                old.deleteLater()
+            self._no_console.hide()
+            self._run_layout.addWidget(console)
+        self.tabs.setCurrentIndex(RUN_TAB)
+        if checkin and not self.console.checkin_open:
+            self.console.toggle_checkin()
+        else:
+            self.console.agenda_table.setFocus()
+        return self.console
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.console is not None:
+            self.console.shut()  # the audience window is a window of its own
+        super().closeEvent(event)
 
     def open_checkin(self, session_id: str | None = None) -> CheckinView | None:
         """Show the check-in desk for `session_id`, or for the session selected in the sessions list."""
@@ -236,3 +298,13 @@ class MainWindow(QMainWindow):
                           f"<h3>Facilitator {__version__}</h3><p>Plan, run and record in-person workshops, "
                           "offline.</p><p>Jurisdiction profiles summarise the law for planning; they are not "
                           "legal advice.</p>")
+
+
+def _holder(empty_text: str) -> tuple[QWidget, QVBoxLayout, QLabel]:
+    """A tab page that will hold one session's view, saying what to do until it does."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    empty = QLabel(empty_text, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+    layout.addWidget(empty)
+    return page, layout, empty

@@ -41,6 +41,7 @@ class SessionsView(QWidget):
     checkin_requested = Signal(str)
     import_requested = Signal(str)
     close_requested = Signal(str)
+    run_requested = Signal(str)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +66,10 @@ class SessionsView(QWidget):
         buttons.addWidget(new)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.checkin_button)
+        self.run_button = QPushButton("&Run (Ctrl+4)", enabled=False,
+                                      accessibleName="Run the selected session from the presenter console")
+        self.run_button.clicked.connect(lambda: self._emit_current(self.run_requested))
+        buttons.addWidget(self.run_button)
         self.import_button = QPushButton("&Import roster…", enabled=False,
                                          accessibleName="Import the roster file HR sent for the selected session")
         self.import_button.clicked.connect(lambda: self._emit_current(self.import_requested))
@@ -125,6 +130,7 @@ class SessionsView(QWidget):
         self.open_button.setEnabled(session_id is not None)
         self.checkin_button.setEnabled(session_id is not None)
         self.import_button.setEnabled(session_id is not None)
+        self.run_button.setEnabled(session_id is not None)
         if session_id:
             detail = session_service.get_session(self._ws, session_id)
             self.close_button.setEnabled(detail.status != "sealed")

@@ -129,3 +129,48 @@ def test_same_input_same_bytes() -> None:
     for buffer in (first, second):
         rep.render_session_report(report(), buffer, "letter", created=CREATED)
     assert first.getvalue() == second.getvalue()
+
+
+DELIVERED = (rep.AgendaEntry("Welcome", "talk", 5, "09:02", "09:08", 6),
+             rep.AgendaEntry("What harassment is", "talk", 10, "09:08", "09:22", 11, paused_minutes=3),
+             rep.AgendaEntry("The five Ds", "talk", 5, skipped=True),
+             rep.AgendaEntry("Feedback", "feedback", 5, "09:22", "09:27", 5))
+RESULTS = (rep.ActivityCount("Scenario discussions", 1, "2 planned, 1 not held", (
+               rep.ActivityResult("Scenario: the night shift", "Is this harassment? Yes 14, No 3, Unsure 2 (revealed)"),
+               rep.ActivityResult("Scenario: the group chat", "skipped"))),
+           rep.ActivityCount("Knowledge checks", 1, "1 planned", (
+               rep.ActivityResult("Knowledge check", "2 questions, hands counted for 2"),
+               rep.ActivityResult(None, "1. Harassment must be sexual. True 2, False \u2713 17 (revealed)"),
+               rep.ActivityResult(None, f"2. {LONG_NAME}? A 1, B 2 (revealed)"))),
+           rep.ActivityCount("Role-plays", 0, "planned, not held"))
+NOTES = (rep.TrainerNote("Scenario: the night shift", "Long discussion about accents & nicknames."),
+         rep.TrainerNote(LONG_NAME, "A note on a segment with a very long title."))
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_the_delivery_skips_results_and_notes_are_printed(tmp_path: Path, paper: str) -> None:
+    out, _ = render(tmp_path, report(agenda=DELIVERED, activities=RESULTS, notes=NOTES), paper)
+    text = "".join(page_texts(out))
+    for fact in ["2 What harassment is Talk 10 09:08 09:22 11", "3 The five Ds Talk 5 skipped",
+                 "4 Feedback Feedback 5 09:22 09:27 5", "Total 25 22",
+                 "actual times recorded for 3 of 4 segments, 22 min; 1 skipped.",
+                 "Actual minutes leave out pauses: 3 min in all, in segment 2.",
+                 "Scenario discussions 2 planned, 1 not held 1 Scenario: the night shift Is this harassment? Yes 14, "
+                 "No 3, Unsure 2 (revealed) Scenario: the group chat skipped",
+                 "1. Harassment must be sexual. True 2, False \u2713 17 (revealed)",
+                 "Role-plays 0 planned, not held", "Trainer's notes Segment Note",
+                 "Scenario: the night shift Long discussion about accents & nicknames."]:
+        assert squeeze(fact) in text, f"{fact!r} is missing or broken in the {paper} report"
+    assert_inside_margins(out, MARGIN, MARGIN, MARGIN, MARGIN)
+    assert_no_overlaps(out)
+
+
+def test_no_notes_no_notes_section_and_many_results_run_across_pages(tmp_path: Path) -> None:
+    many = (rep.ActivityCount("Knowledge checks", 1, "1 planned", tuple(
+        rep.ActivityResult(None, f"{i}. A question that runs long enough to wrap onto a second line of the cell, "
+                                 f"as real ones do? Yes {i}, No 3 (revealed)") for i in range(1, 151))),)
+    out, pages = render(tmp_path, report(activities=many), "letter")
+    text = "".join(page_texts(out))
+    assert pages >= 4 and "Trainer'snotes" not in text
+    assert all(squeeze(f"{i}. A question") in text for i in (1, 75, 150))
+    assert_inside_margins(out, MARGIN, MARGIN, MARGIN, MARGIN)

@@ -1,0 +1,77 @@
+"""Printing a role-play's private role cards, observer checklists and opt-out sheet for one session.
+
+With parts assigned in the console, each card names who plays it in the latest round and which group they are
+in; before that, a blank set per expected group is printed for the trainer to hand out by choice.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from facilitator.documents.role_cards import RoleCard, RoleCardSet, render_role_cards
+from facilitator.domain.delivery import RoleAssignment
+from facilitator.services.delivery import names_by_token, people_present, session_run
+from facilitator.services.errors import UserError
+from facilitator.services.outputs import OutputResult, _folder, _write
+from facilitator.services.settings import load_settings
+from facilitator.services.workspace import Workspace
+
+
+def make_role_cards(ws: Workspace, session_id: str, segment_id: str, out: Path, *,
+                    paper: str | None = None) -> OutputResult:
+    """A PDF of the role-play's cards (named, if parts are assigned), observer sheets and opt-out sheet."""
+    run = session_run(ws, session_id)
+    try:
+        segment = run.segment(segment_id)
+    except KeyError:
+        raise UserError(f"session {run.session_id}'s workshop has no segment '{segment_id}'") from None
+    if segment.type != "role-play":
+        raise UserError(f"segment '{segment_id}' is not a role-play")
+    rounds = run.delivery.run_of(segment_id).role_rounds
+    if rounds:
+        cards, observers = _named(segment, rounds[-1], names_by_token(ws, run.session_id))
+    else:
+        cards, observers = _blank(segment, _expected_groups(ws, run.session_id, segment))
+    data = RoleCardSet(workshop_title=run.title, segment_title=segment.title, rounds=segment.rounds,
+                       round_minutes=segment.round_minutes, cards=tuple(cards),
+                       observer_checklist=tuple(segment.observer_checklist), opt_out=segment.opt_out,
+                       observers=tuple(observers), content_warning=segment.content_warning)
+    buffer = io.BytesIO()
+    try:
+        render_role_cards(data, buffer, paper or load_settings(ws).paper)
+    except ValueError as exc:  # a name the fonts cannot print
+        raise UserError(str(exc)) from exc
+    _folder(out.parent)
+    _write(out, buffer.getvalue())
+    named = f"round {rounds[-1].round}, {len(rounds[-1].groups)} group(s)" if rounds else "blank, to hand out"
+    return OutputResult(out, [out], f"Wrote the role cards ({named}) to {out}")
+
+
+def _is_observer(role: str) -> bool:
+    return "observer" in role.casefold()
+
+
+def _named(segment: Any, assignment: RoleAssignment, names: dict[str, str]
+           ) -> tuple[list[RoleCard], list[tuple[str | None, int | None]]]:
+    texts = {r.name: (r.card, r.volunteer_only) for r in segment.roles}
+    cards, observers = [], []
+    for number, group in enumerate(assignment.groups, start=1):
+        for role, who in group.players:
+            name = names.get(who, who) if who else None
+            cards.append(RoleCard(role, texts[role][0], name, number, texts[role][1]))
+            if _is_observer(role):
+                observers.append((name, number))
+        observers += [(names.get(p, p), number) for p in group.observers + group.watchers]
+    return cards, observers
+
+
+def _expected_groups(ws: Workspace, session_id: str, segment: Any) -> int:
+    size = len(segment.roles) + segment.observers_per_group
+    return max(1, len(people_present(ws, session_id)) // size)
+
+
+def _blank(segment: Any, groups: int) -> tuple[list[RoleCard], list[tuple[str | None, int | None]]]:
+    cards = [RoleCard(r.name, r.card, None, g, r.volunteer_only) for g in range(1, groups + 1) for r in segment.roles]
+    return cards, [(None, g) for g in range(1, groups + 1)]
