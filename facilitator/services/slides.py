@@ -124,7 +124,7 @@ BLANK = Slide(SlideKind.BLANK, "")
 def slide(segment: Any, stage: Stage, run: SegmentRun, *, title: str, until: datetime | None = None,
           paused: bool = False) -> Slide:
     """The audience's view of `segment` at `stage`. Counts and answers appear only if `run` says revealed."""
-    warning = segment.content_warning or ""
+    warning = " ".join((segment.content_warning or "").split())  # the author's line wrapping is not a break
     if stage.name in ("vote", "results"):
         return _vote_slide(segment, stage, run, title)
     if stage.name in ("question", "answer"):

@@ -884,6 +884,9 @@ class AudienceWindow(QWidget):
         if self.isFullScreen():
             self.showNormal()
         else:
+            # Filling the screen first matters where no window manager honours the full-screen request
+            # (a bare X session on a kiosk laptop, or Xvfb).
+            self.setGeometry((self._placed_on or self.screen()).geometry())
             self.showFullScreen()
 
     # -- Qt

@@ -201,6 +201,8 @@ class ConsoleView(QWidget):
         middle.addWidget(self.right)
         middle.setStretchFactor(0, 2)
         middle.setStretchFactor(1, 5)
+        middle.setSizes([480, 880])  # room for the segment titles; the splitter handle moves it
+        self.agenda_table.setColumnHidden(3, True)  # the kind is in the running segment's heading
         layout = QVBoxLayout(self)
         layout.addLayout(self._top_bar())
         layout.addWidget(middle, 1)
