@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -589,8 +590,6 @@ class ConsoleView(QWidget):
         labels = {t.id: t.label for t in self._ws.library.topics}
         html = segment_html(self.run.segment(run.segment.id), labels)
         if run.notes:
-            from html import escape
-
             html += "<h3>Your notes</h3><ul>" + "".join(f"<li>{escape(n)}</li>" for n in run.notes) + "</ul>"
         return html
 
