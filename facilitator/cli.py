@@ -703,7 +703,7 @@ def _step_message(run: Any, verb: str, segment: str | None, args: argparse.Names
 
 def _delivery_dict(run: Any) -> dict[str, Any]:
     from facilitator.services.delivery import now
-    from facilitator.services.outputs import delivery_view
+    from facilitator.services.delivery_report import delivery_view
 
     return delivery_view(run, now())
 

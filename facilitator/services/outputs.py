@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,16 +22,16 @@ from facilitator.documents import certificate as cert_doc
 from facilitator.documents import session_report as report_doc
 from facilitator.documents import signin_sheet as signin_doc
 from facilitator.domain.attendance import Status
-from facilitator.domain.delivery import SMALL_GROUP, RunState, SegmentRun, clock, describe_tally, planned_starts
 from facilitator.records.identity import Identity
 from facilitator.records.pdf_signing import PdfSigner
 from facilitator.services import attendance, delivery
 from facilitator.services.closing import seal_of
+from facilitator.services.delivery_report import activities, agenda_entries, delivered_span, trainer_notes
 from facilitator.services.errors import UserError
+from facilitator.services.files import ensure_folder, write_atomically
 from facilitator.services.identity import IdentitySigner, get_identity
 from facilitator.services.sessions import SessionDetail, find_session, frozen_workshop, get_session
 from facilitator.services.settings import Settings, load_settings
-from facilitator.services.slides import vote_of
 from facilitator.services.verification import CERTIFICATE_TYP
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import SessionAmendment
@@ -77,7 +75,7 @@ def make_certificates(ws: Workspace, session_id: str, out_dir: Path, *, paper: s
     _employer(settings)
     identity = get_identity(ws, passphrase)
     sealed, pages = certificate_pages(ws, session_id, settings, identity)
-    folder = _folder(out_dir)
+    folder = ensure_folder(out_dir)
     paper = paper or settings.paper
     box = cert_doc.signature_note_box(paper)
     pdf_signer = PdfSigner(identity)
@@ -88,7 +86,7 @@ def make_certificates(ws: Workspace, session_id: str, out_dir: Path, *, paper: s
         pdf = _render(lambda out, p=page, t=target: cert_doc.render_certificate(
             p.data, out, paper, org_name=p.data.employer, logo_path=_logo(settings), qr_text=p.token,
             created=created, verify_hint=f"facilitator verify {t.name}"))
-        _write(target, pdf_signer.sign(pdf, reason="Certificate of completion", location=sealed["location"],
+        write_atomically(target, pdf_signer.sign(pdf, reason="Certificate of completion", location=sealed["location"],
                                        signer_name=sealed["trainer"],
                                        box=(box[0], box[1], box[0] + box[2], box[1] + box[3])))
         files.append(target)
@@ -196,210 +194,17 @@ def make_report(ws: Workspace, session_id: str, out: Path, *, paper: str | None 
     seal = seal_of(ws, detail.id)
     settings = load_settings(ws)
     run = delivery.session_run(ws, detail.id)
-    actual_start, actual_end = _delivered_span(run)
+    actual_start, actual_end = delivered_span(run)
     data = report_doc.SessionReportData(
         session_id=detail.id, workshop_title=detail.workshop_title, workshop_version=detail.workshop_version,
         materials_sha256=detail.workshop_sha256, language=detail.language, location=detail.location,
         trainer=detail.trainer, date=detail.date, planned_start=_hhmm(report.planned_start) or "",
         planned_end=_hhmm(report.planned_end) or "", actual_start=actual_start, actual_end=actual_end,
-        agenda=_agenda(run), activities=_activities(ws, run), coverage=_coverage(detail),
+        agenda=agenda_entries(run), activities=activities(ws, run), coverage=_coverage(detail),
         attendance=_summary(report, seal), chain_head=chain.head, events=chain.events,
-        seal=_seal_info(seal), employer=settings.organisation or None, notes=_notes(run))
+        seal=_seal_info(seal), employer=settings.organisation or None, notes=trainer_notes(run))
     pdf = _render(lambda o: report_doc.render_session_report(data, o, paper or settings.paper))
     return _finish(ws, detail, out, pdf, "Session report", passphrase)
-
-
-def _delivered_span(run: delivery.SessionRun) -> tuple[str | None, str | None]:
-    """When the first segment began and the last one ended, as recorded; the end is unknown while one runs."""
-    starts = [r.started_at for r in run.delivery.runs if r.started_at is not None]
-    ends = [r.ended_at for r in run.delivery.runs if r.ended_at is not None]
-    if not starts:
-        return None, None
-    end = max(ends) if ends and run.delivery.current is None else None
-    return _local_hhmm(min(starts)), _local_hhmm(end)
-
-
-def _agenda(run: delivery.SessionRun) -> tuple[report_doc.AgendaEntry, ...]:
-    """Each segment as planned and as delivered: actual start and end (local time), minutes without pauses."""
-    entries = []
-    for r in run.delivery.runs:
-        s = r.segment
-        done = r.state(None) is RunState.DONE and r.ended_at is not None
-        entries.append(report_doc.AgendaEntry(
-            s.title, s.kind, s.minutes, _local_hhmm(r.started_at), _local_hhmm(r.ended_at) if done else None,
-            delivery.minutes(r.elapsed(r.ended_at)) if done and r.ended_at else None,
-            skipped=r.skipped and not r.spans,
-            paused_minutes=delivery.minutes(r.paused) if done else 0))
-    return tuple(entries)
-
-
-ACTIVITY_NAMES = {"scenario": "Scenario discussions", "role-play": "Role-plays",
-                  "knowledge-check": "Knowledge checks", "poll": "Room votes", "feedback": "Feedback rounds"}
-
-
-def _activities(ws: Workspace, run: delivery.SessionRun) -> tuple[report_doc.ActivityCount, ...]:
-    """Per kind of interactive segment, how many were held (ran at all), with what each one recorded:
-    votes and answers as counted, role-play groups and rounds (counts only), feedback in aggregate."""
-    kinds: dict[str, list[SegmentRun]] = {}
-    for r in run.delivery.runs:
-        if r.segment.kind in ACTIVITY_NAMES:
-            kinds.setdefault(r.segment.kind, []).append(r)
-    out = []
-    for kind, runs in kinds.items():
-        held = sum(1 for r in runs if r.spans)
-        planned = len(runs)
-        results: list[report_doc.ActivityResult] = []
-        if not run.delivery.log_length:  # run without the console: what happened is unknown, not "nothing"
-            summary = f"{planned} planned; delivery not recorded"
-            results += [x for r in runs if r.segment.kind == "feedback" for x in _results(ws, run, r)]
-            out.append(report_doc.ActivityCount(ACTIVITY_NAMES[kind], held, summary, tuple(results)))
-            continue
-        if not held:
-            summary = "planned, not held" if planned == 1 else f"{planned} planned, not held"
-        else:
-            summary = f"{planned} planned" + (f", {planned - held} not held" if held < planned else "")
-        for r in runs:
-            results += _results(ws, run, r)
-        out.append(report_doc.ActivityCount(ACTIVITY_NAMES[kind], held, summary, tuple(results)))
-    return tuple(out)
-
-
-def _results(ws: Workspace, run: delivery.SessionRun, r: SegmentRun) -> list[report_doc.ActivityResult]:
-    """The rows of evidence one interactive segment leaves in the report."""
-    segment = run.segment(r.segment.id)
-    title = r.segment.title
-    kind = r.segment.kind
-    if kind == "feedback":  # paper forms may be keyed in for a round the console never ran
-        return [report_doc.ActivityResult(title, _feedback_words(ws, run, r))]
-    if not r.spans:
-        return [report_doc.ActivityResult(title, _not_held(r))]
-    if kind in ("scenario", "poll"):
-        return [report_doc.ActivityResult(title, _vote_words(segment, r, 0, "the vote was not counted"))]
-    if kind == "knowledge-check":
-        questions = len(segment.questions)
-        counted = sum(1 for i in range(questions) if i in r.tallies)
-        rows = [report_doc.ActivityResult(title, f"{questions} question{'s' if questions != 1 else ''}, hands "
-                                                 f"counted for {counted}; ✓ marks a correct answer")]
-        rows += [report_doc.ActivityResult(None, f"{i + 1}. " + _vote_words(segment, r, i, "not counted"))
-                 for i in range(questions)]
-        return rows
-    if kind == "role-play":
-        return [report_doc.ActivityResult(title, _role_play_words(r, segment.rounds))]
-    return [report_doc.ActivityResult(title, None)]
-
-
-def _not_held(r: SegmentRun) -> str:
-    return "skipped" if r.skipped else "not held"
-
-
-def _vote_words(segment: Any, r: SegmentRun, item: int, uncounted: str) -> str:
-    """'Is this harassment? Yes 14, No 3, Unsure 2 (revealed)'; only a total for fewer than SMALL_GROUP."""
-    question, options = vote_of(segment, item)
-    question = " ".join(question.split())
-    counts = r.tallies.get(item)
-    if counts is None:
-        return f"{question} ({uncounted})"
-    shown = "(revealed)" if item in r.revealed else "(not revealed to the room)"
-    total = sum(counts)
-    if total < SMALL_GROUP:
-        return (f"{question} {total} hand{'s' if total != 1 else ''} in all, too few to show per option "
-                f"{shown}")
-    names = [" ".join(o.split()) for o in options]
-    if any("," in n or ";" in n or len(n.split()) > 3 for n in names):  # quoted, so the options read apart
-        names = [f"“{n}”" for n in names]
-    if segment.type == "knowledge-check":
-        names = [f"{n} ✓" if o.correct else n for n, o in zip(names, segment.questions[item].options,
-                                                                     strict=True)]
-    return f"{question} {describe_tally(names, counts)} {shown}"
-
-
-def _role_play_counts(r: SegmentRun) -> tuple[int, int] | None:
-    """(groups in round 1, rounds recorded), or None before any roles were given out."""
-    if not r.role_rounds:
-        return None
-    first = [a for a in r.role_rounds if a.round == 1]
-    return len((first or r.role_rounds)[-1].groups), len({a.round for a in r.role_rounds})  # a reshuffle replaces
-
-
-def _role_play_words(r: SegmentRun, planned_rounds: int) -> str:
-    """'3 groups, 2 rounds': counts only, never who played what or who opted out."""
-    counts = _role_play_counts(r)
-    if counts is None:
-        return "groups not recorded"
-    groups, rounds = counts
-    text = f"{groups} group{'s' if groups != 1 else ''}, {rounds} round{'s' if rounds != 1 else ''}"
-    return text + (f" of {planned_rounds} planned" if rounds != planned_rounds else "")
-
-
-def _feedback_words(ws: Workspace, run: delivery.SessionRun, r: SegmentRun) -> str:
-    """'12 responses, average 4.2 of 5; by rating 1 to 5: 0, 1, 2, 4, 5; 3 written comments'.
-
-    Per-rating counts only from SMALL_GROUP ratings up (the service counts comment-only responses towards
-    that; this counts ratings), and never the comments themselves: they are free text and may name people."""
-    summary = delivery.feedback_summary(ws, run.session_id, r.segment.id)
-    if not summary.responses:
-        return "no responses" + ("" if r.spans or not run.delivery.log_length else f"; {_not_held(r)}")
-    words = f"{summary.responses} response{'s' if summary.responses != 1 else ''}"
-    if summary.average is not None:
-        words += f", average {summary.average:.1f} of {summary.scale}"
-        if summary.rated != summary.responses:
-            words += f" ({summary.rated} rated)"
-    if summary.distribution is not None and summary.rated >= SMALL_GROUP:
-        words += f"; by rating 1 to {summary.scale}: " + ", ".join(str(n) for n in summary.distribution)
-    if summary.comments:
-        words += f"; {len(summary.comments)} written comment{'s' if len(summary.comments) != 1 else ''}"
-    return words + ("" if r.spans or not run.delivery.log_length else f" (the round was {_not_held(r)} in the console)")
-
-
-def _notes(run: delivery.SessionRun) -> tuple[report_doc.TrainerNote, ...]:
-    return tuple(report_doc.TrainerNote(r.segment.title, text) for r in run.delivery.runs for text in r.notes)
-
-
-# --- the agenda as delivered, as plain data (for `facilitator delivery --json`) ------------------------------
-
-def delivery_view(run: delivery.SessionRun, now: datetime) -> dict[str, Any]:
-    """Each segment as planned and as delivered so far, with the room's counts, role-play group and round counts
-    (never names) and notes; how far the session is ahead of plan (negative) or behind it while a segment runs.
-    Times are ISO 8601 with this computer's offset; minutes are whole, pauses left out."""
-    d = run.delivery
-    starts = planned_starts([r.segment for r in d.runs], run.planned_start)
-    timer = clock(d, run.planned_start, now)
-    segments = []
-    for r, planned in zip(d.runs, starts, strict=True):
-        paused_since = d.paused_since if r.segment.id == d.current else None
-        state = r.state(paused_since)
-        segment = run.segment(r.segment.id)
-        tallies = []
-        for item, counts in sorted(r.tallies.items()):
-            try:
-                question, options = vote_of(segment, item)
-            except (ValueError, IndexError):
-                continue
-            if segment.type != "knowledge-check" and item:  # a scenario or poll has one vote, at item 0
-                continue
-            tallies.append({"item": item + 1, "question": " ".join(question.split()), "options": list(options),
-                            "counts": list(counts), "revealed": item in r.revealed})
-        role_play = _role_play_counts(r)
-        segments.append({
-            "id": r.segment.id, "title": r.segment.title, "kind": r.segment.kind,
-            "planned_start": _iso(planned), "planned_minutes": r.segment.minutes, "extra_minutes": r.extra_minutes,
-            "state": state.value, "actual_start": _iso(r.started_at),
-            "actual_end": _iso(r.ended_at) if state is RunState.DONE else None,
-            "actual_minutes": delivery.minutes(r.elapsed(now, paused_since)) if r.spans else None,
-            "paused_minutes": delivery.minutes(r.paused), "tallies": tallies,
-            "role_play": None if role_play is None else {"groups": role_play[0], "rounds": role_play[1]},
-            "notes": list(r.notes)})
-    following = d.next_up
-    running = d.current is not None and not run.sealed
-    return {"session": run.session_id, "title": run.title, "status": run.status,
-            "planned_start": _iso(run.planned_start), "planned_end": _iso(timer.planned_end),
-            "current": d.current, "paused": d.paused_since is not None,
-            "next": following.segment.id if following is not None else None, "finished": d.finished,
-            "drift_minutes": delivery.minutes(timer.drift) if running else None, "segments": segments}
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone().isoformat(timespec="seconds")
 
 
 def _coverage(detail: SessionDetail) -> tuple[report_doc.JurisdictionCoverage, ...]:
@@ -436,8 +241,8 @@ def _finish(ws: Workspace, detail: SessionDetail, out: Path, pdf: bytes, what: s
     if detail.status == "sealed":
         identity: Identity = get_identity(ws, passphrase)
         pdf = PdfSigner(identity).sign(pdf, reason=what, location=detail.location, signer_name=detail.trainer)
-    _folder(out.parent)
-    _write(out, pdf)
+    ensure_folder(out.parent)
+    write_atomically(out, pdf)
     signed = "signed " if detail.status == "sealed" else "draft (the session is not sealed) "
     return OutputResult(out, [out], f"Wrote the {signed}{what.lower()} to {out}")
 
@@ -455,34 +260,3 @@ def _render(draw: Callable[[io.BytesIO], Any]) -> bytes:
 
 def _hhmm(value: datetime | None) -> str | None:
     return None if value is None else value.strftime("%H:%M")
-
-
-def _local_hhmm(value: datetime | None) -> str | None:
-    """HH:MM on this computer's clock, as the sign-in sheet prints times (the log keeps them in UTC)."""
-    return None if value is None else _hhmm(value.astimezone())
-
-
-def _folder(path: Path) -> Path:
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot create the folder {path} ({exc.strerror}); choose another with --out") from exc
-    return path
-
-
-def _write(target: Path, data: bytes) -> None:
-    """Write beside the target and move into place, so a reader never sees half a file."""
-    try:
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    except OSError as exc:
-        raise UserError(f"cannot write in {target.parent} ({exc.strerror}); choose another folder") from exc
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise UserError(f"cannot write {target} ({exc.strerror}); is the disk full?") from exc

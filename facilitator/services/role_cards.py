@@ -14,7 +14,8 @@ from facilitator.documents.role_cards import RoleCard, RoleCardSet, render_role_
 from facilitator.domain.delivery import RoleAssignment
 from facilitator.services.delivery import names_by_token, people_present, session_run
 from facilitator.services.errors import UserError
-from facilitator.services.outputs import OutputResult, _folder, _write
+from facilitator.services.files import ensure_folder, write_atomically
+from facilitator.services.outputs import OutputResult
 from facilitator.services.settings import load_settings
 from facilitator.services.workspace import Workspace
 
@@ -43,8 +44,8 @@ def make_role_cards(ws: Workspace, session_id: str, segment_id: str, out: Path, 
         render_role_cards(data, buffer, paper or load_settings(ws).paper)
     except ValueError as exc:  # a name the fonts cannot print
         raise UserError(str(exc)) from exc
-    _folder(out.parent)
-    _write(out, buffer.getvalue())
+    ensure_folder(out.parent)
+    write_atomically(out, buffer.getvalue())
     named = f"round {rounds[-1].round}, {len(rounds[-1].groups)} group(s)" if rounds else "blank, to hand out"
     return OutputResult(out, [out], f"Wrote the role cards ({named}) to {out}")
 
