@@ -12,7 +12,7 @@ from pathlib import Path
 from facilitator.documents import certificate as cert_doc
 from facilitator.domain.attendance import Source
 from facilitator.domain.roster import Person
-from facilitator.services import attendance, closing, outputs
+from facilitator.services import attendance, certificates, closing
 from facilitator.services.identity import get_identity, signer
 from facilitator.services.roster import add_people
 from facilitator.services.sessions import create_session, get_session
@@ -40,9 +40,9 @@ def measure(count: int = 500) -> tuple[float, float]:
         ws = open_workspace(Path(tmp) / "data")
         session_id = _sealed_session(ws, count)
         began = time.perf_counter()
-        result = outputs.make_certificates(ws, session_id, Path(tmp) / "certs")
+        result = certificates.make_certificates(ws, session_id, Path(tmp) / "certs")
         ours = (time.perf_counter() - began) * 1000 / len(result.files)
-        _, pages = outputs.certificate_pages(ws, session_id, load_settings(ws), get_identity(ws))
+        _, pages = certificates.certificate_pages(ws, session_id, load_settings(ws), get_identity(ws))
         began = time.perf_counter()
         for page in pages:
             cert_doc.render_certificate(page.data, io.BytesIO(), "letter", org_name=page.data.employer,

@@ -337,13 +337,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_document(args: argparse.Namespace) -> int:
-    from facilitator.services import outputs
+    from facilitator.services import certificates, reports
     from facilitator.services.identity import has_identity
 
     ws = _workspace(args)
     passphrase = _key_passphrase(args, ws) if has_identity(ws) else None
-    make = {"certificates": outputs.make_certificates, "signin-sheet": outputs.make_signin_sheet,
-            "report": outputs.make_report}[args.document]
+    make = {"certificates": certificates.make_certificates, "signin-sheet": reports.make_signin_sheet,
+            "report": reports.make_report}[args.document]
     result = make(ws, args.session_id, args.out, paper=args.paper, passphrase=passphrase)
     if args.json:
         _print_json(result.as_dict())

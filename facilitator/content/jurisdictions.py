@@ -14,7 +14,6 @@ from facilitator.domain.jurisdiction import InteractivityRule, Jurisdiction, Tra
 from facilitator.domain.workshop import Audience, SegmentKind
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Kind = Literal["talk", "scenario", "role-play", "knowledge-check", "poll", "break", "feedback"]
 
 
 class _Strict(BaseModel):
@@ -22,7 +21,7 @@ class _Strict(BaseModel):
 
 
 class InteractivityFile(_Strict):
-    kinds: list[Kind] = Field(min_length=1)
+    kinds: list[SegmentKind] = Field(min_length=1)
     minimum: int = Field(default=1, ge=1)
     reason: Text
 

@@ -116,8 +116,8 @@ class Feedback(_Segment):
     comments: list[Text] = Field(default_factory=list)
 
 
-Segment = Annotated[Talk | Scenario | RolePlay | KnowledgeCheck | Poll | Break | Feedback,
-                    Field(discriminator="type")]
+AnySegment = Talk | Scenario | RolePlay | KnowledgeCheck | Poll | Break | Feedback  # one per SegmentKind
+Segment = Annotated[AnySegment, Field(discriminator="type")]
 
 
 class WorkshopFile(_Strict):

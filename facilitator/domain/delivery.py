@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from facilitator.domain.segment_kinds import SegmentKind
+
 
 class DeliveryKind(StrEnum):
     STARTED = "started"  # a segment began (or began again, after going back to it)
@@ -45,7 +47,7 @@ class PlannedSegment:
 
     id: str
     title: str
-    kind: str
+    kind: SegmentKind
     minutes: int
 
 

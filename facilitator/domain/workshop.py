@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from facilitator.domain.segment_kinds import SegmentKind, interactive_kinds, rules
+
 
 class Audience(StrEnum):
     """Who a workshop is written for."""
@@ -14,24 +16,9 @@ class Audience(StrEnum):
     EVERYONE = "everyone"
 
 
-class SegmentKind(StrEnum):
-    """The kinds of timed segment a workshop is built from."""
-
-    TALK = "talk"
-    SCENARIO = "scenario"
-    ROLE_PLAY = "role-play"
-    KNOWLEDGE_CHECK = "knowledge-check"
-    POLL = "poll"
-    BREAK = "break"
-    FEEDBACK = "feedback"
-
-
 # Segments in which the room takes part rather than listens; laws that ask for "interactive"
 # training are met by these, never by talks or breaks.
-INTERACTIVE_KINDS = frozenset(
-    {SegmentKind.SCENARIO, SegmentKind.ROLE_PLAY, SegmentKind.KNOWLEDGE_CHECK, SegmentKind.POLL,
-     SegmentKind.FEEDBACK}
-)
+INTERACTIVE_KINDS = interactive_kinds()
 
 
 @dataclass(frozen=True)
@@ -56,7 +43,7 @@ class SegmentOutline:
     @property
     def is_instruction(self) -> bool:
         """Breaks are time in the room but not training time."""
-        return self.kind is not SegmentKind.BREAK
+        return rules(self.kind).instruction
 
 
 @dataclass(frozen=True)

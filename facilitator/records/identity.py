@@ -25,6 +25,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from facilitator.files import write_atomically
+
 KEY_FILE = "key.pem"
 CERT_FILE = "cert.pem"
 VALID_DAYS = 3650
@@ -120,8 +122,9 @@ def create(folder: Path, name: str, organisation: str | None = None, passphrase:
     key = ec.generate_private_key(ec.SECP256R1())
     cert = _self_signed(key, _name(name, organisation), now or datetime.now(UTC), valid_days)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the mode applies to the last folder only
-    _write_new_key(folder / KEY_FILE, _key_pem(key, passphrase))
-    _write_atomic(folder / CERT_FILE, cert.public_bytes(serialization.Encoding.PEM))
+    # The key never overwrites one already there; the certificate is written whole or not at all.
+    write_atomically(folder / KEY_FILE, _key_pem(key, passphrase), private=True, replace=False)
+    write_atomically(folder / CERT_FILE, cert.public_bytes(serialization.Encoding.PEM))
     return Identity(folder, key, cert, (), bool(passphrase))
 
 
@@ -227,7 +230,7 @@ def install_cert(identity: Identity, pem_bytes: bytes, *, now: datetime | None =
     if leaf.not_valid_after_utc < (now or datetime.now(UTC)):
         raise CertificateMismatch(f"the certificate expired on {leaf.not_valid_after_utc:%Y-%m-%d}")
     installed = Identity(identity.folder, identity.key, leaf, chain, identity.encrypted)
-    _write_atomic(identity.cert_path, installed.cert_pem())
+    write_atomically(identity.cert_path, installed.cert_pem())
     return installed
 
 
@@ -277,26 +280,3 @@ def _read(path: Path, what: str) -> bytes:
                             "identity") from exc
     except OSError as exc:
         raise IdentityError(f"cannot read the {what} file {path}: {exc.strerror}") from exc
-
-
-def _write_new_key(path: Path, data: bytes) -> None:
-    """Write the key owner-only, failing if a key is already there (O_EXCL: never a silent overwrite)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.chmod(path, 0o600)  # the umask may have narrowed the mode further, never widened it; make it exact
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write beside the target, flush to disk, then rename over it: readers see the old or the new file."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

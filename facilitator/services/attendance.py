@@ -33,6 +33,8 @@ from facilitator.domain.attendance import (
     status,
 )
 from facilitator.domain.ids import read_code
+from facilitator.domain.sessions import SessionStatus
+from facilitator.domain.times import clock, iso
 from facilitator.records import attendance_log
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import RosterPerson, find_session, frozen_workshop, roster_person
@@ -65,10 +67,10 @@ class ScanResult:
 
     def as_dict(self) -> dict[str, object]:
         return {"outcome": self.outcome.value, "accepted": self.accepted, "message": self.message,
-                "seq": self.seq, "at": self.at.isoformat(timespec="seconds"),
+                "seq": self.seq, "at": iso(self.at),
                 "person": None if self.person is None else self.person.full_name,
                 "roster_id": None if self.person is None else self.person.id,
-                "since": None if self.since is None else self.since.isoformat(timespec="seconds"),
+                "since": iso(self.since),
                 "late": self.late}
 
 
@@ -140,7 +142,7 @@ def steady_ms() -> int:
 def message(outcome: Outcome, person: RosterPerson | None, since: datetime | None, late: bool) -> str:
     """The words the door shows, large, for each outcome."""
     name = person.full_name if person else ""
-    at = since.astimezone().strftime("%H:%M") if since else ""
+    at = clock(since)
     return {
         Outcome.CHECKED_IN: f"Welcome, {name}" + (" (arrived late)" if late else ""),
         Outcome.WELCOME_BACK: f"Welcome back, {name}",
@@ -173,7 +175,7 @@ def _door_session(ws: Workspace, conn: Connection, session_id: str) -> Row[Any]:
 
 
 def _refuse_sealed(session_id: str, status: str) -> None:
-    if status == "sealed":
+    if status == SessionStatus.SEALED:
         raise UserError(f"session {session_id} is sealed; it accepts no more check-ins")
 
 
@@ -296,7 +298,7 @@ class AttendanceRow:
     def as_dict(self) -> dict[str, object]:
         return {"roster_id": self.person.id, "name": self.person.full_name, "employee_id": self.person.employee_id,
                 "badge_code": self.person.badge_code, "walk_in": self.person.walk_in,
-                "first_in": _iso(self.first_in), "last_out": _iso(self.last_out), "minutes": self.minutes,
+                "first_in": iso(self.first_in), "last_out": iso(self.last_out), "minutes": self.minutes,
                 "status": self.status.value, "in_room": self.is_in}
 
 
@@ -319,8 +321,8 @@ class AttendanceReport:
         return sum(r.status is wanted for r in self.rows)
 
     def as_dict(self) -> dict[str, object]:
-        return {"session": self.session_id, "title": self.title, "planned_start": _iso(self.planned_start),
-                "planned_end": _iso(self.planned_end), "grace_minutes": self.grace_minutes,
+        return {"session": self.session_id, "title": self.title, "planned_start": iso(self.planned_start),
+                "planned_end": iso(self.planned_end), "grace_minutes": self.grace_minutes,
                 "in_room": self.in_room, "events": self.events,
                 "clock_warnings": [clock_warning(j) for j in self.clock_jumps],
                 "people": [r.as_dict() for r in self.rows]}
@@ -382,10 +384,6 @@ def _local(value: datetime | None) -> datetime | None:
     return None if value is None else value.astimezone()
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat(timespec="seconds")
-
-
 @dataclass(frozen=True)
 class LogEntry:
     """One line of the log as a trainer reads it."""
@@ -399,7 +397,7 @@ class LogEntry:
     voided_by: int | None
 
     def as_dict(self) -> dict[str, object]:
-        return {"seq": self.seq, "at": _iso(self.at), "kind": self.kind, "person": self.person,
+        return {"seq": self.seq, "at": iso(self.at), "kind": self.kind, "person": self.person,
                 "source": self.source, "detail": self.detail, "voided_by": self.voided_by}
 
 

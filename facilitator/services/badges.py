@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from facilitator.documents.badges import PAPERS, BadgePerson, BadgeSheetSession, misprinted_names, render_badges
 from facilitator.services.errors import UserError
+from facilitator.services.files import save
 from facilitator.services.sessions import SessionDetail, get_session
 from facilitator.services.workspace import Workspace
 
@@ -41,7 +38,7 @@ def make_badges(ws: Workspace, session_id: str, out: Path, paper: str = "a4") ->
     target = _check_target(Path(out))
     people = [BadgePerson(p.first_name, p.last_name, p.employee_id, p.department, p.badge_code, detail.id)
               for p in detail.roster]
-    pages = _write_atomically(target, lambda file: render_badges(file, _sheet_session(detail), people, paper))
+    pages = save(target, lambda file: render_badges(file, _sheet_session(detail), people, paper))
     return BadgesResult(target, len(people), pages, misprinted_names(people))
 
 
@@ -56,42 +53,3 @@ def _check_target(out: Path) -> Path:
     if not target.parent.is_dir():
         raise UserError(f"the folder {target.parent} does not exist; create it or write the badges elsewhere")
     return target
-
-
-def _write_atomically(target: Path, write: Callable[[BinaryIO], int]) -> int:
-    """Write through a hidden file beside the target, then rename it over the target: a run that fails
-    halfway (a full disk, a crash) leaves the old file or none, never half a PDF."""
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
-    try:
-        file = _create(temp)
-    except OSError as exc:
-        raise UserError(f"cannot write in {target.parent}: {exc.strerror}; choose another folder") from None
-    try:
-        with file:
-            result = write(file)
-            file.flush()
-            os.fsync(file.fileno())
-        _replace(temp, target)
-    except OSError as exc:  # a full disk, a USB stick pulled out
-        temp.unlink(missing_ok=True)
-        reason = exc.strerror or str(exc)
-        raise UserError(f"could not write {target}: {reason}; any earlier file there is unchanged") from exc
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return result
-
-
-def _create(path: Path) -> BinaryIO:
-    """A new file that must not exist yet; mode 0o666 lets the user's umask decide who may read it, as for
-    any file they save (a temporary file's usual 0o600 would stick to the PDF after the rename)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    return os.fdopen(os.open(path, flags, 0o666), "wb")
-
-
-def _replace(temp: Path, target: Path) -> None:
-    try:
-        os.replace(temp, target)
-    except OSError as exc:
-        # On Windows a PDF open in a viewer cannot be replaced.
-        raise UserError(f"cannot write {target}: {exc.strerror}; is it open in another program?") from None

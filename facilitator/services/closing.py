@@ -8,15 +8,11 @@ amendment beside the seal.
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from cryptography import x509
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from facilitator.content.problems import ContentError
@@ -30,19 +26,23 @@ from facilitator.domain.eligibility import (
     jurisdictions_met,
     minute_rules,
 )
-from facilitator.records import identity as identity_records
-from facilitator.records import jws
+from facilitator.domain.sessions import SessionStatus
+from facilitator.domain.times import iso
+from facilitator.records.sealed import (
+    Amendment,
+    ChainHead,
+    CreditedJurisdiction,
+    SealedAttendee,
+    SealedRecord,
+    certificate_id,
+)
 from facilitator.services.attendance import AttendanceRow, append, chain_report, report_for
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import find_session, frozen_workshop
-from facilitator.services.verification import Verdict
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import RosterEntry, SessionAmendment, SessionSeal, TrainingSession
 
-SEAL_FORMAT = "facilitator-seal-1"
-AMENDMENT_FORMAT = "facilitator-amendment-1"
-# Certificate ids are derived, not random: closing the same record always names the same certificates.
-CERTIFICATE_NAMESPACE = uuid.UUID("6f1c1d9e-3b0a-5d4e-9a51-7c2b6f0e8a11")
+AttendeeOutcome = SealedAttendee  # what closing decides for one person is what the seal records
 
 
 class Signer(Protocol):
@@ -57,24 +57,6 @@ class Signer(Protocol):
     def sign(self, payload: Mapping[str, Any]) -> str:
         """A compact JWS of `payload`."""
         ...
-
-
-@dataclass(frozen=True)
-class AttendeeOutcome:
-    roster_id: int
-    name: str
-    employee_id: str | None
-    badge_token: str
-    walk_in: bool
-    first_in: str | None
-    last_out: str | None
-    minutes: int
-    status: str
-    eligible: bool
-    required_minutes: int
-    reason: str
-    overridden: bool
-    certificate_id: str | None
 
 
 @dataclass(frozen=True)
@@ -101,10 +83,6 @@ class SealResult:
     chain_head: str
     events: int
     fingerprint: str
-
-
-def certificate_id(session_id: str, badge_token: str) -> str:
-    return str(uuid.uuid5(CERTIFICATE_NAMESPACE, f"{session_id}:{badge_token}"))
 
 
 def parse_overrides(ws: Workspace, session_id: str, texts: list[str]) -> dict[int, Override]:
@@ -150,10 +128,11 @@ def close_session(ws: Workspace, session_id: str, signer: Signer, *,
         db.flush()
         plan = _plan(ws, db, session, overrides or {}, at, still_open=False)
         chain = chain_report(db, session.id)
-        payload = _seal_payload(session, plan, chain.head, chain.events)
-        db.add(SessionSeal(session_id=session.id, created_at=at, payload=_canonical(payload),
-                           jws=signer.sign(payload), signer_cert=signer.cert_pem, fingerprint=signer.fingerprint))
-        session.status = "sealed"
+        record = _sealed_record(session, plan, ChainHead(chain.events, chain.head))
+        db.add(SessionSeal(session_id=session.id, created_at=at, payload=record.encode(),
+                           jws=signer.sign(record.to_payload()), signer_cert=signer.cert_pem,
+                           fingerprint=signer.fingerprint))
+        session.status = SessionStatus.SEALED
     return SealResult(plan, chain.head, chain.events, signer.fingerprint)
 
 
@@ -165,21 +144,21 @@ def amend(ws: Workspace, session_id: str, signer: Signer, *, person: str, eligib
     now = datetime.now(UTC)
     with ws.store.write_transaction() as db:
         session = find_session(db, session_id)
-        if session.status != "sealed":
+        if session.status != SessionStatus.SEALED:
             raise UserError(f"session {session.id} is not sealed yet; change it before closing instead")
         entry = _find_person(session.roster, person)
-        payload = {"format": AMENDMENT_FORMAT, "session": session.id, "at": now.isoformat(timespec="seconds"),
-                   "person": entry.badge_token, "name": f"{entry.first_name} {entry.last_name}".strip(),
-                   "eligible": eligible, "reason": reason,
-                   "certificate_id": certificate_id(session.id, entry.badge_token)}
-        db.add(SessionAmendment(session_id=session.id, created_at=now, payload=_canonical(payload),
-                                jws=signer.sign(payload), signer_cert=signer.cert_pem, fingerprint=signer.fingerprint))
-    return f"Amended session {session.id}: {payload['name']} is now {'eligible' if eligible else 'not eligible'}"
+        amendment = Amendment(session=session.id, at=iso(now), person=entry.badge_token,
+                              name=f"{entry.first_name} {entry.last_name}".strip(), eligible=eligible, reason=reason,
+                              certificate_id=certificate_id(session.id, entry.badge_token))
+        db.add(SessionAmendment(session_id=session.id, created_at=now, payload=amendment.encode(),
+                                jws=signer.sign(amendment.to_payload()), signer_cert=signer.cert_pem,
+                                fingerprint=signer.fingerprint))
+    return f"Amended session {session.id}: {amendment.name} is now {'eligible' if eligible else 'not eligible'}"
 
 
 def _closable(db: Session, session_id: str) -> TrainingSession:
     session = find_session(db, session_id)
-    if session.status == "sealed":
+    if session.status == SessionStatus.SEALED:
         raise UserError(f"session {session.id} is already closed and sealed; corrections are amendments")
     return session
 
@@ -216,88 +195,24 @@ def _plan(ws: Workspace, db: Session, session: TrainingSession, overrides: Mappi
     attendees = [_outcome(session.id, row, tokens[row.person.id],
                           decide_eligibility(row.minutes, rules, overrides.get(row.person.id)))
                  for row in report.rows]
-    return ClosingPlan(session.id, at.isoformat(timespec="seconds"), rules, met, attendees)
+    return ClosingPlan(session.id, iso(at), rules, met, attendees)
 
 
 def _outcome(session_id: str, row: AttendanceRow, token: str, verdict: Eligibility) -> AttendeeOutcome:
     eligible = verdict.eligible and (verdict.overridden or row.status is not Status.ABSENT)
     return AttendeeOutcome(
         roster_id=row.person.id, name=row.person.full_name, employee_id=row.person.employee_id, badge_token=token,
-        walk_in=row.person.walk_in, first_in=_iso(row.first_in), last_out=_iso(row.last_out), minutes=row.minutes,
+        walk_in=row.person.walk_in, first_in=iso(row.first_in), last_out=iso(row.last_out), minutes=row.minutes,
         status=row.status.value, eligible=eligible, required_minutes=verdict.required_minutes,
         reason=verdict.reason, overridden=verdict.overridden,
         certificate_id=certificate_id(session_id, token) if eligible else None)
 
 
-def _seal_payload(session: TrainingSession, plan: ClosingPlan, head: str, events: int) -> dict[str, Any]:
-    return {
-        "format": SEAL_FORMAT, "session": session.id, "workshop": session.workshop_id,
-        "workshop_title": session.workshop_title, "workshop_version": session.workshop_version,
-        "materials_sha256": session.workshop_sha256, "date": session.scheduled_date.isoformat(),
-        "location": session.location, "trainer": session.trainer, "language": session.language,
-        "closed_at": plan.closed_at, "chain": {"events": events, "head": head},
-        "jurisdictions": [asdict(j) for j in plan.jurisdictions],
-        "attendees": [asdict(a) for a in plan.attendees],
-    }
-
-
-def _canonical(payload: Mapping[str, Any]) -> str:
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat(timespec="seconds")
-
-
-def seal_of(ws: Workspace, session_id: str) -> tuple[dict[str, Any], str, str] | None:
-    """The stored seal of a session: its payload, JWS and signer certificate; None if not sealed."""
-    with ws.store.transaction() as db:
-        session = find_session(db, session_id)
-        seal = db.scalars(select(SessionSeal).where(SessionSeal.session_id == session.id)).first()
-        return None if seal is None else (json.loads(seal.payload), seal.jws, seal.signer_cert)
-
-
-def verify_seal(ws: Workspace, session_id: str, trusted: list[x509.Certificate]) -> Verdict:
-    """A sealed session is genuine when its seal verifies, its signer is trusted, the stored summary is what
-    was signed, and the attendance log still ends at the sealed head; amendments must verify too."""
-    what = "sealed session"
-    with ws.store.transaction() as db:
-        session = find_session(db, session_id)
-        seal = db.scalars(select(SessionSeal).where(SessionSeal.session_id == session.id)).first()
-        if seal is None:
-            return Verdict(False, what, f"session {session.id} is not sealed; close it with 'facilitator session "
-                                        "close'")
-        chain = chain_report(db, session.id)
-        amendments = db.scalars(select(SessionAmendment).where(SessionAmendment.session_id == session.id)).all()
-        records = [(seal.payload, seal.jws, seal.signer_cert)] + [(a.payload, a.jws, a.signer_cert)
-                                                                  for a in amendments]
-    for payload, token, cert_pem in records:
-        problem, signer = _check_signed(payload, token, cert_pem, trusted)
-        if problem:
-            return Verdict(False, what, f"session {session.id}: {problem}", signer)
-    sealed = json.loads(seal.payload)
-    if chain.problem is not None:
-        return Verdict(False, what, f"session {session.id}: the attendance log was altered: {chain.problem.message}",
-                       signer)
-    if (chain.head, chain.events) != (sealed["chain"]["head"], sealed["chain"]["events"]):
-        return Verdict(False, what, f"session {session.id}: the attendance log no longer ends where it was sealed "
-                                    f"({sealed['chain']['events']} events); events were added or removed", signer)
-    eligible = sum(a["eligible"] for a in sealed["attendees"])
-    return Verdict(True, what, f"valid: session {session.id} sealed {sealed['closed_at']} by {signer}; "
-                               f"{sealed['chain']['events']} events, {eligible} certificates, "
-                               f"{len(records) - 1} amendment(s)", signer, sealed)
-
-
-def _check_signed(payload: str, token: str, cert_pem: str, trusted: list[x509.Certificate]
-                  ) -> tuple[str | None, str | None]:
-    cert = x509.load_pem_x509_certificates(cert_pem.encode("ascii"))[0]
-    signer = cert.subject.rfc4514_string()
-    if identity_records.thumbprint_s256(cert) not in {identity_records.thumbprint_s256(c) for c in trusted}:
-        return f"signed by {signer}, whom you have not trusted; pass their certificate with --trust", signer
-    try:
-        claims = jws.verify_compact(token, cert.public_key())
-    except jws.JwsError as exc:
-        return f"the seal's signature does not verify: {exc}", signer
-    if claims != json.loads(payload):
-        return "the stored record differs from what was signed", signer
-    return None, signer
+def _sealed_record(session: TrainingSession, plan: ClosingPlan, chain: ChainHead) -> SealedRecord:
+    return SealedRecord(
+        session=session.id, workshop=session.workshop_id, workshop_title=session.workshop_title,
+        workshop_version=session.workshop_version, materials_sha256=session.workshop_sha256,
+        date=session.scheduled_date.isoformat(), location=session.location, trainer=session.trainer,
+        language=session.language, closed_at=plan.closed_at, chain=chain,
+        jurisdictions=tuple(CreditedJurisdiction(**asdict(j)) for j in plan.jurisdictions),
+        attendees=tuple(plan.attendees))

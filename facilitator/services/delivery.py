@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from facilitator.content.schema import WorkshopFile
+from facilitator.content.schema import AnySegment, WorkshopFile
 from facilitator.domain.delivery import (
     SMALL_GROUP,
     Delivery,
@@ -34,6 +34,8 @@ from facilitator.domain.delivery import (
     replay,
     rotate_roles,
 )
+from facilitator.domain.segment_kinds import NoSuchVote, Panel, SegmentKind, rules, vote_at
+from facilitator.domain.sessions import SessionStatus
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import find_session, frozen_workshop
 from facilitator.services.workspace import Workspace
@@ -50,16 +52,17 @@ class SessionRun:
 
     session_id: str
     title: str
-    status: str
+    status: SessionStatus
     workshop: WorkshopFile
     planned_start: datetime
     delivery: Delivery
 
     @property
     def sealed(self) -> bool:
-        return self.status == "sealed"
+        return self.status == SessionStatus.SEALED
 
-    def segment(self, segment_id: str) -> Any:
+    def segment(self, segment_id: str) -> AnySegment:
+        """The segment of the session's workshop with this id; KeyError if it has none."""
         for segment in self.workshop.segments:
             if segment.id == segment_id:
                 return segment
@@ -67,7 +70,7 @@ class SessionRun:
 
 
 def plan_of(workshop: WorkshopFile) -> list[PlannedSegment]:
-    return [PlannedSegment(s.id, s.title, s.type, s.minutes) for s in workshop.segments]
+    return [PlannedSegment(s.id, s.title, SegmentKind(s.type), s.minutes) for s in workshop.segments]
 
 
 def roles_of(segment: Any) -> list[Role]:
@@ -100,7 +103,7 @@ def record(ws: Workspace, session_id: str, kind: DeliveryKind, segment: str | No
     detail = dict(detail or {})
     with ws.store.write_transaction() as db:
         session = find_session(db, session_id)
-        if session.status == "sealed":
+        if session.status == SessionStatus.SEALED:
             raise UserError(f"session {session.id} is sealed; its delivery can no longer change")
         run = _session_run(ws, db, session)
         if segment is not None:
@@ -185,19 +188,12 @@ def note(ws: Workspace, session_id: str, segment: str, text: str, *, at: datetim
 def tally(ws: Workspace, session_id: str, segment: str, item: int, counts: Sequence[int], *,
           at: datetime | None = None) -> SessionRun:
     """Record the hands counted for each option of a vote or question (a later tally replaces it)."""
-    from facilitator.services.slides import vote_of
-
     run = session_run(ws, session_id)
     _known_segment(run, segment)
-    seg = run.segment(segment)
-    items = len(seg.questions) if seg.type == "knowledge-check" else 1  # a scenario or poll has one vote
     try:
-        if isinstance(item, bool) or not isinstance(item, int) or not 0 <= item < items:
-            raise IndexError(item)
-        _, options = vote_of(seg, item)
-    except (ValueError, IndexError):
-        raise UserError(f"segment '{segment}' has no vote or question {item + 1 if isinstance(item, int) else item}"
-                        ) from None
+        options = vote_at(run.segment(segment), item).options
+    except NoSuchVote as exc:
+        raise UserError(str(exc)) from None
     if len(counts) != len(options):
         raise UserError(f"give one count per option: {len(options)} options, {len(counts)} counts")
     return record(ws, session_id, DeliveryKind.TALLY, segment, {"item": item, "counts": list(counts)}, at=at)
@@ -220,7 +216,7 @@ def assign(ws: Workspace, session_id: str, segment: str, people: Sequence[str], 
     run = session_run(ws, session_id)
     _known_segment(run, segment)
     seg = run.segment(segment)
-    if seg.type != "role-play":
+    if rules(seg.type).panel is not Panel.ROLES:
         raise UserError(f"segment '{segment}' is not a role-play")
     try:
         assignment = assign_roles(people, roles_of(seg), random.Random(seed), opted_out=opted_out,
@@ -283,7 +279,7 @@ def add_feedback(ws: Workspace, session_id: str, segment: str, *, rating: int | 
     run = session_run(ws, session_id)
     _known_segment(run, segment)
     seg = run.segment(segment)
-    if seg.type != "feedback":
+    if rules(seg.type).panel is not Panel.FEEDBACK:
         raise UserError(f"segment '{segment}' is not a feedback round")
     if run.sealed:
         raise UserError(f"session {run.session_id} is sealed; its feedback can no longer change")
@@ -316,7 +312,7 @@ def remove_last_feedback(ws: Workspace, session_id: str, segment: str) -> Feedba
     """Undo the most recently typed response (a slip while keying in a stack of paper forms)."""
     with ws.store.write_transaction() as db:
         session = find_session(db, session_id)
-        if session.status == "sealed":
+        if session.status == SessionStatus.SEALED:
             raise UserError(f"session {session.id} is sealed; its feedback can no longer change")
         last = db.scalars(select(FeedbackResponse).where(FeedbackResponse.session_id == session.id,
                                                          FeedbackResponse.segment_id == segment)
@@ -330,7 +326,7 @@ def remove_last_feedback(ws: Workspace, session_id: str, segment: str) -> Feedba
 def feedback_summary(ws: Workspace, session_id: str, segment: str | None = None) -> FeedbackSummary:
     """All feedback of the session (or of one feedback segment), aggregated."""
     run = session_run(ws, session_id)
-    scales = [s.rating.scale for s in run.workshop.segments if s.type == "feedback"
+    scales = [s.rating.scale for s in run.workshop.segments if rules(s.type).panel is Panel.FEEDBACK
               and (segment is None or s.id == segment)]
     scale = scales[0] if scales else 5
     with ws.store.transaction() as db:

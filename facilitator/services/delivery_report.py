@@ -11,8 +11,10 @@ from typing import Any
 
 from facilitator.documents import session_report as report_doc
 from facilitator.domain.delivery import SMALL_GROUP, RunState, SegmentRun, clock, describe_tally, planned_starts
+from facilitator.domain.segment_kinds import KINDS, Panel, rules, vote_at, votes
+from facilitator.domain.times import clock as clock_text
+from facilitator.domain.times import iso
 from facilitator.services import delivery
-from facilitator.services.slides import vote_of
 from facilitator.services.workspace import Workspace
 
 
@@ -40,16 +42,12 @@ def agenda_entries(run: delivery.SessionRun) -> tuple[report_doc.AgendaEntry, ..
     return tuple(entries)
 
 
-ACTIVITY_NAMES = {"scenario": "Scenario discussions", "role-play": "Role-plays",
-                  "knowledge-check": "Knowledge checks", "poll": "Room votes", "feedback": "Feedback rounds"}
-
-
 def activities(ws: Workspace, run: delivery.SessionRun) -> tuple[report_doc.ActivityCount, ...]:
     """Per kind of interactive segment, how many were held (ran at all), with what each one recorded:
     votes and answers as counted, role-play groups and rounds (counts only), feedback in aggregate."""
     kinds: dict[str, list[SegmentRun]] = {}
     for r in run.delivery.runs:
-        if r.segment.kind in ACTIVITY_NAMES:
+        if rules(r.segment.kind).activity is not None:
             kinds.setdefault(r.segment.kind, []).append(r)
     out = []
     for kind, runs in kinds.items():
@@ -58,8 +56,9 @@ def activities(ws: Workspace, run: delivery.SessionRun) -> tuple[report_doc.Acti
         results: list[report_doc.ActivityResult] = []
         if not run.delivery.log_length:  # run without the console: what happened is unknown, not "nothing"
             summary = f"{planned} planned; delivery not recorded"
-            results += [x for r in runs if r.segment.kind == "feedback" for x in _results(ws, run, r)]
-            out.append(report_doc.ActivityCount(ACTIVITY_NAMES[kind], held, summary, tuple(results)))
+            results += [x for r in runs if rules(r.segment.kind).panel is Panel.FEEDBACK
+                        for x in _results(ws, run, r)]
+            out.append(report_doc.ActivityCount(_activity(kind), held, summary, tuple(results)))
             continue
         if not held:
             summary = "planned, not held" if planned == 1 else f"{planned} planned, not held"
@@ -67,30 +66,34 @@ def activities(ws: Workspace, run: delivery.SessionRun) -> tuple[report_doc.Acti
             summary = f"{planned} planned" + (f", {planned - held} not held" if held < planned else "")
         for r in runs:
             results += _results(ws, run, r)
-        out.append(report_doc.ActivityCount(ACTIVITY_NAMES[kind], held, summary, tuple(results)))
+        out.append(report_doc.ActivityCount(_activity(kind), held, summary, tuple(results)))
     return tuple(out)
+
+
+def _activity(kind: str) -> str:
+    return KINDS[kind].activity or kind  # only kinds with an activity name get here
 
 
 def _results(ws: Workspace, run: delivery.SessionRun, r: SegmentRun) -> list[report_doc.ActivityResult]:
     """The rows of evidence one interactive segment leaves in the report."""
     segment = run.segment(r.segment.id)
     title = r.segment.title
-    kind = r.segment.kind
-    if kind == "feedback":  # paper forms may be keyed in for a round the console never ran
+    kind = rules(r.segment.kind)
+    if kind.panel is Panel.FEEDBACK:  # paper forms may be keyed in for a round the console never ran
         return [report_doc.ActivityResult(title, _feedback_words(ws, run, r))]
     if not r.spans:
         return [report_doc.ActivityResult(title, _not_held(r))]
-    if kind in ("scenario", "poll"):
+    if kind.panel is Panel.VOTES and not kind.answers:
         return [report_doc.ActivityResult(title, _vote_words(segment, r, 0, "the vote was not counted"))]
-    if kind == "knowledge-check":
-        questions = len(segment.questions)
+    if kind.answers:
+        questions = len(votes(segment))
         counted = sum(1 for i in range(questions) if i in r.tallies)
         rows = [report_doc.ActivityResult(title, f"{questions} question{'s' if questions != 1 else ''}, hands "
                                                  f"counted for {counted}; ✓ marks a correct answer")]
         rows += [report_doc.ActivityResult(None, f"{i + 1}. " + _vote_words(segment, r, i, "not counted"))
                  for i in range(questions)]
         return rows
-    if kind == "role-play":
+    if kind.panel is Panel.ROLES:
         return [report_doc.ActivityResult(title, _role_play_words(r, segment.rounds))]
     return [report_doc.ActivityResult(title, None)]
 
@@ -101,8 +104,8 @@ def _not_held(r: SegmentRun) -> str:
 
 def _vote_words(segment: Any, r: SegmentRun, item: int, uncounted: str) -> str:
     """'Is this harassment? Yes 14, No 3, Unsure 2 (revealed)'; only a total for fewer than SMALL_GROUP."""
-    question, options = vote_of(segment, item)
-    question = " ".join(question.split())
+    vote = vote_at(segment, item)
+    question = " ".join(vote.question.split())
     counts = r.tallies.get(item)
     if counts is None:
         return f"{question} ({uncounted})"
@@ -111,12 +114,10 @@ def _vote_words(segment: Any, r: SegmentRun, item: int, uncounted: str) -> str:
     if total < SMALL_GROUP:
         return (f"{question} {total} hand{'s' if total != 1 else ''} in all, too few to show per option "
                 f"{shown}")
-    names = [" ".join(o.split()) for o in options]
+    names = [" ".join(o.split()) for o in vote.options]
     if any("," in n or ";" in n or len(n.split()) > 3 for n in names):  # quoted, so the options read apart
         names = [f"“{n}”" for n in names]
-    if segment.type == "knowledge-check":
-        names = [f"{n} ✓" if o.correct else n for n, o in zip(names, segment.questions[item].options,
-                                                                     strict=True)]
+    names = [f"{n} ✓" if i in vote.correct else n for i, n in enumerate(names)]
     return f"{question} {describe_tally(names, counts)} {shown}"
 
 
@@ -177,15 +178,13 @@ def delivery_view(run: delivery.SessionRun, now: datetime) -> dict[str, Any]:
         state = r.state(paused_since)
         segment = run.segment(r.segment.id)
         tallies = []
+        asked = votes(segment)
         for item, counts in sorted(r.tallies.items()):
-            try:
-                question, options = vote_of(segment, item)
-            except (ValueError, IndexError):
+            if not 0 <= item < len(asked):  # a tally for a question the workshop no longer has
                 continue
-            if segment.type != "knowledge-check" and item:  # a scenario or poll has one vote, at item 0
-                continue
-            tallies.append({"item": item + 1, "question": " ".join(question.split()), "options": list(options),
-                            "counts": list(counts), "revealed": item in r.revealed})
+            tallies.append({"item": item + 1, "question": " ".join(asked[item].question.split()),
+                            "options": list(asked[item].options), "counts": list(counts),
+                            "revealed": item in r.revealed})
         role_play = _role_play_counts(r)
         segments.append({
             "id": r.segment.id, "title": r.segment.title, "kind": r.segment.kind,
@@ -206,9 +205,9 @@ def delivery_view(run: delivery.SessionRun, now: datetime) -> dict[str, Any]:
 
 
 def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone().isoformat(timespec="seconds")
+    return iso(value, on_this_clock=True)
 
 
 def _local_hhmm(value: datetime | None) -> str | None:
     """HH:MM on this computer's clock, as the sign-in sheet prints times (the log keeps them in UTC)."""
-    return None if value is None else value.astimezone().strftime("%H:%M")
+    return clock_text(value) or None

@@ -1,16 +1,19 @@
-"""Writing the documents a session produces: folders made with a clear message, files moved into place whole.
+"""Writing the files a trainer asks for: folders made with a clear message, files moved into place whole.
 
-Each file is written beside its final name, flushed to disk and renamed over it, so an interrupted run leaves
-whole files or none, and a reader never sees half a PDF.
+The writing itself is `facilitator.files.write_atomically` (beside the target, flushed, renamed over it); this
+module turns what the operating system says when it refuses into a message that says what to do.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO, TypeVar
 
+from facilitator.files import FolderRefused, ReplaceFailed, write_atomically
 from facilitator.services.errors import UserError
+
+T = TypeVar("T")
 
 
 def ensure_folder(path: Path) -> Path:
@@ -18,23 +21,18 @@ def ensure_folder(path: Path) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"cannot create the folder {path} ({exc.strerror}); choose another with --out") from exc
+        raise UserError(f"cannot create the folder {path} ({exc.strerror}); choose another folder") from exc
     return path
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write beside the target and move into place, so a reader never sees half a file."""
+def save(target: Path, data: bytes | Callable[[BinaryIO], T], *, private: bool = False) -> T | None:
+    """Write a file whole, or leave what was there: the reasons it cannot be done, as messages."""
     try:
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    except OSError as exc:
-        raise UserError(f"cannot write in {target.parent} ({exc.strerror}); choose another folder") from exc
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise UserError(f"cannot write {target} ({exc.strerror}); is the disk full?") from exc
+        return write_atomically(target, data, private=private)
+    except FolderRefused as exc:
+        raise UserError(f"cannot write in {target.parent}: {exc.strerror}; choose another folder") from None
+    except ReplaceFailed as exc:  # on Windows, a PDF open in a viewer cannot be replaced
+        raise UserError(f"cannot write {target}: {exc.strerror}; is it open in another program?") from None
+    except OSError as exc:  # a full disk, a USB stick pulled out
+        raise UserError(f"could not write {target}: {exc.strerror or exc}; any earlier file there is unchanged"
+                        ) from exc

@@ -12,10 +12,11 @@ from typing import Any
 
 from facilitator.documents.role_cards import RoleCard, RoleCardSet, render_role_cards
 from facilitator.domain.delivery import RoleAssignment
+from facilitator.domain.segment_kinds import Panel, rules
 from facilitator.services.delivery import names_by_token, people_present, session_run
+from facilitator.services.documents import OutputResult
 from facilitator.services.errors import UserError
 from facilitator.services.files import ensure_folder, write_atomically
-from facilitator.services.outputs import OutputResult
 from facilitator.services.settings import load_settings
 from facilitator.services.workspace import Workspace
 
@@ -28,7 +29,7 @@ def make_role_cards(ws: Workspace, session_id: str, segment_id: str, out: Path, 
         segment = run.segment(segment_id)
     except KeyError:
         raise UserError(f"session {run.session_id}'s workshop has no segment '{segment_id}'") from None
-    if segment.type != "role-play":
+    if rules(segment.type).panel is not Panel.ROLES:
         raise UserError(f"segment '{segment_id}' is not a role-play")
     rounds = run.delivery.run_of(segment_id).role_rounds
     if rounds:

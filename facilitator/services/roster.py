@@ -32,6 +32,7 @@ from facilitator.content.roster_file import (
 from facilitator.domain.attendance import EventKind, Source
 from facilitator.domain.ids import group_code, new_badge_token
 from facilitator.domain.roster import Person
+from facilitator.domain.sessions import SessionStatus
 from facilitator.services.attendance import append
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import RosterPerson, find_session
@@ -115,7 +116,7 @@ def preview_roster(ws: Workspace, session_id: str, path: str | os.PathLike[str],
     with ws.store.transaction() as db:
         session = find_session(db, session_id)
         problems = _sorted(parsed.problems + _against_roster(session, parsed))
-        sealed = session.status == "sealed"
+        sealed = session.status == SessionStatus.SEALED
     if sealed:
         problems.insert(0, RosterProblem(None, None, f"session {session_id} is sealed; its roster can no longer "
                                                      "change"))
@@ -191,7 +192,7 @@ def _session_id(ws: Workspace, session_id: str) -> str:
 
 def _changeable_session(db: Session, session_id: str) -> TrainingSession:
     session = find_session(db, session_id)
-    if session.status == "sealed":
+    if session.status == SessionStatus.SEALED:
         raise UserError(f"session {session.id} is sealed; its roster can no longer change")
     return session
 

@@ -15,6 +15,7 @@ from facilitator.content.problems import ContentError
 from facilitator.content.schema import WorkshopFile
 from facilitator.content.workshops import parse_workshop
 from facilitator.domain.ids import new_session_id
+from facilitator.domain.sessions import SessionStatus
 from facilitator.services.errors import UserError
 from facilitator.services.library import coverage, get_jurisdiction, get_workshop
 from facilitator.services.workspace import Workspace
@@ -63,7 +64,7 @@ class SessionSummary:
     location: str
     trainer: str
     jurisdictions: list[str]
-    status: str
+    status: SessionStatus
     roster_count: int
 
     def as_dict(self) -> dict[str, object]:
@@ -120,7 +121,8 @@ def create_session(ws: Workspace, *, workshop_id: str, on: str | date, start: st
         scheduled_date=on if isinstance(on, date) else parse_date(on),
         start_time=start if isinstance(start, time) else parse_time(start),
         location=_required("location", location), trainer=_required("trainer's name", trainer),
-        language=workshop.language, grace_minutes=grace_minutes, status="planned", created_at=datetime.now(UTC),
+        language=workshop.language, grace_minutes=grace_minutes, status=SessionStatus.PLANNED,
+        created_at=datetime.now(UTC),
         jurisdictions=[SessionJurisdiction(code=c, position=i) for i, c in enumerate(codes)],
     )
     with ws.store.transaction() as db:

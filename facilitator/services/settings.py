@@ -7,14 +7,13 @@ file with a mistake gives a clear message instead of a broken certificate.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from facilitator.services.errors import UserError
+from facilitator.services.files import save
 from facilitator.services.workspace import Workspace
 
 SETTINGS_FILE = "settings.json"
@@ -55,18 +54,5 @@ def set_setting(ws: Workspace, key: str, value: str) -> Settings:
         settings = Settings.model_validate(current)
     except ValidationError as exc:
         raise UserError(f"'{value}' is not a valid {key}: {exc.errors()[0]['msg']}") from exc
-    _write(ws.data_dir / SETTINGS_FILE, settings.model_dump_json(indent=2))
+    save(ws.data_dir / SETTINGS_FILE, settings.model_dump_json(indent=2).encode("utf-8"), private=True)
     return settings
-
-
-def _write(path: Path, text: str) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

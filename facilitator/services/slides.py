@@ -17,6 +17,7 @@ from typing import Any
 
 from facilitator.documents.qr import qr_matrix
 from facilitator.domain.delivery import SegmentRun
+from facilitator.domain.segment_kinds import Panel, SegmentKind, Stage, rules, vote_at
 
 
 class SlideKind(StrEnum):
@@ -51,49 +52,6 @@ class Slide:
     qr_text: str | None = None
     footer: str = ""  # the workshop's title, "Question 2 of 5", "Round 1 of 3"
     content_warning: str = ""
-
-
-@dataclass(frozen=True)
-class Stage:
-    """One step of a segment: what kind of step, which item (question or round) it is about."""
-
-    name: str  # "screen", "vote", "results", "question", "answer", "round", "break", "feedback"
-    item: int = 0
-
-    @property
-    def reveals(self) -> bool:
-        """Stepping onto this stage shows results to the room, so it must be recorded first."""
-        return self.name in ("results", "answer")
-
-
-def stages(segment: Any) -> list[Stage]:
-    """The steps of a segment of a workshop file, in the order the presenter moves through them."""
-    kind = segment.type
-    if kind == "scenario":
-        return [Stage("screen"), Stage("vote"), Stage("results")]
-    if kind == "poll":
-        return [Stage("vote"), Stage("results")]
-    if kind == "knowledge-check":
-        return [s for i in range(len(segment.questions)) for s in (Stage("question", i), Stage("answer", i))]
-    if kind == "role-play":
-        return [Stage("screen")] + [Stage("round", r) for r in range(segment.rounds)]
-    if kind == "break":
-        return [Stage("break")]
-    if kind == "feedback":
-        return [Stage("feedback")]
-    return [Stage("screen")]
-
-
-def vote_of(segment: Any, item: int = 0) -> tuple[str, tuple[str, ...]]:
-    """The question and options the room votes on at `item` (a scenario's or poll's vote, or a question)."""
-    if segment.type == "scenario":
-        return segment.vote.question, tuple(segment.vote.options)
-    if segment.type == "poll":
-        return segment.question, tuple(segment.options)
-    if segment.type == "knowledge-check":
-        question = segment.questions[item]
-        return question.prompt, tuple(o.text for o in question.options)
-    raise ValueError(f"segment {segment.id} has no vote")
 
 
 def welcome_slide(title: str, subtitle: str = "") -> Slide:
@@ -141,7 +99,7 @@ def slide(segment: Any, stage: Stage, run: SegmentRun, *, title: str, until: dat
         return Slide(SlideKind.FEEDBACK, segment.rating.question, body,
                      options=tuple(str(n) for n in range(1, segment.rating.scale + 1)),
                      footer="Anonymous: no names are recorded")
-    if segment.type == "role-play":
+    if rules(segment.type).panel is Panel.ROLES:
         return Slide(SlideKind.ROLE_PLAY, segment.title, _role_play_body(segment), footer=title,
                      content_warning=warning)
     return Slide(SlideKind.TEXT, segment.title, _screen_body(segment), footer=title, content_warning=warning)
@@ -156,23 +114,23 @@ def _screen_body(segment: Any) -> str:
 
 
 def _vote_slide(segment: Any, stage: Stage, run: SegmentRun, title: str) -> Slide:
-    question, options = vote_of(segment, stage.item)
+    vote = vote_at(segment, stage.item)
     shown = stage.name == "results" and stage.item in run.revealed
     counts = run.tallies.get(stage.item) if shown else None
-    body = _screen_body(segment) if segment.type == "scenario" and not shown else ""
-    return Slide(SlideKind.RESULTS if shown else SlideKind.VOTE, question, body, options=options, counts=counts,
-                 footer=segment.title if segment.title != question else title)
+    # A scenario's text stays under its vote, for those who came in late; a poll has only its question.
+    body = _screen_body(segment) if segment.type == SegmentKind.SCENARIO and not shown else ""
+    return Slide(SlideKind.RESULTS if shown else SlideKind.VOTE, vote.question, body, options=vote.options,
+                 counts=counts, footer=segment.title if segment.title != vote.question else title)
 
 
 def _question_slide(segment: Any, stage: Stage, run: SegmentRun, title: str) -> Slide:
-    question = segment.questions[stage.item]
+    question = vote_at(segment, stage.item)
     footer = f"Question {stage.item + 1} of {len(segment.questions)}"
-    options = tuple(o.text for o in question.options)
     if stage.name == "answer" and stage.item in run.revealed:
-        return Slide(SlideKind.ANSWER, question.prompt, options=options, counts=run.tallies.get(stage.item),
-                     correct=tuple(i for i, o in enumerate(question.options) if o.correct),
+        return Slide(SlideKind.ANSWER, question.question, options=question.options,
+                     counts=run.tallies.get(stage.item), correct=question.correct,
                      explanation=question.explanation, footer=footer)
-    return Slide(SlideKind.QUESTION, question.prompt, options=options, footer=footer)
+    return Slide(SlideKind.QUESTION, question.question, options=question.options, footer=footer)
 
 
 def _role_play_body(segment: Any) -> str:

@@ -20,8 +20,12 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from facilitator.records import identity as identity_records
 from facilitator.records import jws
 from facilitator.records.pdf_signing import document_keywords, validate_pdf
+from facilitator.records.sealed import RecordFormatError, SealedRecord
+from facilitator.services.attendance import chain_report
 from facilitator.services.errors import UserError
 from facilitator.services.identity import identity_folder
+from facilitator.services.seals import SignedText, amendment_rows, seal_row
+from facilitator.services.sessions import find_session
 from facilitator.services.workspace import Workspace
 
 CERTIFICATE_TYP = "facilitator-certificate+jwt"
@@ -63,8 +67,6 @@ def verify(ws: Workspace, target: str, trust: Iterable[Path] = ()) -> Verdict:
     path = Path(target)
     if path.suffix.lower() == ".pdf" or path.is_file():
         return verify_certificate_pdf(path, trusted)
-    from facilitator.services.closing import verify_seal  # closing imports this module's Verdict
-
     return verify_seal(ws, text, trusted)
 
 
@@ -118,6 +120,55 @@ def embedded_token(pdf: bytes) -> str | None:
     """The certificate's JWS, which the PDF carries in its Keywords as well as in its QR code."""
     token = (document_keywords(pdf) or "").strip()
     return token if _JWS.match(token) else None
+
+
+def verify_seal(ws: Workspace, session_id: str, trusted: list[x509.Certificate]) -> Verdict:
+    """A sealed session is genuine when its seal verifies, its signer is trusted, the stored summary is what
+    was signed, and the attendance log still ends at the sealed head; amendments must verify too."""
+    what = "sealed session"
+    with ws.store.transaction() as db:
+        session = find_session(db, session_id)
+        seal = seal_row(db, session.id)
+        if seal is None:
+            return Verdict(False, what, f"session {session.id} is not sealed; close it with 'facilitator session "
+                                        "close'")
+        chain = chain_report(db, session.id)
+        records = [seal, *amendment_rows(db, session.id)]
+    for signed in records:
+        problem, signer = _check_signed(signed, trusted)
+        if problem:
+            return Verdict(False, what, f"session {session.id}: {problem}", signer)
+    try:
+        sealed = SealedRecord.decode(seal.payload)
+    except RecordFormatError as exc:
+        return Verdict(False, what, f"session {session.id}: the seal is not a sealed record: {exc}", signer)
+    if chain.problem is not None:
+        return Verdict(False, what, f"session {session.id}: the attendance log was altered: {chain.problem.message}",
+                       signer)
+    if (chain.head, chain.events) != (sealed.chain.head, sealed.chain.events):
+        return Verdict(False, what, f"session {session.id}: the attendance log no longer ends where it was sealed "
+                                    f"({sealed.chain.events} events); events were added or removed", signer)
+    return Verdict(True, what, f"valid: session {session.id} sealed {sealed.closed_at} by {signer}; "
+                               f"{sealed.chain.events} events, {sealed.eligible} certificates, "
+                               f"{len(records) - 1} amendment(s)", signer, sealed.to_payload())
+
+
+def _check_signed(signed: SignedText, trusted: list[x509.Certificate]) -> tuple[str | None, str | None]:
+    cert = x509.load_pem_x509_certificates(signed.signer_cert.encode("ascii"))[0]
+    signer = cert.subject.rfc4514_string()
+    if identity_records.thumbprint_s256(cert) not in {identity_records.thumbprint_s256(c) for c in trusted}:
+        return f"signed by {signer}, whom you have not trusted; pass their certificate with --trust", signer
+    try:
+        claims = jws.verify_compact(signed.jws, cert.public_key())
+    except jws.JwsError as exc:
+        return f"the seal's signature does not verify: {exc}", signer
+    try:
+        stored = json.loads(signed.payload)
+    except ValueError:
+        stored = None
+    if claims != stored:
+        return "the stored record differs from what was signed", signer
+    return None, signer
 
 
 def dumps(verdict: Verdict) -> str:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
+
+from facilitator.domain.sessions import SessionStatus
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -52,7 +54,10 @@ class TrainingSession(Base):
     trainer: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(16))
     grace_minutes: Mapped[int] = mapped_column(Integer, default=10)
-    status: Mapped[str] = mapped_column(String(16), default="planned")
+    status: Mapped[SessionStatus] = mapped_column(
+        Enum(SessionStatus, native_enum=False, length=16, validate_strings=True,
+             values_callable=lambda kinds: [k.value for k in kinds]),
+        default=SessionStatus.PLANNED)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -14,11 +14,11 @@ from facilitator import __version__
 if TYPE_CHECKING:  # the views bring in the services and the database; they load after the first paint
     from facilitator.services.roster import RosterImportResult
     from facilitator.services.workspace import Workspace
-    from facilitator.ui.checkin_view import CheckinView
-    from facilitator.ui.close_dialog import CloseSessionDialog
-    from facilitator.ui.console import ConsoleView
-    from facilitator.ui.roster_import_dialog import RosterImportDialog
-    from facilitator.ui.session_dialog import NewSessionDialog
+    from facilitator.ui.checkin.desk import CheckinView
+    from facilitator.ui.console.view import ConsoleView
+    from facilitator.ui.dialogs.close_session import CloseSessionDialog
+    from facilitator.ui.dialogs.new_session import NewSessionDialog
+    from facilitator.ui.dialogs.roster_import import RosterImportDialog
 
 SESSIONS_TAB, LIBRARY_TAB, CHECKIN_TAB, RUN_TAB = 0, 1, 2, 3
 NO_SESSION_TO_CHECK_IN = ("Choose a session on the Sessions tab (Ctrl+1), then come back here or press F2 to "
@@ -63,8 +63,8 @@ class MainWindow(QMainWindow):
     def attach(self, workspace: Workspace, open_session: str | None = None, *, run: bool = False) -> None:
         """Show `workspace`'s sessions and library (and `open_session`, if given: with `run`, straight into its
         presenter console with the check-in desk open, as the demo does)."""
-        from facilitator.ui.library_view import LibraryView
-        from facilitator.ui.sessions_view import SessionsView
+        from facilitator.ui.library.view import LibraryView
+        from facilitator.ui.sessions.view import SessionsView
 
         self._ws = workspace
         self.sessions_view = SessionsView(workspace)
@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
 
     def plan_session(self, workshop_id: str | None = None) -> NewSessionDialog:
         """Open the planning dialog; a created session is selected in the sessions list."""
-        from facilitator.ui.session_dialog import NewSessionDialog
+        from facilitator.ui.dialogs.new_session import NewSessionDialog
 
         assert self._ws is not None, "plan_session before the workspace is attached"
         dialog = NewSessionDialog(self._ws, workshop_id, self)
@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
 
     def import_roster(self, session_id: str | None = None) -> RosterImportDialog | None:
         """Open the roster import dialog for `session_id` (or the selected session)."""
-        from facilitator.ui.roster_import_dialog import RosterImportDialog
+        from facilitator.ui.dialogs.roster_import import RosterImportDialog
 
         assert self._ws is not None, "import_roster before the workspace is attached"
         session_id = session_id or self.sessions_view.current_id()
@@ -177,7 +177,7 @@ class MainWindow(QMainWindow):
 
     def close_session(self, session_id: str) -> CloseSessionDialog:
         """Review and seal a session; then offer to write its signed documents."""
-        from facilitator.ui.close_dialog import CloseSessionDialog
+        from facilitator.ui.dialogs.close_session import CloseSessionDialog
 
         assert self._ws is not None, "close_session before the workspace is attached"
         dialog = CloseSessionDialog(self._ws, session_id, self)
@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _session_sealed(self, dialog: CloseSessionDialog) -> None:
-        from facilitator.ui.close_dialog import write_documents
+        from facilitator.ui.dialogs.close_session import write_documents
 
         assert self._ws is not None and dialog.sealed is not None
         session_id = dialog.session.id
@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
 
     def open_console(self, session_id: str | None = None, *, checkin: bool = False) -> ConsoleView | None:
         """The presenter console for `session_id` (or the selected session), on the Run tab."""
-        from facilitator.ui.console import ConsoleView
+        from facilitator.ui.console.view import ConsoleView
 
         assert self._ws is not None, "open_console before the workspace is attached"
         session_id = session_id or self.sessions_view.current_id()
@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
 
     def open_checkin(self, session_id: str | None = None) -> CheckinView | None:
         """Show the check-in desk for `session_id`, or for the session selected in the sessions list."""
-        from facilitator.ui.checkin_view import CheckinView
+        from facilitator.ui.checkin.desk import CheckinView
 
         assert self._ws is not None, "open_checkin before the workspace is attached"
         session_id = session_id or self.sessions_view.current_id()

@@ -17,7 +17,7 @@ def no_speakers(monkeypatch: pytest.MonkeyPatch) -> None:
     """These machines have no sound server, and Qt logs a warning when it looks for speakers and finds none,
     which would fail the test that happened to look first. The desk behaves as on a laptop without speakers;
     test_checkin.py asks Qt for real once, expecting that warning."""
-    from facilitator.ui import feedback
+    from facilitator.ui.checkin import banner as feedback
 
     monkeypatch.setattr(feedback, "audio_output_available", lambda: False)
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QGuiApplication
 
 from facilitator.services.slides import BLANK, Slide, SlideKind
-from facilitator.ui.audience import (
+from facilitator.ui.audience.window import (
     CORRECT,
     NO_VOTES,
     AudienceWindow,
@@ -25,7 +25,7 @@ from facilitator.ui.audience import (
     letter,
     type_sizes,
 )
-from facilitator.ui.camera import grey_array
+from facilitator.ui.checkin.camera import grey_array
 
 SIZES = [(1366, 768), (1920, 1080)]
 NOW = datetime(2030, 3, 4, 10, 0, 0, tzinfo=UTC)

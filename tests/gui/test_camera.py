@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from facilitator.domain.ids import badge_payload
-from facilitator.ui.camera import NO_CAMERA, CameraDecoder, CameraPanel, FrameSource, frame_image, grey_array
+from facilitator.ui.checkin.camera import NO_CAMERA, CameraDecoder, CameraPanel, FrameSource, frame_image, grey_array
 from facilitator.ui.multimedia import QVideoFrame
 
 PAYLOAD = badge_payload("7K3M9QXD", "ABCDEFGHJKMNPQRSTVWX")

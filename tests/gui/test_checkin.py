@@ -17,12 +17,12 @@ from facilitator.services import attendance as attendance_service
 from facilitator.services.errors import UserError
 from facilitator.services.roster import add_people
 from facilitator.services.sessions import create_session, get_session
-from facilitator.ui.camera import NO_CAMERA, FrameSource
-from facilitator.ui.checkin_dialogs import UndoDialog, WalkInDialog
-from facilitator.ui.checkin_view import CheckinView
-from facilitator.ui.feedback import ResultBanner, Sounds, Tone, Verdict
+from facilitator.ui.checkin.banner import ResultBanner, Sounds, Tone, Verdict
+from facilitator.ui.checkin.camera import NO_CAMERA, FrameSource
+from facilitator.ui.checkin.desk import CheckinView
+from facilitator.ui.checkin.scanner import ScanCatcher
+from facilitator.ui.dialogs.checkin import UndoDialog, WalkInDialog
 from facilitator.ui.main_window import CHECKIN_TAB, LIBRARY_TAB, SESSIONS_TAB
-from facilitator.ui.scanner import ScanCatcher
 
 from .test_camera import badge_photo
 from .test_scanner import FakeClock, type_keys
@@ -359,7 +359,7 @@ def test_the_banner_goes_back_to_ready_after_a_while(qtbot) -> None:
 # The real speaker check, once: this machine has no sound server, so Qt says so, and the desk stays silent.
 @pytest.mark.qt_log_ignore("PulseAudioService", "QSoundEffect")
 def test_without_speakers_sounds_fall_back_silently(qtbot, monkeypatch) -> None:
-    from facilitator.ui import feedback
+    from facilitator.ui.checkin import banner as feedback
 
     monkeypatch.undo()  # the real audio_output_available, not the test suite's stand-in
     sounds = feedback.Sounds()
@@ -370,7 +370,7 @@ def test_without_speakers_sounds_fall_back_silently(qtbot, monkeypatch) -> None:
 
 def test_the_sound_files_are_there() -> None:
     from facilitator import paths
-    from facilitator.ui.feedback import SOUND_FILES
+    from facilitator.ui.checkin.banner import SOUND_FILES
 
     for name in SOUND_FILES.values():
         assert (paths.assets_dir() / "sounds" / name).stat().st_size > 1000

@@ -13,7 +13,7 @@ from facilitator.services.roster import add_people
 from facilitator.services.sessions import create_session, get_session
 from facilitator.services.settings import set_setting
 from facilitator.services.verification import verify
-from facilitator.ui.close_dialog import CloseSessionDialog, write_documents
+from facilitator.ui.dialogs.close_session import CloseSessionDialog, write_documents
 
 NOW = datetime.now(UTC)
 
@@ -39,7 +39,7 @@ def test_review_override_seal_and_write(qtbot, workspace, tmp_path: Path, qtmode
     assert [a.eligible for a in dialog.outcomes.rows()] == [True, False]
     assert "1 of 2" in dialog.summary.text()
     dialog.table.selectRow(1)
-    monkeypatch.setattr("facilitator.ui.close_dialog.QInputDialog.getText",
+    monkeypatch.setattr("facilitator.ui.dialogs.close_session.QInputDialog.getText",
                         lambda *a, **k: ("joined the afternoon repeat in full", True))
     dialog.override_selected()
     assert [a.eligible for a in dialog.outcomes.rows()] == [True, True] and "2 of 2" in dialog.summary.text()

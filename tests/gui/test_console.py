@@ -24,9 +24,9 @@ from facilitator.services.sessions import get_session
 from facilitator.services.slides import Slide, SlideKind
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import DeliveryRecord, FeedbackResponse
-from facilitator.ui.console import TIMER_COLOURS, ConsoleView
+from facilitator.ui.checkin.scanner import ScanCatcher
+from facilitator.ui.console.view import TIMER_COLOURS, ConsoleView
 from facilitator.ui.main_window import RUN_TAB, SESSIONS_TAB, MainWindow
-from facilitator.ui.scanner import ScanCatcher
 
 from .test_checkin import HeardSounds
 from .test_scanner import FakeClock, type_keys
@@ -350,7 +350,7 @@ def test_the_last_segment_ends_the_session(qtbot, console, wall, workspace, sess
 
 def test_a_note_is_kept_for_the_report_and_never_reaches_the_room(qtbot, console, workspace, session_id,
                                                                    monkeypatch) -> None:
-    from facilitator.ui import console as console_module
+    from facilitator.ui.console import view as console_module
 
     class TypedNote:
         @staticmethod
@@ -937,7 +937,7 @@ def test_attach_with_run_opens_straight_into_the_console(qtbot, workspace, sessi
 
 
 def test_close_and_seal_in_the_console_opens_the_close_dialog(qtbot, demo_window) -> None:
-    from facilitator.ui.close_dialog import CloseSessionDialog
+    from facilitator.ui.dialogs.close_session import CloseSessionDialog
 
     win, session_id = demo_window
     console = win.open_console(session_id)
@@ -951,7 +951,7 @@ def test_close_and_seal_in_the_console_opens_the_close_dialog(qtbot, demo_window
 # --- the audience window ----------------------------------------------------------------------------------------
 
 def audience_module():
-    return pytest.importorskip("facilitator.ui.audience", reason="the audience window is not written yet")
+    return pytest.importorskip("facilitator.ui.audience.window", reason="the audience window is not written yet")
 
 
 def test_f7_shows_the_audience_window_with_the_current_slide(qtbot, console) -> None:

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 
 from facilitator.cli import main as cli
 from facilitator.services import sessions as session_service
+from facilitator.ui.dialogs.new_session import NewSessionDialog
 from facilitator.ui.main_window import LIBRARY_TAB, SESSIONS_TAB
-from facilitator.ui.session_dialog import NewSessionDialog
 
 
 def test_every_model_passes_the_model_tester(qtmodeltester, demo_window) -> None:

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from facilitator.services.roster import list_roster
 from facilitator.services.sessions import create_session
 from facilitator.services.workspace import Workspace
-from facilitator.ui.roster_import_dialog import NOT_IN_FILE, RosterImportDialog
+from facilitator.ui.dialogs.roster_import import NOT_IN_FILE, RosterImportDialog
 
 EXCEL_CSV = ("Employee ID;First name;Last name;E-mail;Department\r\n"
              "E1;Zoë;O'Neil;zoe@example.com;Stores\r\n"

@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from facilitator.ui.scanner import ScanCatcher
+from facilitator.ui.checkin.scanner import ScanCatcher
 
 CODE = "FACABCDEFGH0123456789ABCDEFGHJK"
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from facilitator import files
 from facilitator.cli import main
 from facilitator.documents import badges as doc
 from facilitator.domain.ids import badge_payload, group_code, read_code
@@ -182,7 +183,7 @@ def test_an_unwritable_folder_is_a_user_error(workspace, session, folder: Path, 
         raise PermissionError(13, "Permission denied")
 
     # Simulated, because the tests may run as root, whom file permissions do not stop.
-    monkeypatch.setattr(badge_service, "_create", refuse)
+    monkeypatch.setattr(files, "_create", refuse)
     with pytest.raises(UserError, match=f"cannot write in {re.escape(str(folder))}: Permission denied"):
         badge_service.make_badges(workspace, session.id, folder / "b.pdf")
 

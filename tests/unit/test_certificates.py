@@ -17,7 +17,7 @@ from joserfc.jwk import ECKey
 
 from facilitator.cli import main
 from facilitator.domain.roster import Person
-from facilitator.services import attendance, closing, outputs
+from facilitator.services import attendance, certificates, closing, reports
 from facilitator.services.errors import UserError
 from facilitator.services.identity import get_identity, signer
 from facilitator.services.roster import add_people
@@ -59,7 +59,7 @@ def page_qr(pdf: Path, tmp_path: Path) -> str:
 
 
 def test_only_people_present_long_enough_get_certificates(workspace: Workspace, sealed: str, tmp_path: Path) -> None:
-    result = outputs.make_certificates(workspace, sealed, tmp_path / "certs")
+    result = certificates.make_certificates(workspace, sealed, tmp_path / "certs")
     assert len(result.files) == 1
     text = subprocess.run(["pdftotext", str(result.files[0]), "-"], capture_output=True, text=True).stdout
     assert "Zoë O'Neil" in text and "Harbor View Clinic" in text and "California" in text
@@ -67,7 +67,7 @@ def test_only_people_present_long_enough_get_certificates(workspace: Workspace, 
 
 
 def test_a_certificate_passes_every_independent_check(workspace: Workspace, sealed: str, tmp_path: Path) -> None:
-    [pdf] = outputs.make_certificates(workspace, sealed, tmp_path / "certs").files
+    [pdf] = certificates.make_certificates(workspace, sealed, tmp_path / "certs").files
     trainer = get_identity(workspace).cert_pem()
     data = pdf.read_bytes()
     assert "INTACT:TRUSTED,UNTOUCHED" in pyhanko_says(data, trainer, mk(tmp_path / "hanko"))
@@ -84,7 +84,7 @@ def test_a_certificate_passes_every_independent_check(workspace: Workspace, seal
 
 def test_altered_certificates_and_codes_are_rejected(workspace: Workspace, sealed: str, tmp_path: Path,
                                                     capsys) -> None:
-    [pdf] = outputs.make_certificates(workspace, sealed, tmp_path / "certs").files
+    [pdf] = certificates.make_certificates(workspace, sealed, tmp_path / "certs").files
     trainer = get_identity(workspace).cert_pem()
     data = pdf.read_bytes()
     # One changed byte inside the signed range: the document information written before signing.
@@ -114,15 +114,15 @@ def test_documents_need_a_sealed_session_and_an_organisation(workspace: Workspac
     detail = create_session(workspace, workshop_id="allyship", on=NOW.date(), start="00:00", location="Hall",
                             trainer="Sam Lee", jurisdictions=["none"])
     with pytest.raises(UserError, match="not closed yet"):
-        outputs.make_certificates(workspace, detail.id, tmp_path)
-    draft = outputs.make_signin_sheet(workspace, detail.id, tmp_path / "draft.pdf")
+        certificates.make_certificates(workspace, detail.id, tmp_path)
+    draft = reports.make_signin_sheet(workspace, detail.id, tmp_path / "draft.pdf")
     assert "draft" in draft.message and (tmp_path / "draft.pdf").read_bytes().startswith(b"%PDF")
     closing.close_session(workspace, detail.id, signer(workspace, create_as="Sam Lee"))
     with pytest.raises(UserError, match="set it first"):
-        outputs.make_certificates(workspace, detail.id, tmp_path)
+        certificates.make_certificates(workspace, detail.id, tmp_path)
     set_setting(workspace, "organisation", "Depot Ltd")
     with pytest.raises(UserError, match="no one in session"):
-        outputs.make_certificates(workspace, detail.id, tmp_path)
+        certificates.make_certificates(workspace, detail.id, tmp_path)
     assert not list(tmp_path.glob("*.part"))
 
 
@@ -145,7 +145,7 @@ def test_a_signed_amendment_adds_a_certificate_and_still_verifies(workspace: Wor
     assert main(["session", "amend", sealed, "--person", "E2", "--eligible", "yes",
                  "--reason", "made up the missed hour on 3 Dec"]) == 0
     assert "José Núñez is now eligible" in capsys.readouterr().out
-    files = outputs.make_certificates(workspace, sealed, tmp_path / "certs").files
+    files = certificates.make_certificates(workspace, sealed, tmp_path / "certs").files
     assert len(files) == 2
     assert main(["verify", sealed]) == 0
     assert "1 amendment(s)" in capsys.readouterr().out

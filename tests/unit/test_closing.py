@@ -13,7 +13,7 @@ from joserfc.jwk import ECKey
 
 from facilitator.cli import main
 from facilitator.domain.roster import Person
-from facilitator.services import attendance, closing
+from facilitator.services import attendance, closing, seals
 from facilitator.services.errors import UserError
 from facilitator.services.identity import get_identity, signer
 from facilitator.services.roster import add_people
@@ -66,11 +66,13 @@ def test_closing_ends_visits_decides_and_seals(workspace: Workspace, session: tu
 def test_the_seal_verifies_with_a_standard_jose_library(workspace: Workspace, session: tuple[str, list[str]]) -> None:
     sid, _ = session
     closing.close_session(workspace, sid, signer(workspace, create_as="Sam Lee"), at=NOW)
-    payload, token, cert_pem = closing.seal_of(workspace, sid)
+    stored = seals.seal_of(workspace, sid)
+    payload, token, cert_pem = json.loads(stored.signed.payload), stored.signed.jws, stored.signed.signer_cert
     key = ECKey.import_key(get_identity(workspace).cert.public_key())
     verified = jose_jws.deserialize_compact(token, key, algorithms=["ES256"])
     assert json.loads(verified.payload) == payload
     assert payload["chain"]["head"] == attendance.verify_attendance(workspace, sid).head
+    assert stored.record.to_payload() == payload
     assert "BEGIN CERTIFICATE" in cert_pem
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from facilitator.domain.roster import Person
-from facilitator.services import attendance, closing, delivery, outputs
+from facilitator.services import attendance, closing, delivery, reports
 from facilitator.services.demo import demo_people
 from facilitator.services.identity import signer
 from facilitator.services.roster import add_people
@@ -94,7 +94,7 @@ def delivered(workspace: Workspace) -> str:
 
 
 def report_text(ws: Workspace, sid: str, out: Path, paper: str = "letter") -> str:
-    outputs.make_report(ws, sid, out, paper=paper)
+    reports.make_report(ws, sid, out, paper=paper)
     return "".join(page_texts(out))
 
 

@@ -12,18 +12,16 @@ from typing import Any
 import pytest
 
 from facilitator.domain.delivery import PlannedSegment, SegmentRun
+from facilitator.domain.segment_kinds import Stage, stages, vote_at
 from facilitator.services.library import builtin_library
 from facilitator.services.slides import (
     BLANK,
     Slide,
     SlideKind,
-    Stage,
     checkin_slide,
     end_slide,
     qr_modules,
     slide,
-    stages,
-    vote_of,
 )
 
 NOTABLE = 25  # shorter lines ("Debrief", "2 minutes") may appear on a slide by coincidence
@@ -58,7 +56,7 @@ def secrets(segment: Any) -> list[str]:
 
 
 def options_of(segment: Any, item: int) -> int:
-    return len(vote_of(segment, item)[1])
+    return len(vote_at(segment, item).options)
 
 
 def test_the_library_has_every_kind_of_segment() -> None:

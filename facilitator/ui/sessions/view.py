@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from facilitator.domain.sessions import SessionStatus
 from facilitator.services import sessions as session_service
 from facilitator.services.sessions import SessionDetail, SessionSummary
 from facilitator.services.workspace import Workspace
@@ -133,7 +134,7 @@ class SessionsView(QWidget):
         self.run_button.setEnabled(session_id is not None)
         if session_id:
             detail = session_service.get_session(self._ws, session_id)
-            self.close_button.setEnabled(detail.status != "sealed")
+            self.close_button.setEnabled(detail.status != SessionStatus.SEALED)
             self.detail.setHtml(session_html(detail))
         else:
             self.close_button.setEnabled(False)

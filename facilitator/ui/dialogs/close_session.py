@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from facilitator.domain.eligibility import Override
-from facilitator.services import closing, outputs
+from facilitator.services import certificates, closing, reports
 from facilitator.services.closing import AttendeeOutcome, ClosingPlan
 from facilitator.services.errors import UserError
 from facilitator.services.identity import has_identity, identity_info, needs_passphrase, signer
@@ -153,10 +153,10 @@ def write_documents(parent: QWidget, ws: Workspace, session_id: str, folder: Pat
         progress.setValue(done)
 
     try:
-        made = outputs.make_certificates(ws, session_id, folder / "certificates", passphrase=passphrase,
+        made = certificates.make_certificates(ws, session_id, folder / "certificates", passphrase=passphrase,
                                          progress=step).files
-        made += outputs.make_signin_sheet(ws, session_id, folder / "sign-in-sheet.pdf", passphrase=passphrase).files
-        made += outputs.make_report(ws, session_id, folder / "session-report.pdf", passphrase=passphrase).files
+        made += reports.make_signin_sheet(ws, session_id, folder / "sign-in-sheet.pdf", passphrase=passphrase).files
+        made += reports.make_report(ws, session_id, folder / "session-report.pdf", passphrase=passphrase).files
     except UserError as exc:
         QMessageBox.warning(parent, "Documents not written", str(exc))
         return []

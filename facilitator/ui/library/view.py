@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 from facilitator.services import library as library_service
 from facilitator.services.library import WorkshopSummary
 from facilitator.services.workspace import Workspace
+from facilitator.ui.library.segment_html import overview_html, segment_html
 from facilitator.ui.models import Column, RowsModel
-from facilitator.ui.segment_html import overview_html, segment_html
 from facilitator.ui.widgets import configure_table, heading
 
 WORKSHOP_COLUMNS = [

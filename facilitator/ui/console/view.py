@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
 
 from facilitator.domain.attendance import Source
 from facilitator.domain.delivery import Clock, RunState, SegmentRun, clock, planned_starts
+from facilitator.domain.segment_kinds import Panel, Stage, kind_label, rules, stages, vote_at
+from facilitator.domain.times import clock as clock_text
 from facilitator.services import delivery as delivery_service
 from facilitator.services.attendance import ScanResult
 from facilitator.services.delivery import SessionRun
@@ -42,28 +44,23 @@ from facilitator.services.errors import UserError
 from facilitator.services.slides import (
     BLANK,
     Slide,
-    Stage,
     checkin_slide,
     end_slide,
     slide,
-    stages,
-    vote_of,
     welcome_slide,
 )
 from facilitator.services.workspace import Workspace
-from facilitator.ui.camera import FrameSource, find_camera
-from facilitator.ui.checkin_view import CheckinView
-from facilitator.ui.console_panels import FeedbackPanel, RolePlayPanel, VotePanel
-from facilitator.ui.feedback import Sounds, verdict_for
+from facilitator.ui.checkin.banner import Sounds, verdict_for
+from facilitator.ui.checkin.camera import FrameSource, find_camera
+from facilitator.ui.checkin.desk import CheckinView
+from facilitator.ui.checkin.scanner import ScanCatcher
+from facilitator.ui.console.panels import FeedbackPanel, RolePlayPanel, VotePanel
+from facilitator.ui.library.segment_html import segment_html
 from facilitator.ui.models import Column, Index, RowsModel
-from facilitator.ui.scanner import ScanCatcher
-from facilitator.ui.segment_html import segment_html
 from facilitator.ui.widgets import configure_table
 
 log = logging.getLogger(__name__)
 Now = Callable[[], datetime]
-KIND_NAMES = {"talk": "Talk", "scenario": "Scenario", "role-play": "Role-play", "knowledge-check": "Knowledge check",
-              "poll": "Poll", "break": "Break", "feedback": "Feedback"}
 STAGE_NAMES = {"screen": "On screen", "vote": "Vote", "results": "Results", "question": "Question",
                "answer": "Answer", "round": "Round", "break": "Break", "feedback": "Feedback"}
 STATE_NAMES = {RunState.WAITING: "", RunState.RUNNING: "▶ now", RunState.PAUSED: "⏸ paused",
@@ -73,7 +70,7 @@ ZOOM_STEPS = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75)
 
 
 def _hhmm(moment: datetime | None) -> str:
-    return moment.astimezone().strftime("%H:%M") if moment else "—"
+    return clock_text(moment, "—")
 
 
 def mmss(delta: timedelta) -> str:
@@ -107,7 +104,7 @@ class AgendaRow:
 AGENDA = [Column[AgendaRow]("#", lambda r: r.number, align_right=True),
           Column[AgendaRow]("Planned", lambda r: _hhmm(r.planned_start)),
           Column[AgendaRow]("Segment", lambda r: r.run.segment.title),
-          Column[AgendaRow]("Kind", lambda r: KIND_NAMES.get(r.run.segment.kind, r.run.segment.kind)),
+          Column[AgendaRow]("Kind", lambda r: kind_label(r.run.segment.kind)),
           Column[AgendaRow]("Min", lambda r: r.run.segment.minutes + r.run.extra_minutes, align_right=True),
           Column[AgendaRow]("Started", lambda r: _hhmm(r.run.started_at) if r.run.spans else ""),
           Column[AgendaRow]("Ended", lambda r: _hhmm(r.run.ended_at) if r.run.ended_at else ""),
@@ -415,7 +412,7 @@ class ConsoleView(QWidget):
         if not steps or self.run.delivery.current is None:
             return None
         segment = self.run.segment(self.run.delivery.current)
-        if segment.type not in ("scenario", "poll", "knowledge-check"):
+        if rules(segment.type).panel is not Panel.VOTES:
             return None
         return steps[self.stage_index].item
 
@@ -472,7 +469,7 @@ class ConsoleView(QWidget):
 
     def _role_play(self) -> Any:
         segment = self.run.delivery.current
-        if segment is None or self.run.segment(segment).type != "role-play":
+        if segment is None or rules(self.run.segment(segment).type).panel is not Panel.ROLES:
             self._say("The running segment is not a role-play.", error=True)
             return None
         return self.run.segment(segment)
@@ -499,7 +496,7 @@ class ConsoleView(QWidget):
             self._say(f"Parts rotated for round {assignment.round}.")
 
     def print_role_cards(self) -> None:
-        from facilitator.ui.role_cards_dialog import save_role_cards
+        from facilitator.ui.dialogs.role_cards import save_role_cards
 
         segment = self._role_play()
         if segment is not None:
@@ -511,7 +508,7 @@ class ConsoleView(QWidget):
 
     def add_feedback(self, rating: int | None, comment: str) -> None:
         segment = self.run.delivery.current
-        if segment is None or self.run.segment(segment).type != "feedback":
+        if segment is None or rules(self.run.segment(segment).type).panel is not Panel.FEEDBACK:
             self._say("Start the feedback segment first.", error=True)
             return
         summary = self._do(lambda: delivery_service.add_feedback(self._ws, self.session_id, segment, rating=rating,
@@ -561,7 +558,7 @@ class ConsoleView(QWidget):
             self.notes.setHtml(self._notes_html(d.next_up))
             self.stage_label.setText("")
         else:
-            kind = KIND_NAMES.get(current.segment.kind, current.segment.kind)
+            kind = kind_label(current.segment.kind)
             self.now_title.setText(f"{current.segment.title} · {kind}")
             self.notes.setHtml(self._notes_html(current))
             stage = steps[self.stage_index]
@@ -596,25 +593,20 @@ class ConsoleView(QWidget):
     def _show_panel(self) -> None:
         current = self.run.delivery.current_run
         segment = self.run.segment(current.segment.id) if current else None
-        kind = segment.type if segment is not None else ""
-        if segment is not None and current is not None and kind in ("scenario", "poll", "knowledge-check"):
+        panel = rules(segment.type).panel if segment is not None else Panel.NONE
+        if segment is not None and current is not None and panel is Panel.VOTES:
             item = self._stages()[self.stage_index].item
-            question, options = vote_of(segment, item)
-            correct, explanation = (), ""
-            if kind == "knowledge-check":
-                q = segment.questions[item]
-                correct = tuple(i for i, o in enumerate(q.options) if o.correct)
-                explanation = q.explanation
-            self.vote_panel.show_vote(question, options, current.tallies.get(item), correct=correct,
-                                      explanation=explanation, revealed=item in current.revealed)
+            vote = vote_at(segment, item)
+            self.vote_panel.show_vote(vote.question, vote.options, current.tallies.get(item), correct=vote.correct,
+                                      explanation=vote.explanation, revealed=item in current.revealed)
             self.panels.setCurrentWidget(self.vote_panel)
-        elif segment is not None and current is not None and kind == "role-play":
+        elif segment is not None and current is not None and panel is Panel.ROLES:
             self.role_panel.people.set_people(delivery_service.people_present(self._ws, self.session_id))
             names = delivery_service.names_by_token(self._ws, self.session_id)
             self.role_panel.show_assignment(current.role_rounds[-1] if current.role_rounds else None, names,
                                             segment.rounds)
             self.panels.setCurrentWidget(self.role_panel)
-        elif segment is not None and kind == "feedback":
+        elif segment is not None and panel is Panel.FEEDBACK:
             self.feedback_panel.show_round(segment.rating.question, segment.rating.scale,
                                            delivery_service.feedback_summary(self._ws, self.session_id, segment.id))
             self.panels.setCurrentWidget(self.feedback_panel)
@@ -703,7 +695,7 @@ class ConsoleView(QWidget):
 
     def toggle_audience(self) -> Any:
         """Show the audience window on the chosen screen (full screen on a second one), or hide it."""
-        from facilitator.ui.audience import AudienceWindow
+        from facilitator.ui.audience.window import AudienceWindow
 
         if self.audience is None:
             self.audience = AudienceWindow()

@@ -31,17 +31,18 @@ from PySide6.QtWidgets import (
 
 from facilitator.domain.attendance import Direction, EventKind, Source, Status
 from facilitator.domain.ids import read_code
+from facilitator.domain.times import clock
 from facilitator.services import attendance as attendance_service
 from facilitator.services import sessions as session_service
 from facilitator.services.attendance import VOIDABLE, AttendanceReport, AttendanceRow, LogEntry, ScanResult
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import RosterPerson
 from facilitator.services.workspace import Workspace
-from facilitator.ui.camera import CameraPanel, FrameSource, find_camera
-from facilitator.ui.checkin_dialogs import UndoDialog, WalkInDialog
-from facilitator.ui.feedback import ResultBanner, Sounds, Tone, Verdict, problem_verdict, verdict_for
+from facilitator.ui.checkin.banner import ResultBanner, Sounds, Tone, Verdict, problem_verdict, verdict_for
+from facilitator.ui.checkin.camera import CameraPanel, FrameSource, find_camera
+from facilitator.ui.checkin.scanner import ScanCatcher
+from facilitator.ui.dialogs.checkin import UndoDialog, WalkInDialog
 from facilitator.ui.models import Column, RowsModel
-from facilitator.ui.scanner import ScanCatcher
 from facilitator.ui.widgets import configure_table, heading
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ WHAT = {EventKind.CHECK_IN: "Checked in", EventKind.CHECK_OUT: "Checked out", Ev
 
 
 def _hhmm(moment: datetime | None) -> str:
-    return moment.strftime("%H:%M") if moment else ""
+    return clock(moment)
 
 
 def _note(row: AttendanceRow) -> str:
@@ -68,7 +69,7 @@ def _note(row: AttendanceRow) -> str:
 
 def _local_times(text: str | None) -> str:
     """The log's details give times as UTC ISO 8601 (for auditors); the desk shows them as local HH:MM."""
-    return ISO_MOMENT.sub(lambda m: datetime.fromisoformat(m.group()).astimezone().strftime("%H:%M"), text or "")
+    return ISO_MOMENT.sub(lambda m: clock(datetime.fromisoformat(m.group())), text or "")
 
 
 def _what(entry: LogEntry) -> str:
@@ -83,7 +84,7 @@ IN_ROOM = [Column[AttendanceRow]("Name", lambda r: r.person.full_name),
 NOT_HERE = [Column[AttendanceRow]("Name", lambda r: r.person.full_name),
             Column[AttendanceRow]("Department", lambda r: r.person.department or ""),
             Column[AttendanceRow]("Note", _note)]
-RECENT = [Column[LogEntry]("Time", lambda e: e.at.strftime("%H:%M:%S")),
+RECENT = [Column[LogEntry]("Time", lambda e: clock(e.at, seconds=True)),
           Column[LogEntry]("What", _what),
           Column[LogEntry]("Who", lambda e: e.person or ""),
           Column[LogEntry]("Detail", lambda e: _local_times(e.detail)),

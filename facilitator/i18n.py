@@ -1,0 +1,87 @@
+"""The one seam every text a user reads passes through, in the manner of MusicBrainz Picard.
+
+`_("text")` translates a text where it is shown. `N_("text")` only marks a text for translation where it is
+defined (a module's table of labels, say), and `_()` translates it where it is shown, once a language is chosen.
+`ngettext("1 person", "{n} people", n)` picks the plural form the language needs: never "person(s)".
+`install()` chooses the catalogue once, for the command line as it starts and for the app before its first
+window. Catalogues are gettext's: `assets/translations/LANG/LC_MESSAGES/facilitator.mo`, compiled from the `.po`
+files beside them; a text a catalogue lacks stays in English.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from pathlib import Path
+
+DOMAIN = "facilitator"
+ENGLISH = "en"
+LANGUAGE_ENV = "FACILITATOR_LANG"  # beats the system's LANGUAGE, LC_ALL, LC_MESSAGES and LANG
+_SYSTEM_ENV = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+_catalogue: gettext.NullTranslations = gettext.NullTranslations()
+_language = ENGLISH
+
+
+def _(message: str) -> str:
+    """`message` in the chosen language (itself if the catalogue lacks it)."""
+    return _catalogue.gettext(message)
+
+
+def N_(message: str) -> str:  # gettext's own name, which the extractor looks for
+    """Mark `message` for translation without translating it yet: `_()` translates it where it is shown."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or a plural form of a text for `n` things, as the chosen language counts them."""
+    return _catalogue.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` in the chosen language, where the same English word means different things in two places."""
+    return _catalogue.pgettext(context, message)
+
+
+def translations_dir() -> Path:
+    from facilitator import paths  # the bundled assets: found once a catalogue is wanted
+
+    return paths.assets_dir() / "translations"
+
+
+def requested_language(setting: str | None = None, environ: os._Environ[str] | dict[str, str] | None = None
+                       ) -> str:
+    """The language asked for: $FACILITATOR_LANG (and `--lang`, which sets it), then the setting, then the
+    system's locale variables; English if none names one. "es_ES.UTF-8" is "es_ES"."""
+    env = os.environ if environ is None else environ
+    for value in (env.get(LANGUAGE_ENV), setting, *(env.get(name) for name in _SYSTEM_ENV)):
+        if value:
+            first = value.split(":")[0]  # LANGUAGE may list several
+            code = first.split(".")[0].split("@")[0]
+            if code and code not in ("C", "POSIX"):
+                return code
+    return ENGLISH
+
+
+def install(language: str | None = None, localedir: Path | None = None) -> str:
+    """Use the catalogue for `language` (default: what `requested_language` finds) from now on; returns the
+    language whose catalogue was found ("es" for "es_MX" when only Spanish is there), or "en" if none was."""
+    global _catalogue, _language
+    folder = localedir or translations_dir()
+    found = _catalogue_for(folder, language or requested_language())
+    _catalogue = gettext.translation(DOMAIN, folder, languages=[found]) if found else gettext.NullTranslations()
+    _language = found or ENGLISH
+    return _language
+
+
+def _catalogue_for(folder: Path, wanted: str) -> str | None:
+    """The most specific language of `wanted` ("es_MX", then "es") that has a compiled catalogue."""
+    for code in dict.fromkeys((wanted, wanted.split("_")[0].split("-")[0])):
+        if (folder / code / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file():
+            return code
+    return None
+
+
+def language() -> str:
+    """The language whose catalogue is in use ("en" when none is)."""
+    return _language

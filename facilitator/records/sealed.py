@@ -1,0 +1,200 @@
+"""The sealed record of a session, and the signed amendments made after it, as types with their encoding.
+
+Closing writes a `SealedRecord`; its canonical JSON is what the trainer's key signs (as the payload of a compact
+JWS) and what the store keeps beside the signature. Verification, every document and every export read it back
+through `SealedRecord.decode`, never by looking keys up in a dictionary, so the format is described once, here.
+
+The encoding is fixed: keys sorted, no spaces, UTF-8 text as itself. A record decoded and encoded again gives
+the same bytes, which is how a verifier compares the stored record with what was signed.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Self
+
+SEAL_FORMAT = "facilitator-seal-1"
+AMENDMENT_FORMAT = "facilitator-amendment-1"
+# Certificate ids are derived, not random: closing the same record always names the same certificates.
+CERTIFICATE_NAMESPACE = uuid.UUID("6f1c1d9e-3b0a-5d4e-9a51-7c2b6f0e8a11")
+
+
+class RecordFormatError(ValueError):
+    """Stored text that is not a record of the expected format; the message says what is wrong."""
+
+
+def certificate_id(session_id: str, badge_token: str) -> str:
+    """The id of a person's certificate for a session: the same every time the same record is sealed."""
+    return str(uuid.uuid5(CERTIFICATE_NAMESPACE, f"{session_id}:{badge_token}"))
+
+
+def canonical(payload: Mapping[str, Any]) -> str:
+    """The one encoding of a record: sorted keys, no spaces, text as itself."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """How many attendance events the log held when the session was sealed, and the hash of the last one."""
+
+    events: int
+    head: str
+
+
+@dataclass(frozen=True)
+class CreditedJurisdiction:
+    """A jurisdiction the delivery met, with the trainings it met there and the longest minimum they ask for."""
+
+    code: str
+    name: str
+    citation: str
+    trainings: tuple[str, ...]
+    minimum_minutes: int
+
+
+@dataclass(frozen=True)
+class SealedAttendee:
+    """One person on the roster as sealed: their times, minutes, status and whether they earned a certificate."""
+
+    roster_id: int
+    name: str
+    employee_id: str | None
+    badge_token: str
+    walk_in: bool
+    first_in: str | None  # ISO 8601
+    last_out: str | None
+    minutes: int
+    status: str
+    eligible: bool
+    required_minutes: int
+    reason: str
+    overridden: bool
+    certificate_id: str | None
+
+
+@dataclass(frozen=True)
+class SealedRecord:
+    """What a sealed session's signature covers: the session, the workshop as delivered, the attendance log's
+    head, the jurisdictions met and every attendee's outcome."""
+
+    session: str
+    workshop: str
+    workshop_title: str
+    workshop_version: str
+    materials_sha256: str
+    date: str  # YYYY-MM-DD
+    location: str
+    trainer: str
+    language: str
+    closed_at: str  # ISO 8601
+    chain: ChainHead
+    jurisdictions: tuple[CreditedJurisdiction, ...]
+    attendees: tuple[SealedAttendee, ...]
+
+    @property
+    def eligible(self) -> int:
+        return sum(a.eligible for a in self.attendees)
+
+    def amended(self, amendments: Iterable[Amendment]) -> SealedRecord:
+        """The record as its signed amendments leave it: for each person, the latest amendment decides."""
+        decided = {a.person: a for a in amendments}
+        return replace(self, attendees=tuple(
+            replace(a, eligible=decided[a.badge_token].eligible,
+                    certificate_id=decided[a.badge_token].certificate_id if decided[a.badge_token].eligible
+                    else None)
+            if a.badge_token in decided else a for a in self.attendees))
+
+    def to_payload(self) -> dict[str, Any]:
+        """The record as the JSON object that is signed."""
+        return _plain({"format": SEAL_FORMAT, **asdict(self)})
+
+    def encode(self) -> str:
+        return canonical(self.to_payload())
+
+    @classmethod
+    def decode(cls, text: str | Mapping[str, Any]) -> Self:
+        """The record from its stored JSON (or the signed claims); RecordFormatError if it is not one."""
+        data = _object(text, SEAL_FORMAT, "sealed record")
+        try:
+            return cls(**{**_fields_of(cls, data, "sealed record"),
+                          "chain": ChainHead(**_fields_of(ChainHead, data["chain"], "chain head")),
+                          "jurisdictions": tuple(_jurisdiction(j) for j in _list(data["jurisdictions"])),
+                          "attendees": tuple(SealedAttendee(**_fields_of(SealedAttendee, a, "attendee"))
+                                             for a in _list(data["attendees"]))})
+        except (KeyError, TypeError) as exc:
+            raise RecordFormatError(f"the sealed record is incomplete or malformed ({exc})") from None
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A signed correction after sealing: one person's eligibility for a certificate, and why it changed."""
+
+    session: str
+    at: str  # ISO 8601
+    person: str  # the badge token of the roster entry
+    name: str
+    eligible: bool
+    reason: str
+    certificate_id: str
+
+    def to_payload(self) -> dict[str, Any]:
+        return _plain({"format": AMENDMENT_FORMAT, **asdict(self)})
+
+    def encode(self) -> str:
+        return canonical(self.to_payload())
+
+    @classmethod
+    def decode(cls, text: str | Mapping[str, Any]) -> Self:
+        data = _object(text, AMENDMENT_FORMAT, "amendment")
+        try:
+            return cls(**_fields_of(cls, data, "amendment"))
+        except TypeError as exc:
+            raise RecordFormatError(f"the amendment is incomplete or malformed ({exc})") from None
+
+
+def _plain(value: Any) -> Any:
+    """JSON's own types: tuples become lists, so a payload compares equal to the same JSON read back."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _object(text: str | Mapping[str, Any], expected: str, what: str) -> Mapping[str, Any]:
+    if isinstance(text, str):
+        try:
+            text = json.loads(text)
+        except ValueError:
+            raise RecordFormatError(f"the {what} is not JSON") from None
+    if not isinstance(text, Mapping):
+        raise RecordFormatError(f"the {what} is not a JSON object")
+    if text.get("format") != expected:
+        raise RecordFormatError(f"the {what} has format {text.get('format')!r}, not {expected!r}")
+    return text
+
+
+def _fields_of(cls: type, data: Any, what: str) -> dict[str, Any]:
+    """The values of `cls`'s fields from `data`, which must hold all of them and nothing else (but "format")."""
+    if not isinstance(data, Mapping):
+        raise RecordFormatError(f"the {what} is not a JSON object")
+    names = {f.name for f in fields(cls)}
+    extra = set(data) - names - {"format"}
+    missing = names - set(data)
+    if extra or missing:
+        raise RecordFormatError(f"the {what} has unexpected fields {sorted(extra)} or lacks {sorted(missing)}")
+    return {name: data[name] for name in names}
+
+
+def _jurisdiction(data: Any) -> CreditedJurisdiction:
+    values = _fields_of(CreditedJurisdiction, data, "jurisdiction")
+    return CreditedJurisdiction(**{**values, "trainings": tuple(_list(values["trainings"]))})
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise RecordFormatError("the sealed record holds a list where it should not")
+    return value

@@ -1,0 +1,108 @@
+"""The sign-in sheet and the session report of a session: drafts while it runs, signed once it is sealed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+
+from facilitator.documents import session_report as report_doc
+from facilitator.documents import signin_sheet as signin_doc
+from facilitator.domain.attendance import Status
+from facilitator.domain.sessions import SessionStatus
+from facilitator.domain.times import clock
+from facilitator.records.pdf_signing import PdfSigner
+from facilitator.services import attendance, delivery
+from facilitator.services.delivery_report import activities, agenda_entries, delivered_span, trainer_notes
+from facilitator.services.documents import OutputResult, render
+from facilitator.services.files import ensure_folder, save
+from facilitator.services.identity import get_identity
+from facilitator.services.seals import StoredSeal, seal_of
+from facilitator.services.sessions import SessionDetail, get_session
+from facilitator.services.settings import load_settings
+from facilitator.services.workspace import Workspace
+
+
+def make_signin_sheet(ws: Workspace, session_id: str, out: Path, *, paper: str | None = None,
+                      passphrase: str | None = None) -> OutputResult:
+    """The sign-in sheet: per person in, out, minutes and status, with a column to sign; signed if sealed."""
+    detail = get_session(ws, session_id)
+    report = attendance.attendance_report(ws, detail.id)
+    settings = load_settings(ws)
+    rows = tuple(signin_doc.SigninRow(r.person.full_name, r.person.employee_id, _hhmm(r.first_in),
+                                      _hhmm(r.last_out), r.minutes, r.status.value) for r in report.rows)
+    firsts = [r.first_in for r in report.rows if r.first_in]
+    lasts = [r.last_out for r in report.rows if r.last_out]
+    data = signin_doc.SigninSheetData(
+        session_id=detail.id, title=detail.workshop_title, date=detail.date, location=detail.location,
+        trainer=detail.trainer, actual_start=_hhmm(min(firsts)) if firsts else None,
+        actual_end=_hhmm(max(lasts)) if lasts else None, rows=rows, planned_start=_hhmm(report.planned_start),
+        planned_end=_hhmm(report.planned_end), employer=settings.organisation or None)
+    pdf = render(lambda o: signin_doc.render_signin_sheet(data, o, paper or settings.paper))
+    return _finish(ws, detail, out, pdf, "Sign-in sheet", passphrase)
+
+
+def make_report(ws: Workspace, session_id: str, out: Path, *, paper: str | None = None,
+                passphrase: str | None = None) -> OutputResult:
+    """The session report: facts, agenda, interactivity, coverage, attendance and the record's integrity."""
+    detail = get_session(ws, session_id)
+    report = attendance.attendance_report(ws, detail.id)
+    chain = attendance.verify_attendance(ws, detail.id)
+    seal = seal_of(ws, detail.id)
+    settings = load_settings(ws)
+    run = delivery.session_run(ws, detail.id)
+    actual_start, actual_end = delivered_span(run)
+    data = report_doc.SessionReportData(
+        session_id=detail.id, workshop_title=detail.workshop_title, workshop_version=detail.workshop_version,
+        materials_sha256=detail.workshop_sha256, language=detail.language, location=detail.location,
+        trainer=detail.trainer, date=detail.date, planned_start=_hhmm(report.planned_start) or "",
+        planned_end=_hhmm(report.planned_end) or "", actual_start=actual_start, actual_end=actual_end,
+        agenda=agenda_entries(run), activities=activities(ws, run), coverage=_coverage(detail),
+        attendance=_summary(report, seal), chain_head=chain.head, events=chain.events,
+        seal=_seal_info(seal), employer=settings.organisation or None, notes=trainer_notes(run))
+    pdf = render(lambda o: report_doc.render_session_report(data, o, paper or settings.paper))
+    return _finish(ws, detail, out, pdf, "Session report", passphrase)
+
+
+def _coverage(detail: SessionDetail) -> tuple[report_doc.JurisdictionCoverage, ...]:
+    return tuple(report_doc.JurisdictionCoverage(c.name, c.citation, c.satisfied, tuple(c.shortfalls))
+                 for c in detail.coverage)
+
+
+def _summary(report: attendance.AttendanceReport, seal: StoredSeal | None) -> report_doc.AttendanceSummary:
+    attendees = seal.record.attendees if seal else ()
+    overrides = tuple(report_doc.EligibilityOverride(a.name, "eligible" if a.eligible else "not eligible",
+                                                     a.reason) for a in attendees if a.overridden)
+    return report_doc.AttendanceSummary(
+        on_roster=len(report.rows), present=report.count(Status.PRESENT), late=report.count(Status.LATE),
+        left_early=report.count(Status.LEFT_EARLY), absent=report.count(Status.ABSENT),
+        eligible=sum(a.eligible for a in attendees), late_and_left_early=report.count(Status.LATE_AND_LEFT_EARLY),
+        overrides=overrides)
+
+
+def _seal_info(seal: StoredSeal | None) -> report_doc.SealInfo | None:
+    if seal is None:
+        return None
+    cert = x509.load_pem_x509_certificates(seal.signed.signer_cert.encode("ascii"))[0]
+    return report_doc.SealInfo(cert.subject.rfc4514_string(), cert.fingerprint(hashes.SHA256()).hex(),
+                               seal.record.closed_at)
+
+
+def _finish(ws: Workspace, detail: SessionDetail, out: Path, pdf: bytes, what: str,
+            passphrase: str | None) -> OutputResult:
+    """Sign the document if the session is sealed (the record is final), then write it."""
+    if detail.status == SessionStatus.SEALED:
+        identity = get_identity(ws, passphrase)
+        pdf = PdfSigner(identity).sign(pdf, reason=what, location=detail.location, signer_name=detail.trainer)
+    ensure_folder(out.parent)
+    save(out, pdf)
+    signed = "signed " if detail.status == SessionStatus.SEALED else "draft (the session is not sealed) "
+    return OutputResult(out, [out], f"Wrote the {signed}{what.lower()} to {out}")
+
+
+
+
+def _hhmm(value: datetime | None) -> str | None:
+    return clock(value) or None

@@ -1,0 +1,1 @@
+"""The audience window: what the projector shows the room, and nothing else."""

@@ -1,0 +1,1 @@
+"""The presenter console: the agenda, the running segment, its timer and the room's votes, parts and feedback."""

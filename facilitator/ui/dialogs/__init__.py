@@ -1,0 +1,1 @@
+"""The dialogs a trainer meets: planning a session, importing a roster, walk-ins and undo, closing, role cards."""
