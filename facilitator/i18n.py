@@ -82,6 +82,13 @@ def _catalogue_for(folder: Path, wanted: str) -> str | None:
     return None
 
 
+def available_languages(localedir: Path | None = None) -> list[str]:
+    """English and every language with a compiled catalogue."""
+    folder = localedir or translations_dir()
+    found = sorted(p.parents[1].name for p in folder.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
+    return [ENGLISH, *(code for code in found if code != ENGLISH)]
+
+
 def language() -> str:
     """The language whose catalogue is in use ("en" when none is)."""
     return _language

@@ -1,4 +1,4 @@
-"""The few settings documents need: the organisation's name and logo, and the paper size.
+"""The settings: the organisation's name and logo and the paper size documents use, and the language of the app.
 
 Kept as a small JSON file in the data folder, written atomically, checked with pydantic so a hand-edited
 file with a mistake gives a clear message instead of a broken certificate.
@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from facilitator import i18n
 from facilitator.services.errors import UserError
 from facilitator.services.files import save
-from facilitator.services.workspace import Workspace
+
+if TYPE_CHECKING:  # the command line reads the language before anything heavier is loaded
+    from facilitator.services.workspace import Workspace
 
 SETTINGS_FILE = "settings.json"
-KEYS = ("organisation", "logo", "paper")
+KEYS = ("organisation", "logo", "paper", "language")
 
 
 class Settings(BaseModel):
@@ -26,6 +29,17 @@ class Settings(BaseModel):
     organisation: str = Field(default="", max_length=200)
     logo: str | None = None  # a PNG or JPEG file
     paper: Literal["letter", "a4"] = "letter"
+    language: str = Field(default="", pattern=r"^([a-z]{2,3}(_[A-Z]{2})?)?$")  # "": the computer's own language
+
+
+def saved_language(data_dir: Path) -> str:
+    """The language setting, read without checking the rest of the file (that is load_settings's work):
+    the command line needs it before it can say anything, and a broken file is reported later, translated."""
+    try:
+        value = json.loads((data_dir / SETTINGS_FILE).read_text(encoding="utf-8")).get("language")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return value if isinstance(value, str) else ""
 
 
 def load_settings(ws: Workspace) -> Settings:
@@ -49,6 +63,9 @@ def set_setting(ws: Workspace, key: str, value: str) -> Settings:
         if not logo.is_file() or logo.suffix.lower() not in (".png", ".jpg", ".jpeg"):
             raise UserError(f"{value} is not a PNG or JPEG file; give the path of the logo image")
         value = str(logo)
+    if key == "language" and value not in ("", *i18n.available_languages()):
+        raise UserError(f"there is no '{value}' translation; the languages are "
+                        f"{', '.join(i18n.available_languages())}, or '' for the computer's own")
     current[key] = value or (None if key == "logo" else "")
     try:
         settings = Settings.model_validate(current)

@@ -1,10 +1,12 @@
-"""Small shared pieces of the UI: table set-up and headings."""
+"""Small shared pieces of the UI: table set-up, headings, and how an error reads in a window."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
+
+from facilitator.services.errors import UserError
 
 
 def configure_table(view: QTableView, model: QAbstractItemModel, stretch: int | tuple[int, ...]) -> None:
@@ -33,3 +35,10 @@ def heading(text: str, scale: float = 1.4) -> QLabel:
     label.setFont(font)
     label.setWordWrap(True)
     return label
+
+
+def error_text(exc: UserError) -> str:
+    """An error as the app shows it: the message and where in the app to put it right (never a shell command),
+    as a sentence."""
+    text = exc.for_app()
+    return text[:1].upper() + text[1:]
