@@ -44,9 +44,9 @@ def pgettext(context: str, message: str) -> str:
 
 
 def translations_dir() -> Path:
-    from facilitator import paths  # the bundled assets: found once a catalogue is wanted
+    from facilitator import paths  # found only once a catalogue is wanted
 
-    return paths.assets_dir() / "translations"
+    return paths.translations_dir()
 
 
 def requested_language(setting: str | None = None, environ: os._Environ[str] | dict[str, str] | None = None
@@ -69,15 +69,29 @@ def install(language: str | None = None, localedir: Path | None = None) -> str:
     global _catalogue, _language
     folder = localedir or translations_dir()
     found = _catalogue_for(folder, language or requested_language())
-    _catalogue = gettext.translation(DOMAIN, folder, languages=[found]) if found else gettext.NullTranslations()
-    _language = found or ENGLISH
+    catalogue = _read(_mo_file(folder, found)) if found else None
+    _catalogue = catalogue or gettext.NullTranslations()
+    _language = found if catalogue and found else ENGLISH
     return _language
+
+
+def _read(path: Path) -> gettext.GNUTranslations | None:
+    """A compiled catalogue (read afresh: gettext.translation would keep the first one read from this path)."""
+    try:
+        with path.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    except (OSError, ValueError):  # unreadable or damaged: English rather than no app at all
+        return None
+
+
+def _mo_file(folder: Path, code: str) -> Path:
+    return folder / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 
 def _catalogue_for(folder: Path, wanted: str) -> str | None:
     """The most specific language of `wanted` ("es_MX", then "es") that has a compiled catalogue."""
     for code in dict.fromkeys((wanted, wanted.split("_")[0].split("-")[0])):
-        if (folder / code / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file():
+        if _mo_file(folder, code).is_file():
             return code
     return None
 

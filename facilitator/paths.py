@@ -10,6 +10,7 @@ import platformdirs
 
 APP_NAME = "Facilitator"
 DATA_DIR_ENV = "FACILITATOR_DATA_DIR"
+TRANSLATIONS_ENV = "FACILITATOR_TRANSLATIONS_DIR"  # another folder of catalogues: a translator's work in progress
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -45,3 +46,9 @@ def library_dir() -> Path:
 
 def assets_dir() -> Path:
     return _bundled("assets")
+
+
+def translations_dir() -> Path:
+    """The gettext catalogues: $FACILITATOR_TRANSLATIONS_DIR, else the bundled assets/translations."""
+    chosen = os.environ.get(TRANSLATIONS_ENV)
+    return Path(chosen).expanduser().resolve() if chosen else assets_dir() / "translations"

@@ -9,9 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from facilitator.content.problems import ContentError, ContentProblem
 from facilitator.content.schema import Slug
+from facilitator.content.topics import use_a_topic
 from facilitator.content.yamlfile import YamlDocument, read_yaml
 from facilitator.domain.jurisdiction import InteractivityRule, Jurisdiction, TrainingRequirement
 from facilitator.domain.workshop import Audience, SegmentKind
+from facilitator.i18n import _
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -65,8 +67,8 @@ def load_jurisdiction(path: Path, topics: frozenset[str]) -> Jurisdiction:
     """Read and validate one profile; raise ContentError listing every problem."""
     doc = read_yaml(path)
     if not isinstance(doc.data, dict):
-        raise ContentError([doc.problem((), "not a jurisdiction profile: the file must be a mapping of fields",
-                                        "start from a built-in profile as a template")])
+        raise ContentError([doc.problem((), _("not a jurisdiction profile: the file must be a mapping of fields"),
+                                        _("start from a built-in profile as a template"))])
     try:
         profile = JurisdictionFile.model_validate(doc.data)
     except ValidationError as exc:
@@ -79,12 +81,14 @@ def load_jurisdiction(path: Path, topics: frozenset[str]) -> Jurisdiction:
 
 def _unknown_topics(doc: YamlDocument, profile: JurisdictionFile, topics: frozenset[str]) -> list[ContentProblem]:
     found = []
-    fix = "use a topic id from sessions/topics.yaml: " + ", ".join(sorted(topics))
+    fix = use_a_topic(topics)
     for i, req in enumerate(profile.requirements):
         for j, topic in enumerate(req.topics):
             if topic not in topics:
-                found.append(doc.problem(("requirements", i, "topics", j), f"unknown topic '{topic}'", fix))
+                found.append(doc.problem(("requirements", i, "topics", j), _("unknown topic '{topic}'").format(
+                    topic=topic), fix))
         for topic in req.topic_minutes:
             if topic not in topics:
-                found.append(doc.problem(("requirements", i, "topic_minutes", topic), f"unknown topic '{topic}'", fix))
+                found.append(doc.problem(("requirements", i, "topic_minutes", topic),
+                                         _("unknown topic '{topic}'").format(topic=topic), fix))
     return found

@@ -12,6 +12,7 @@ from facilitator.content.topics import load_topics
 from facilitator.content.workshops import load_workshop
 from facilitator.domain.jurisdiction import Jurisdiction
 from facilitator.domain.workshop import Topic
+from facilitator.i18n import _
 
 WORKSHOPS_DIR = "workshops"
 JURISDICTIONS_DIR = "jurisdictions"
@@ -75,8 +76,8 @@ def workshop_paths(target: Path) -> list[Path]:
 def _add_workshop(lib: Library, path: Path) -> None:
     w = load_workshop(path, lib.topic_ids)
     if w.id in lib.workshops:
-        raise ContentError([ContentProblem(path, None, "id", f"the workshop id '{w.id}' is also used by "
-                                           f"{lib.workshop_files[w.id]}", "give each workshop its own id")])
+        raise ContentError([ContentProblem(path, None, "id", _("the workshop id '{id}' is also used by {file}").format(
+            id=w.id, file=lib.workshop_files[w.id]), _("give each workshop its own id"))])
     lib.workshops[w.id] = w
     lib.workshop_files[w.id] = path
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from facilitator.i18n import _
+
 
 @dataclass(frozen=True)
 class ContentProblem:
@@ -19,7 +21,8 @@ class ContentProblem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else str(self.file)
         field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}. Fix: {self.fix}"
+        return _("{where}:{field} {message}. Fix: {fix}").format(where=where, field=field, message=self.message,
+                                                                 fix=self.fix)
 
     def as_dict(self) -> dict[str, object]:
         return {"file": str(self.file), "line": self.line, "field": self.field,

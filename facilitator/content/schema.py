@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from facilitator.domain.workshop import Audience, SegmentKind, SegmentOutline, WorkshopOutline
+from facilitator.i18n import _
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -21,11 +22,13 @@ def _printable(value: str) -> str:
     """Control characters would reach the projector and printed certificates as boxes or worse."""
     found = _CONTROL.search(value)
     if found:
-        raise ValueError(f"contains an invisible control character (code {ord(found.group()):#04x}); delete it")
+        raise ValueError(_("contains an invisible control character (code {code}); delete it").format(
+            code=f"{ord(found.group()):#04x}"))
     return value
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_printable)]
+Advice = Annotated[Text, StringConstraints(max_length=600)]  # a paragraph printed in a box on a sheet
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
 Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
 
@@ -68,6 +71,18 @@ class Role(_Strict):
     volunteer_only: bool = False  # never assigned: a volunteer plays it, or an empty chair stands in
 
 
+class GuidePoint(_Strict):
+    name: Text = Field(max_length=30)  # "Distract": set in bold beside its text, so short
+    text: Text = Field(max_length=300)  # one or two sentences
+
+
+class ObserverGuide(_Strict):
+    """What observers keep in mind while they watch (the five Ds, say), at the foot of every observer sheet."""
+
+    title: Text = Field(max_length=60)  # "The five Ds"
+    points: list[GuidePoint] = Field(min_length=1, max_length=8)
+
+
 class RolePlay(_Segment):
     type: Literal["role-play"]
     roles: list[Role] = Field(min_length=2)
@@ -77,6 +92,9 @@ class RolePlay(_Segment):
     round_minutes: int = Field(default=5, ge=1, le=60)
     rounds: int = Field(default=1, ge=1, le=10)
     observers_per_group: int = Field(default=0, ge=0, le=3)  # observers beyond any observer role
+    # Teaching text printed on every observer sheet, in the workshop's language; nothing is printed without it.
+    observer_guide: ObserverGuide | None = None
+    feedback_advice: list[Advice] = Field(default_factory=list, max_length=3)  # how observers give feedback
 
 
 class Option(_Strict):

@@ -10,6 +10,7 @@ from facilitator.content.problems import ContentError
 from facilitator.content.schema import Slug, Text
 from facilitator.content.yamlfile import read_yaml
 from facilitator.domain.workshop import Topic
+from facilitator.i18n import _
 
 
 class TopicFile(BaseModel):
@@ -26,3 +27,8 @@ def load_topics(path: Path) -> tuple[Topic, ...]:
     except ValidationError as exc:
         raise ContentError(doc.problems_from(exc)) from None
     return tuple(Topic(e.id, e.label, e.description) for e in entries)
+
+
+def use_a_topic(topics: frozenset[str]) -> str:
+    """The fix for an unknown topic id: the ids there are."""
+    return _("use a topic id from sessions/topics.yaml: {topics}").format(topics=", ".join(sorted(topics)))

@@ -9,7 +9,9 @@ from pydantic import ValidationError
 
 from facilitator.content.problems import ContentError, ContentProblem
 from facilitator.content.schema import SEGMENT_TAGS, Break, KnowledgeCheck, WorkshopFile
+from facilitator.content.topics import use_a_topic
 from facilitator.content.yamlfile import YamlDocument, parse_yaml, read_yaml
+from facilitator.i18n import _, ngettext
 
 
 def load_workshop(path: Path, topics: frozenset[str]) -> WorkshopFile:
@@ -24,8 +26,8 @@ def parse_workshop(text: str, name: Path, topics: frozenset[str]) -> WorkshopFil
 
 def _validate(doc: YamlDocument, topics: frozenset[str]) -> WorkshopFile:
     if not isinstance(doc.data, dict):
-        raise ContentError([doc.problem((), "not a workshop: the file must be a mapping of fields",
-                                        "start from a built-in workshop file as a template")])
+        raise ContentError([doc.problem((), _("not a workshop: the file must be a mapping of fields"),
+                                        _("start from a built-in workshop file as a template"))])
     try:
         workshop = WorkshopFile.model_validate(doc.data)
     except ValidationError as exc:
@@ -41,23 +43,27 @@ def consistency_problems(doc: YamlDocument, w: WorkshopFile, topics: frozenset[s
     found: list[ContentProblem] = []
     total = sum(s.minutes for s in w.segments)
     if total != w.planned_minutes:
-        found.append(doc.problem(("planned_minutes",), f"is {w.planned_minutes} but the segments add up "
-                                 f"to {total} minutes", f"set planned_minutes to {total} or adjust the segments"))
+        found.append(doc.problem(("planned_minutes",), ngettext(
+            "is {planned} but the segments add up to {total} minute",
+            "is {planned} but the segments add up to {total} minutes", total).format(planned=w.planned_minutes,
+                                                                                     total=total),
+            _("set planned_minutes to {total} or adjust the segments").format(total=total)))
     counts = Counter(s.id for s in w.segments)
     for i, seg in enumerate(w.segments):
         if counts[seg.id] > 1:
-            found.append(doc.problem(("segments", i, "id"), f"the segment id '{seg.id}' is used more than once",
-                                     "give every segment its own id"))
+            found.append(doc.problem(("segments", i, "id"), _("the segment id '{id}' is used more than once").format(
+                id=seg.id), _("give every segment its own id")))
         if isinstance(seg, Break) and seg.topics:
-            found.append(doc.problem(("segments", i, "topics"), "a break covers no topics",
-                                     "remove the topics from the break"))
+            found.append(doc.problem(("segments", i, "topics"), _("a break covers no topics"),
+                                     _("remove the topics from the break")))
         for j, topic in enumerate(seg.topics):
             if topic not in topics:
-                found.append(doc.problem(("segments", i, "topics", j), f"unknown topic '{topic}'",
-                                         "use a topic id from sessions/topics.yaml: " + ", ".join(sorted(topics))))
+                found.append(doc.problem(("segments", i, "topics", j), _("unknown topic '{topic}'").format(
+                    topic=topic), use_a_topic(topics)))
         if isinstance(seg, KnowledgeCheck):
             for q, question in enumerate(seg.questions):
                 if not any(o.correct for o in question.options):
                     found.append(doc.problem(("segments", i, "questions", q, "options"),
-                                             "no option is marked correct", "add 'correct: true' to the right option"))
+                                             _("no option is marked correct"),
+                                             _("add 'correct: true' to the right option")))
     return found

@@ -13,6 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from facilitator.content.problems import ContentError, ContentProblem
+from facilitator.i18n import N_, _
 
 Loc = tuple[str | int, ...]
 # libyaml's loader is ten times faster and keeps the same line marks; PyYAML falls back when it is absent.
@@ -69,43 +70,44 @@ def format_loc(loc: Loc) -> str:
 
 
 _FIXES = {
-    "missing": "add this field",
-    "extra_forbidden": "remove this field or correct its spelling",
-    "int_parsing": "give a whole number",
-    "int_type": "give a whole number",
-    "string_type": "write text here; put it in quotes if it looks like a number, date or yes/no",
-    "list_type": "give a list (one '- item' per line)",
-    "model_type": "give a mapping of 'field: value' lines",
-    "dict_type": "give a mapping of 'field: value' lines",
-    "bool_type": "write true or false",
-    "literal_error": "use one of the values listed",
-    "union_tag_invalid": "use one of the values listed",
-    "union_tag_not_found": "add a 'type' field",
-    "too_short": "add more entries",
-    "too_long": "remove some entries",
-    "greater_than_equal": "use a larger number",
-    "less_than_equal": "use a smaller number",
-    "string_pattern_mismatch": "follow the pattern shown",
-    "string_too_short": "write something here; it cannot be empty",
-    "value_error": "correct the text as described",
+    "missing": N_("add this field"),
+    "extra_forbidden": N_("remove this field or correct its spelling"),
+    "int_parsing": N_("give a whole number"),
+    "int_type": N_("give a whole number"),
+    "string_type": N_("write text here; put it in quotes if it looks like a number, date or yes/no"),
+    "list_type": N_("give a list (one '- item' per line)"),
+    "model_type": N_("give a mapping of 'field: value' lines"),
+    "dict_type": N_("give a mapping of 'field: value' lines"),
+    "bool_type": N_("write true or false"),
+    "literal_error": N_("use one of the values listed"),
+    "union_tag_invalid": N_("use one of the values listed"),
+    "union_tag_not_found": N_("add a 'type' field"),
+    "too_short": N_("add more entries"),
+    "too_long": N_("remove some entries"),
+    "greater_than_equal": N_("use a larger number"),
+    "less_than_equal": N_("use a smaller number"),
+    "string_pattern_mismatch": N_("follow the pattern shown"),
+    "string_too_short": N_("write something here; it cannot be empty"),
+    "string_too_long": N_("shorten the text"),
+    "value_error": N_("correct the text as described"),
 }
 
 
 def _message(err: dict[str, Any]) -> str:
     msg = err["msg"]
     if err["type"] == "extra_forbidden":
-        return "unknown field"
+        return _("unknown field")
     if err["type"] == "missing":
-        return "required field is missing"
+        return _("required field is missing")
     if err["type"] == "value_error":
         return str(err["ctx"]["error"])
     if err["type"] == "string_pattern_mismatch":
-        return f"{msg!s} (got {err['input']!r})"
+        return _("{message} (got {value})").format(message=msg, value=repr(err["input"]))
     return msg[0].lower() + msg[1:] if msg else msg
 
 
 def _fix(err: dict[str, Any]) -> str:
-    return _FIXES.get(err["type"], "correct the value")
+    return _(_FIXES.get(err["type"], N_("correct the value")))
 
 
 def read_yaml(path: Path) -> YamlDocument:
@@ -113,10 +115,12 @@ def read_yaml(path: Path) -> YamlDocument:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise _error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                     "save the file as UTF-8") from exc
+        raise _error(path, None, _("not UTF-8 text ({reason} at byte {byte})").format(reason=exc.reason,
+                                                                                     byte=exc.start),
+                     _("save the file as UTF-8")) from exc
     except OSError as exc:
-        raise _error(path, None, f"cannot be read ({exc.strerror})", "check the path and permissions") from exc
+        raise _error(path, None, _("cannot be read ({reason})").format(reason=exc.strerror),
+                     _("check the path and permissions")) from exc
     return parse_yaml(text, path)
 
 
@@ -135,10 +139,11 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise _error(path, line, f"not valid YAML: {exc.problem or exc.context}",
-                     "check the indentation and quoting near this line") from exc
+        raise _error(path, line, _("not valid YAML: {problem}").format(problem=exc.problem or exc.context),
+                     _("check the indentation and quoting near this line")) from exc
     except yaml.YAMLError as exc:
-        raise _error(path, None, f"not valid YAML: {exc}", "check the file's syntax") from exc
+        raise _error(path, None, _("not valid YAML: {problem}").format(problem=exc),
+                     _("check the file's syntax")) from exc
     finally:
         loader.dispose()
     return YamlDocument(path, data, root)
@@ -146,8 +151,8 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
 
 def _forbidden_character(path: Path, text: str, exc: yaml.reader.ReaderError) -> ContentError:
     line = text.count("\n", 0, exc.position) + 1
-    return _error(path, line, f"holds a control character YAML does not allow (code {exc.character!r})",
-                  "delete the character and save the file again as plain UTF-8 text")
+    return _error(path, line, _("holds a control character YAML does not allow (code {code})").format(
+        code=repr(exc.character)), _("delete the character and save the file again as plain UTF-8 text"))
 
 
 def _reject_duplicate_keys(path: Path, node: yaml.Node | None) -> None:
@@ -157,8 +162,8 @@ def _reject_duplicate_keys(path: Path, node: yaml.Node | None) -> None:
         for key, value in node.value:
             name = getattr(key, "value", None)
             if name in seen:
-                raise _error(path, key.start_mark.line + 1, f"the key '{name}' appears twice "
-                             f"(first on line {seen[name]})", "keep one of them")
+                twice = _("the key '{key}' appears twice (first on line {line})").format(key=name, line=seen[name])
+                raise _error(path, key.start_mark.line + 1, twice, _("keep one of them"))
             seen[name] = key.start_mark.line + 1
             _reject_duplicate_keys(path, value)
     elif isinstance(node, yaml.SequenceNode):

@@ -30,11 +30,12 @@ from facilitator.documents.text import (
     INK,
     MONO,
     MUTED,
-    PAPERS,
+    PRODUCT,
     RULE,
     SANS,
     Piece,
     block_height,
+    check_paper,
     draw_lines,
     fill,
     fit_block,
@@ -43,9 +44,11 @@ from facilitator.documents.text import (
     register_fonts,
     width_of,
 )
+from facilitator.documents.text import PAPERS as PAPERS  # re-exported: the services import it from here
 from facilitator.documents.text import missing_glyphs as missing_glyphs  # re-exported: its home before text.py
 from facilitator.documents.text import wrap as wrap  # re-exported: its home before text.py
 from facilitator.domain.ids import badge_payload, group_code
+from facilitator.i18n import N_, _
 
 BADGE_W, BADGE_H = 3.5 * inch, 2.25 * inch
 BADGE_COLUMNS, BADGE_ROWS = 2, 4
@@ -211,8 +214,8 @@ def draw_badge_pages(canvas: Canvas, paper: tuple[float, float], session: BadgeS
         draw_cut_marks(canvas, paper, len(on_page))
         for i, person in enumerate(on_page):
             draw_badge(canvas, session, person, *badge_origin(paper, i))
-        draw_footer(canvas, paper, f"Badges - {session.workshop_title} - cut along the grey lines",
-                    f"badges page {page + 1} of {pages}")
+        draw_footer(canvas, paper, _("Badges - {workshop} - cut along the grey lines").format(
+            workshop=session.workshop_title), _("badges page {number} of {total}").format(number=page + 1, total=pages))
         canvas.showPage()
     return pages
 
@@ -221,7 +224,7 @@ def draw_badge_pages(canvas: Canvas, paper: tuple[float, float], session: BadgeS
 
 @dataclass(frozen=True)
 class Column:
-    title: str
+    title: str  # marked with N_, translated where it is drawn
     width: float
 
 
@@ -232,11 +235,14 @@ TITLE_BLOCK = 20 * mm
 
 def roster_columns(paper: tuple[float, float]) -> list[Column]:
     """Fixed columns; whatever width the paper has beyond them goes to the signature."""
-    fixed = [Column("#", 7 * mm), Column("Name", 44 * mm), Column("Employee ID", 22 * mm),
-             Column("Department", 30 * mm), Column("Badge QR", qr_box(ROSTER_QR_SYMBOL) + 2 * mm),
-             Column("Code", 24 * mm)]
+    fixed = [Column("#", 7 * mm), Column(N_("Name"), 44 * mm), Column(N_("Employee ID"), 22 * mm),
+             Column(N_("Department"), 30 * mm), Column(BADGE_QR, qr_box(ROSTER_QR_SYMBOL) + 2 * mm),
+             Column(N_("Code"), 24 * mm)]
     rest = paper[0] - 2 * ROSTER_MARGIN - sum(c.width for c in fixed)
-    return [*fixed, Column("Signature", rest)]
+    return [*fixed, Column(N_("Signature"), rest)]
+
+
+BADGE_QR = N_("Badge QR")
 
 
 def rows_per_page(paper: tuple[float, float]) -> int:
@@ -247,8 +253,9 @@ def rows_per_page(paper: tuple[float, float]) -> int:
 def draw_roster_title(canvas: Canvas, paper: tuple[float, float], session: BadgeSheetSession) -> float:
     """The session at the top of every page, so a loose page still says what it is for."""
     width = paper[0] - 2 * ROSTER_MARGIN
-    where = f"{human_date(session.date)} at {session.start} · {session.location} · session {session.id}"
-    lines = fit_block([Piece("Sign-in sheet", SANS, 9, 7), Piece(session.workshop_title, BOLD, 14, 10),
+    where = _("{date} at {start} · {location} · session {session}").format(
+        date=human_date(session.date), start=session.start, location=session.location, session=session.id)
+    lines = fit_block([Piece(_("Sign-in sheet"), SANS, 9, 7), Piece(session.workshop_title, BOLD, 14, 10),
                        Piece(where, SANS, 9.5, 7)], width, TITLE_BLOCK - 2 * mm)
     fill(canvas, INK)
     draw_lines(canvas, lines, ROSTER_MARGIN, paper[1] - ROSTER_MARGIN)
@@ -262,7 +269,7 @@ def draw_header_row(canvas: Canvas, columns: Sequence[Column], top: float) -> fl
     canvas.setFont(BOLD, 8)
     x = ROSTER_MARGIN
     for column in columns:
-        canvas.drawString(x + 1.5 * mm, top - HEADER_ROW / 2 - 2.8, column.title)
+        canvas.drawString(x + 1.5 * mm, top - HEADER_ROW / 2 - 2.8, _(column.title))
         x += column.width
     return top - HEADER_ROW
 
@@ -277,7 +284,7 @@ def draw_roster_row(canvas: Canvas, columns: Sequence[Column], top: float, numbe
              [], [Piece(token[:12], MONO, 8, 6), Piece(token[12:], MONO, 8, 6)], []]
     x = ROSTER_MARGIN
     for column, pieces in zip(columns, texts, strict=True):
-        if column.title == "Badge QR":
+        if column.title == BADGE_QR:
             box = qr_box(ROSTER_QR_SYMBOL)
             draw_qr(canvas, person.payload, x + (column.width - box) / 2, top - (ROW_HEIGHT + box) / 2, box)
         elif pieces:
@@ -301,7 +308,7 @@ def draw_roster_pages(canvas: Canvas, paper: tuple[float, float], session: Badge
         for i, person in enumerate(people[page * per_page:(page + 1) * per_page]):
             draw_roster_row(canvas, columns, top - i * ROW_HEIGHT, page * per_page + i + 1, person)
         draw_footer(canvas, paper, f"{session.workshop_title} - {human_date(session.date)}",
-                    f"sign-in sheet page {page + 1} of {pages}")
+                    _("sign-in sheet page {number} of {total}").format(number=page + 1, total=pages))
         canvas.showPage()
     return pages
 
@@ -311,19 +318,18 @@ def draw_roster_pages(canvas: Canvas, paper: tuple[float, float], session: Badge
 def render_badges(out: Path | BinaryIO, session: BadgeSheetSession, people: Sequence[BadgePerson],
                   paper: str = "a4", *, font_dir: Path | None = None) -> int:
     """Write the badges, then the roster, as one PDF; returns the number of pages."""
-    if paper not in PAPERS:
-        raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {paper!r}")
+    size = check_paper(paper)
     if not people:
-        raise ValueError("no one to make badges for")
+        raise ValueError(_("no one to make badges for"))
     register_fonts(font_dir)
-    size = PAPERS[paper]
     ordered = sorted(people, key=sort_key)
     # ReportLab writes to an open file without closing it, so the caller can sync it before renaming.
     # The initial font is named so that ReportLab does not reference Helvetica, which is not embedded.
     canvas = Canvas(str(out) if isinstance(out, Path) else out, pagesize=size, pageCompression=1, invariant=1,
                     initialFontName=SANS)
-    canvas.setTitle(f"Badges and sign-in sheet - {session.workshop_title} - {session.date}")
-    canvas.setCreator("Facilitator")
+    canvas.setTitle(_("Badges and sign-in sheet - {workshop} - {date}").format(workshop=session.workshop_title,
+                                                                              date=session.date))
+    canvas.setCreator(PRODUCT)
     pages = draw_badge_pages(canvas, size, session, ordered) + draw_roster_pages(canvas, size, session, ordered)
     canvas.save()
     return pages

@@ -28,9 +28,11 @@ from reportlab.pdfgen.canvas import Canvas
 from facilitator.documents.qr import LEVELS, draw_matrix, encode
 from facilitator.documents.text import (
     BOLD,
+    IN_PERSON,
     INK,
     MONO,
     MUTED,
+    PRODUCT,
     SANS,
     Line,
     Piece,
@@ -48,6 +50,7 @@ from facilitator.documents.text import (
     width_of,
     wrap,
 )
+from facilitator.i18n import N_, _
 
 ACCENT: Rgb = (0.11, 0.24, 0.38)  # a dark blue for the rules and the title: formal, and prints well in grey
 HAIRLINE: Rgb = (0.72, 0.76, 0.82)
@@ -88,9 +91,13 @@ class CertificateData:
     trainer: str
     topics: tuple[str, ...] = ()
     jurisdictions: tuple[MetJurisdiction, ...] = ()
-    delivery: str = "In-person, instructor-led"
+    delivery: str | None = None  # how it was given; None: in person, instructor-led (IN_PERSON)
     track: str | None = None  # the audience track when it matters, e.g. "Supervisors"
     provider: str | None = None  # the training provider, when the trainer works for one
+
+    @property
+    def delivery_words(self) -> str:
+        return self.delivery or _(IN_PERSON)
 
 
 @dataclass(frozen=True)
@@ -167,7 +174,8 @@ def _logo(path: str, mtime_ns: int) -> ImageReader:
             image.load()
             picture = image.convert("RGBA" if _has_alpha(image) else "RGB")
     except (OSError, ValueError) as error:
-        raise ValueError(f"the logo {path} cannot be read as a PNG or JPEG image: {error}") from error
+        raise ValueError(_("the logo {path} cannot be read as a PNG or JPEG image: {reason}").format(
+            path=path, reason=error)) from error
     picture.thumbnail((LOGO_MAX_PIXELS, LOGO_MAX_PIXELS), Image.Resampling.LANCZOS)
     return ImageReader(picture)
 
@@ -180,7 +188,8 @@ def load_logo(path: Path) -> ImageReader:
     try:
         changed = path.stat().st_mtime_ns  # part of the cache key: a replaced logo is read afresh
     except OSError as error:
-        raise ValueError(f"the logo {path} cannot be opened: {error.strerror}") from error
+        raise ValueError(_("the logo {path} cannot be opened: {reason}").format(path=path, reason=error.strerror)
+                         ) from error
     return _logo(str(path), changed)
 
 
@@ -223,20 +232,21 @@ def _org_lines(org_name: str, width: float, height: float) -> tuple[Line, ...]:
 
 def centre_pieces(data: CertificateData) -> list[Piece]:
     who = " · ".join(part for part in (_employee(data.employee_id), data.employer) if part)
-    kind = " · ".join(part for part in (data.delivery, data.track and f"{data.track} track") if part)
+    track = _("{track} track").format(track=data.track) if data.track else None
+    kind = " · ".join(part for part in (data.delivery_words, track) if part)
     return [
-        Piece("Certificate of Completion", BOLD, 30, 18, space_after=4 * mm, color=ACCENT),
-        Piece("This certifies that", SANS, 11, 8, space_after=2 * mm, color=MUTED),
+        Piece(_("Certificate of Completion"), BOLD, 30, 18, space_after=4 * mm, color=ACCENT),
+        Piece(_("This certifies that"), SANS, 11, 8, space_after=2 * mm, color=MUTED),
         Piece(data.attendee_name, BOLD, 30, 20, space_after=1.5 * mm, color=INK),
         Piece(who, SANS, 11.5, 8, space_after=4 * mm, color=INK),
-        Piece("has completed the workshop", SANS, 11, 8, space_after=2 * mm, color=MUTED),
+        Piece(_("has completed the workshop"), SANS, 11, 8, space_after=2 * mm, color=MUTED),
         Piece(data.workshop_title, BOLD, 18, 11, space_after=1.5 * mm, color=INK),
         Piece(kind, SANS, 11.5, 8, color=INK),
     ]
 
 
 def _employee(employee_id: str | None) -> str:
-    return f"Employee ID {employee_id}" if employee_id else ""
+    return _("Employee ID {id}").format(id=employee_id) if employee_id else ""
 
 
 def draw_centre(canvas: Canvas, box: Box, data: CertificateData) -> None:
@@ -248,8 +258,9 @@ def draw_centre(canvas: Canvas, box: Box, data: CertificateData) -> None:
 def facts_of(data: CertificateData) -> list[tuple[str, str, str, float]]:
     """(label, value, value font, share of the strip's width) for the strip of key facts."""
     trainer = f"{data.trainer} ({data.provider})" if data.provider else data.trainer
-    return [("Date", human_date(data.date), BOLD, 0.17), ("Time attended", duration(data.minutes_attended), BOLD, 0.17),
-            ("Trainer", trainer, BOLD, 0.36), ("Certificate no.", data.certificate_id, MONO, 0.30)]
+    return [(_("Date"), human_date(data.date), BOLD, 0.17),
+            (_("Time attended"), duration(data.minutes_attended), BOLD, 0.17),
+            (_("Trainer"), trainer, BOLD, 0.36), (_("Certificate no."), data.certificate_id, MONO, 0.30)]
 
 
 def draw_facts(canvas: Canvas, box: Box, data: CertificateData) -> None:
@@ -279,10 +290,10 @@ def draw_heading(canvas: Canvas, box: Box, text: str) -> float:
 
 
 def draw_topics(canvas: Canvas, box: Box, topics: Sequence[str]) -> None:
-    below = draw_heading(canvas, box, "Topics covered")
+    below = draw_heading(canvas, box, _("Topics covered"))
     if not topics:
         fill(canvas, MUTED)
-        draw_lines(canvas, [Line("Not listed for this workshop.", SANS, 8.5)], box.x, below)
+        draw_lines(canvas, [Line(_("Not listed for this workshop."), SANS, 8.5)], box.x, below)
         return
     columns, gutter = list_columns(tuple(topics), box.w, below - box.y)
     fill(canvas, INK)
@@ -344,12 +355,13 @@ def _balance(entries: Sequence[tuple[Line, ...]], count: int, height: float
 
 
 def draw_requirements(canvas: Canvas, box: Box, jurisdictions: Sequence[MetJurisdiction]) -> None:
-    below = draw_heading(canvas, box, "Requirements met")
+    below = draw_heading(canvas, box, _("Requirements met"))
     pieces = [piece for j in jurisdictions
               for piece in (Piece(j.name, BOLD, 9.5, 7, space_after=0.6 * mm, color=INK),
                             Piece(j.citation, SANS, 8.5, 6.5, space_after=2 * mm, color=MUTED))]
     if not pieces:
-        pieces = [Piece("No jurisdiction's requirements are claimed for this session.", SANS, 8.5, 6.5, color=MUTED)]
+        pieces = [Piece(_("No jurisdiction's requirements are claimed for this session."), SANS, 8.5, 6.5,
+                        color=MUTED)]
     draw_lines(canvas, _requirement_lines(tuple(pieces), box.w, below - box.y), box.x, below)
 
 
@@ -360,7 +372,7 @@ def _requirement_lines(pieces: tuple[Piece, ...], width: float, height: float) -
 
 def draw_verification(canvas: Canvas, qr: Box, caption: Box, qr_text: str, level: str, hint: str) -> None:
     draw_matrix(canvas, encode(qr_text, LEVELS[level]), qr.x, qr.y, qr.w)
-    lines = fit_block([Piece("Scan to verify offline, or run:", SANS, 7.5, 6, space_after=0.8 * mm, color=MUTED),
+    lines = fit_block([Piece(_("Scan to verify offline, or run:"), SANS, 7.5, 6, space_after=0.8 * mm, color=MUTED),
                        Piece(hint, MONO, 7.5, 5.5, color=INK)], caption.w, caption.h)
     draw_lines(canvas, lines, caption.x, caption.top, width=caption.w, align="centre")
 
@@ -369,23 +381,26 @@ def draw_verification(canvas: Canvas, qr: Box, caption: Box, qr_text: str, level
 
 def unprintable_fields(data: CertificateData, org_name: str = "") -> list[str]:
     """Which of the certificate's texts the bundled fonts cannot set (they would print as boxes or backwards)."""
-    texts = {"attendee name": data.attendee_name, "employer": data.employer, "workshop title": data.workshop_title,
-             "trainer": data.trainer, "organisation name": org_name, "topics": " ".join(data.topics),
-             "jurisdictions": " ".join(j.name + j.citation for j in data.jurisdictions),
-             "employee id": data.employee_id or "", "certificate id": data.certificate_id,
-             "track": data.track or "", "provider": data.provider or "", "delivery": data.delivery}
-    return [field for field, text in texts.items() if not printable(text)]
+    texts = {N_("attendee name"): data.attendee_name, N_("employer"): data.employer,
+             N_("workshop title"): data.workshop_title, N_("trainer"): data.trainer,
+             N_("organisation name"): org_name, N_("topics"): " ".join(data.topics),
+             N_("jurisdictions"): " ".join(j.name + j.citation for j in data.jurisdictions),
+             N_("employee id"): data.employee_id or "", N_("certificate id"): data.certificate_id,
+             N_("track"): data.track or "", N_("provider"): data.provider or "", N_("delivery"): data.delivery_words}
+    return [_(field) for field, text in texts.items() if not printable(text)]
 
 
 def _check(data: CertificateData, org_name: str, qr_text: str, level: str) -> None:
     if level not in LEVELS:
-        raise ValueError(f"QR error correction must be one of {', '.join(LEVELS)}, not {level!r}")
+        raise ValueError(_("QR error correction must be one of {levels}, not {level}").format(
+            levels=", ".join(LEVELS), level=repr(level)))
     if not qr_text:
-        raise ValueError(f"certificate {data.certificate_id}: nothing to put in the QR code")
+        raise ValueError(_("certificate {id}: nothing to put in the QR code").format(id=data.certificate_id))
     bad = unprintable_fields(data, org_name)
     if bad:
-        raise ValueError(f"certificate {data.certificate_id}: the bundled fonts cannot print the {', '.join(bad)} "
-                         f"({data.attendee_name!r}); no certificate was made")
+        raise ValueError(_("certificate {id}: the bundled fonts cannot print the {fields} ({name}); no certificate "
+                           "was made").format(id=data.certificate_id, fields=", ".join(bad),
+                                              name=repr(data.attendee_name)))
 
 
 def draw_certificate(canvas: Canvas, lay: Layout, data: CertificateData, *, org_name: str,
@@ -412,7 +427,7 @@ def render_certificate(data: CertificateData, out: Path | BinaryIO, paper: str =
     logo = load_logo(logo_path) if logo_path else None
     name = out.name if isinstance(out, Path) else file_name(data)
     _render(data, out, lay, org_name=org_name, logo=logo, qr_text=qr_text, created=created,
-            level=error_correction, hint=verify_hint or f"facilitator verify {name}")
+            level=error_correction, hint=verify_hint or verify_command(name))
 
 
 def _render(data: CertificateData, out: Path | BinaryIO, lay: Layout, *, org_name: str, logo: ImageReader | None,
@@ -422,16 +437,22 @@ def _render(data: CertificateData, out: Path | BinaryIO, lay: Layout, *, org_nam
     canvas = Canvas(str(out) if isinstance(out, Path) else out, pagesize=lay.page, pageCompression=1,
                     invariant=1, initialFontName=SANS)
     stamp_creation(canvas, created)
-    canvas.setTitle(f"Certificate of completion - {data.attendee_name} - {data.workshop_title} - {data.date}")
+    canvas.setTitle(_("Certificate of completion - {name} - {workshop} - {date}").format(
+        name=data.attendee_name, workshop=data.workshop_title, date=data.date))
     canvas.setAuthor(org_name)
-    canvas.setSubject(f"Certificate {data.certificate_id}")
-    canvas.setCreator("Facilitator")
+    canvas.setSubject(_("Certificate {id}").format(id=data.certificate_id))
+    canvas.setCreator(PRODUCT)
     # The QR code's text again, machine-readable: `facilitator verify FILE.pdf` checks these signed facts
     # alongside the PDF's own signature without having to decode the image.
     canvas.setKeywords(qr_text)
     draw_certificate(canvas, lay, data, org_name=org_name, logo=logo, qr_text=qr_text, level=level, hint=hint)
     canvas.showPage()
     canvas.save()
+
+
+def verify_command(name: str) -> str:
+    """The command that checks a certificate file, printed under its QR code: a command, never translated."""
+    return f"facilitator verify {name}"  # not user text: a command line
 
 
 def file_name(data: CertificateData) -> str:
@@ -451,12 +472,13 @@ def render_certificates(items: Iterable[tuple[CertificateData, str]], out_dir: P
         _check(data, org_name, qr_text, error_correction)
     names = [file_name(data) for data, _ in batch]
     if len(set(names)) != len(names):
-        raise ValueError("two certificates share an id: " + ", ".join(sorted({n for n in names if names.count(n) > 1})))
+        raise ValueError(_("two certificates share an id: {files}").format(
+            files=", ".join(sorted({n for n in names if names.count(n) > 1}))))
     lay, logo = layout(paper), load_logo(logo_path) if logo_path else None
     written = []
     for (data, qr_text), name in zip(batch, names, strict=True):
         path = out_dir / name
         _render(data, path, lay, org_name=org_name, logo=logo, qr_text=qr_text, created=created,
-                level=error_correction, hint=f"facilitator verify {name}")
+                level=error_correction, hint=verify_command(name))
         written.append(path)
     return written

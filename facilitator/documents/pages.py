@@ -23,6 +23,7 @@ from facilitator.documents.text import (
     INK,
     MONO,
     MUTED,
+    PRODUCT,
     RULE,
     SANS,
     Piece,
@@ -36,6 +37,7 @@ from facilitator.documents.text import (
     width_of,
     wrap,
 )
+from facilitator.i18n import _
 
 MARGIN = 15 * mm
 HEADER_H = 9 * mm  # the running header on every page
@@ -148,12 +150,12 @@ class NumberedCanvas(Canvas):
 
 
 def numbered_canvas(footer: Footer, created: datetime | None) -> type[NumberedCanvas]:
-    return type("Numbered", (NumberedCanvas,), {"footer": staticmethod(footer), "created": created})
+    return type("Numbered", (NumberedCanvas,), {"footer": staticmethod(footer), "created": created})  # not user text
 
 
 def draw_footer(canvas: Canvas, paper: tuple[float, float], left: str, number: int, total: int) -> None:
     """'left text ........ page N of M' along the foot of the page, above a hairline."""
-    right = f"page {number} of {total}"
+    right = _("page {number} of {total}").format(number=number, total=total)
     canvas.saveState()
     canvas.setStrokeColorRGB(*RULE)
     canvas.setLineWidth(0.5)
@@ -183,7 +185,7 @@ def build(out: Path | BinaryIO, paper: str, story: list[Flowable], *, title: str
     register_fonts()
     size = check_paper(paper)
     doc = BaseDocTemplate(str(out) if isinstance(out, Path) else out, pagesize=size, title=title, author=author,
-                          creator="Facilitator", invariant=1, initialFontName=SANS, pageCompression=1)
+                          creator=PRODUCT, invariant=1, initialFontName=SANS, pageCompression=1)
     width, bottom = size[0] - 2 * MARGIN, MARGIN + FOOTER_H
 
     def frame(top: float) -> Frame:

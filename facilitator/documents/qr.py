@@ -85,7 +85,7 @@ def read_qr_codes(gray: np.ndarray) -> list[str]:
     """The text of every QR code in a grayscale frame (height x width, uint8), each once, in reading order."""
     frame = np.ascontiguousarray(gray, dtype=np.uint8)
     if frame.ndim != 2:
-        raise ValueError(f"expected a grayscale frame (height x width), got shape {frame.shape}")
+        raise ValueError(f"expected a grayscale frame (height x width), got shape {frame.shape}")  # not user text
     # QR only: looking for every other format costs time per frame and invites false reads. Rotated and
     # downscaled searches stay on (a badge is held at any angle, close to the lens); inverted codes are
     # never printed by us, so that pass is skipped.

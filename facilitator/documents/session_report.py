@@ -41,7 +41,9 @@ from facilitator.documents.pages import (
     style,
 )
 from facilitator.documents.pages import build as build_pages
-from facilitator.documents.text import BOLD, MUTED, check_paper, duration, human_date, register_fonts
+from facilitator.documents.text import BOLD, IN_PERSON, MUTED, check_paper, duration, human_date, register_fonts
+from facilitator.domain.segment_kinds import kind_label
+from facilitator.i18n import _, ngettext
 
 EN_DASH = "\u2013"
 MET_STYLE = style("met", 8.5, BOLD, (0.05, 0.42, 0.2))
@@ -154,7 +156,7 @@ class SessionReportData:
     seal: SealInfo | None = None  # None while the session is not sealed
     events: int | None = None  # attendance events in the chain
     employer: str | None = None
-    delivery: str = "In-person, instructor-led"
+    delivery: str | None = None  # how it was given; None: in person, instructor-led (IN_PERSON)
     track: str | None = None  # the audience track, e.g. "Supervisors"
     policy_version: str | None = None  # the harassment policy handed out
     trainer_qualifications: str | None = None  # California asks for the trainer's qualifications
@@ -179,39 +181,41 @@ def facts_table(pairs: Sequence[tuple[str, Flowable]], width: float) -> Flowable
 
 
 def session_facts(data: SessionReportData, width: float) -> list[Flowable]:
+    track = _("{track} track").format(track=data.track) if data.track else None
+    workshop = _("{title} (version {version})").format(title=data.workshop_title, version=data.workshop_version)
     pairs: list[tuple[str, Flowable]] = [
-        ("Workshop", para(f"{data.workshop_title} (version {data.workshop_version})", CELL_BOLD)),
-        ("Materials SHA-256", para(data.materials_sha256, CELL_MONO)),
-        ("Type", para(" · ".join(p for p in (data.delivery, data.track and f"{data.track} track") if p))),
-        ("Language", para(data.language)),
-        ("Date", para(human_date(data.date))),
-        ("Planned start, end", para(span(data.planned_start, data.planned_end))),
-        ("Actual start, end", para(span(data.actual_start, data.actual_end), CELL_BOLD)),
-        ("Location", para(data.location)),
-        ("Trainer", para(data.trainer)),
+        (_("Workshop"), para(workshop, CELL_BOLD)),
+        (_("Materials SHA-256"), para(data.materials_sha256, CELL_MONO)),
+        (_("Type"), para(" · ".join(p for p in (data.delivery or _(IN_PERSON), track) if p))),
+        (_("Language"), para(data.language)),
+        (_("Date"), para(human_date(data.date))),
+        (_("Planned start, end"), para(span(data.planned_start, data.planned_end))),
+        (_("Actual start, end"), para(span(data.actual_start, data.actual_end), CELL_BOLD)),
+        (_("Location"), para(data.location)),
+        (_("Trainer"), para(data.trainer)),
     ]
     if data.trainer_qualifications:
-        pairs.append(("Trainer's qualifications", para(data.trainer_qualifications)))
+        pairs.append((_("Trainer's qualifications"), para(data.trainer_qualifications)))
     if data.employer:
-        pairs.insert(0, ("Employer", para(data.employer, CELL_BOLD)))
+        pairs.insert(0, (_("Employer"), para(data.employer, CELL_BOLD)))
     if data.policy_version:
-        pairs.append(("Policy handed out", para(data.policy_version)))
-    return section("Session", facts_table(pairs, width))
+        pairs.append((_("Policy handed out"), para(data.policy_version)))
+    return section(_("Session"), facts_table(pairs, width))
 
 
 def agenda_table(agenda: Sequence[AgendaEntry], width: float) -> list[Flowable]:
-    fixed = [("#", 8 * mm, HEAD), ("Kind", 30 * mm, HEAD), ("Planned min", 16 * mm, HEAD_RIGHT),
-             ("Actual start", 16 * mm, HEAD_CENTRE), ("Actual end", 16 * mm, HEAD_CENTRE),
-             ("Actual min", 16 * mm, HEAD_RIGHT)]
-    segment_w = width - sum(w for _, w, _ in fixed)
-    cols = [fixed[0], ("Segment", segment_w, HEAD), *fixed[1:]]
-    rows: list[list[Flowable]] = [[Paragraph(t, st) for t, _, st in cols]]
+    fixed = [("#", 8 * mm, HEAD), (_("Kind"), 30 * mm, HEAD), (_("Planned min"), 16 * mm, HEAD_RIGHT),
+             (_("Actual start"), 16 * mm, HEAD_CENTRE), (_("Actual end"), 16 * mm, HEAD_CENTRE),
+             (_("Actual min"), 16 * mm, HEAD_RIGHT)]
+    segment_w = width - sum(w for _title, w, _style in fixed)
+    cols = [fixed[0], (_("Segment"), segment_w, HEAD), *fixed[1:]]
+    rows: list[list[Flowable]] = [[Paragraph(t, st) for t, _width, st in cols]]
     spans: list[tuple[Any, ...]] = []
     for i, entry in enumerate(agenda, start=1):
-        row = [para(str(i), CELL_MUTED), para(entry.title), para(kind_words(entry.kind)),
+        row = [para(str(i), CELL_MUTED), para(entry.title), para(kind_label(entry.kind)),
                para(str(entry.planned_minutes), CELL_RIGHT)]
         if entry.skipped:  # one word across the three actual columns
-            row += [para("skipped", SKIPPED), para(None, empty=""), para(None, empty="")]
+            row += [para(_("skipped"), SKIPPED), para(None, empty=""), para(None, empty="")]
             spans.append(("SPAN", (4, i), (6, i)))
         else:
             row += [para(entry.actual_start, CELL_CENTRE), para(entry.actual_end, CELL_CENTRE),
@@ -219,10 +223,10 @@ def agenda_table(agenda: Sequence[AgendaEntry], width: float) -> list[Flowable]:
         rows.append(row)
     actual = [e.actual_minutes for e in agenda if e.actual_minutes is not None]
     blank = para(None, empty="")
-    rows.append([blank, para("Total", CELL_BOLD), blank,
+    rows.append([blank, para(_("Total"), CELL_BOLD), blank,
                  para(str(sum(e.planned_minutes for e in agenda)), CELL_RIGHT), blank, blank,
                  para(str(sum(actual)) if actual else None, CELL_RIGHT)])
-    return section("Agenda as delivered", grid_table(rows, [w for _, w, _ in cols], extra=spans),
+    return section(_("Agenda as delivered"), grid_table(rows, [w for _, w, _ in cols], extra=spans),
                    Spacer(1, 1.5 * mm), para(agenda_note(agenda), NOTE))
 
 
@@ -230,22 +234,24 @@ def agenda_note(agenda: Sequence[AgendaEntry]) -> str:
     """'Planned 2 h 26 min in all; actual times recorded for 15 of 16 segments, 2 h 31 min; 1 skipped. …'"""
     actual = [e.actual_minutes for e in agenda if e.actual_minutes is not None]
     skipped = sum(e.skipped for e in agenda)
-    recorded = f"actual times recorded for {len(actual)} of {len(agenda)} segments" + (
-        f", {duration(sum(actual))}" if actual else "") + (f"; {skipped} skipped" if skipped else "")
+    if actual:
+        recorded = ngettext("actual times recorded for {count} of {total} segment, {duration}",
+                            "actual times recorded for {count} of {total} segments, {duration}", len(agenda))
+    else:
+        recorded = ngettext("actual times recorded for {count} of {total} segment",
+                            "actual times recorded for {count} of {total} segments", len(agenda))
+    recorded = recorded.format(count=len(actual), total=len(agenda), duration=duration(sum(actual)))
+    if skipped:
+        recorded = f"{recorded}; " + ngettext("{count} skipped", "{count} skipped", skipped).format(count=skipped)
+    note = _("Planned {duration} in all; {recorded}.").format(
+        duration=duration(sum(e.planned_minutes for e in agenda)), recorded=recorded)
     paused = [(i, e.paused_minutes) for i, e in enumerate(agenda, start=1) if e.paused_minutes > 0]
-    pauses = ""
     if paused:
-        where = ", ".join(str(i) for i, _ in paused)
-        pauses = (f" Actual minutes leave out pauses: {duration(sum(m for _, m in paused))} in all, in "
-                  f"segment{'s' if len(paused) > 1 else ''} {where}.")
-    return (f"Planned {duration(sum(e.planned_minutes for e in agenda))} in all; {recorded}.{pauses} "
-            "'—': not recorded.")
-
-
-def kind_words(kind: str) -> str:
-    """'knowledge-check' as 'Knowledge check'; a hyphen that belongs to the word ('role-play') stays."""
-    words = {"knowledge-check": "knowledge check"}.get(kind, kind)
-    return words[:1].upper() + words[1:]
+        note += " " + ngettext("Actual minutes leave out pauses: {duration} in all, in segment {segments}.",
+                               "Actual minutes leave out pauses: {duration} in all, in segments {segments}.",
+                               len(paused)).format(duration=duration(sum(m for _number, m in paused)),
+                                                   segments=", ".join(str(i) for i, _minutes in paused))
+    return note + " " + _("'—': not recorded.")
 
 
 def _number(value: int | None) -> str | None:
@@ -256,9 +262,9 @@ def activities_table(activities: Sequence[ActivityCount], width: float) -> list[
     """One row per activity, then one per result under it (a segment, a question), so a long list of results
     can run onto the next page; with results, the summary goes under the activity's name."""
     if not activities:
-        return section("Interactivity", para("No interactive activity was recorded.", CELL_MUTED))
-    rows: list[list[Cell]] = [[Paragraph("Activity", HEAD), Paragraph("Held", HEAD_RIGHT),
-                               Paragraph("Results", HEAD)]]
+        return section(_("Interactivity"), para(_("No interactive activity was recorded."), CELL_MUTED))
+    rows: list[list[Cell]] = [[Paragraph(_("Activity"), HEAD), Paragraph(_("Held"), HEAD_RIGHT),
+                               Paragraph(_("Results"), HEAD)]]
     blank = para(None, empty="")
     unruled: list[tuple[Any, ...]] = []
     for a in activities:
@@ -271,7 +277,7 @@ def activities_table(activities: Sequence[ActivityCount], width: float) -> list[
             rows.append([name, para(str(a.held), CELL_RIGHT), cell] if i == 0 else [blank, blank, cell])
             if i:  # the activity's own cells read as one down its rows: no rule between them
                 unruled.append(("LINEBELOW", (0, len(rows) - 2), (1, len(rows) - 2), 0.6, WHITE))
-    return section("Interactivity", grid_table(rows, [60 * mm, 16 * mm, width - 76 * mm],
+    return section(_("Interactivity"), grid_table(rows, [60 * mm, 16 * mm, width - 76 * mm],
                                                extra=[*unruled, ("VALIGN", (0, 1), (1, -1), "TOP")]))
 
 
@@ -279,62 +285,67 @@ def notes_section(notes: Sequence[TrainerNote], width: float) -> list[Flowable]:
     """The trainer's own notes, segment by segment; nothing at all when there are none."""
     if not notes:
         return []
-    rows: list[list[Cell]] = [[Paragraph("Segment", HEAD), Paragraph("Note", HEAD)]]
+    rows: list[list[Cell]] = [[Paragraph(_("Segment"), HEAD), Paragraph(_("Note"), HEAD)]]
     rows += [[para(n.segment, CELL_BOLD), para(n.text)] for n in notes]
-    return section("Trainer's notes", grid_table(rows, [60 * mm, width - 60 * mm]))
+    return section(_("Trainer's notes"), grid_table(rows, [60 * mm, width - 60 * mm]))
 
 
 def coverage_table(coverage: Sequence[JurisdictionCoverage], width: float) -> list[Flowable]:
     if not coverage:
-        return section("Coverage by jurisdiction", para("No jurisdiction was chosen for this session.", CELL_MUTED))
-    rows: list[list[Cell]] = [[Paragraph("Jurisdiction", HEAD), Paragraph("Result", HEAD),
-                                                    Paragraph("Shortfalls", HEAD)]]
+        return section(_("Coverage by jurisdiction"), para(_("No jurisdiction was chosen for this session."),
+                                                            CELL_MUTED))
+    rows: list[list[Cell]] = [[Paragraph(_("Jurisdiction"), HEAD), Paragraph(_("Result"), HEAD),
+                               Paragraph(_("Shortfalls"), HEAD)]]
     for c in coverage:
         who = [para(c.name, CELL_BOLD), para(c.citation, CELL_MUTED)]
-        result = para("Met", MET_STYLE) if c.met else para("Not met", NOT_MET_STYLE)
-        short = [para(f"• {s}") for s in c.shortfalls] or [para("None", CELL_MUTED)]
+        result = para(_("Met"), MET_STYLE) if c.met else para(_("Not met"), NOT_MET_STYLE)
+        short = [para(f"• {s}") for s in c.shortfalls] or [para(_("None"), CELL_MUTED)]
         rows.append([who, result, short])
-    return section("Coverage by jurisdiction", grid_table(rows, [62 * mm, 20 * mm, width - 82 * mm]))
+    return section(_("Coverage by jurisdiction"), grid_table(rows, [62 * mm, 20 * mm, width - 82 * mm]))
 
 
 def attendance_section(summary: AttendanceSummary, width: float) -> list[Flowable]:
-    counts = [("On roster", summary.on_roster), ("Present", summary.present), ("Late", summary.late),
-              ("Left early", summary.left_early), ("Late, left early", summary.late_and_left_early),
-              ("Absent", summary.absent), ("Eligible for certificate", summary.eligible)]
-    cells = [[para(label, HEAD_CENTRE) for label, _ in counts], [para(str(n), CELL_CENTRE) for _, n in counts]]
+    counts = [(_("On roster"), summary.on_roster), (_("Present"), summary.present), (_("Late"), summary.late),
+              (_("Left early"), summary.left_early), (_("Late, left early"), summary.late_and_left_early),
+              (_("Absent"), summary.absent), (_("Eligible for certificate"), summary.eligible)]
+    cells = [[para(label, HEAD_CENTRE) for label, _n in counts], [para(str(n), CELL_CENTRE) for _label, n in counts]]
     table = grid_table(cells, [width / len(counts)] * len(counts))
-    return section("Attendance", table, *overrides_table(summary.overrides, width))
+    return section(_("Attendance"), table, *overrides_table(summary.overrides, width))
 
 
 def overrides_table(overrides: Sequence[EligibilityOverride], width: float) -> list[Flowable]:
     if not overrides:
-        return [Spacer(1, 2 * mm), para("No eligibility decision was overridden.", NOTE)]
-    rows: list[list[Flowable]] = [[Paragraph(t, HEAD) for t in ("Attendee", "Decision", "Reason", "By")]]
+        return [Spacer(1, 2 * mm), para(_("No eligibility decision was overridden."), NOTE)]
+    rows: list[list[Flowable]] = [[Paragraph(t, HEAD) for t in (_("Attendee"), _("Decision"), _("Reason"), _("By"))]]
     widths = [50 * mm, 30 * mm, width - 115 * mm, 35 * mm]
-    rows += [[para_wrapped(shown(o.attendee, "(name not printable; see the record)"), CELL, widths[0]),
+    rows += [[para_wrapped(shown(o.attendee, _("(name not printable; see the record)")), CELL, widths[0]),
               para(o.decision, CELL_BOLD), para(o.reason), para(o.by)] for o in overrides]
-    heading = Paragraph("Overrides", style("sub", 9.5, BOLD))
+    heading = Paragraph(_("Overrides"), style("sub", 9.5, BOLD))
     table = grid_table(rows, widths)
     return [Spacer(1, 4 * mm), KeepTogether([heading, Spacer(1, 1.5 * mm), table])]
 
 
 def integrity_section(data: SessionReportData, width: float) -> list[Flowable]:
-    events = f" ({data.events} events)" if data.events is not None else ""
-    pairs: list[tuple[str, Flowable]] = [("Attendance chain head", para(data.chain_head + events, CELL_MONO))]
+    head = data.chain_head
+    if data.events is not None:
+        head = ngettext("{hash} ({count} event)", "{hash} ({count} events)", data.events).format(
+            hash=data.chain_head, count=data.events)
+    pairs: list[tuple[str, Flowable]] = [(_("Attendance chain head"), para(head, CELL_MONO))]
     if data.seal is None:
-        pairs.append(("Seal", para("Not sealed: this session can still change.", NOT_MET_STYLE)))
+        pairs.append((_("Seal"), para(_("Not sealed: this session can still change."), NOT_MET_STYLE)))
     else:
-        pairs += [("Sealed by", para(data.seal.signer, CELL_BOLD)),
-                  ("Signer fingerprint", para(data.seal.fingerprint, CELL_MONO)),
-                  ("Sealed at", para(data.seal.sealed_at))]
-    note = para("The chain head is the SHA-256 of the last attendance event; each event holds the previous "
-                "event's hash, so the record cannot be edited without this value changing.", NOTE)
-    return section("Record integrity", facts_table(pairs, width), Spacer(1, 1.5 * mm), note)
+        pairs += [(_("Sealed by"), para(data.seal.signer, CELL_BOLD)),
+                  (_("Signer fingerprint"), para(data.seal.fingerprint, CELL_MONO)),
+                  (_("Sealed at"), para(data.seal.sealed_at))]
+    note = para(_("The chain head is the SHA-256 of the last attendance event; each event holds the previous "
+                  "event's hash, so the record cannot be edited without this value changing."), NOTE)
+    return section(_("Record integrity"), facts_table(pairs, width), Spacer(1, 1.5 * mm), note)
 
 
 def title_block(data: SessionReportData) -> list[Flowable]:
-    where = f"{human_date(data.date)} · {data.location} · session {data.session_id}"
-    return [para("Session report", KICKER), para(data.workshop_title, TITLE), para(where, CELL_MUTED)]
+    where = _("{date} · {location} · session {session}").format(date=human_date(data.date), location=data.location,
+                                                                session=data.session_id)
+    return [para(_("Session report"), KICKER), para(data.workshop_title, TITLE), para(where, CELL_MUTED)]
 
 
 # --- the document --------------------------------------------------------------------------------------
@@ -350,7 +361,9 @@ def render_session_report(data: SessionReportData, out: Path | BinaryIO, paper: 
              *activities_table(data.activities, width), *notes_section(data.notes, width),
              *coverage_table(data.coverage, width),
              *attendance_section(data.attendance, width), *integrity_section(data, width)]
-    where = f"{data.workshop_title} · {human_date(data.date)} · session {data.session_id}"
-    return build_pages(out, paper, story, title=f"Session report - {data.workshop_title} - {data.date}",
-                       author=data.employer or data.trainer, running=f"Session report · {where}",
-                       footer_text=f"Session report · {where}", created=created)
+    where = _("{title} · {date} · session {session}").format(title=data.workshop_title, date=human_date(data.date),
+                                                             session=data.session_id)
+    running = _("Session report · {where}").format(where=where)
+    title = _("Session report - {title} - {date}").format(title=data.workshop_title, date=data.date)
+    return build_pages(out, paper, story, title=title, author=data.employer or data.trainer, running=running,
+                       footer_text=running, created=created)

@@ -40,10 +40,11 @@ from facilitator.documents.pages import (
 from facilitator.documents.pages import build as build_pages
 from facilitator.documents.text import check_paper, duration, human_date, register_fonts
 from facilitator.domain.attendance import Status
+from facilitator.i18n import N_, _
 
 ROW_MIN_H = 10 * mm  # room for a signature
-STATUS_WORDS = {Status.PRESENT: "Present", Status.LATE: "Late", Status.LEFT_EARLY: "Left early",
-                Status.LATE_AND_LEFT_EARLY: "Late, left early", Status.ABSENT: "Absent"}
+STATUS_WORDS = {Status.PRESENT: N_("Present"), Status.LATE: N_("Late"), Status.LEFT_EARLY: N_("Left early"),
+                Status.LATE_AND_LEFT_EARLY: N_("Late, left early"), Status.ABSENT: N_("Absent")}  # _() where shown
 
 
 @dataclass(frozen=True)
@@ -87,35 +88,36 @@ def span(start: str | None, end: str | None) -> str:
 
 def header_block(data: SigninSheetData, width: float) -> list[Flowable]:
     """What, when, where and who, above the table on page 1."""
-    facts = [("Date", human_date(data.date)), ("Actual times", span(data.actual_start, data.actual_end)),
-             ("Session", data.session_id), ("Location", data.location), ("Trainer", data.trainer)]
+    facts = [(_("Date"), human_date(data.date)), (_("Actual times"), span(data.actual_start, data.actual_end)),
+             (_("Session"), data.session_id), (_("Location"), data.location), (_("Trainer"), data.trainer)]
     if data.planned_start or data.planned_end:
-        facts.insert(1, ("Planned times", span(data.planned_start, data.planned_end)))
+        facts.insert(1, (_("Planned times"), span(data.planned_start, data.planned_end)))
     if data.employer:
-        facts.append(("Employer", data.employer))
+        facts.append((_("Employer"), data.employer))
     cells = [[para(label.upper(), LABEL), para(value, CELL_BOLD)] for label, value in facts]
     half = (len(cells) + 1) // 2
     left, right = cells[:half], cells[half:] + [["", ""]] * (2 * half - len(cells))
     grid = [[*a, *b] for a, b in zip(left, right, strict=True)]
     label_w = 30 * mm
     table = grid_table(grid, [label_w, width / 2 - label_w] * 2, header=False)
-    return [para("Sign-in sheet", KICKER), para(data.title, TITLE), Spacer(1, 2 * mm), table, Spacer(1, 5 * mm)]
+    return [para(_("Sign-in sheet"), KICKER), para(data.title, TITLE), Spacer(1, 2 * mm), table, Spacer(1, 5 * mm)]
 
 
 def columns(width: float) -> list[tuple[str, float]]:
-    """(heading, width): fixed columns, the rest shared by name and signature."""
-    fixed = [("#", 8 * mm), ("Employee ID", 23 * mm), ("In", 13 * mm), ("Out", 13 * mm), ("Minutes", 17 * mm),
-             ("Status", 25 * mm)]
-    rest = width - sum(w for _, w in fixed)
+    """(heading, width): fixed columns, the rest shared by name and signature. Headings are marked for
+    translation, and translated where they are shown."""
+    fixed = [("#", 8 * mm), (N_("Employee ID"), 23 * mm), (N_("In"), 13 * mm), (N_("Out"), 13 * mm),
+             (N_("Minutes"), 17 * mm), (N_("Status"), 25 * mm)]
+    rest = width - sum(w for _heading, w in fixed)
     name_w = rest * 0.56
-    return [fixed[0], ("Name", name_w), *fixed[1:], ("Signature", rest - name_w)]
+    return [fixed[0], (N_("Name"), name_w), *fixed[1:], (N_("Signature"), rest - name_w)]
 
 
 def status_of(row: SigninRow) -> Status:
     try:
         return Status(row.status)
     except ValueError:
-        raise ValueError(f"{row.name}: unknown attendance status {row.status!r}; expected one of "
+        raise ValueError(f"{row.name}: unknown attendance status {row.status!r}; expected one of "  # not user text
                          + ", ".join(repr(s.value) for s in Status)) from None
 
 
@@ -125,15 +127,15 @@ def row_cells(number: int, row: SigninRow, name_w: float) -> list[Flowable]:
     return [para(str(number), CELL_MUTED), para_wrapped(shown(row.name, ""), CELL_BOLD, name_w),
             para(row.employee_id, text), para(row.time_in, CELL_CENTRE), para(row.time_out, CELL_CENTRE),
             para(str(row.minutes) if row.minutes is not None else None, CELL_RIGHT),
-            para(STATUS_WORDS[status_of(row)], text),
+            para(_(STATUS_WORDS[status_of(row)]), text),
             # An absent person's box is marked, so nobody signs it in their name afterwards.
-            para("absent" if absent else None, CELL_MUTED, empty="")]
+            para(_("absent") if absent else None, CELL_MUTED, empty="")]
 
 
 def people_table(data: SigninSheetData, width: float) -> Flowable:
     cols = columns(width)
     heading_styles = {"Minutes": HEAD_RIGHT, "In": HEAD_CENTRE, "Out": HEAD_CENTRE}
-    heading = [Paragraph(title, heading_styles.get(title, HEAD)) for title, _ in cols]
+    heading = [Paragraph(_(title), heading_styles.get(title, HEAD)) for title, _width in cols]
     name_w = dict(cols)["Name"]
     rows = [heading, *(row_cells(i, row, name_w) for i, row in enumerate(data.rows, start=1))]
     # A rule before the signature box, so a signature stays in its row's box and off the status.
@@ -142,25 +144,30 @@ def people_table(data: SigninSheetData, width: float) -> Flowable:
 
 
 def totals(rows: Sequence[SigninRow]) -> dict[str, int]:
-    """Counts by status, how many attended at all, and the person-minutes attended."""
+    """Counts by status, how many attended at all, and the person-minutes attended, by their (untranslated)
+    labels."""
     counts = Counter(status_of(r) for r in rows)
     found = {words: counts[status] for status, words in STATUS_WORDS.items()}
-    found["Attended"] = len(rows) - counts[Status.ABSENT]
-    found["On the sheet"] = len(rows)
-    found["Person-minutes"] = sum(r.minutes or 0 for r in rows)
+    found[N_("Attended")] = len(rows) - counts[Status.ABSENT]
+    found[N_("On the sheet")] = len(rows)
+    found[PERSON_MINUTES] = sum(r.minutes or 0 for r in rows)
     return found
+
+
+PERSON_MINUTES = "person-minutes"  # the key of the total, which is printed on a line of its own
 
 
 def totals_block(data: SigninSheetData, width: float) -> Flowable:
     found = totals(data.rows)
-    minutes = found.pop("Person-minutes")
+    minutes = found.pop(PERSON_MINUTES)
     labels = list(found)
-    cells = [[para(label, HEAD_CENTRE) for label in labels], [para(str(found[k]), CELL_CENTRE) for k in labels]]
+    cells = [[para(_(label), HEAD_CENTRE) for label in labels], [para(str(found[k]), CELL_CENTRE) for k in labels]]
     table = grid_table(cells, [width / len(labels)] * len(labels))
-    person_minutes = f"Total person-minutes attended: {minutes:,} ({duration(minutes)})"
-    attest = ("I confirm that this record is accurate. Trainer's signature: "
-              "______________________________ Date: ______________")
-    return KeepTogether([para("Totals", SECTION), Spacer(1, 2 * mm), table, Spacer(1, 2 * mm),
+    person_minutes = _("Total person-minutes attended: {minutes} ({duration})").format(minutes=f"{minutes:,}",
+                                                                                      duration=duration(minutes))
+    attest = _("I confirm that this record is accurate. Trainer's signature: "
+               "______________________________ Date: ______________")
+    return KeepTogether([para(_("Totals"), SECTION), Spacer(1, 2 * mm), table, Spacer(1, 2 * mm),
                          para(person_minutes, CELL_BOLD), Spacer(1, 9 * mm), para(attest, CELL)])
 
 
@@ -176,7 +183,9 @@ def render_signin_sheet(data: SigninSheetData, out: Path | BinaryIO, paper: str 
         status_of(row)  # a wrong status fails here, before anything is written
     width = check_paper(paper)[0] - 2 * MARGIN
     story = [*header_block(data, width), people_table(data, width), Spacer(1, 6 * mm), totals_block(data, width)]
-    where = f"{data.title} · {human_date(data.date)} · session {data.session_id}"
-    return build_pages(out, paper, story, title=f"Sign-in sheet - {data.title} - {data.date}",
-                       author=data.employer or data.trainer, running=f"Sign-in sheet · {where}",
-                       footer_text=f"Sign-in sheet · {where}", created=created)
+    where = _("{title} · {date} · session {session}").format(title=data.title, date=human_date(data.date),
+                                                             session=data.session_id)
+    running = _("Sign-in sheet · {where}").format(where=where)
+    return build_pages(out, paper, story, title=_("Sign-in sheet - {title} - {date}").format(title=data.title,
+                                                                                              date=data.date),
+                       author=data.employer or data.trainer, running=running, footer_text=running, created=created)

@@ -21,15 +21,17 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from facilitator import paths
+from facilitator.i18n import N_, _
 
 PAPERS = {"a4": A4, "letter": LETTER}
+PRODUCT = "Facilitator"  # not user text: the program's name, never translated; every PDF's creator
 
 # Binary streams rather than ASCII85 text: a quarter smaller, and ReportLab's ASCII85 encoder is pure Python,
 # a few milliseconds per file, which adds up over a session's 500 certificates. Every PDF reader takes both.
 rl_config.useA85 = 0
 
-SANS, BOLD, MONO = "FacilitatorSans", "FacilitatorSans-Bold", "FacilitatorMono"
-FONT_FILES = {SANS: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", MONO: "DejaVuSansMono.ttf"}
+SANS, BOLD, MONO = "FacilitatorSans", "FacilitatorSans-Bold", "FacilitatorMono"  # not user text: font names
+FONT_FILES = {SANS: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", MONO: "DejaVuSansMono.ttf"}  # not user text
 
 # Room a line of text takes, in ems. Wider than the font's own ascent so accented capitals (Å, É, Ё)
 # stay inside the box they were measured for.
@@ -39,7 +41,9 @@ Rgb = tuple[float, float, float]
 INK: Rgb = (0.1, 0.1, 0.1)
 MUTED: Rgb = (0.35, 0.35, 0.35)
 RULE: Rgb = (0.75, 0.75, 0.75)
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+# The months' short names, as a date is printed ("3 Dec 2026").
+MONTHS = [N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"), N_("Aug"), N_("Sep"),
+          N_("Oct"), N_("Nov"), N_("Dec")]
 
 
 @dataclass(frozen=True)
@@ -191,10 +195,13 @@ def fill(canvas: Canvas, rgb: Rgb) -> None:
 
 # --- words for the record ------------------------------------------------------------------------------
 
+IN_PERSON = N_("In-person, instructor-led")  # how a session is given, unless the record says otherwise
+
 def human_date(iso: str) -> str:
-    """'3 Dec 2026': clear in every English-speaking country, whatever the computer's locale."""
+    """'3 Dec 2026': clear in every English-speaking country, whatever the computer's locale (a translation
+    may put the parts in its own order)."""
     day = date.fromisoformat(iso)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return _("{day} {month} {year}").format(day=day.day, month=_(MONTHS[day.month - 1]), year=day.year)
 
 
 def duration(minutes: int | None) -> str:
@@ -202,7 +209,9 @@ def duration(minutes: int | None) -> str:
     if minutes is None:
         return "—"
     hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest:02} min" if hours else f"{rest} min"
+    if hours:
+        return _("{hours} h {minutes} min").format(hours=hours, minutes=f"{rest:02}")
+    return _("{minutes} min").format(minutes=rest)
 
 
 def pdf_date(moment: datetime) -> str:
@@ -210,7 +219,7 @@ def pdf_date(moment: datetime) -> str:
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     offset = int((aware.utcoffset() or timedelta(0)).total_seconds() // 60)
     sign = "+" if offset >= 0 else "-"
-    return f"D:{aware:%Y%m%d%H%M%S}{sign}{abs(offset) // 60:02}'{abs(offset) % 60:02}'"
+    return f"D:{aware:%Y%m%d%H%M%S}{sign}{abs(offset) // 60:02}'{abs(offset) % 60:02}'"  # not user text: PDF date
 
 
 def stamp_creation(canvas: Canvas, created: datetime | None) -> None:
@@ -222,5 +231,6 @@ def stamp_creation(canvas: Canvas, created: datetime | None) -> None:
 
 def check_paper(paper: str) -> tuple[float, float]:
     if paper not in PAPERS:
-        raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {paper!r}")
+        raise ValueError(_("paper must be one of {papers}, not {paper}").format(papers=", ".join(PAPERS),
+                                                                                 paper=repr(paper)))
     return PAPERS[paper]

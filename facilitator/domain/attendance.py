@@ -141,8 +141,8 @@ def decide(person: PersonAttendance | None, direction: Direction) -> Outcome:
 class Status(StrEnum):
     PRESENT = "present"
     LATE = "late"
-    LEFT_EARLY = "left early"
-    LATE_AND_LEFT_EARLY = "late, left early"
+    LEFT_EARLY = "left early"  # not user text: a value of the sealed record and --json; documents give labels
+    LATE_AND_LEFT_EARLY = "late, left early"  # not user text
     ABSENT = "absent"
 
 

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from facilitator.domain.segment_kinds import SegmentKind
+from facilitator.i18n import _, ngettext
 
 
 class DeliveryKind(StrEnum):
@@ -229,7 +230,7 @@ def _close_current(d: Delivery, at: datetime) -> None:
     if d.paused_since is not None:  # ending a paused segment: the pause ends with it
         run.paused += at - d.paused_since
         d.paused_since = None
-    start, _ = run.spans[-1]
+    start = run.spans[-1][0]
     run.spans[-1] = (start, max(at, start))
     d.current = None
 
@@ -240,32 +241,33 @@ def check_step(d: Delivery, kind: DeliveryKind, segment: str | None, detail: Map
     """Raise DeliveryError if recording this step now would make no sense."""
     run = d.run_of(segment) if segment is not None else None
     if kind is DeliveryKind.STARTED and run is None:
-        raise DeliveryError("say which segment to start")
+        raise DeliveryError(_("say which segment to start"))
     if kind in (DeliveryKind.ENDED, DeliveryKind.PAUSED, DeliveryKind.EXTENDED) and d.current is None:
-        raise DeliveryError("no segment is running; start one first")
+        raise DeliveryError(_("no segment is running; start one first"))
     if kind in (DeliveryKind.ENDED, DeliveryKind.EXTENDED) and segment is not None and segment != d.current:
-        raise DeliveryError(f"segment '{segment}' is not running; '{d.current}' is")
+        raise DeliveryError(_("segment '{segment}' is not running; '{current}' is").format(
+            segment=segment, current=d.current))
     if kind is DeliveryKind.PAUSED and d.paused_since is not None:
-        raise DeliveryError("the clock is already paused")
+        raise DeliveryError(_("the clock is already paused"))
     if kind is DeliveryKind.RESUMED and d.paused_since is None:
-        raise DeliveryError("the clock is not paused")
+        raise DeliveryError(_("the clock is not paused"))
     if kind is DeliveryKind.SKIPPED and (run is None or run.spans):
-        raise DeliveryError("only a segment that has not been run can be skipped")
+        raise DeliveryError(_("only a segment that has not been run can be skipped"))
     if kind is DeliveryKind.EXTENDED and not _whole(detail.get("minutes"), 1, 60):
-        raise DeliveryError("extend by 1 to 60 minutes at a time")
+        raise DeliveryError(_("extend by 1 to 60 minutes at a time"))
     # Whatever replay will read back must be there and well formed: the log can never be corrected afterwards.
     if kind in (DeliveryKind.TALLY, DeliveryKind.REVEALED) and not _whole(detail.get("item"), 0, 1_000):
-        raise DeliveryError("say which vote or question this is for (0 for the first)")
+        raise DeliveryError(_("say which vote or question this is for (0 for the first)"))
     if kind is DeliveryKind.TALLY:
         _check_counts(detail.get("counts", ()))
     if kind is DeliveryKind.NOTE and not (isinstance(detail.get("text"), str) and detail["text"].strip()):
-        raise DeliveryError("the note is empty")
+        raise DeliveryError(_("the note is empty"))
     if kind is DeliveryKind.ROLES:
         try:
             RoleAssignment.from_detail(detail)
         except (KeyError, TypeError, ValueError):
-            raise DeliveryError("the role-play groups are incomplete: each needs its round and groups of players"
-                                ) from None
+            raise DeliveryError(_("the role-play groups are incomplete: each needs its round and groups of "
+                                  "players")) from None
 
 
 def _whole(value: Any, low: int, high: int) -> bool:
@@ -276,7 +278,7 @@ def _whole(value: Any, low: int, high: int) -> bool:
 def _check_counts(counts: Any) -> None:
     values = list(counts) if isinstance(counts, list | tuple) else []
     if not values or not all(_whole(c, 0, 10_000) for c in values):
-        raise DeliveryError("counts are whole numbers from 0 to 10,000, one per option")
+        raise DeliveryError(_("counts are whole numbers from 0 to 10,000, one per option"))
 
 
 # --- the clock -----------------------------------------------------------------------------------------------
@@ -339,7 +341,7 @@ def assign_roles(people: Sequence[str], roles: Sequence[Role], rng: random.Rando
     `volunteers`, or to an empty chair when there are not enough. People left over become extra observers.
     """
     if not roles:
-        raise DeliveryError("a role-play needs at least one role")
+        raise DeliveryError(_("a role-play needs at least one role"))
     out, willing = set(opted_out), set(volunteers)  # read once: either may be a one-shot iterator
     players = [p for p in dict.fromkeys(people) if p not in out]
     rng.shuffle(players)
@@ -347,8 +349,11 @@ def assign_roles(people: Sequence[str], roles: Sequence[Role], rng: random.Rando
     seats = len(roles) + observers_per_group
     needed = max(1, len(assigned))
     if len(players) < needed:
-        raise DeliveryError(f"{len(players)} {'person' if len(players) == 1 else 'people'} can play, but each group "
-                            f"needs at least {needed}; ask for volunteers or run it as a demonstration at the front")
+        raise DeliveryError(ngettext(
+            "{count} person can play, but each group needs at least {needed}; ask for volunteers or run it as a "
+            "demonstration at the front",
+            "{count} people can play, but each group needs at least {needed}; ask for volunteers or run it as a "
+            "demonstration at the front", len(players)).format(count=len(players), needed=needed))
     count = max(1, len(players) // seats)
     keen = [p for p in players if p in willing]
     rest = [p for p in players if p not in willing]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from facilitator.domain.jurisdiction import Jurisdiction, check_requirement
 from facilitator.domain.workshop import WorkshopOutline
+from facilitator.i18n import _
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def jurisdictions_met(workshop: WorkshopOutline, jurisdictions: Iterable[Jurisdi
 
 
 def minute_rules(workshop: WorkshopOutline, grace_minutes: int, met: Iterable[JurisdictionMet]) -> list[MinuteRule]:
-    rules = [MinuteRule(max(0, workshop.instruction_minutes - grace_minutes), "the workshop")]
+    rules = [MinuteRule(max(0, workshop.instruction_minutes - grace_minutes), _("the workshop"))]
     rules += [MinuteRule(m.minimum_minutes, m.name) for m in met if m.minimum_minutes]
     return rules
 
@@ -72,8 +73,10 @@ def decide_eligibility(minutes: int, rules: Iterable[MinuteRule], override: Over
     rules = list(rules)
     strictest = max(rules, key=lambda r: r.minutes)
     if override is not None:
-        return Eligibility(override.eligible, strictest.minutes, f"trainer's decision: {override.reason}", True)
+        return Eligibility(override.eligible, strictest.minutes,
+                           _("trainer's decision: {reason}").format(reason=override.reason), True)
     if minutes >= strictest.minutes:
-        return Eligibility(True, strictest.minutes, f"present {minutes} of the {strictest.minutes} minutes needed")
-    return Eligibility(False, strictest.minutes,
-                       f"present {minutes} min; {strictest.source} needs {strictest.minutes}")
+        return Eligibility(True, strictest.minutes, _("present {minutes} of the {needed} minutes needed").format(
+            minutes=minutes, needed=strictest.minutes))
+    return Eligibility(False, strictest.minutes, _("present {minutes} min; {source} needs {needed}").format(
+        minutes=minutes, source=strictest.source, needed=strictest.minutes))

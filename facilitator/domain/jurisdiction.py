@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from facilitator.domain.segment_kinds import kind_label
 from facilitator.domain.workshop import Audience, SegmentKind, WorkshopOutline
+from facilitator.i18n import N_, _, ngettext
+
+_AUDIENCES = {Audience.EMPLOYEES: N_("employees"), Audience.SUPERVISORS: N_("supervisors"),
+              Audience.EVERYONE: N_("everyone")}
 
 
 @dataclass(frozen=True)
@@ -78,23 +83,36 @@ def check_requirement(workshop: WorkshopOutline, req: TrainingRequirement) -> li
         found.append(Shortfall(req.name, category, message))
 
     if req.audience is not Audience.EVERYONE and workshop.audience not in (req.audience, Audience.EVERYONE):
-        lack("audience", f"written for {workshop.audience.value}; this training is for {req.audience.value}")
+        lack("audience", _("written for {audience}; this training is for {required}").format(
+            audience=_(_AUDIENCES[workshop.audience]), required=_(_AUDIENCES[req.audience])))
     if workshop.instruction_minutes < req.minimum_minutes:
-        lack("minutes", f"{workshop.instruction_minutes} min of training (breaks excluded); "
-                        f"needs at least {req.minimum_minutes}")
+        lack("minutes", _("{minutes} min of training (breaks excluded); needs at least {needed}").format(
+            minutes=workshop.instruction_minutes, needed=req.minimum_minutes))
     missing = [t for t in req.topics if t not in workshop.topics]
     if missing:
-        lack("topics", "missing topics: " + ", ".join(missing))
+        lack("topics", _("missing topics: {topics}").format(topics=", ".join(missing)))
     for topic, minutes in req.topic_minutes:
         have = workshop.minutes_on(topic)
         if have < minutes:
-            lack("minutes", f"{have} min on {topic}; needs at least {minutes}")
+            lack("minutes", _("{minutes} min on {topic}; needs at least {needed}").format(
+                minutes=have, topic=topic, needed=minutes))
     for rule in req.interactivity:
         have = workshop.count_of(rule.kinds)
         if have < rule.minimum:
-            kinds = " or ".join(sorted(k.value for k in rule.kinds))
-            lack("interactivity", f"{rule.reason}: needs {rule.minimum} {kinds} segment(s), has {have}")
+            lack("interactivity", ngettext("{reason}: needs {count} {kinds} segment, has {have}",
+                                           "{reason}: needs {count} {kinds} segments, has {have}", rule.minimum
+                                           ).format(reason=rule.reason, count=rule.minimum, have=have,
+                                                    kinds=_either(sorted(rule.kinds))))
     return found
+
+
+def _either(kinds: list[SegmentKind]) -> str:
+    """"scenario or role-play": the kinds' names, lower case, joined as alternatives."""
+    words = [kind_label(k).lower() for k in kinds]
+    text = words[0] if words else ""
+    for word in words[1:]:
+        text = _("{choices} or {choice}").format(choices=text, choice=word)
+    return text
 
 
 def check_coverage(workshop: WorkshopOutline, jurisdiction: Jurisdiction) -> CoverageResult:

@@ -1,8 +1,29 @@
-"""A person on a session's roster, as HR sent them or as they walked in."""
+"""A person on a session's roster, as HR sent them or as they walked in, and how long each of their fields may be.
+
+The limits are declared once, here: the store sizes its columns by them (storage/models.py) and the roster reader
+refuses a longer value with a message (content/roster_rows.py), so nothing is ever cut short when saved. They are
+the sizes of the store's first migration; changing one means a new migration as well.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+
+FIRST_NAME_MAX = 100
+LAST_NAME_MAX = 100
+EMPLOYEE_ID_MAX = 64
+EMAIL_MAX = 254  # the longest address SMTP allows
+DEPARTMENT_MAX = 100
+SUPERVISOR_MAX = 200
+LANGUAGE_MAX = 16
+
+# The longest value, in characters, of each text field of a Person (by its attribute name).
+FIELD_LIMITS: Mapping[str, int] = MappingProxyType({
+    "first_name": FIRST_NAME_MAX, "last_name": LAST_NAME_MAX, "employee_id": EMPLOYEE_ID_MAX, "email": EMAIL_MAX,
+    "department": DEPARTMENT_MAX, "supervisor": SUPERVISOR_MAX, "language": LANGUAGE_MAX,
+})
 
 
 @dataclass(frozen=True)

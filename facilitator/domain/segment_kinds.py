@@ -139,8 +139,17 @@ def _role_play_sections(segment: Any) -> list[Section]:
             Section(_("Roles"), labelled=tuple((_("{role} (private card)").format(role=r.name), r.card)
                                                for r in segment.roles)),
             Section(_("Observer checklist"), tuple(segment.observer_checklist)),
+            *_observer_guide(segment),
             Section(_("If someone opts out"), text=segment.opt_out),
             Section(_("Debrief prompts"), tuple(segment.debrief))]
+
+
+def _observer_guide(segment: Any) -> list[Section]:
+    """The workshop's own guide for observers (the five Ds, say) and its advice on giving feedback."""
+    guide = getattr(segment, "observer_guide", None)
+    found = [Section(guide.title, labelled=tuple((p.name, p.text) for p in guide.points))] if guide else []
+    advice = tuple(getattr(segment, "feedback_advice", ()))
+    return found + ([Section(_("Giving feedback"), text="\n\n".join(advice))] if advice else [])
 
 
 def _question_sections(segment: Any) -> list[Section]:

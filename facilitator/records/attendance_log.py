@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from facilitator.i18n import _
+
 FORMAT = "facilitator-attendance-1"
 
 
@@ -90,18 +92,22 @@ def verify(session_id: str, stored: Iterable[StoredEvent]) -> ChainReport:
     for count, item in enumerate(stored, start=1):
         event = item.event
         if event.seq != count:
-            what = "out of order" if count in present else "missing"
+            problem = (_("event {expected} is out of order: event {seq} comes where event {expected} should be")
+                       if count in present else
+                       _("event {expected} is missing: event {seq} comes where event {expected} should be"))
             return ChainReport(count - 1, expected_prev, ChainProblem(
-                event.seq, f"event {count} is {what}: event {event.seq} comes where event {count} should be"))
+                event.seq, problem.format(expected=count, seq=event.seq)))
         if event.session_id != session_id:
             return ChainReport(count - 1, expected_prev, ChainProblem(
-                event.seq, f"event {event.seq} belongs to session {event.session_id}, not {session_id}"))
+                event.seq, _("event {seq} belongs to session {other}, not {session}").format(
+                    seq=event.seq, other=event.session_id, session=session_id)))
         if item.prev_hash != expected_prev:
             return ChainReport(count - 1, expected_prev, ChainProblem(
-                event.seq, f"event {event.seq} does not follow event {event.seq - 1}: the link between them "
-                "is broken (an event was removed, inserted or edited)"))
+                event.seq, _("event {seq} does not follow event {previous}: the link between them is broken (an "
+                             "event was removed, inserted or edited)").format(seq=event.seq, previous=event.seq - 1)))
         if link(event, item.prev_hash) != item.hash:
             return ChainReport(count - 1, expected_prev, ChainProblem(
-                event.seq, f"event {event.seq} ({event.kind}) was altered: its contents no longer match its hash"))
+                event.seq, _("event {seq} ({kind}) was altered: its contents no longer match its hash").format(
+                    seq=event.seq, kind=event.kind)))
         expected_prev = item.hash
     return ChainReport(count, expected_prev, None)

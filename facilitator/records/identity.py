@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from facilitator.files import write_atomically
+from facilitator.i18n import _
 
 KEY_FILE = "key.pem"
 CERT_FILE = "cert.pem"
@@ -109,16 +110,17 @@ def exists(folder: Path) -> bool:
 
 def is_encrypted(folder: Path) -> bool:
     """Whether the stored key needs a passphrase; read without one."""
-    return _read(folder / KEY_FILE, "key").lstrip().startswith(_ENCRYPTED_PEM)
+    return _read(folder / KEY_FILE).lstrip().startswith(_ENCRYPTED_PEM)
 
 
 def create(folder: Path, name: str, organisation: str | None = None, passphrase: str | None = None, *,
            now: datetime | None = None, valid_days: int = VALID_DAYS) -> Identity:
     """Make a new key and a self-signed certificate for `name`; refuses if the folder already has one."""
     if not name.strip():
-        raise IdentityError("the trainer's name for the certificate is empty")
+        raise IdentityError(_("the trainer's name for the certificate is empty"))
     if exists(folder):
-        raise IdentityExists(f"{folder} already holds a signing identity; it is never overwritten")
+        raise IdentityExists(_("{folder} already holds a signing identity; it is never overwritten").format(
+            folder=folder))
     key = ec.generate_private_key(ec.SECP256R1())
     cert = _self_signed(key, _name(name, organisation), now or datetime.now(UTC), valid_days)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the mode applies to the last folder only
@@ -131,13 +133,13 @@ def create(folder: Path, name: str, organisation: str | None = None, passphrase:
 def load(folder: Path, passphrase: str | None = None) -> Identity:
     """Read the key and certificates; a missing or wrong passphrase raises PassphraseError."""
     if not exists(folder):
-        raise IdentityMissing(f"there is no signing identity in {folder} yet")
-    pem = _read(folder / KEY_FILE, "key")
+        raise IdentityMissing(_("there is no signing identity in {folder} yet").format(folder=folder))
+    pem = _read(folder / KEY_FILE)
     encrypted = pem.lstrip().startswith(_ENCRYPTED_PEM)
     key = _load_key(pem, passphrase if encrypted else None, folder / KEY_FILE)
-    certs = _parse_certs(_read(folder / CERT_FILE, "certificate"))
+    certs = _parse_certs(_read(folder / CERT_FILE))
     if not certs:
-        raise IdentityError(f"{folder / CERT_FILE} holds no certificate")
+        raise IdentityError(_("{file} holds no certificate").format(file=folder / CERT_FILE))
     leaf, chain = _split_chain(certs, key.public_key())
     return Identity(folder, key, leaf, chain, encrypted)
 
@@ -157,14 +159,15 @@ def _load_key(pem: bytes, passphrase: str | None, path: Path) -> ec.EllipticCurv
     try:
         key = serialization.load_pem_private_key(pem, passphrase.encode() if passphrase else None)
     except TypeError as exc:  # cryptography's way of saying "encrypted, but no password given"
-        raise PassphraseError(f"the signing key {path} is protected by a passphrase, and none was given") \
-            from exc
+        raise PassphraseError(_("the signing key {file} is protected by a passphrase, and none was given").format(
+            file=path)) from exc
     except ValueError as exc:
         if passphrase is not None:
-            raise PassphraseError(f"wrong passphrase for the signing key {path}") from exc
-        raise IdentityError(f"{path} is not a readable private key ({exc})") from exc
+            raise PassphraseError(_("wrong passphrase for the signing key {file}").format(file=path)) from exc
+        raise IdentityError(_("{file} is not a readable private key ({reason})").format(file=path, reason=exc)
+                            ) from exc
     if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
-        raise IdentityError(f"{path} is not an ECDSA P-256 key")
+        raise IdentityError(_("{file} is not an ECDSA P-256 key").format(file=path))
     return key
 
 
@@ -222,13 +225,14 @@ def install_cert(identity: Identity, pem_bytes: bytes, *, now: datetime | None =
     chain. Raises CertificateMismatch if none of them is for our key, or it has expired."""
     certs = _parse_certs(pem_bytes)
     if not certs and b"CERTIFICATE REQUEST-----" in pem_bytes:
-        raise CertificateMismatch("it is a certificate signing request; send it to your CA and install the "
-                                  "certificate it returns")
+        raise CertificateMismatch(_("it is a certificate signing request; send it to your CA and install the "
+                                    "certificate it returns"))
     if not certs:
-        raise CertificateMismatch("it holds no certificate (expected PEM or DER X.509)")
+        raise CertificateMismatch(_("it holds no certificate (expected PEM or DER X.509)"))
     leaf, chain = _split_chain(certs, identity.key.public_key())
     if leaf.not_valid_after_utc < (now or datetime.now(UTC)):
-        raise CertificateMismatch(f"the certificate expired on {leaf.not_valid_after_utc:%Y-%m-%d}")
+        raise CertificateMismatch(_("the certificate expired on {day}").format(
+            day=leaf.not_valid_after_utc.date().isoformat()))
     installed = Identity(identity.folder, identity.key, leaf, chain, identity.encrypted)
     write_atomically(identity.cert_path, installed.cert_pem())
     return installed
@@ -248,7 +252,7 @@ def _split_chain(certs: Sequence[x509.Certificate],
     """Find the certificate for our key, then order the rest issuer after issuer (strays go last)."""
     mine = [c for c in certs if c.public_key() == public_key]
     if not mine:
-        raise CertificateMismatch("no certificate in it is for this installation's key")
+        raise CertificateMismatch(_("no certificate in it is for this installation's key"))
     leaf = mine[0]
     rest = [c for c in certs if c is not leaf and c.public_key() != public_key]
     ordered: list[x509.Certificate] = []
@@ -272,11 +276,17 @@ def _issuer_of(cert: x509.Certificate, candidates: Sequence[x509.Certificate]) -
 
 # --- files ------------------------------------------------------------------------------------------------
 
-def _read(path: Path, what: str) -> bytes:
+def _read(path: Path) -> bytes:
+    """The key file or the certificate file; a message naming which if it cannot be read."""
+    key = path.name == KEY_FILE
     try:
         return path.read_bytes()
     except FileNotFoundError as exc:
-        raise IdentityError(f"the {what} file {path} is missing; restore it from a backup or create a new "
-                            "identity") from exc
+        missing = (_("the key file {file} is missing; restore it from a backup or create a new identity") if key
+                   else _("the certificate file {file} is missing; restore it from a backup or create a new "
+                          "identity"))
+        raise IdentityError(missing.format(file=path)) from exc
     except OSError as exc:
-        raise IdentityError(f"cannot read the {what} file {path}: {exc.strerror}") from exc
+        unreadable = (_("cannot read the key file {file}: {reason}") if key
+                      else _("cannot read the certificate file {file}: {reason}"))
+        raise IdentityError(unreadable.format(file=path, reason=exc.strerror)) from exc

@@ -24,6 +24,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
+from facilitator.i18n import _
+
 ALG = "ES256"
 _COORD = 32  # bytes in a P-256 coordinate; r and s are each this long in a JWS signature
 _B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
@@ -78,51 +80,55 @@ def verify_compact(token: str, public_key: ec.EllipticCurvePublicKey, *, typ: st
     _check_header(header, typ)
     signature = _b64decode(signature_b64, "signature")
     if len(signature) != 2 * _COORD:
-        raise JwsFormatError(f"an ES256 signature is {2 * _COORD} bytes, this one is {len(signature)}")
+        raise JwsFormatError(_("an ES256 signature is {expected} bytes, this one is {length}").format(
+            expected=2 * _COORD, length=len(signature)))
     der = encode_dss_signature(int.from_bytes(signature[:_COORD], "big"), int.from_bytes(signature[_COORD:], "big"))
     try:
         public_key.verify(der, f"{header_b64}.{payload_b64}".encode("ascii"), ec.ECDSA(hashes.SHA256()))
     except InvalidSignature as exc:
-        raise JwsSignatureError("the signature does not match: the token was altered or signed by another key") \
-            from exc
+        raise JwsSignatureError(_("the signature does not match: the token was altered or signed by another key")
+                                ) from exc
     return _json_object(_b64decode(payload_b64, "payload"), "payload")
 
 
 def _check_header(header: dict[str, Any], typ: str | None) -> None:
     if header.get("alg") != ALG:
-        raise JwsAlgorithmError(f"the token's algorithm is {header.get('alg')!r}; only {ALG} is accepted")
+        raise JwsAlgorithmError(_("the token's algorithm is {alg}; only {accepted} is accepted").format(
+            alg=repr(header.get("alg")), accepted=ALG))
     if "crit" in header:  # RFC 7515 §4.1.11: extensions we do not understand must make the token invalid
-        raise JwsAlgorithmError(f"the token requires extensions this verifier does not know: {header['crit']!r}")
+        raise JwsAlgorithmError(_("the token requires extensions this verifier does not know: {crit}").format(
+            crit=repr(header["crit"])))
     if typ is not None and header.get("typ") != typ:
-        raise JwsFormatError(f"the token's type is {header.get('typ')!r}, expected {typ!r}")
+        raise JwsFormatError(_("the token's type is {typ}, expected {expected}").format(
+            typ=repr(header.get("typ")), expected=repr(typ)))
 
 
 def _parts(token: str) -> tuple[str, str, str]:
     parts = token.strip().split(".") if isinstance(token, str) else []
     if len(parts) != 3:
-        raise JwsFormatError("not a compact JWS: expected three base64url parts separated by dots")
+        raise JwsFormatError(_("not a compact JWS: expected three base64url parts separated by dots"))
     return parts[0], parts[1], parts[2]
 
 
 def _b64decode(part: str, what: str) -> bytes:
     if not _B64URL.match(part) or len(part) % 4 == 1:
-        raise JwsFormatError(f"the token's {what} is not base64url without padding")
+        raise JwsFormatError(_("the token's {part} is not base64url without padding").format(part=what))
     try:
         return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
     except (binascii.Error, ValueError) as exc:
-        raise JwsFormatError(f"the token's {what} is not base64url") from exc
+        raise JwsFormatError(_("the token's {part} is not base64url").format(part=what)) from exc
 
 
 def _json_object(data: bytes, what: str) -> dict[str, Any]:
     try:
         value = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise JwsFormatError(f"the token's {what} is not UTF-8 JSON") from exc
+        raise JwsFormatError(_("the token's {part} is not UTF-8 JSON").format(part=what)) from exc
     if not isinstance(value, dict):
-        raise JwsFormatError(f"the token's {what} is not a JSON object")
+        raise JwsFormatError(_("the token's {part} is not a JSON object").format(part=what))
     return value
 
 
 def _require_p256(curve: ec.EllipticCurve) -> None:
     if curve.name != "secp256r1":
-        raise JwsAlgorithmError(f"ES256 needs a P-256 key, not {curve.name}")
+        raise JwsAlgorithmError(_("ES256 needs a P-256 key, not {curve}").format(curve=curve.name))

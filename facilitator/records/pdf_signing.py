@@ -38,17 +38,26 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from facilitator.i18n import N_, _, ngettext
 from facilitator.records.identity import Identity
 
-FIELD_NAME = "FacilitatorSignature"
+FIELD_NAME = "FacilitatorSignature"  # not user text: the PDF form field's name
 Box = tuple[float, float, float, float]  # x1, y1, x2, y2 in PDF points from the page's lower-left corner
 # pyHanko's default stamp says "Timestamp:" over its own logo; with no timestamp authority that would mislead.
 # Its built-in stamp font only has WinAnsi (Latin-1-like) glyphs: a name outside that set garbles the whole
-# stamp, so such names are left off it (PDF readers show the signer from the certificate all the same).
-STAMP = TextStampStyle(stamp_text="Digitally signed by %(signer)s\n%(ts)s", timestamp_format="%Y-%m-%d %H:%M UTC",
-                       background=None)
-STAMP_WITHOUT_NAME = TextStampStyle(stamp_text="Digitally signed\n%(ts)s", timestamp_format="%Y-%m-%d %H:%M UTC",
-                                    background=None)
+# stamp, so such names are left off it (PDF readers show the signer from the certificate all the same), and a
+# translation it cannot print is left in English. %(signer)s and %(ts)s are pyHanko's placeholders.
+STAMP_TEXT = N_("Digitally signed by %(signer)s\n%(ts)s")
+STAMP_TEXT_WITHOUT_NAME = N_("Digitally signed\n%(ts)s")
+STAMP_TIME = "%Y-%m-%d %H:%M UTC"  # not user text: a strftime format
+
+
+def stamp_style(signer_name: str) -> TextStampStyle:
+    """The visible stamp, in the chosen language where its font can print it; the name only where it can too."""
+    text = STAMP_TEXT if _win_ansi(signer_name) else STAMP_TEXT_WITHOUT_NAME
+    translated = _(text)
+    return TextStampStyle(stamp_text=translated if _win_ansi(translated) else text, timestamp_format=STAMP_TIME,
+                          background=None)
 
 
 class _KeySigner(signers.Signer):
@@ -63,7 +72,7 @@ class _KeySigner(signers.Signer):
 
     async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
         if digest_algorithm.lower() != "sha256":  # we always ask for SHA-256; anything else is a bug upstream
-            raise ValueError(f"unexpected digest {digest_algorithm} for an ES256 key")
+            raise ValueError(f"unexpected digest {digest_algorithm} for an ES256 key")  # not user text: a bug
         return self._key.sign(data, ec.ECDSA(hashes.SHA256()))
 
 
@@ -86,8 +95,7 @@ class PdfSigner:
             reason=reason, location=location, name=signer_name)
         spec = fields.SigFieldSpec(FIELD_NAME, on_page=page, box=box)
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
-        style = STAMP if _win_ansi(signer_name) else STAMP_WITHOUT_NAME
-        out = signers.PdfSigner(meta, self._signer, new_field_spec=spec, stamp_style=style).sign_pdf(
+        out = signers.PdfSigner(meta, self._signer, new_field_spec=spec, stamp_style=stamp_style(signer_name)).sign_pdf(
             writer, bytes_reserved=self._reserved)
         return out.getvalue()
 
@@ -153,14 +161,15 @@ def validate_pdf(pdf_bytes: bytes, trusted_cert_pems: Iterable[bytes]) -> PdfChe
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         signatures = reader.embedded_signatures
     except (PdfError, ValueError, KeyError) as exc:
-        return PdfCheck(False, False, None, None, False, f"not a readable PDF: {exc}")
+        return PdfCheck(False, False, None, None, False, _("not a readable PDF: {reason}").format(reason=exc))
     if not signatures:
-        return PdfCheck(False, False, None, None, False, "the PDF has no digital signature")
+        return PdfCheck(False, False, None, None, False, _("the PDF has no digital signature"))
     context = ValidationContext(trust_roots=_trust_roots(trusted_cert_pems), allow_fetching=False)
     try:
         status = _validate(signatures[0], context)
     except (SignatureValidationError, PdfError, ValueError) as exc:
-        return PdfCheck(False, False, None, None, False, f"the signature cannot be checked: {exc}")
+        return PdfCheck(False, False, None, None, False,
+                        _("the signature cannot be checked: {reason}").format(reason=exc))
     return _check_from(status, len(signatures))
 
 
@@ -174,15 +183,18 @@ def _check_from(status: PdfSignatureStatus, count: int) -> PdfCheck:
     trusted = intact and status.trusted
     subject = x509.load_der_x509_certificate(status.signing_cert.dump()).subject.rfc4514_string()
     if not intact:
-        message = "the signature does not match the document: it was altered after signing"
+        message = _("the signature does not match the document: it was altered after signing")
     elif modified:
-        message = "the document was changed after it was signed (an update was appended)"
+        message = _("the document was changed after it was signed (an update was appended)")
     elif not trusted:
-        message = f"the signature is intact, but its certificate ({subject}) is not one you trust"
+        message = _("the signature is intact, but its certificate ({subject}) is not one you trust").format(
+            subject=subject)
     else:
-        message = f"signed by {subject}; intact and trusted"
+        message = _("signed by {subject}; intact and trusted").format(subject=subject)
     if count > 1:
-        message += f" ({count} signatures in the file; the first was checked)"
+        message = ngettext("{check} ({count} signature in the file; the first was checked)",
+                           "{check} ({count} signatures in the file; the first was checked)", count).format(
+            check=message, count=count)
     return PdfCheck(intact, trusted, subject, status.signer_reported_dt, modified, message)
 
 

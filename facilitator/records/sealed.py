@@ -16,10 +16,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Self
 
+from facilitator.i18n import N_, _
+
 SEAL_FORMAT = "facilitator-seal-1"
 AMENDMENT_FORMAT = "facilitator-amendment-1"
 # Certificate ids are derived, not random: closing the same record always names the same certificates.
 CERTIFICATE_NAMESPACE = uuid.UUID("6f1c1d9e-3b0a-5d4e-9a51-7c2b6f0e8a11")
+# What a message calls each part of a record it finds wrong, translated where the message is made.
+SEALED_RECORD, CHAIN_HEAD, ATTENDEE = N_("sealed record"), N_("chain head"), N_("attendee")
+AMENDMENT, JURISDICTION = N_("amendment"), N_("jurisdiction")
 
 
 class RecordFormatError(ValueError):
@@ -117,15 +122,16 @@ class SealedRecord:
     @classmethod
     def decode(cls, text: str | Mapping[str, Any]) -> Self:
         """The record from its stored JSON (or the signed claims); RecordFormatError if it is not one."""
-        data = _object(text, SEAL_FORMAT, "sealed record")
+        data = _object(text, SEAL_FORMAT, SEALED_RECORD)
         try:
-            return cls(**{**_fields_of(cls, data, "sealed record"),
-                          "chain": ChainHead(**_fields_of(ChainHead, data["chain"], "chain head")),
+            return cls(**{**_fields_of(cls, data, SEALED_RECORD),
+                          "chain": ChainHead(**_fields_of(ChainHead, data["chain"], CHAIN_HEAD)),
                           "jurisdictions": tuple(_jurisdiction(j) for j in _list(data["jurisdictions"])),
-                          "attendees": tuple(SealedAttendee(**_fields_of(SealedAttendee, a, "attendee"))
+                          "attendees": tuple(SealedAttendee(**_fields_of(SealedAttendee, a, ATTENDEE))
                                              for a in _list(data["attendees"]))})
         except (KeyError, TypeError) as exc:
-            raise RecordFormatError(f"the sealed record is incomplete or malformed ({exc})") from None
+            raise RecordFormatError(_("the sealed record is incomplete or malformed ({reason})").format(
+                reason=exc)) from None
 
 
 @dataclass(frozen=True)
@@ -148,11 +154,12 @@ class Amendment:
 
     @classmethod
     def decode(cls, text: str | Mapping[str, Any]) -> Self:
-        data = _object(text, AMENDMENT_FORMAT, "amendment")
+        data = _object(text, AMENDMENT_FORMAT, AMENDMENT)
         try:
-            return cls(**_fields_of(cls, data, "amendment"))
+            return cls(**_fields_of(cls, data, AMENDMENT))
         except TypeError as exc:
-            raise RecordFormatError(f"the amendment is incomplete or malformed ({exc})") from None
+            raise RecordFormatError(_("the amendment is incomplete or malformed ({reason})").format(
+                reason=exc)) from None
 
 
 def _plain(value: Any) -> Any:
@@ -165,36 +172,39 @@ def _plain(value: Any) -> Any:
 
 
 def _object(text: str | Mapping[str, Any], expected: str, what: str) -> Mapping[str, Any]:
+    """`what` is one of the N_-marked names above."""
     if isinstance(text, str):
         try:
             text = json.loads(text)
         except ValueError:
-            raise RecordFormatError(f"the {what} is not JSON") from None
+            raise RecordFormatError(_("the {part} is not JSON").format(part=_(what))) from None
     if not isinstance(text, Mapping):
-        raise RecordFormatError(f"the {what} is not a JSON object")
+        raise RecordFormatError(_("the {part} is not a JSON object").format(part=_(what)))
     if text.get("format") != expected:
-        raise RecordFormatError(f"the {what} has format {text.get('format')!r}, not {expected!r}")
+        raise RecordFormatError(_("the {part} has format {found}, not {expected}").format(
+            part=_(what), found=repr(text.get("format")), expected=repr(expected)))
     return text
 
 
 def _fields_of(cls: type, data: Any, what: str) -> dict[str, Any]:
     """The values of `cls`'s fields from `data`, which must hold all of them and nothing else (but "format")."""
     if not isinstance(data, Mapping):
-        raise RecordFormatError(f"the {what} is not a JSON object")
+        raise RecordFormatError(_("the {part} is not a JSON object").format(part=_(what)))
     names = {f.name for f in fields(cls)}
     extra = set(data) - names - {"format"}
     missing = names - set(data)
     if extra or missing:
-        raise RecordFormatError(f"the {what} has unexpected fields {sorted(extra)} or lacks {sorted(missing)}")
+        raise RecordFormatError(_("the {part} has unexpected fields {extra} or lacks {missing}").format(
+            part=_(what), extra=sorted(extra), missing=sorted(missing)))
     return {name: data[name] for name in names}
 
 
 def _jurisdiction(data: Any) -> CreditedJurisdiction:
-    values = _fields_of(CreditedJurisdiction, data, "jurisdiction")
+    values = _fields_of(CreditedJurisdiction, data, JURISDICTION)
     return CreditedJurisdiction(**{**values, "trainings": tuple(_list(values["trainings"]))})
 
 
 def _list(value: Any) -> list[Any]:
     if not isinstance(value, list):
-        raise RecordFormatError("the sealed record holds a list where it should not")
+        raise RecordFormatError(_("the sealed record holds a list where it should not"))
     return value

@@ -1,8 +1,9 @@
-"""Checking people in and out, undoing a slip, and reading the attendance record back.
+"""Checking people in and out, undoing a slip, and finding someone without a badge: the door's side of attendance.
 
 Every scan, accepted or not, is appended to the session's hash-chained log inside one write transaction,
 and the result is returned only after that transaction has committed: whatever the screen or the terminal
-then says has already reached the disk (DESIGN.md §3).
+then says has already reached the disk (DESIGN.md §3). Reading the record back (the report, the log, the chain
+check) is facilitator/services/attendance_record.py; its names are importable from here too.
 """
 
 from __future__ import annotations
@@ -16,31 +17,47 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 from sqlalchemy.orm import Session
 
-from facilitator.content.problems import ContentError
 from facilitator.domain.attendance import (
-    ClockJump,
     Direction,
     Event,
     EventKind,
     Outcome,
     PersonAttendance,
-    Schedule,
     Source,
-    Status,
-    clock_jumps,
     decide,
     replay,
-    status,
 )
 from facilitator.domain.ids import read_code
 from facilitator.domain.sessions import SessionStatus
 from facilitator.domain.times import clock, iso
+from facilitator.i18n import N_, _
 from facilitator.records import attendance_log
-from facilitator.services.errors import UserError
-from facilitator.services.sessions import RosterPerson, find_session, frozen_workshop, roster_person
+from facilitator.services.attendance_record import (
+    AttendanceReport,
+    AttendanceRow,
+    ChainCheck,
+    LogEntry,
+    attendance_log_entries,
+    attendance_report,
+    chain_report,
+    clock_warning,
+    planned_schedule,
+    report_for,
+    verify_attendance,
+)
+from facilitator.services.errors import Remedy, UserError
+from facilitator.services.sessions import RosterPerson, find_session, roster_person
 from facilitator.services.workspace import Workspace
 from facilitator.storage import attendance_queries as queries
 from facilitator.storage.models import AttendanceEvent, RosterEntry, TrainingSession
+
+# The reading side lives in attendance_record; callers may import its names from here as well.
+__all__ = [
+    "VOIDABLE", "AttendanceReport", "AttendanceRow", "ChainCheck", "LogEntry", "ScanResult", "Source",  # not user text
+    "VoidResult", "append", "attendance_log_entries", "attendance_report", "chain_report", "check_in",  # not user text
+    "check_out", "clock_warning", "find_people", "message", "parse_at", "planned_schedule", "report_for", "scan",
+    "steady_ms", "verify_attendance", "void",
+]
 
 # A roster entry as an ORM object or as a row straight from the check-in query; both have its columns.
 Holder = RosterEntry | Row[Any]
@@ -65,7 +82,7 @@ class ScanResult:
     def accepted(self) -> bool:
         return self.outcome.accepted
 
-    def as_dict(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, object]:
         return {"outcome": self.outcome.value, "accepted": self.accepted, "message": self.message,
                 "seq": self.seq, "at": iso(self.at),
                 "person": None if self.person is None else self.person.full_name,
@@ -139,22 +156,28 @@ def steady_ms() -> int:
     return int(seconds * 1000)
 
 
+# The words the door shows, large: {name} is the person's full name, {since} a time on this computer's clock.
+DOOR_WORDS = {
+    Outcome.WELCOME_BACK: N_("Welcome back, {name}"),
+    Outcome.CHECKED_OUT: N_("Goodbye, {name}: checked out"),
+    Outcome.ALREADY_IN: N_("{name} is already checked in (since {since})"),
+    Outcome.ALREADY_OUT: N_("{name} already checked out at {since}"),
+    Outcome.NOT_IN: N_("{name} was never checked in: check them in first"),
+    Outcome.UNKNOWN_CODE: N_("Unknown code: this badge is not on this session's roster"),
+    Outcome.NOT_A_BADGE: N_("Not a Facilitator badge: scan the code on the attendee's badge"),
+}
+
+
 def message(outcome: Outcome, person: RosterPerson | None, since: datetime | None, late: bool) -> str:
     """The words the door shows, large, for each outcome."""
     name = person.full_name if person else ""
-    at = clock(since)
-    return {
-        Outcome.CHECKED_IN: f"Welcome, {name}" + (" (arrived late)" if late else ""),
-        Outcome.WELCOME_BACK: f"Welcome back, {name}",
-        Outcome.CHECKED_OUT: f"Goodbye, {name}: checked out",
-        Outcome.ALREADY_IN: f"{name} is already checked in (since {at})",
-        Outcome.ALREADY_OUT: f"{name} already checked out at {at}",
-        Outcome.NOT_IN: f"{name} was never checked in: check them in first",
-        Outcome.UNKNOWN_CODE: "Unknown code: this badge is not on this session's roster",
-        Outcome.OTHER_SESSION: f"{name or 'This badge'} belongs to another session" if name
-        else "This badge belongs to another session",
-        Outcome.NOT_A_BADGE: "Not a Facilitator badge: scan the code on the attendee's badge",
-    }[outcome]
+    if outcome is Outcome.CHECKED_IN:
+        words = _("Welcome, {name} (arrived late)") if late else _("Welcome, {name}")
+    elif outcome is Outcome.OTHER_SESSION:
+        words = _("{name} belongs to another session") if name else _("This badge belongs to another session")
+    else:
+        words = _(DOOR_WORDS[outcome])
+    return words.format(name=name, since=clock(since))
 
 
 def _open_session(db: Session, session_id: str) -> TrainingSession:
@@ -176,7 +199,7 @@ def _door_session(ws: Workspace, conn: Connection, session_id: str) -> Row[Any]:
 
 def _refuse_sealed(session_id: str, status: str) -> None:
     if status == SessionStatus.SEALED:
-        raise UserError(f"session {session_id} is sealed; it accepts no more check-ins")
+        raise UserError(_("session {session} is sealed; it accepts no more check-ins").format(session=session_id))
 
 
 def _when(session: Row[Any], at: datetime | None) -> datetime:
@@ -186,10 +209,11 @@ def _when(session: Row[Any], at: datetime | None) -> datetime:
         return now
     when = (at if at.tzinfo else at.astimezone()).astimezone(UTC)
     if when > now + FUTURE_TOLERANCE:
-        raise UserError(f"{at.isoformat(timespec='minutes')} is in the future; give the time it happened")
+        raise UserError(_("{time} is in the future; give the time it happened").format(
+            time=iso(at, timespec="minutes")))
     if abs(when.astimezone().date() - session.scheduled_date) > timedelta(days=1):
-        raise UserError(f"{at.isoformat(timespec='minutes')} is not on the session's date "
-                        f"({session.scheduled_date.isoformat()}); check the date on the sheet")
+        raise UserError(_("{time} is not on the session's date ({day}); check the date on the sheet").format(
+            time=iso(at, timespec="minutes"), day=session.scheduled_date.isoformat()))
     return when
 
 
@@ -197,14 +221,15 @@ def _identify(conn: Connection, session_id: str, code: str) -> tuple[Holder | No
     """Whose badge this is; or why it cannot be anybody's in this session."""
     read = read_code(code)
     if read is None:
-        return None, Outcome.NOT_A_BADGE, "not a badge code"
+        return None, Outcome.NOT_A_BADGE, _("not a badge code")
     if read.session_id not in (None, session_id):
-        return None, Outcome.OTHER_SESSION, f"a badge printed for session {read.session_id}"
+        return None, Outcome.OTHER_SESSION, _("a badge printed for session {session}").format(
+            session=read.session_id)
     entry = queries.badge_holder(conn, read.token)
     if entry is None:
-        return None, Outcome.UNKNOWN_CODE, "no one has this badge code"
+        return None, Outcome.UNKNOWN_CODE, _("no one has this badge code")
     if entry.session_id != session_id:
-        return None, Outcome.OTHER_SESSION, f"a badge for session {entry.session_id}"
+        return None, Outcome.OTHER_SESSION, _("a badge for session {session}").format(session=entry.session_id)
     return entry, None, None
 
 
@@ -226,11 +251,17 @@ def _since(history: PersonAttendance | None, outcome: Outcome) -> datetime | Non
 
 
 def _reason(outcome: Outcome, since: datetime | None) -> str | None:
+    """Why a scan changed nothing, as the log keeps it (its times in UTC, for auditors)."""
     if outcome.accepted:
         return None
-    when = f" at {since.astimezone(UTC).isoformat(timespec='seconds')}" if since else ""
-    return {Outcome.ALREADY_IN: f"already checked in{when}", Outcome.ALREADY_OUT: f"already checked out{when}",
-            Outcome.NOT_IN: "checking out someone who never checked in"}.get(outcome, outcome.value)
+    when = iso(since.astimezone(UTC)) if since else None
+    if outcome is Outcome.ALREADY_IN:
+        return _("already checked in at {time}").format(time=when) if when else _("already checked in")
+    if outcome is Outcome.ALREADY_OUT:
+        return _("already checked out at {time}").format(time=when) if when else _("already checked out")
+    if outcome is Outcome.NOT_IN:
+        return _("checking out someone who never checked in")
+    return outcome.value
 
 
 def _kind(outcome: Outcome, direction: Direction) -> EventKind:
@@ -256,211 +287,38 @@ class VoidResult:
     voided_seq: int
     message: str
 
+    def to_json(self) -> dict[str, object]:
+        return {"seq": self.seq, "voided": self.voided_seq, "message": self.message}
+
 
 def void(ws: Workspace, session_id: str, seq: int, reason: str, *, actor: str | None = None,
          source: Source = Source.CLI) -> VoidResult:
     """Undo an earlier check-in, check-out or walk-in by appending a void that names it and says why."""
     reason = " ".join(reason.split())
     if not reason:
-        raise UserError("say why the event is being undone (for example: scanned the wrong badge)")
+        raise UserError(_("say why the event is being undone (for example: scanned the wrong badge)"))
     with ws.store.write_transaction() as db:
         session = _open_session(db, session_id)
         target = db.scalars(select(AttendanceEvent).where(AttendanceEvent.session_id == session.id,
                                                           AttendanceEvent.seq == seq)).first()
         if target is None:
-            raise UserError(f"session {session.id} has no event {seq}; see 'facilitator attendance log'")
+            raise UserError(_("session {session} has no event {seq}").format(session=session.id, seq=seq), Remedy(
+                command=_("see 'facilitator attendance log'"),
+                menu=_("see the log on the Check-in desk (View → Check-in desk, Ctrl+3)")))
         if target.kind not in VOIDABLE:
-            raise UserError(f"event {seq} is a {target.kind}; only check-ins, check-outs and walk-ins can be undone")
+            raise UserError(_("event {seq} is a {kind}; only check-ins, check-outs and walk-ins can be undone").format(
+                seq=seq, kind=target.kind))
         already = db.scalar(select(AttendanceEvent.seq).where(AttendanceEvent.session_id == session.id,
                                                               AttendanceEvent.voids_seq == seq))
         if already is not None:
-            raise UserError(f"event {seq} was already undone by event {already}")
+            raise UserError(_("event {seq} was already undone by event {other}").format(seq=seq, other=already))
         entry = db.get(RosterEntry, target.roster_entry_id) if target.roster_entry_id else None
         new_seq = append(db.connection(), session.id, EventKind.VOID, datetime.now(UTC), entry=entry, reason=reason,
                          actor=actor or session.trainer, source=source,
                          voids_seq=seq)
-        name = f"{entry.first_name} {entry.last_name}".strip() if entry else "someone"
-    return VoidResult(new_seq, seq, f"Undid event {seq} ({target.kind} of {name}): {reason}")
-
-
-# --- reading the record -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AttendanceRow:
-    person: RosterPerson
-    first_in: datetime | None  # local time
-    last_out: datetime | None
-    minutes: int
-    status: Status
-    is_in: bool
-
-    def as_dict(self) -> dict[str, object]:
-        return {"roster_id": self.person.id, "name": self.person.full_name, "employee_id": self.person.employee_id,
-                "badge_code": self.person.badge_code, "walk_in": self.person.walk_in,
-                "first_in": iso(self.first_in), "last_out": iso(self.last_out), "minutes": self.minutes,
-                "status": self.status.value, "in_room": self.is_in}
-
-
-@dataclass(frozen=True)
-class AttendanceReport:
-    session_id: str
-    title: str
-    planned_start: datetime
-    planned_end: datetime
-    grace_minutes: int
-    rows: list[AttendanceRow]
-    clock_jumps: list[ClockJump]
-    events: int
-
-    @property
-    def in_room(self) -> int:
-        return sum(r.is_in for r in self.rows)
-
-    def count(self, wanted: Status) -> int:
-        return sum(r.status is wanted for r in self.rows)
-
-    def as_dict(self) -> dict[str, object]:
-        return {"session": self.session_id, "title": self.title, "planned_start": iso(self.planned_start),
-                "planned_end": iso(self.planned_end), "grace_minutes": self.grace_minutes,
-                "in_room": self.in_room, "events": self.events,
-                "clock_warnings": [clock_warning(j) for j in self.clock_jumps],
-                "people": [r.as_dict() for r in self.rows]}
-
-
-def clock_warning(jump: ClockJump) -> str:
-    drift = (jump.wall - jump.steady).total_seconds() / 60
-    return (f"between events {jump.after_seq} and {jump.seq} the clock moved {drift:+.0f} minutes more than "
-            "time passed; check the laptop's clock")
-
-
-def attendance_report(ws: Workspace, session_id: str, *, now: datetime | None = None) -> AttendanceReport:
-    """Per person: first in, last out, minutes present (an open visit counts up to `now`) and status."""
-    with ws.store.transaction() as db:
-        return report_for(ws, db, find_session(db, session_id), now or datetime.now(UTC))
-
-
-def report_for(ws: Workspace, db: Session, session: TrainingSession, now: datetime) -> AttendanceReport:
-    """The attendance report inside the caller's transaction (closing a session needs it there).
-
-    Once a session has closed, open visits end at its close, whatever the time is now."""
-    until = min(now, session.closed_at) if session.closed_at else now
-    events = _events(db, session.id)
-    people = replay(events)
-    schedule = planned_schedule(ws, session)
-    rows = [_row(entry, people.get(entry.id), schedule, until) for entry in session.roster]
-    return AttendanceReport(session.id, session.workshop_title, schedule.start, schedule.end,
-                            session.grace_minutes, rows, clock_jumps(events), len(events))
-
-
-def planned_schedule(ws: Workspace, session: TrainingSession) -> Schedule:
-    """The session's planned start and end in local time, from the workshop as frozen for it."""
-    try:
-        minutes = frozen_workshop(ws, session).planned_minutes
-    except ContentError:
-        fallback = ws.library.workshops.get(session.workshop_id)
-        minutes = fallback.planned_minutes if fallback else 0
-    start = datetime.combine(session.scheduled_date, session.start_time).astimezone()
-    return Schedule(start, start + timedelta(minutes=minutes), timedelta(minutes=session.grace_minutes))
-
-
-def _events(db: Session, session_id: str) -> list[Event]:
-    rows = db.execute(select(AttendanceEvent.seq, AttendanceEvent.kind, AttendanceEvent.occurred_at,
-                             AttendanceEvent.roster_entry_id, AttendanceEvent.voids_seq, AttendanceEvent.source,
-                             AttendanceEvent.monotonic_ms)
-                      .where(AttendanceEvent.session_id == session_id).order_by(AttendanceEvent.seq)).all()
-    return [Event(seq, EventKind(kind), at, person, voids, source, mono)
-            for seq, kind, at, person, voids, source, mono in rows]
-
-
-def _row(entry: RosterEntry, person: PersonAttendance | None, schedule: Schedule, now: datetime) -> AttendanceRow:
-    first = person.first_in if person else None
-    last = person.last_out if person else None
-    return AttendanceRow(roster_person(entry), _local(first), _local(last), person.minutes(now) if person else 0,
-                         status(person, schedule), bool(person and person.is_in))
-
-
-def _local(value: datetime | None) -> datetime | None:
-    return None if value is None else value.astimezone()
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    """One line of the log as a trainer reads it."""
-
-    seq: int
-    at: datetime
-    kind: str
-    person: str | None
-    source: str | None
-    detail: str | None
-    voided_by: int | None
-
-    def as_dict(self) -> dict[str, object]:
-        return {"seq": self.seq, "at": iso(self.at), "kind": self.kind, "person": self.person,
-                "source": self.source, "detail": self.detail, "voided_by": self.voided_by}
-
-
-def attendance_log_entries(ws: Workspace, session_id: str) -> list[LogEntry]:
-    """Every event in order, rejected scans and voids included."""
-    with ws.store.transaction() as db:
-        session = find_session(db, session_id)
-        names = {e.id: f"{e.first_name} {e.last_name}".strip() for e in session.roster}
-        rows = db.scalars(select(AttendanceEvent).where(AttendanceEvent.session_id == session.id)
-                          .order_by(AttendanceEvent.seq)).all()
-        voided_by = {r.voids_seq: r.seq for r in rows if r.voids_seq is not None}
-        return [LogEntry(r.seq, r.occurred_at.astimezone(), r.kind, names.get(r.roster_entry_id or -1),
-                         r.source, _detail(r), voided_by.get(r.seq)) for r in rows]
-
-
-def _detail(row: AttendanceEvent) -> str | None:
-    if row.kind == EventKind.VOID:
-        return f"undoes event {row.voids_seq}: {row.reason}"
-    return row.reason
-
-
-# --- verifying the chain ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChainCheck:
-    session_id: str
-    events: int
-    head: str
-    intact: bool
-    problem_seq: int | None
-    message: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {"session": self.session_id, "events": self.events, "head": self.head, "intact": self.intact,
-                "problem_event": self.problem_seq, "message": self.message}
-
-
-def verify_attendance(ws: Workspace, session_id: str) -> ChainCheck:
-    """Recompute the chain in the order the events were written and report the first broken link."""
-    with ws.store.transaction() as db:
-        session = find_session(db, session_id)
-        report = chain_report(db, session.id)
-    if report.problem is None:
-        return ChainCheck(session.id, report.events, report.head, True, None,
-                          f"the attendance log of session {session.id} is intact: {report.events} events, "
-                          f"head {report.head[:16]}…")
-    return ChainCheck(session.id, report.events, report.head, False, report.problem.seq, report.problem.message)
-
-
-def chain_report(db: Session, session_id: str) -> attendance_log.ChainReport:
-    """The chain checked in the order the events were written, inside the caller's transaction."""
-    rows = db.scalars(select(AttendanceEvent).where(AttendanceEvent.session_id == session_id)
-                      .order_by(AttendanceEvent.id)).all()
-    return attendance_log.verify(session_id, [_stored(r) for r in rows])
-
-
-def _stored(row: AttendanceEvent) -> attendance_log.StoredEvent:
-    event = attendance_log.ChainedEvent(
-        session_id=row.session_id, seq=row.seq, kind=row.kind, occurred_at=row.occurred_at,
-        monotonic_ms=row.monotonic_ms, person_token=row.person_token, code=row.code, reason=row.reason,
-        actor=row.actor, source=row.source, voids_seq=row.voids_seq)
-    return attendance_log.StoredEvent(event, row.prev_hash, row.hash)
+        name = f"{entry.first_name} {entry.last_name}".strip() if entry else _("someone")
+    return VoidResult(new_seq, seq, _("Undid event {seq} ({kind} of {name}): {reason}").format(
+        seq=seq, kind=target.kind, name=name, reason=reason))
 
 
 def parse_at(text: str, on: date | None = None) -> datetime:
@@ -472,7 +330,8 @@ def parse_at(text: str, on: date | None = None) -> datetime:
             return datetime(on.year, on.month, on.day, int(hours), int(minutes))
         return datetime.fromisoformat(text)
     except ValueError:
-        raise UserError(f"'{text}' is not a time; write it as 2026-03-14T09:05 or 09:05") from None
+        raise UserError(_("'{text}' is not a time; write it as 2026-03-14T09:05 or 09:05").format(text=text)
+                        ) from None
 
 
 # --- finding someone without a badge ----------------------------------------------------------------------

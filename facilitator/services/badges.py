@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from facilitator.documents.badges import PAPERS, BadgePerson, BadgeSheetSession, misprinted_names, render_badges
+from facilitator.i18n import _
 from facilitator.services.errors import UserError
 from facilitator.services.files import save
 from facilitator.services.sessions import SessionDetail, get_session
+from facilitator.services.wording import either
 from facilitator.services.workspace import Workspace
 
 
@@ -22,7 +24,7 @@ class BadgesResult:
     pages: int
     misprinted: list[tuple[str, str]]  # (name, the code printed on that badge)
 
-    def as_dict(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, object]:
         return {"path": str(self.path), "people": self.people, "pages": self.pages,
                 "misprinted": [{"name": name, "code": code} for name, code in self.misprinted]}
 
@@ -31,10 +33,12 @@ def make_badges(ws: Workspace, session_id: str, out: Path, paper: str = "a4") ->
     """Write badges for everyone on the session's roster, then the sign-in roster, to `out`."""
     paper = paper.strip().lower()
     if paper not in PAPERS:
-        raise UserError(f"unknown paper size '{paper}'; choose {' or '.join(PAPERS)}")
+        raise UserError(_("unknown paper size '{paper}'; choose {sizes}").format(
+            paper=paper, sizes=either(PAPERS)))
     detail = get_session(ws, session_id)
     if not detail.roster:
-        raise UserError(f"session {detail.id} has no one on its roster yet; add people before printing badges")
+        raise UserError(_("session {session} has no one on its roster yet; add people before printing badges").format(
+            session=detail.id))
     target = _check_target(Path(out))
     people = [BadgePerson(p.first_name, p.last_name, p.employee_id, p.department, p.badge_code, detail.id)
               for p in detail.roster]
@@ -49,7 +53,9 @@ def _sheet_session(detail: SessionDetail) -> BadgeSheetSession:
 def _check_target(out: Path) -> Path:
     target = out.expanduser().absolute()
     if target.is_dir():
-        raise UserError(f"{target} is a folder; give a file name, for example {target / 'badges.pdf'}")
+        raise UserError(_("{folder} is a folder; give a file name, for example {file}").format(
+            folder=target, file=target / "badges.pdf"))
     if not target.parent.is_dir():
-        raise UserError(f"the folder {target.parent} does not exist; create it or write the badges elsewhere")
+        raise UserError(_("the folder {folder} does not exist; create it or write the badges elsewhere").format(
+            folder=target.parent))
     return target

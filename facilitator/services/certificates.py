@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from facilitator.documents import certificate as cert_doc
+from facilitator.i18n import _, ngettext
 from facilitator.records.identity import Identity
 from facilitator.records.pdf_signing import PdfSigner
 from facilitator.records.sealed import SealedAttendee, SealedRecord
 from facilitator.services.documents import OutputResult, render
-from facilitator.services.errors import UserError
+from facilitator.services.errors import Remedy, UserError
 from facilitator.services.files import ensure_folder, save
 from facilitator.services.identity import IdentitySigner, get_identity
 from facilitator.services.seals import sealed_record
@@ -34,7 +35,8 @@ Progress = Callable[[int, int], None]  # done, total
 def certificate_claims(sealed: SealedRecord, attendee: SealedAttendee, employer: str) -> dict[str, Any]:
     """The facts a certificate's QR code signs: short keys, since every byte makes the code denser."""
     return {"id": attendee.certificate_id, "name": attendee.name, "eid": attendee.employee_id,
-            "employer": employer, "workshop": sealed.workshop_title, "type": "in-person, instructor-led",
+            "employer": employer, "workshop": sealed.workshop_title,
+            "type": "in-person, instructor-led",  # not user text: a signed fact, the same in every language
             "date": sealed.date, "minutes": attendee.minutes, "trainer": sealed.trainer,
             "jurisdictions": [j.code for j in sealed.jurisdictions], "session": sealed.session}
 
@@ -65,14 +67,16 @@ def make_certificates(ws: Workspace, session_id: str, out_dir: Path, *, paper: s
         target = folder / cert_doc.file_name(page.data)
         pdf = render(lambda out, p=page, t=target: cert_doc.render_certificate(
             p.data, out, paper, org_name=p.data.employer, logo_path=_logo(settings), qr_text=p.token,
-            created=created, verify_hint=f"facilitator verify {t.name}"))
-        save(target, pdf_signer.sign(pdf, reason="Certificate of completion", location=sealed.location,
+            created=created, verify_hint=f"facilitator verify {t.name}"))  # not user text: a command to type
+        save(target, pdf_signer.sign(pdf, reason=_("Certificate of completion"), location=sealed.location,
                                      signer_name=sealed.trainer,
                                      box=(box[0], box[1], box[0] + box[2], box[1] + box[3])))
         files.append(target)
         if progress:
             progress(done, len(pages))
-    return OutputResult(folder, files, f"Wrote {len(files)} signed certificate(s) to {folder}")
+    return OutputResult(folder, files, ngettext("Wrote {count} signed certificate to {folder}",
+                                                "Wrote {count} signed certificates to {folder}", len(files)).format(
+        count=len(files), folder=folder))
 
 
 def certificate_pages(ws: Workspace, session_id: str, settings: Settings, identity: Identity
@@ -82,8 +86,10 @@ def certificate_pages(ws: Workspace, session_id: str, settings: Settings, identi
     employer = _employer(settings)
     people = [a for a in sealed.attendees if a.eligible]
     if not people:
-        raise UserError(f"no one in session {sealed.session} earned a certificate; see 'facilitator session "
-                        "close --dry-run' or amend the record")
+        raise UserError(_("no one in session {session} earned a certificate").format(session=sealed.session), Remedy(
+            command=_("see 'facilitator session close --dry-run' or amend the record"),
+            menu=_("see who attended on the Check-in desk (View → Check-in desk); a correction to a sealed "
+                   "record is a signed amendment")))
     topics = _topic_labels(ws, sealed.session)
     jurisdictions = tuple(cert_doc.MetJurisdiction(j.name, j.citation) for j in sealed.jurisdictions)
     jws_signer = IdentitySigner(identity)
@@ -100,8 +106,9 @@ def certificate_pages(ws: Workspace, session_id: str, settings: Settings, identi
 
 def _employer(settings: Settings) -> str:
     if not settings.organisation.strip():
-        raise UserError("certificates name the employer: set it first with "
-                        "'facilitator settings set organisation \"Your Organisation\"'")
+        raise UserError(_("certificates name the employer"), Remedy(
+            command=_("set it first with 'facilitator settings set organisation \"Your Organisation\"'"),
+            menu=_("set the organisation first in File → Settings…")))
     return settings.organisation.strip()
 
 

@@ -28,6 +28,7 @@ from facilitator.domain.eligibility import (
 )
 from facilitator.domain.sessions import SessionStatus
 from facilitator.domain.times import iso
+from facilitator.i18n import _
 from facilitator.records.sealed import (
     Amendment,
     ChainHead,
@@ -36,7 +37,8 @@ from facilitator.records.sealed import (
     SealedRecord,
     certificate_id,
 )
-from facilitator.services.attendance import AttendanceRow, append, chain_report, report_for
+from facilitator.services.attendance import append
+from facilitator.services.attendance_record import AttendanceRow, chain_report, report_for
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import find_session, frozen_workshop
 from facilitator.services.workspace import Workspace
@@ -73,7 +75,7 @@ class ClosingPlan:
     def eligible(self) -> int:
         return sum(a.eligible for a in self.attendees)
 
-    def as_dict(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -84,6 +86,10 @@ class SealResult:
     events: int
     fingerprint: str
 
+    def to_json(self) -> dict[str, object]:
+        return {**self.plan.to_json(), "chain_head": self.chain_head, "events": self.events,
+                "fingerprint": self.fingerprint}
+
 
 def parse_overrides(ws: Workspace, session_id: str, texts: list[str]) -> dict[int, Override]:
     """`PERSON=yes: reason` or `PERSON=no: reason`, PERSON being an employee id, badge code or roster number."""
@@ -91,10 +97,11 @@ def parse_overrides(ws: Workspace, session_id: str, texts: list[str]) -> dict[in
         roster = find_session(db, session_id).roster
         found: dict[int, Override] = {}
         for text in texts:
-            who, _, rest = text.partition("=")
-            verdict, _, reason = rest.partition(":")
+            who, _equals, rest = text.partition("=")
+            verdict, _colon, reason = rest.partition(":")
             if verdict.strip().lower() not in ("yes", "no") or not reason.strip():
-                raise UserError(f"'{text}' is not an override; write PERSON=yes: reason or PERSON=no: reason")
+                raise UserError(_("'{text}' is not an override; write PERSON=yes: reason or PERSON=no: reason"
+                                  ).format(text=text))
             entry = _find_person(roster, who.strip())
             found[entry.id] = Override(verdict.strip().lower() == "yes", " ".join(reason.split()))
         return found
@@ -105,7 +112,8 @@ def _find_person(roster: list[RosterEntry], who: str) -> RosterEntry:
     for entry in roster:
         if who in (str(entry.id), entry.employee_id) or entry.badge_token == wanted:
             return entry
-    raise UserError(f"no one on this session's roster is '{who}' (give an employee id, badge code or roster number)")
+    raise UserError(_("no one on this session's roster is '{who}' (give an employee id, badge code or roster "
+                      "number)").format(who=who))
 
 
 def plan_close(ws: Workspace, session_id: str, *, overrides: Mapping[int, Override] | None = None,
@@ -140,12 +148,13 @@ def amend(ws: Workspace, session_id: str, signer: Signer, *, person: str, eligib
     """A signed correction after sealing: this person's eligibility is now `eligible`, because `reason`."""
     reason = " ".join(reason.split())
     if not reason:
-        raise UserError("say why the sealed record is being corrected")
+        raise UserError(_("say why the sealed record is being corrected"))
     now = datetime.now(UTC)
     with ws.store.write_transaction() as db:
         session = find_session(db, session_id)
         if session.status != SessionStatus.SEALED:
-            raise UserError(f"session {session.id} is not sealed yet; change it before closing instead")
+            raise UserError(_("session {session} is not sealed yet; change it before closing instead").format(
+                session=session.id))
         entry = _find_person(session.roster, person)
         amendment = Amendment(session=session.id, at=iso(now), person=entry.badge_token,
                               name=f"{entry.first_name} {entry.last_name}".strip(), eligible=eligible, reason=reason,
@@ -153,21 +162,24 @@ def amend(ws: Workspace, session_id: str, signer: Signer, *, person: str, eligib
         db.add(SessionAmendment(session_id=session.id, created_at=now, payload=amendment.encode(),
                                 jws=signer.sign(amendment.to_payload()), signer_cert=signer.cert_pem,
                                 fingerprint=signer.fingerprint))
-    return f"Amended session {session.id}: {amendment.name} is now {'eligible' if eligible else 'not eligible'}"
+    done = (_("Amended session {session}: {name} is now eligible") if eligible
+            else _("Amended session {session}: {name} is now not eligible"))
+    return done.format(session=session.id, name=amendment.name)
 
 
 def _closable(db: Session, session_id: str) -> TrainingSession:
     session = find_session(db, session_id)
     if session.status == SessionStatus.SEALED:
-        raise UserError(f"session {session.id} is already closed and sealed; corrections are amendments")
+        raise UserError(_("session {session} is already closed and sealed; corrections are amendments").format(
+            session=session.id))
     return session
 
 
 def _refuse_broken_chain(db: Session, session_id: str) -> None:
     report = chain_report(db, session_id)
     if report.problem is not None:
-        raise UserError(f"the attendance log of session {session_id} has been tampered with "
-                        f"({report.problem.message}); it cannot be sealed")
+        raise UserError(_("the attendance log of session {session} has been tampered with ({problem}); it "
+                          "cannot be sealed").format(session=session_id, problem=report.problem.message))
 
 
 def _end_open_visits(ws: Workspace, db: Session, session: TrainingSession, at: datetime) -> None:
@@ -177,7 +189,7 @@ def _end_open_visits(ws: Workspace, db: Session, session: TrainingSession, at: d
     for row in report.rows:
         if row.is_in:
             append(db.connection(), session.id, EventKind.CHECK_OUT, at, entry=entries[row.person.id],
-                   reason="the session closed", actor=session.trainer, source=Source.DESK)
+                   reason=_("the session closed"), actor=session.trainer, source=Source.DESK)
 
 
 def _plan(ws: Workspace, db: Session, session: TrainingSession, overrides: Mapping[int, Override], at: datetime,
@@ -185,8 +197,8 @@ def _plan(ws: Workspace, db: Session, session: TrainingSession, overrides: Mappi
     try:
         outline = frozen_workshop(ws, session).outline()
     except ContentError as exc:
-        raise UserError(f"the workshop frozen for session {session.id} no longer validates: {exc.problems[0]}") \
-            from exc
+        raise UserError(_("the workshop frozen for session {session} no longer validates: {problem}").format(
+            session=session.id, problem=exc.problems[0])) from exc
     profiles = [ws.library.jurisdictions[j.code] for j in session.jurisdictions if j.code in ws.library.jurisdictions]
     met = jurisdictions_met(outline, profiles)
     rules = minute_rules(outline, session.grace_minutes, met)

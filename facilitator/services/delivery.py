@@ -36,8 +36,10 @@ from facilitator.domain.delivery import (
 )
 from facilitator.domain.segment_kinds import NoSuchVote, Panel, SegmentKind, rules, vote_at
 from facilitator.domain.sessions import SessionStatus
+from facilitator.i18n import _, ngettext
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import find_session, frozen_workshop
+from facilitator.services.wording import either
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import DeliveryRecord, FeedbackResponse, RosterEntry, TrainingSession
 
@@ -104,7 +106,8 @@ def record(ws: Workspace, session_id: str, kind: DeliveryKind, segment: str | No
     with ws.store.write_transaction() as db:
         session = find_session(db, session_id)
         if session.status == SessionStatus.SEALED:
-            raise UserError(f"session {session.id} is sealed; its delivery can no longer change")
+            raise UserError(_("session {session} is sealed; its delivery can no longer change").format(
+                session=session.id))
         run = _session_run(ws, db, session)
         if segment is not None:
             _known_segment(run, segment)
@@ -122,7 +125,8 @@ def record(ws: Workspace, session_id: str, kind: DeliveryKind, segment: str | No
 
 def _known_segment(run: SessionRun, segment_id: str) -> None:
     if segment_id not in {s.id for s in run.workshop.segments}:
-        raise UserError(f"session {run.session_id}'s workshop has no segment '{segment_id}'")
+        raise UserError(_("session {session}'s workshop has no segment '{segment}'").format(
+            session=run.session_id, segment=segment_id))
 
 
 # --- the presenter's controls ------------------------------------------------------------------------------
@@ -140,7 +144,7 @@ def advance(ws: Workspace, session_id: str, *, at: datetime | None = None) -> Se
         return start(ws, session_id, following.segment.id, at=at)
     if run.delivery.current is not None:
         return record(ws, session_id, DeliveryKind.ENDED, run.delivery.current, at=at)
-    raise UserError("every segment has been run or skipped; close the session when the room has left")
+    raise UserError(_("every segment has been run or skipped; close the session when the room has left"))
 
 
 def end(ws: Workspace, session_id: str, *, at: datetime | None = None) -> SessionRun:
@@ -167,7 +171,7 @@ def skip(ws: Workspace, session_id: str, segment: str | None = None, *, at: date
     if segment is None:
         following = session_run(ws, session_id).delivery.next_up
         if following is None:
-            raise UserError("there is no segment left to skip")
+            raise UserError(_("there is no segment left to skip"))
         segment = following.segment.id
     return record(ws, session_id, DeliveryKind.SKIPPED, segment, at=at)
 
@@ -176,10 +180,12 @@ def note(ws: Workspace, session_id: str, segment: str, text: str, *, at: datetim
     """The trainer's own note on a segment ("ran long: good questions about remote work")."""
     cleaned = " ".join(text.split())
     if not cleaned:
-        raise UserError("the note is empty")
-    _refuse_control_characters("note", cleaned)
+        raise UserError(_("the note is empty"))
+    _refuse_control_characters(cleaned, _("the note contains a control character ({code}); remove it and try again"))
     if len(cleaned) > MAX_NOTE:
-        raise UserError(f"the note is {len(cleaned)} characters long; keep it to {MAX_NOTE}")
+        raise UserError(ngettext("the note is {count} character long; keep it to {most}",
+                                 "the note is {count} characters long; keep it to {most}", len(cleaned)).format(
+            count=len(cleaned), most=MAX_NOTE))
     return record(ws, session_id, DeliveryKind.NOTE, segment, {"text": cleaned}, at=at)
 
 
@@ -195,7 +201,9 @@ def tally(ws: Workspace, session_id: str, segment: str, item: int, counts: Seque
     except NoSuchVote as exc:
         raise UserError(str(exc)) from None
     if len(counts) != len(options):
-        raise UserError(f"give one count per option: {len(options)} options, {len(counts)} counts")
+        raise UserError(_("give one count per option: {options}, {counts}").format(
+            options=ngettext("{n} option", "{n} options", len(options)).format(n=len(options)),
+            counts=ngettext("{n} count", "{n} counts", len(counts)).format(n=len(counts))))
     return record(ws, session_id, DeliveryKind.TALLY, segment, {"item": item, "counts": list(counts)}, at=at)
 
 
@@ -204,7 +212,7 @@ def reveal(ws: Workspace, session_id: str, segment: str, item: int, *, at: datet
     run = session_run(ws, session_id)
     _known_segment(run, segment)
     if item not in run.delivery.run_of(segment).tallies:
-        raise UserError("count the hands first: enter how many chose each option, then reveal")
+        raise UserError(_("count the hands first: enter how many chose each option, then reveal"))
     return record(ws, session_id, DeliveryKind.REVEALED, segment, {"item": item}, at=at)
 
 
@@ -217,7 +225,7 @@ def assign(ws: Workspace, session_id: str, segment: str, people: Sequence[str], 
     _known_segment(run, segment)
     seg = run.segment(segment)
     if rules(seg.type).panel is not Panel.ROLES:
-        raise UserError(f"segment '{segment}' is not a role-play")
+        raise UserError(_("segment '{segment}' is not a role-play").format(segment=segment))
     try:
         assignment = assign_roles(people, roles_of(seg), random.Random(seed), opted_out=opted_out,
                                   volunteers=volunteers, observers_per_group=seg.observers_per_group)
@@ -233,7 +241,7 @@ def rotate(ws: Workspace, session_id: str, segment: str, *, at: datetime | None 
     _known_segment(run, segment)
     rounds = run.delivery.run_of(segment).role_rounds
     if not rounds:
-        raise UserError("assign the roles first")
+        raise UserError(_("assign the roles first"))
     assignment = rotate_roles(rounds[-1], roles_of(run.segment(segment)))
     record(ws, session_id, DeliveryKind.ROLES, segment, assignment.as_detail(), at=at)
     return assignment
@@ -280,32 +288,38 @@ def add_feedback(ws: Workspace, session_id: str, segment: str, *, rating: int | 
     _known_segment(run, segment)
     seg = run.segment(segment)
     if rules(seg.type).panel is not Panel.FEEDBACK:
-        raise UserError(f"segment '{segment}' is not a feedback round")
+        raise UserError(_("segment '{segment}' is not a feedback round").format(segment=segment))
     if run.sealed:
-        raise UserError(f"session {run.session_id} is sealed; its feedback can no longer change")
+        raise UserError(_("session {session} is sealed; its feedback can no longer change").format(
+            session=run.session_id))
     scale = seg.rating.scale
     if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= scale):
-        raise UserError(f"the rating must be a whole number from 1 to {scale}")
+        raise UserError(_("the rating must be a whole number from 1 to {most}").format(most=scale))
     if source not in FEEDBACK_SOURCES:
-        raise UserError(f"a response comes in on {' or '.join(FEEDBACK_SOURCES)}, not '{source}'")
+        raise UserError(_("a response comes in on {sources}, not '{source}'").format(
+            sources=either(FEEDBACK_SOURCES), source=source))
     text = comment.strip()
     if len(text) > MAX_COMMENT:
-        raise UserError(f"the comment is {len(text)} characters long; keep it to {MAX_COMMENT}")
-    _refuse_control_characters("comment", text)
+        raise UserError(ngettext("the comment is {count} character long; keep it to {most}",
+                                 "the comment is {count} characters long; keep it to {most}", len(text)).format(
+            count=len(text), most=MAX_COMMENT))
+    _refuse_control_characters(text, _("the comment contains a control character ({code}); remove it and try "
+                                       "again"))
     if rating is None and not text:
-        raise UserError("give a rating, a comment, or both")
+        raise UserError(_("give a rating, a comment, or both"))
     with ws.store.write_transaction() as db:
         db.add(FeedbackResponse(session_id=run.session_id, segment_id=segment, rating=rating,
                                 comment=text or None, source=source))
     return feedback_summary(ws, session_id, segment)
 
 
-def _refuse_control_characters(what: str, text: str) -> None:
+def _refuse_control_characters(text: str, refusal: str) -> None:
     """NUL and other control characters (line breaks and tabs aside) are never typed on purpose: they come from
-    a bad paste or a hostile phone, break exports and hide text, so they are refused rather than kept."""
+    a bad paste or a hostile phone, break exports and hide text, so they are refused (`refusal` says so, with the
+    character's {code}) rather than kept."""
     for char in text:
         if char not in "\n\r\t" and unicodedata.category(char) == "Cc":
-            raise UserError(f"the {what} contains a control character (U+{ord(char):04X}); remove it and try again")
+            raise UserError(refusal.format(code=f"U+{ord(char):04X}"))
 
 
 def remove_last_feedback(ws: Workspace, session_id: str, segment: str) -> FeedbackSummary:
@@ -313,12 +327,13 @@ def remove_last_feedback(ws: Workspace, session_id: str, segment: str) -> Feedba
     with ws.store.write_transaction() as db:
         session = find_session(db, session_id)
         if session.status == SessionStatus.SEALED:
-            raise UserError(f"session {session.id} is sealed; its feedback can no longer change")
+            raise UserError(_("session {session} is sealed; its feedback can no longer change").format(
+                session=session.id))
         last = db.scalars(select(FeedbackResponse).where(FeedbackResponse.session_id == session.id,
                                                          FeedbackResponse.segment_id == segment)
                           .order_by(FeedbackResponse.id.desc())).first()
         if last is None:
-            raise UserError("there is no response to remove")
+            raise UserError(_("there is no response to remove"))
         db.delete(last)
     return feedback_summary(ws, session_id, segment)
 

@@ -14,6 +14,7 @@ from facilitator.domain.delivery import SMALL_GROUP, RunState, SegmentRun, clock
 from facilitator.domain.segment_kinds import KINDS, Panel, rules, vote_at, votes
 from facilitator.domain.times import clock as clock_text
 from facilitator.domain.times import iso
+from facilitator.i18n import _, ngettext
 from facilitator.services import delivery
 from facilitator.services.workspace import Workspace
 
@@ -55,15 +56,20 @@ def activities(ws: Workspace, run: delivery.SessionRun) -> tuple[report_doc.Acti
         planned = len(runs)
         results: list[report_doc.ActivityResult] = []
         if not run.delivery.log_length:  # run without the console: what happened is unknown, not "nothing"
-            summary = f"{planned} planned; delivery not recorded"
+            summary = ngettext("{count} planned; delivery not recorded", "{count} planned; delivery not recorded",
+                               planned).format(count=planned)
             results += [x for r in runs if rules(r.segment.kind).panel is Panel.FEEDBACK
                         for x in _results(ws, run, r)]
             out.append(report_doc.ActivityCount(_activity(kind), held, summary, tuple(results)))
             continue
         if not held:
-            summary = "planned, not held" if planned == 1 else f"{planned} planned, not held"
+            summary = _("planned, not held") if planned == 1 else ngettext(
+                "{count} planned, not held", "{count} planned, not held", planned).format(count=planned)
+        elif held < planned:
+            summary = ngettext("{planned} planned, {count} not held", "{planned} planned, {count} not held",
+                               planned - held).format(planned=planned, count=planned - held)
         else:
-            summary = f"{planned} planned" + (f", {planned - held} not held" if held < planned else "")
+            summary = ngettext("{count} planned", "{count} planned", planned).format(count=planned)
         for r in runs:
             results += _results(ws, run, r)
         out.append(report_doc.ActivityCount(_activity(kind), held, summary, tuple(results)))
@@ -71,7 +77,8 @@ def activities(ws: Workspace, run: delivery.SessionRun) -> tuple[report_doc.Acti
 
 
 def _activity(kind: str) -> str:
-    return KINDS[kind].activity or kind  # only kinds with an activity name get here
+    activity = KINDS[kind].activity  # only kinds with an activity name get here
+    return _(activity) if activity else kind
 
 
 def _results(ws: Workspace, run: delivery.SessionRun, r: SegmentRun) -> list[report_doc.ActivityResult]:
@@ -84,13 +91,15 @@ def _results(ws: Workspace, run: delivery.SessionRun, r: SegmentRun) -> list[rep
     if not r.spans:
         return [report_doc.ActivityResult(title, _not_held(r))]
     if kind.panel is Panel.VOTES and not kind.answers:
-        return [report_doc.ActivityResult(title, _vote_words(segment, r, 0, "the vote was not counted"))]
+        return [report_doc.ActivityResult(title, _vote_words(segment, r, 0, _("the vote was not counted")))]
     if kind.answers:
         questions = len(votes(segment))
         counted = sum(1 for i in range(questions) if i in r.tallies)
-        rows = [report_doc.ActivityResult(title, f"{questions} question{'s' if questions != 1 else ''}, hands "
-                                                 f"counted for {counted}; ✓ marks a correct answer")]
-        rows += [report_doc.ActivityResult(None, f"{i + 1}. " + _vote_words(segment, r, i, "not counted"))
+        rows = [report_doc.ActivityResult(title, ngettext(
+            "{count} question, hands counted for {counted}; ✓ marks a correct answer",
+            "{count} questions, hands counted for {counted}; ✓ marks a correct answer", questions).format(
+            count=questions, counted=counted))]
+        rows += [report_doc.ActivityResult(None, f"{i + 1}. " + _vote_words(segment, r, i, _("not counted")))
                  for i in range(questions)]
         return rows
     if kind.panel is Panel.ROLES:
@@ -99,7 +108,7 @@ def _results(ws: Workspace, run: delivery.SessionRun, r: SegmentRun) -> list[rep
 
 
 def _not_held(r: SegmentRun) -> str:
-    return "skipped" if r.skipped else "not held"
+    return _("skipped") if r.skipped else _("not held")
 
 
 def _vote_words(segment: Any, r: SegmentRun, item: int, uncounted: str) -> str:
@@ -109,11 +118,12 @@ def _vote_words(segment: Any, r: SegmentRun, item: int, uncounted: str) -> str:
     counts = r.tallies.get(item)
     if counts is None:
         return f"{question} ({uncounted})"
-    shown = "(revealed)" if item in r.revealed else "(not revealed to the room)"
+    shown = _("(revealed)") if item in r.revealed else _("(not revealed to the room)")
     total = sum(counts)
     if total < SMALL_GROUP:
-        return (f"{question} {total} hand{'s' if total != 1 else ''} in all, too few to show per option "
-                f"{shown}")
+        return ngettext("{question} {count} hand in all, too few to show per option {shown}",
+                        "{question} {count} hands in all, too few to show per option {shown}", total).format(
+            question=question, count=total, shown=shown)
     names = [" ".join(o.split()) for o in vote.options]
     if any("," in n or ";" in n or len(n.split()) > 3 for n in names):  # quoted, so the options read apart
         names = [f"“{n}”" for n in names]
@@ -133,10 +143,15 @@ def _role_play_words(r: SegmentRun, planned_rounds: int) -> str:
     """'3 groups, 2 rounds': counts only, never who played what or who opted out."""
     counts = _role_play_counts(r)
     if counts is None:
-        return "groups not recorded"
+        return _("groups not recorded")
     groups, rounds = counts
-    text = f"{groups} group{'s' if groups != 1 else ''}, {rounds} round{'s' if rounds != 1 else ''}"
-    return text + (f" of {planned_rounds} planned" if rounds != planned_rounds else "")
+    grouped = ngettext("{count} group", "{count} groups", groups).format(count=groups)
+    if rounds == planned_rounds:
+        held = ngettext("{count} round", "{count} rounds", rounds).format(count=rounds)
+    else:
+        held = ngettext("{count} round of {planned} planned", "{count} rounds of {planned} planned", rounds).format(
+            count=rounds, planned=planned_rounds)
+    return f"{grouped}, {held}"
 
 
 def _feedback_words(ws: Workspace, run: delivery.SessionRun, r: SegmentRun) -> str:
@@ -145,18 +160,28 @@ def _feedback_words(ws: Workspace, run: delivery.SessionRun, r: SegmentRun) -> s
     Per-rating counts only from SMALL_GROUP ratings up (the summary withholds them below that), and never the
     comments themselves: they are free text and may name people."""
     summary = delivery.feedback_summary(ws, run.session_id, r.segment.id)
+    unheld = not (r.spans or not run.delivery.log_length)  # the console was used, but never for this round
     if not summary.responses:
-        return "no responses" + ("" if r.spans or not run.delivery.log_length else f"; {_not_held(r)}")
-    words = f"{summary.responses} response{'s' if summary.responses != 1 else ''}"
+        if not unheld:
+            return _("no responses")
+        return _("no responses; skipped") if r.skipped else _("no responses; not held")
+    words = ngettext("{count} response", "{count} responses", summary.responses).format(count=summary.responses)
     if summary.average is not None:
-        words += f", average {summary.average:.1f} of {summary.scale}"
+        words = _("{responses}, average {average} of {scale}").format(
+            responses=words, average=f"{summary.average:.1f}", scale=summary.scale)
         if summary.rated != summary.responses:
-            words += f" ({summary.rated} rated)"
+            words = ngettext("{summary} ({count} rated)", "{summary} ({count} rated)", summary.rated).format(
+                summary=words, count=summary.rated)
     if summary.distribution is not None:
-        words += f"; by rating 1 to {summary.scale}: " + ", ".join(str(n) for n in summary.distribution)
+        words = _("{summary}; by rating 1 to {scale}: {counts}").format(
+            summary=words, scale=summary.scale, counts=", ".join(str(n) for n in summary.distribution))
     if summary.comments:
-        words += f"; {len(summary.comments)} written comment{'s' if len(summary.comments) != 1 else ''}"
-    return words + ("" if r.spans or not run.delivery.log_length else f" (the round was {_not_held(r)} in the console)")
+        words = ngettext("{summary}; {count} written comment", "{summary}; {count} written comments",
+                         len(summary.comments)).format(summary=words, count=len(summary.comments))
+    if not unheld:
+        return words
+    return (_("{summary} (the round was skipped in the console)") if r.skipped
+            else _("{summary} (the round was not held in the console)")).format(summary=words)
 
 
 def trainer_notes(run: delivery.SessionRun) -> tuple[report_doc.TrainerNote, ...]:

@@ -20,7 +20,7 @@ class OutputResult:
     files: list[Path]
     message: str
 
-    def as_dict(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, object]:
         return {"path": str(self.path), "files": [str(f) for f in self.files], "message": self.message}
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 from facilitator.files import FolderRefused, ReplaceFailed, write_atomically
+from facilitator.i18n import _
 from facilitator.services.errors import UserError
 
 T = TypeVar("T")
@@ -21,7 +22,8 @@ def ensure_folder(path: Path) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"cannot create the folder {path} ({exc.strerror}); choose another folder") from exc
+        raise UserError(_("cannot create the folder {folder} ({reason}); choose another folder").format(
+            folder=path, reason=exc.strerror)) from exc
     return path
 
 
@@ -30,9 +32,11 @@ def save(target: Path, data: bytes | Callable[[BinaryIO], T], *, private: bool =
     try:
         return write_atomically(target, data, private=private)
     except FolderRefused as exc:
-        raise UserError(f"cannot write in {target.parent}: {exc.strerror}; choose another folder") from None
+        raise UserError(_("cannot write in {folder}: {reason}; choose another folder").format(
+            folder=target.parent, reason=exc.strerror)) from None
     except ReplaceFailed as exc:  # on Windows, a PDF open in a viewer cannot be replaced
-        raise UserError(f"cannot write {target}: {exc.strerror}; is it open in another program?") from None
+        raise UserError(_("cannot write {file}: {reason}; is it open in another program?").format(
+            file=target, reason=exc.strerror)) from None
     except OSError as exc:  # a full disk, a USB stick pulled out
-        raise UserError(f"could not write {target}: {exc.strerror or exc}; any earlier file there is unchanged"
-                        ) from exc
+        raise UserError(_("could not write {file}: {reason}; any earlier file there is unchanged").format(
+            file=target, reason=exc.strerror or exc)) from exc

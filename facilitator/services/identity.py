@@ -19,10 +19,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
 
+from facilitator.i18n import _
 from facilitator.records import identity as records
 from facilitator.records import jws
 from facilitator.records.identity import Identity
-from facilitator.services.errors import UserError
+from facilitator.services.errors import Remedy, UserError
 from facilitator.services.workspace import Workspace
 
 FOLDER = "identity"
@@ -49,7 +50,7 @@ class IdentityInfo:
     cert_path: Path
     replaced_to: Path | None = None  # where `create(replace=True)` moved the old files
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         for name in ("not_before", "not_after"):
             data[name] = data[name].isoformat()
@@ -76,7 +77,7 @@ def default_trainer_name() -> str:
     try:
         return getpass.getuser()
     except (OSError, KeyError, ImportError):  # no user database entry (containers) or no login name at all
-        return "Trainer"
+        return _("Trainer")
 
 
 def get_identity(ws: Workspace, passphrase: str | None = None, create_as: str | None = None) -> Identity:
@@ -84,8 +85,8 @@ def get_identity(ws: Workspace, passphrase: str | None = None, create_as: str | 
     folder = identity_folder(ws)
     if not records.exists(folder):
         if create_as is None:
-            raise UserError("there is no signing identity yet; create one with "
-                            "'facilitator keys create --name \"Your Name\"'")
+            raise UserError(_("there is no signing identity yet"), _made_on_first_seal(
+                _("create one with 'facilitator keys create --name \"Your Name\"'")))
         return _guard(lambda: records.create(folder, create_as, passphrase=passphrase))
     return _guard(lambda: records.load(folder, passphrase))
 
@@ -94,7 +95,8 @@ def identity_info(ws: Workspace) -> IdentityInfo:
     """Facts about the current identity, read from the certificate alone (no passphrase needed)."""
     folder = identity_folder(ws)
     if not records.exists(folder):
-        raise UserError("there is no signing identity yet; 'facilitator keys show' creates one")
+        raise UserError(_("there is no signing identity yet"),
+                        _made_on_first_seal(_("'facilitator keys show' creates one")))
     certs = _guard(lambda: _stored_certs(folder))
     return _info(certs[0], len(certs) - 1, folder, _guard(lambda: records.is_encrypted(folder)))
 
@@ -106,8 +108,10 @@ def create_identity(ws: Workspace, name: str, organisation: str | None = None, p
     moved: Path | None = None
     if records.exists(folder):
         if not replace:
-            raise UserError(f"a signing identity already exists in {folder}; use --replace to make a new one "
-                            "(the old key and certificate are kept in a dated subfolder)")
+            raise UserError(_("a signing identity already exists in {folder}").format(folder=folder), Remedy(
+                command=_("use --replace to make a new one (the old key and certificate are kept in a dated "
+                          "subfolder)"),
+                menu=_("File → Signing identity… shows it; it is never overwritten")))
         moved = _guard(lambda: records.retire(folder))
     made = _guard(lambda: records.create(folder, name, organisation, passphrase))
     return dataclasses.replace(_info(made.cert, 0, folder, made.encrypted), replaced_to=moved)
@@ -117,7 +121,8 @@ def export_certificate(ws: Workspace, out: Path) -> Path:
     """Write our certificate (and its CA chain) as PEM to `out`, for HR to trust."""
     folder = identity_folder(ws)
     if not records.exists(folder):
-        raise UserError("there is no signing identity yet; 'facilitator keys show' creates one")
+        raise UserError(_("there is no signing identity yet"),
+                        _made_on_first_seal(_("'facilitator keys show' creates one")))
     pem = _guard(lambda: (folder / records.CERT_FILE).read_bytes())
     return _write_public(out, pem)
 
@@ -133,12 +138,12 @@ def install_certificate(ws: Workspace, file: Path, passphrase: str | None = None
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise UserError(f"cannot read {file}: {exc.strerror}") from exc
+        raise UserError(_("cannot read {file}: {reason}").format(file=file, reason=exc.strerror)) from exc
     identity = get_identity(ws, passphrase)
     try:
         installed = records.install_cert(identity, data)
     except (records.IdentityError, OSError) as exc:
-        raise UserError(f"{file} cannot be installed: {exc}") from exc
+        raise UserError(_("{file} cannot be installed: {reason}").format(file=file, reason=exc)) from exc
     return _info(installed.cert, len(installed.chain), identity.folder, installed.encrypted)
 
 
@@ -146,9 +151,11 @@ def _stored_certs(folder: Path) -> list[x509.Certificate]:
     try:
         certs = x509.load_pem_x509_certificates((folder / records.CERT_FILE).read_bytes())
     except ValueError as exc:
-        raise records.IdentityError(f"{folder / records.CERT_FILE} holds no readable certificate") from exc
+        raise records.IdentityError(_("{file} holds no readable certificate").format(
+            file=folder / records.CERT_FILE)) from exc
     except OSError as exc:
-        raise records.IdentityError(f"cannot read {folder / records.CERT_FILE}: {exc.strerror}") from exc
+        raise records.IdentityError(_("cannot read {file}: {reason}").format(
+            file=folder / records.CERT_FILE, reason=exc.strerror)) from exc
     return certs
 
 
@@ -173,8 +180,14 @@ def _write_public(out: Path, data: bytes) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data)
     except OSError as exc:
-        raise UserError(f"cannot write {out}: {exc.strerror}") from exc
+        raise UserError(_("cannot write {file}: {reason}").format(file=out, reason=exc.strerror)) from exc
     return out
+
+
+def _made_on_first_seal(command: str) -> Remedy:
+    """No identity yet: on the command line, `command` makes one; the app makes one when a session is sealed."""
+    return Remedy(command=command, menu=_("one is made for the trainer when a session is first closed and sealed "
+                                          "(Sessions → Close and seal…)"))
 
 
 def _guard(action: Callable[[], T]) -> T:
@@ -184,7 +197,8 @@ def _guard(action: Callable[[], T]) -> T:
     except records.IdentityError as exc:
         raise UserError(str(exc)) from exc
     except OSError as exc:
-        raise UserError(f"{exc.filename or 'the identity folder'}: {exc.strerror}") from exc
+        raise UserError(_("{file}: {reason}").format(file=exc.filename or _("the identity folder"),
+                                                    reason=exc.strerror)) from exc
 
 
 @dataclass(frozen=True)

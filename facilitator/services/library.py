@@ -11,6 +11,7 @@ from facilitator.content.library import Library, check_workshop_files, load_libr
 from facilitator.content.problems import ContentProblem
 from facilitator.content.schema import WorkshopFile
 from facilitator.domain.jurisdiction import CoverageResult, Jurisdiction, check_coverage
+from facilitator.i18n import _
 from facilitator.services.errors import UserError
 
 T = TypeVar("T")
@@ -30,7 +31,7 @@ class WorkshopSummary:
     segments: int
     summary: str
 
-    def as_dict(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, object]:
         return dict(self.__dict__)
 
 
@@ -47,6 +48,19 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def to_json(self) -> list[dict[str, object]]:
+        """Each valid workshop with its coverage of each jurisdiction, then each file with problems."""
+        out: list[dict[str, object]] = []
+        for wid, w in sorted(self.workshops.items()):
+            cov = [{"jurisdiction": code, "satisfied": self.matrix[(wid, code)].satisfied,
+                    "met": list(self.matrix[(wid, code)].met_requirements),
+                    "missing": [s.__dict__ for s in self.matrix[(wid, code)].shortfalls]}
+                   for code in sorted(self.jurisdictions)]
+            out.append({"id": wid, "title": w.title, "valid": True, "problems": [], "coverage": cov})
+        for p in self.problems:
+            out.append({"id": None, "file": str(p.file), "valid": False, "problems": [p.as_dict()], "coverage": []})
+        return out
 
 
 def builtin_library() -> Library:
@@ -65,19 +79,20 @@ def list_workshops(library: Library) -> list[WorkshopSummary]:
 
 
 def get_workshop(library: Library, workshop_id: str) -> WorkshopFile:
-    return _lookup(library.workshops, workshop_id, "workshop", "the library has")
+    return _lookup(library.workshops, workshop_id, _("unknown workshop '{key}'; the library has: {known}"))
 
 
 def get_jurisdiction(library: Library, code: str) -> Jurisdiction:
-    return _lookup(library.jurisdictions, code, "jurisdiction", "use one of")
+    return _lookup(library.jurisdictions, code, _("unknown jurisdiction '{key}'; use one of: {known}"))
 
 
-def _lookup(found: dict[str, T], key: str, noun: str, known_as: str) -> T:
+def _lookup(found: dict[str, T], key: str, unknown: str) -> T:
+    """`found[key]`, or a UserError saying `unknown` with the {key} asked for and the ids {known}."""
     try:
         return found[key]
     except KeyError:
-        known = ", ".join(sorted(found)) or "none"
-        raise UserError(f"unknown {noun} '{key}'; {known_as}: {known}") from None
+        known = ", ".join(sorted(found)) or _("none")
+        raise UserError(unknown.format(key=key, known=known)) from None
 
 
 def list_jurisdictions(library: Library) -> list[Jurisdiction]:
@@ -100,11 +115,11 @@ def check_content(target: Path | None = None) -> CheckReport:
         report = CheckReport(files, list(lib.problems), dict(lib.workshops), dict(lib.jurisdictions))
     else:
         if not root.exists():
-            raise UserError(f"{root} does not exist; give a workshop file or a folder of them")
+            raise UserError(_("{path} does not exist; give a workshop file or a folder of them").format(path=root))
         builtin = builtin_library()
         files_to_check = workshop_paths(root)
         if not files_to_check:
-            raise UserError(f"{root} holds no .yaml workshop files")
+            raise UserError(_("{path} holds no .yaml workshop files").format(path=root))
         workshops, problems = check_workshop_files(files_to_check, builtin.topic_ids)
         report = CheckReport(len(files_to_check), problems, workshops, dict(builtin.jurisdictions))
     for wid, w in report.workshops.items():

@@ -13,6 +13,7 @@ from facilitator.documents import signin_sheet as signin_doc
 from facilitator.domain.attendance import Status
 from facilitator.domain.sessions import SessionStatus
 from facilitator.domain.times import clock
+from facilitator.i18n import _
 from facilitator.records.pdf_signing import PdfSigner
 from facilitator.services import attendance, delivery
 from facilitator.services.delivery_report import activities, agenda_entries, delivered_span, trainer_notes
@@ -41,7 +42,9 @@ def make_signin_sheet(ws: Workspace, session_id: str, out: Path, *, paper: str |
         actual_end=_hhmm(max(lasts)) if lasts else None, rows=rows, planned_start=_hhmm(report.planned_start),
         planned_end=_hhmm(report.planned_end), employer=settings.organisation or None)
     pdf = render(lambda o: signin_doc.render_signin_sheet(data, o, paper or settings.paper))
-    return _finish(ws, detail, out, pdf, "Sign-in sheet", passphrase)
+    return _finish(ws, detail, out, pdf, passphrase, reason=_("Sign-in sheet"),
+                   signed=_("Wrote the signed sign-in sheet to {file}"),
+                   draft=_("Wrote the draft (the session is not sealed) sign-in sheet to {file}"))
 
 
 def make_report(ws: Workspace, session_id: str, out: Path, *, paper: str | None = None,
@@ -63,7 +66,9 @@ def make_report(ws: Workspace, session_id: str, out: Path, *, paper: str | None 
         attendance=_summary(report, seal), chain_head=chain.head, events=chain.events,
         seal=_seal_info(seal), employer=settings.organisation or None, notes=trainer_notes(run))
     pdf = render(lambda o: report_doc.render_session_report(data, o, paper or settings.paper))
-    return _finish(ws, detail, out, pdf, "Session report", passphrase)
+    return _finish(ws, detail, out, pdf, passphrase, reason=_("Session report"),
+                   signed=_("Wrote the signed session report to {file}"),
+                   draft=_("Wrote the draft (the session is not sealed) session report to {file}"))
 
 
 def _coverage(detail: SessionDetail) -> tuple[report_doc.JurisdictionCoverage, ...]:
@@ -73,7 +78,7 @@ def _coverage(detail: SessionDetail) -> tuple[report_doc.JurisdictionCoverage, .
 
 def _summary(report: attendance.AttendanceReport, seal: StoredSeal | None) -> report_doc.AttendanceSummary:
     attendees = seal.record.attendees if seal else ()
-    overrides = tuple(report_doc.EligibilityOverride(a.name, "eligible" if a.eligible else "not eligible",
+    overrides = tuple(report_doc.EligibilityOverride(a.name, _("eligible") if a.eligible else _("not eligible"),
                                                      a.reason) for a in attendees if a.overridden)
     return report_doc.AttendanceSummary(
         on_roster=len(report.rows), present=report.count(Status.PRESENT), late=report.count(Status.LATE),
@@ -90,16 +95,17 @@ def _seal_info(seal: StoredSeal | None) -> report_doc.SealInfo | None:
                                seal.record.closed_at)
 
 
-def _finish(ws: Workspace, detail: SessionDetail, out: Path, pdf: bytes, what: str,
-            passphrase: str | None) -> OutputResult:
-    """Sign the document if the session is sealed (the record is final), then write it."""
-    if detail.status == SessionStatus.SEALED:
+def _finish(ws: Workspace, detail: SessionDetail, out: Path, pdf: bytes, passphrase: str | None, *, reason: str,
+            signed: str, draft: str) -> OutputResult:
+    """Sign the document if the session is sealed (the record is final), then write it. `reason` is what the
+    signature says the document is; `signed` and `draft` what to tell the trainer, with the {file} written."""
+    sealed = detail.status == SessionStatus.SEALED
+    if sealed:
         identity = get_identity(ws, passphrase)
-        pdf = PdfSigner(identity).sign(pdf, reason=what, location=detail.location, signer_name=detail.trainer)
+        pdf = PdfSigner(identity).sign(pdf, reason=reason, location=detail.location, signer_name=detail.trainer)
     ensure_folder(out.parent)
     save(out, pdf)
-    signed = "signed " if detail.status == SessionStatus.SEALED else "draft (the session is not sealed) "
-    return OutputResult(out, [out], f"Wrote the {signed}{what.lower()} to {out}")
+    return OutputResult(out, [out], (signed if sealed else draft).format(file=out))
 
 
 

@@ -10,9 +10,10 @@ import io
 from pathlib import Path
 from typing import Any
 
-from facilitator.documents.role_cards import RoleCard, RoleCardSet, render_role_cards
+from facilitator.documents.role_cards import ObserverGuide, RoleCard, RoleCardSet, render_role_cards
 from facilitator.domain.delivery import RoleAssignment
 from facilitator.domain.segment_kinds import Panel, rules
+from facilitator.i18n import _, ngettext
 from facilitator.services.delivery import names_by_token, people_present, session_run
 from facilitator.services.documents import OutputResult
 from facilitator.services.errors import UserError
@@ -28,9 +29,10 @@ def make_role_cards(ws: Workspace, session_id: str, segment_id: str, out: Path, 
     try:
         segment = run.segment(segment_id)
     except KeyError:
-        raise UserError(f"session {run.session_id}'s workshop has no segment '{segment_id}'") from None
+        raise UserError(_("session {session}'s workshop has no segment '{segment}'").format(
+            session=run.session_id, segment=segment_id)) from None
     if rules(segment.type).panel is not Panel.ROLES:
-        raise UserError(f"segment '{segment_id}' is not a role-play")
+        raise UserError(_("segment '{segment}' is not a role-play").format(segment=segment_id))
     rounds = run.delivery.run_of(segment_id).role_rounds
     if rounds:
         cards, observers = _named(segment, rounds[-1], names_by_token(ws, run.session_id))
@@ -39,7 +41,8 @@ def make_role_cards(ws: Workspace, session_id: str, segment_id: str, out: Path, 
     data = RoleCardSet(workshop_title=run.title, segment_title=segment.title, rounds=segment.rounds,
                        round_minutes=segment.round_minutes, cards=tuple(cards),
                        observer_checklist=tuple(segment.observer_checklist), opt_out=segment.opt_out,
-                       observers=tuple(observers), content_warning=segment.content_warning)
+                       observers=tuple(observers), content_warning=segment.content_warning,
+                       observer_guide=_guide(segment), feedback_advice=tuple(segment.feedback_advice))
     buffer = io.BytesIO()
     try:
         render_role_cards(data, buffer, paper or load_settings(ws).paper)
@@ -47,8 +50,19 @@ def make_role_cards(ws: Workspace, session_id: str, segment_id: str, out: Path, 
         raise UserError(str(exc)) from exc
     ensure_folder(out.parent)
     write_atomically(out, buffer.getvalue())
-    named = f"round {rounds[-1].round}, {len(rounds[-1].groups)} group(s)" if rounds else "blank, to hand out"
-    return OutputResult(out, [out], f"Wrote the role cards ({named}) to {out}")
+    if rounds:
+        groups = len(rounds[-1].groups)
+        named = ngettext("round {round}, {count} group", "round {round}, {count} groups", groups).format(
+            round=rounds[-1].round, count=groups)
+    else:
+        named = _("blank, to hand out")
+    return OutputResult(out, [out], _("Wrote the role cards ({which}) to {path}").format(which=named, path=out))
+
+
+def _guide(segment: Any) -> ObserverGuide | None:
+    """The workshop file's guide for observers (the five Ds, say), in its own words; None if it gives none."""
+    guide = segment.observer_guide
+    return ObserverGuide(guide.title, tuple((p.name, p.text) for p in guide.points)) if guide else None
 
 
 def _is_observer(role: str) -> bool:

@@ -33,6 +33,7 @@ from facilitator.domain.attendance import EventKind, Source
 from facilitator.domain.ids import group_code, new_badge_token
 from facilitator.domain.roster import Person
 from facilitator.domain.sessions import SessionStatus
+from facilitator.i18n import _
 from facilitator.services.attendance import append
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import RosterPerson, find_session
@@ -40,7 +41,7 @@ from facilitator.services.workspace import Workspace
 from facilitator.storage.models import RosterEntry, TrainingSession
 
 # Re-exported for the UI and the command line, which may not import the content or domain layers.
-__all__ = ["FIELDS", "RawRow", "RosterImportResult", "RosterPerson", "RosterPreview", "RosterProblem",
+__all__ = ["FIELDS", "RawRow", "RosterImportResult", "RosterPerson", "RosterPreview", "RosterProblem",  # not user text
            "add_people", "add_walk_in", "group_code", "import_roster", "list_roster", "preview_roster"]
 
 PREVIEW_ROWS = 20
@@ -70,7 +71,7 @@ class RosterPreview:
     ready: int  # how many people an import would add
     problems: list[RosterProblem]
 
-    def as_dict(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -92,7 +93,7 @@ class RosterImportResult:
     already_on_roster: int  # rows naming someone the roster already has
     problems: list[RosterProblem]
 
-    def as_dict(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -118,8 +119,8 @@ def preview_roster(ws: Workspace, session_id: str, path: str | os.PathLike[str],
         problems = _sorted(parsed.problems + _against_roster(session, parsed))
         sealed = session.status == SessionStatus.SEALED
     if sealed:
-        problems.insert(0, RosterProblem(None, None, f"session {session_id} is sealed; its roster can no longer "
-                                                     "change"))
+        problems.insert(0, RosterProblem(None, None, _("session {session} is sealed; its roster can no longer "
+                                                       "change").format(session=session_id)))
     table = parsed.table
     return RosterPreview(
         session_id=session_id, file=str(table.file), kind=table.kind, encoding=table.encoding,
@@ -193,7 +194,7 @@ def _session_id(ws: Workspace, session_id: str) -> str:
 def _changeable_session(db: Session, session_id: str) -> TrainingSession:
     session = find_session(db, session_id)
     if session.status == SessionStatus.SEALED:
-        raise UserError(f"session {session.id} is sealed; its roster can no longer change")
+        raise UserError(_("session {session} is sealed; its roster can no longer change").format(session=session.id))
     return session
 
 
@@ -228,7 +229,7 @@ def _against_roster(session: TrainingSession, parsed: ParsedRoster) -> list[Rost
         for name, value, known in (("employee_id", row.person.employee_id, ids), ("email", row.person.email, emails)):
             entry = known.get(value.casefold()) if value else None
             if entry is not None:
-                fix = "leave the row out if it is the same person, or correct the value"
+                fix = _("leave the row out if it is the same person, or correct the value")
                 problems.append(RosterProblem(row.row, columns.get(name), _already(name, value or "", entry, fix)))
                 break  # one message per person is enough
     return problems
@@ -239,13 +240,14 @@ def _roster_clash(roster: Iterable[RosterEntry], person: Person) -> str | None:
         for name, value, known in (("employee_id", person.employee_id, entry.employee_id),
                                    ("email", person.email, entry.email)):
             if value and known and value.casefold() == known.casefold():
-                return _already(name, value, entry, "check them in instead, or correct the value")
+                return _already(name, value, entry, _("check them in instead, or correct the value"))
     return None
 
 
 def _already(name: str, value: str, entry: RosterEntry, fix: str) -> str:
     who = f"{entry.first_name} {entry.last_name}".strip()
-    return f"{FIELDS[name]} '{value}' is already on this session's roster ({who}); {fix}"
+    return _("{field} '{value}' is already on this session's roster ({who}); {fix}").format(
+        field=_(FIELDS[name]), value=value, who=who, fix=fix)
 
 
 def _ready(parsed: ParsedRoster, problems: list[RosterProblem]) -> list[RosterRow]:
@@ -260,7 +262,7 @@ def _sorted(problems: list[RosterProblem]) -> list[RosterProblem]:
 
 def _columns(parsed: ParsedRoster) -> dict[str, str]:
     headers = parsed.table.headers
-    return {name: headers[i] if i < len(headers) and headers[i] else f"column {i + 1}"
+    return {name: headers[i] if i < len(headers) and headers[i] else _("column {number}").format(number=i + 1)
             for name, i in parsed.mapping.items()}
 
 

@@ -13,8 +13,9 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from facilitator.i18n import _
 from facilitator.records.sealed import Amendment, RecordFormatError, SealedRecord
-from facilitator.services.errors import UserError
+from facilitator.services.errors import Remedy, UserError
 from facilitator.services.sessions import find_session
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import SessionAmendment, SessionSeal
@@ -72,8 +73,9 @@ def sealed_record(ws: Workspace, session_id: str) -> SealedRecord:
     """The sealed record as its amendments leave it; a clear message if the session is not sealed yet."""
     stored = seal_of(ws, session_id)
     if stored is None:
-        raise UserError(f"session {session_id} is not closed yet; certificates come from the sealed record: run "
-                        "'facilitator session close' first")
+        raise UserError(_("session {session} is not closed yet; certificates come from the sealed record").format(
+            session=session_id), Remedy(command=_("run 'facilitator session close' first"),
+                                        menu=_("close it first: Sessions → Close and seal…")))
     return stored.record.amended(amendments_of(ws, stored.record.session))
 
 
@@ -81,5 +83,7 @@ def _decoded(kind: type[R], payload: str, session_id: str) -> R:
     try:
         return kind.decode(payload)
     except RecordFormatError as exc:
-        raise UserError(f"the sealed record of session {session_id} is damaged ({exc}); check it with "
-                        f"'facilitator verify {session_id}'") from None
+        raise UserError(_("the sealed record of session {session} is damaged ({reason})").format(
+            session=session_id, reason=exc), Remedy(
+            command=_("check it with 'facilitator verify {session}'").format(session=session_id),
+            menu=_("leave the data folder as it is and have the session's record verified"))) from None

@@ -16,7 +16,8 @@ from facilitator.content.schema import WorkshopFile
 from facilitator.content.workshops import parse_workshop
 from facilitator.domain.ids import new_session_id
 from facilitator.domain.sessions import SessionStatus
-from facilitator.services.errors import UserError
+from facilitator.i18n import _, ngettext
+from facilitator.services.errors import Remedy, UserError
 from facilitator.services.library import coverage, get_jurisdiction, get_workshop
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import RosterEntry, SessionJurisdiction, TrainingSession
@@ -52,6 +53,9 @@ class RosterPerson:
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
 
 @dataclass(frozen=True)
 class SessionSummary:
@@ -67,7 +71,7 @@ class SessionSummary:
     status: SessionStatus
     roster_count: int
 
-    def as_dict(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -85,22 +89,32 @@ def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise UserError(f"'{text}' is not a date; write it as YYYY-MM-DD, for example 2026-03-14") from None
+        raise UserError(_("'{text}' is not a date; write it as YYYY-MM-DD, for example 2026-03-14").format(
+            text=text)) from None
 
 
 def parse_time(text: str) -> time:
     match = _TIME.match(text.strip())
     if not match:
-        raise UserError(f"'{text}' is not a time; write it as HH:MM on a 24-hour clock, for example 09:30")
+        raise UserError(_("'{text}' is not a time; write it as HH:MM on a 24-hour clock, for example 09:30").format(
+            text=text))
     return time(int(match.group(1)), int(match.group(2)))
 
 
-def _required(label: str, value: str) -> str:
+def _required(value: str, *, trainer: bool = False) -> str:
+    """The location (or, with `trainer`, the trainer's name) with its spaces tidied; a UserError if it is empty
+    or longer than 200 characters."""
     cleaned = " ".join(value.split())
     if not cleaned:
-        raise UserError(f"the {label} is empty; give the {label}")
+        raise UserError(_("the trainer's name is empty; give the trainer's name") if trainer
+                        else _("the location is empty; give the location"))
     if len(cleaned) > 200:
-        raise UserError(f"the {label} is {len(cleaned)} characters long; shorten it to 200 or fewer")
+        too_long = (ngettext("the trainer's name is {count} character long; shorten it to 200 or fewer",
+                             "the trainer's name is {count} characters long; shorten it to 200 or fewer", len(cleaned))
+                    if trainer else
+                    ngettext("the location is {count} character long; shorten it to 200 or fewer",
+                             "the location is {count} characters long; shorten it to 200 or fewer", len(cleaned)))
+        raise UserError(too_long.format(count=len(cleaned)))
     return cleaned
 
 
@@ -110,7 +124,7 @@ def create_session(ws: Workspace, *, workshop_id: str, on: str | date, start: st
     workshop = get_workshop(ws.library, workshop_id)
     codes = list(dict.fromkeys(c.strip() for c in jurisdictions if c.strip()))
     if not codes:
-        raise UserError("choose at least one jurisdiction (use 'none' if no law applies)")
+        raise UserError(_("choose at least one jurisdiction (use 'none' if no law applies)"))
     for code in codes:
         get_jurisdiction(ws.library, code)
     snapshot = ws.library.workshop_files[workshop.id].read_text(encoding="utf-8")
@@ -120,7 +134,7 @@ def create_session(ws: Workspace, *, workshop_id: str, on: str | date, start: st
         workshop_snapshot=snapshot,
         scheduled_date=on if isinstance(on, date) else parse_date(on),
         start_time=start if isinstance(start, time) else parse_time(start),
-        location=_required("location", location), trainer=_required("trainer's name", trainer),
+        location=_required(location), trainer=_required(trainer, trainer=True),
         language=workshop.language, grace_minutes=grace_minutes, status=SessionStatus.PLANNED,
         created_at=datetime.now(UTC),
         jurisdictions=[SessionJurisdiction(code=c, position=i) for i, c in enumerate(codes)],
@@ -153,7 +167,7 @@ def get_session(ws: Workspace, session_id: str) -> SessionDetail:
 def find_session(db: Session, session_id: str) -> TrainingSession:
     wanted = session_id.strip().upper()
     if not wanted:
-        raise UserError("no session id given; see 'facilitator session list'")
+        raise UserError(_("no session id given"), _see_the_sessions())
     matches = db.scalars(select(TrainingSession).where(TrainingSession.id.startswith(wanted, autoescape=True))).all()
     exact = [m for m in matches if m.id == wanted]
     if exact:
@@ -161,9 +175,15 @@ def find_session(db: Session, session_id: str) -> TrainingSession:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise UserError(f"no session '{session_id}'; see 'facilitator session list'")
-    raise UserError(f"'{session_id}' matches {len(matches)} sessions ({', '.join(m.id for m in matches)}); "
-                    "give more of the id")
+        raise UserError(_("no session '{session}'").format(session=session_id), _see_the_sessions())
+    raise UserError(ngettext("'{session}' matches {count} session ({ids}); give more of the id",
+                             "'{session}' matches {count} sessions ({ids}); give more of the id", len(matches)).format(
+        session=session_id, count=len(matches), ids=", ".join(m.id for m in matches)))
+
+
+def _see_the_sessions() -> Remedy:
+    return Remedy(command=_("see 'facilitator session list'"),
+                  menu=_("choose one on the Sessions tab (View → Sessions, Ctrl+1)"))
 
 
 def _summary(row: TrainingSession, roster_count: int) -> SessionSummary:
@@ -185,13 +205,14 @@ def _coverage(ws: Workspace, row: TrainingSession) -> list[JurisdictionCheck]:
     try:
         workshop = frozen_workshop(ws, row)
     except ContentError as exc:
-        reason = f"the workshop as frozen for this session no longer validates: {exc.problems[0]}"
+        reason = _("the workshop as frozen for this session no longer validates: {problem}").format(
+            problem=exc.problems[0])
         return [JurisdictionCheck(j.code, j.code, "", False, [reason]) for j in row.jurisdictions]
     checks = []
     for j in row.jurisdictions:
         profile = ws.library.jurisdictions.get(j.code)
         if profile is None:
-            checks.append(JurisdictionCheck(j.code, j.code, "", False, ["this profile is no longer in the library"]))
+            checks.append(JurisdictionCheck(j.code, j.code, "", False, [_("this profile is no longer in the library")]))
             continue
         result = coverage(workshop, profile)
         checks.append(JurisdictionCheck(profile.code, profile.name, profile.citation, result.satisfied,

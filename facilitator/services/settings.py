@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from facilitator import i18n
-from facilitator.services.errors import UserError
+from facilitator.i18n import _
+from facilitator.services.errors import Remedy, UserError
 from facilitator.services.files import save
 
 if TYPE_CHECKING:  # the command line reads the language before anything heavier is loaded
@@ -29,7 +30,11 @@ class Settings(BaseModel):
     organisation: str = Field(default="", max_length=200)
     logo: str | None = None  # a PNG or JPEG file
     paper: Literal["letter", "a4"] = "letter"
-    language: str = Field(default="", pattern=r"^([a-z]{2,3}(_[A-Z]{2})?)?$")  # "": the computer's own language
+    # "": the computer's own language
+    language: str = Field(default="", pattern=r"^([a-z]{2,3}(_[A-Z]{2})?)?$")  # not user text: a pattern
+
+    def to_json(self) -> dict[str, object]:
+        return self.model_dump()
 
 
 def saved_language(data_dir: Path) -> str:
@@ -49,27 +54,30 @@ def load_settings(ws: Workspace) -> Settings:
     try:
         return Settings.model_validate(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, ValidationError) as exc:
-        raise UserError(f"{path} is not valid settings ({str(exc).splitlines()[0]}); fix it or delete it "
-                        "and set the values again with 'facilitator settings set'") from exc
+        raise UserError(
+            _("{file} is not valid settings ({reason})").format(file=path, reason=str(exc).splitlines()[0]),
+            Remedy(command=_("fix it or delete it and set the values again with 'facilitator settings set'"),
+                   menu=_("fix it or delete it and set the values again in File → Settings…"))) from exc
 
 
 def set_setting(ws: Workspace, key: str, value: str) -> Settings:
     """Change one setting (an empty value clears it) and save."""
     if key not in KEYS:
-        raise UserError(f"there is no setting '{key}'; the settings are {', '.join(KEYS)}")
+        raise UserError(_("there is no setting '{key}'; the settings are {keys}").format(key=key, keys=", ".join(KEYS)))
     current = load_settings(ws).model_dump()
     if key == "logo" and value:
         logo = Path(value).expanduser().resolve()
         if not logo.is_file() or logo.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-            raise UserError(f"{value} is not a PNG or JPEG file; give the path of the logo image")
+            raise UserError(_("{file} is not a PNG or JPEG file; give the path of the logo image").format(file=value))
         value = str(logo)
     if key == "language" and value not in ("", *i18n.available_languages()):
-        raise UserError(f"there is no '{value}' translation; the languages are "
-                        f"{', '.join(i18n.available_languages())}, or '' for the computer's own")
+        raise UserError(_("there is no '{language}' translation; the languages are {languages}, or '' for the "
+                          "computer's own").format(language=value, languages=", ".join(i18n.available_languages())))
     current[key] = value or (None if key == "logo" else "")
     try:
         settings = Settings.model_validate(current)
     except ValidationError as exc:
-        raise UserError(f"'{value}' is not a valid {key}: {exc.errors()[0]['msg']}") from exc
+        raise UserError(_("'{value}' is not a valid {key}: {reason}").format(
+            value=value, key=key, reason=exc.errors()[0]["msg"])) from exc
     save(ws.data_dir / SETTINGS_FILE, settings.model_dump_json(indent=2).encode("utf-8"), private=True)
     return settings

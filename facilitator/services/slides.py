@@ -18,6 +18,7 @@ from typing import Any
 from facilitator.documents.qr import qr_matrix
 from facilitator.domain.delivery import SegmentRun
 from facilitator.domain.segment_kinds import Panel, SegmentKind, Stage, rules, vote_at
+from facilitator.i18n import _, ngettext
 
 
 class SlideKind(StrEnum):
@@ -60,10 +61,10 @@ def welcome_slide(title: str, subtitle: str = "") -> Slide:
 
 def checkin_slide(title: str, qr_text: str | None = None) -> Slide:
     """How to check in. The QR code appears when attendees' phones can check themselves in."""
-    body = ("- Show your badge's QR code to the scanner or the laptop camera\n"
-            "- No badge? Tell the trainer your name\n"
-            "- Leaving early? Check out the same way")
-    return Slide(SlideKind.CHECKIN, "Welcome: please check in", body, qr_text=qr_text, footer=title)
+    body = "\n".join(f"- {line}" for line in (_("Show your badge's QR code to the scanner or the laptop camera"),
+                                                _("No badge? Tell the trainer your name"),
+                                                _("Leaving early? Check out the same way")))
+    return Slide(SlideKind.CHECKIN, _("Welcome: please check in"), body, qr_text=qr_text, footer=title)
 
 
 def qr_modules(text: str) -> list[list[bool]]:
@@ -73,7 +74,7 @@ def qr_modules(text: str) -> list[list[bool]]:
 
 
 def end_slide(title: str) -> Slide:
-    return Slide(SlideKind.END, "Thank you", "Please check out on your way out.", footer=title)
+    return Slide(SlideKind.END, _("Thank you"), _("Please check out on your way out."), footer=title)
 
 
 BLANK = Slide(SlideKind.BLANK, "")
@@ -89,7 +90,8 @@ def slide(segment: Any, stage: Stage, run: SegmentRun, *, title: str, until: dat
         return _question_slide(segment, stage, run, title)
     if stage.name == "round":
         return Slide(SlideKind.ROUND, segment.title, _round_body(segment), until=until, paused=paused,
-                     footer=f"Round {stage.item + 1} of {segment.rounds}", content_warning=warning)
+                     footer=_("Round {number} of {total}").format(number=stage.item + 1, total=segment.rounds),
+                     content_warning=warning)
     if stage.name == "break":
         return Slide(SlideKind.BREAK, segment.title, segment.screen.strip(), until=until, paused=paused,
                      footer=title)
@@ -98,7 +100,7 @@ def slide(segment: Any, stage: Stage, run: SegmentRun, *, title: str, until: dat
         body = "\n\n".join(p for p in (segment.screen.strip(), comments) if p)
         return Slide(SlideKind.FEEDBACK, segment.rating.question, body,
                      options=tuple(str(n) for n in range(1, segment.rating.scale + 1)),
-                     footer="Anonymous: no names are recorded")
+                     footer=_("Anonymous: no names are recorded"))
     if rules(segment.type).panel is Panel.ROLES:
         return Slide(SlideKind.ROLE_PLAY, segment.title, _role_play_body(segment), footer=title,
                      content_warning=warning)
@@ -125,7 +127,7 @@ def _vote_slide(segment: Any, stage: Stage, run: SegmentRun, title: str) -> Slid
 
 def _question_slide(segment: Any, stage: Stage, run: SegmentRun, title: str) -> Slide:
     question = vote_at(segment, stage.item)
-    footer = f"Question {stage.item + 1} of {len(segment.questions)}"
+    footer = _("Question {number} of {total}").format(number=stage.item + 1, total=len(segment.questions))
     if stage.name == "answer" and stage.item in run.revealed:
         return Slide(SlideKind.ANSWER, question.question, options=question.options,
                      counts=run.tallies.get(stage.item), correct=question.correct,
@@ -134,13 +136,17 @@ def _question_slide(segment: Any, stage: Stage, run: SegmentRun, title: str) -> 
 
 
 def _role_play_body(segment: Any) -> str:
-    parts = "\n".join(f"- {r.name}" + (" (volunteers only)" if r.volunteer_only else "") for r in segment.roles)
-    rounds = f"{segment.rounds} round{'s' if segment.rounds != 1 else ''} of {segment.round_minutes} minutes"
     screen = _screen_body(segment)
     if screen:
         return screen
-    return f"Parts:\n{parts}\n\n{rounds}\n\nYou may opt out and observe instead: no reason needed."
+    parts = "\n".join("- " + (_("{role} (volunteers only)").format(role=r.name) if r.volunteer_only else r.name)
+                      for r in segment.roles)
+    minutes = ngettext("{count} minute", "{count} minutes", segment.round_minutes).format(count=segment.round_minutes)
+    rounds = ngettext("{count} round of {minutes}", "{count} rounds of {minutes}", segment.rounds).format(
+        count=segment.rounds, minutes=minutes)
+    opt_out = _("You may opt out and observe instead: no reason needed.")
+    return "\n\n".join((_("Parts:") + "\n" + parts, rounds, opt_out))
 
 
 def _round_body(segment: Any) -> str:
-    return "Say \"pause\" at any time. Observers: note what worked and one thing to try."
+    return _("Say \"pause\" at any time. Observers: note what worked and one thing to try.")

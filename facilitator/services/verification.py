@@ -10,19 +10,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from facilitator.i18n import N_, _, ngettext
 from facilitator.records import identity as identity_records
 from facilitator.records import jws
 from facilitator.records.pdf_signing import document_keywords, validate_pdf
 from facilitator.records.sealed import RecordFormatError, SealedRecord
-from facilitator.services.attendance import chain_report
-from facilitator.services.errors import UserError
+from facilitator.services.attendance_record import chain_report
+from facilitator.services.errors import Remedy, UserError
 from facilitator.services.identity import identity_folder
 from facilitator.services.seals import SignedText, amendment_rows, seal_row
 from facilitator.services.sessions import find_session
@@ -33,16 +34,49 @@ SEAL_TYP = "JWT"
 _JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 
 
+# What was checked: kept in English in a verdict (its --json names it so in every language); `what_label` shows it.
+CERTIFICATE_PDF = N_("certificate PDF")
+CERTIFICATE_CODE = N_("certificate QR code")
+SEALED_SESSION = N_("sealed session")
+
+
 @dataclass(frozen=True)
 class Verdict:
+    """Whether what was checked is genuine. Like a UserError's, its words come in two parts: what was found, and
+    (for some findings) what to do about it, said for the command line and for the app."""
+
     valid: bool
-    what: str  # "certificate PDF", "certificate QR code", "sealed session"
-    message: str
+    what: str  # CERTIFICATE_PDF, CERTIFICATE_CODE or SEALED_SESSION, untranslated
+    finding: str
     signer: str | None = None
     facts: dict[str, Any] = field(default_factory=dict)
+    remedy: Remedy | None = None
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+    @property
+    def what_label(self) -> str:
+        """What was checked, in the chosen language."""
+        return _(self.what)
+
+    @property
+    def message(self) -> str:
+        """The command-line form, "finding; command", as `facilitator verify` prints it."""
+        return self.for_command_line()
+
+    def for_command_line(self) -> str:
+        return f"{self.finding}; {self.remedy.command}" if self.remedy else self.finding
+
+    def for_app(self) -> str:
+        return f"{self.finding}; {self.remedy.menu}" if self.remedy else self.finding
+
+    def to_json(self) -> dict[str, object]:
+        return {"valid": self.valid, "what": self.what, "message": self.message, "signer": self.signer,
+                "facts": dict(self.facts)}
+
+
+def _trust_the_trainer(command: str) -> Remedy:
+    """An unknown signer: on the command line, trust their certificate; the app has no such choice."""
+    return Remedy(command=command, menu=_("get the trainer's certificate and check the file on a computer that "
+                                          "trusts it"))
 
 
 def trusted_certificates(ws: Workspace, extra: Iterable[Path] = ()) -> list[x509.Certificate]:
@@ -53,8 +87,10 @@ def trusted_certificates(ws: Workspace, extra: Iterable[Path] = ()) -> list[x509
         try:
             found += x509.load_pem_x509_certificates(path.read_bytes())
         except (OSError, ValueError) as exc:
-            raise UserError(f"{path} cannot be read as a PEM certificate ({exc}); give the .pem file "
-                            "'facilitator keys export-cert' wrote") from exc
+            raise UserError(_("{file} cannot be read as a PEM certificate ({reason})").format(file=path, reason=exc),
+                            Remedy(command=_("give the .pem file 'facilitator keys export-cert' wrote"),
+                                   menu=_("ask the trainer for the certificate file their Facilitator exports"))
+                            ) from exc
     return found
 
 
@@ -70,23 +106,22 @@ def verify(ws: Workspace, target: str, trust: Iterable[Path] = ()) -> Verdict:
     return verify_seal(ws, text, trusted)
 
 
-def verify_certificate_token(token: str, trusted: list[x509.Certificate], what: str = "certificate QR code"
-                             ) -> Verdict:
+def verify_certificate_token(token: str, trusted: list[x509.Certificate], what: str = CERTIFICATE_CODE) -> Verdict:
     """Check a certificate's compact JWS against the trusted certificates, choosing one by its `kid`."""
     try:
         kid = jws.header_of(token).get("kid")
     except jws.JwsError as exc:
-        return Verdict(False, what, f"not a certificate code: {exc}")
+        return Verdict(False, what, _("not a certificate code: {reason}").format(reason=exc))
     signer = next((c for c in trusted if identity_records.thumbprint_s256(c) == kid), None)
     if signer is None:
-        return Verdict(False, what, "unknown signer: the code was signed by a certificate you have not trusted; "
-                                    "get the trainer's certificate and pass it with --trust FILE.pem")
+        return Verdict(False, what, _("unknown signer: the code was signed by a certificate you have not trusted"),
+                       remedy=_trust_the_trainer(_("get the trainer's certificate and pass it with --trust FILE.pem")))
     try:
         claims = jws.verify_compact(token, signer.public_key(), typ=CERTIFICATE_TYP)
     except jws.JwsError as exc:
-        return Verdict(False, what, f"altered or forged: {exc}", _subject(signer))
-    return Verdict(True, what, f"valid: certificate {claims.get('id')} for {claims.get('name')}, "
-                               f"signed by {_subject(signer)}", _subject(signer), claims)
+        return Verdict(False, what, _("altered or forged: {reason}").format(reason=exc), _subject(signer))
+    return Verdict(True, what, _("valid: certificate {id} for {name}, signed by {signer}").format(
+        id=claims.get("id"), name=claims.get("name"), signer=_subject(signer)), _subject(signer), claims)
 
 
 def verify_certificate_pdf(path: Path, trusted: list[x509.Certificate]) -> Verdict:
@@ -94,26 +129,28 @@ def verify_certificate_pdf(path: Path, trusted: list[x509.Certificate]) -> Verdi
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror}") from exc
+        raise UserError(_("cannot read {file}: {reason}").format(file=path, reason=exc.strerror)) from exc
     check = validate_pdf(data, [c.public_bytes(Encoding.PEM) for c in trusted])
-    what = "certificate PDF"
+    what = CERTIFICATE_PDF
     if not check.intact:
         return Verdict(False, what, f"{path.name}: {check.message}", check.signer_subject)
     if check.modified_after_signing:
-        return Verdict(False, what, f"{path.name} was changed after it was signed: {check.message}",
-                       check.signer_subject)
+        return Verdict(False, what, _("{file} was changed after it was signed: {reason}").format(
+            file=path.name, reason=check.message), check.signer_subject)
     if not check.trusted:
-        return Verdict(False, what, f"{path.name}: unknown signer ({check.signer_subject}); pass the trainer's "
-                                    "certificate with --trust FILE.pem", check.signer_subject)
+        return Verdict(False, what, _("{file}: unknown signer ({signer})").format(
+            file=path.name, signer=check.signer_subject), check.signer_subject,
+            remedy=_trust_the_trainer(_("pass the trainer's certificate with --trust FILE.pem")))
     token = embedded_token(data)
     if token is None:
-        return Verdict(False, what, f"{path.name} is signed but carries no certificate facts", check.signer_subject)
+        return Verdict(False, what, _("{file} is signed but carries no certificate facts").format(file=path.name),
+                       check.signer_subject)
     facts = verify_certificate_token(token, trusted, what)
     if not facts.valid:
         return facts
-    return Verdict(True, what, f"valid: {path.name} is intact, signed by {check.signer_subject}; certificate "
-                               f"{facts.facts.get('id')} for {facts.facts.get('name')}", check.signer_subject,
-                   facts.facts)
+    return Verdict(True, what, _("valid: {file} is intact, signed by {signer}; certificate {id} for {name}").format(
+        file=path.name, signer=check.signer_subject, id=facts.facts.get("id"), name=facts.facts.get("name")),
+        check.signer_subject, facts.facts)
 
 
 def embedded_token(pdf: bytes) -> str | None:
@@ -125,54 +162,67 @@ def embedded_token(pdf: bytes) -> str | None:
 def verify_seal(ws: Workspace, session_id: str, trusted: list[x509.Certificate]) -> Verdict:
     """A sealed session is genuine when its seal verifies, its signer is trusted, the stored summary is what
     was signed, and the attendance log still ends at the sealed head; amendments must verify too."""
-    what = "sealed session"
+    what = SEALED_SESSION
     with ws.store.transaction() as db:
         session = find_session(db, session_id)
         seal = seal_row(db, session.id)
         if seal is None:
-            return Verdict(False, what, f"session {session.id} is not sealed; close it with 'facilitator session "
-                                        "close'")
+            return Verdict(False, what, _("session {session} is not sealed").format(session=session.id),
+                           remedy=Remedy(command=_("close it with 'facilitator session close'"),
+                                         menu=_("close it with Sessions → Close and seal…")))
         chain = chain_report(db, session.id)
         records = [seal, *amendment_rows(db, session.id)]
     for signed in records:
-        problem, signer = _check_signed(signed, trusted)
+        problem, signer, remedy = _check_signed(signed, trusted)
         if problem:
-            return Verdict(False, what, f"session {session.id}: {problem}", signer)
+            return Verdict(False, what, _("session {session}: {problem}").format(session=session.id, problem=problem),
+                           signer, remedy=remedy)
     try:
         sealed = SealedRecord.decode(seal.payload)
     except RecordFormatError as exc:
-        return Verdict(False, what, f"session {session.id}: the seal is not a sealed record: {exc}", signer)
+        return Verdict(False, what, _("session {session}: the seal is not a sealed record: {reason}").format(
+            session=session.id, reason=exc), signer)
     if chain.problem is not None:
-        return Verdict(False, what, f"session {session.id}: the attendance log was altered: {chain.problem.message}",
-                       signer)
+        return Verdict(False, what, _("session {session}: the attendance log was altered: {problem}").format(
+            session=session.id, problem=chain.problem.message), signer)
     if (chain.head, chain.events) != (sealed.chain.head, sealed.chain.events):
-        return Verdict(False, what, f"session {session.id}: the attendance log no longer ends where it was sealed "
-                                    f"({sealed.chain.events} events); events were added or removed", signer)
-    return Verdict(True, what, f"valid: session {session.id} sealed {sealed.closed_at} by {signer}; "
-                               f"{sealed.chain.events} events, {sealed.eligible} certificates, "
-                               f"{len(records) - 1} amendment(s)", signer, sealed.to_payload())
+        return Verdict(False, what, ngettext(
+            "session {session}: the attendance log no longer ends where it was sealed ({events} event); events were "
+            "added or removed",
+            "session {session}: the attendance log no longer ends where it was sealed ({events} events); events "
+            "were added or removed", sealed.chain.events).format(session=session.id, events=sealed.chain.events),
+            signer)
+    amendments = len(records) - 1
+    counts = ", ".join((ngettext("{n} event", "{n} events", sealed.chain.events).format(n=sealed.chain.events),
+                        ngettext("{n} certificate", "{n} certificates", sealed.eligible).format(n=sealed.eligible),
+                        ngettext("{n} amendment", "{n} amendments", amendments).format(n=amendments)))
+    return Verdict(True, what, _("valid: session {session} sealed {closed} by {signer}; {counts}").format(
+        session=session.id, closed=sealed.closed_at, signer=signer, counts=counts), signer, sealed.to_payload())
 
 
-def _check_signed(signed: SignedText, trusted: list[x509.Certificate]) -> tuple[str | None, str | None]:
+def _check_signed(signed: SignedText, trusted: list[x509.Certificate]
+                  ) -> tuple[str | None, str | None, Remedy | None]:
+    """(what is wrong, who signed, what to do about it); what is wrong is None when the signature holds."""
     cert = x509.load_pem_x509_certificates(signed.signer_cert.encode("ascii"))[0]
     signer = cert.subject.rfc4514_string()
     if identity_records.thumbprint_s256(cert) not in {identity_records.thumbprint_s256(c) for c in trusted}:
-        return f"signed by {signer}, whom you have not trusted; pass their certificate with --trust", signer
+        return (_("signed by {signer}, whom you have not trusted").format(signer=signer), signer,
+                _trust_the_trainer(_("pass their certificate with --trust")))
     try:
         claims = jws.verify_compact(signed.jws, cert.public_key())
     except jws.JwsError as exc:
-        return f"the seal's signature does not verify: {exc}", signer
+        return _("the seal's signature does not verify: {reason}").format(reason=exc), signer, None
     try:
         stored = json.loads(signed.payload)
     except ValueError:
         stored = None
     if claims != stored:
-        return "the stored record differs from what was signed", signer
-    return None, signer
+        return _("the stored record differs from what was signed"), signer, None
+    return None, signer, None
 
 
 def dumps(verdict: Verdict) -> str:
-    return json.dumps(verdict.as_dict(), indent=2, ensure_ascii=False)
+    return json.dumps(verdict.to_json(), indent=2, ensure_ascii=False)
 
 
 def _subject(cert: x509.Certificate) -> str:

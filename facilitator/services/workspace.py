@@ -8,7 +8,7 @@ from pathlib import Path
 
 from facilitator import paths
 from facilitator.content.library import Library, load_library
-from facilitator.services.errors import UserError
+from facilitator.services.errors import Remedy, UserError
 from facilitator.storage.database import Store, StoreError
 
 
@@ -30,6 +30,6 @@ def open_workspace(data_dir: str | os.PathLike[str] | None = None, *, demo: bool
     folder = paths.demo_data_dir(data_dir) if demo else paths.data_dir(data_dir)
     try:
         store = Store.open(folder)
-    except StoreError as exc:
-        raise UserError(str(exc)) from exc
+    except StoreError as exc:  # the store says what to do both ways; the remedy carries the two
+        raise UserError(exc.message, Remedy(command=exc.command, menu=exc.menu) if exc.command else None) from exc
     return Workspace(folder, store, load_library(library_root or paths.library_dir()))

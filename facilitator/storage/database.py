@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from facilitator.i18n import _
+
 log = logging.getLogger("facilitator.storage")
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -24,7 +26,15 @@ BACKUPS_DIR = "backups"
 
 
 class StoreError(Exception):
-    """The store cannot be opened; the message says why and what to do."""
+    """The store cannot be opened: `message` says why; `command` and `menu` what to do about it, on the command
+    line and in the app (services turn them into a UserError's Remedy: this layer cannot import services).
+    `str()` is the command-line form, "message; command"."""
+
+    def __init__(self, message: str, command: str = "", menu: str = "") -> None:
+        super().__init__(f"{message}; {command}" if command else message)
+        self.message = message
+        self.command = command
+        self.menu = menu
 
 
 def alembic_config() -> Any:
@@ -91,8 +101,9 @@ class Store:
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the data folder {data_dir} ({exc.strerror}); "
-                             "choose another with --data-dir") from exc
+            raise StoreError(_("cannot create the data folder {folder} ({reason})").format(
+                folder=data_dir, reason=exc.strerror), _("choose another with --data-dir"),
+                _("check that its disk is connected and the folder may be written to")) from exc
         path = data_dir / DATABASE_NAME
         revision = inspect_file(path)  # read-only: a file we refuse is left exactly as it was
         engine = make_engine(path)
@@ -128,6 +139,11 @@ class Store:
         self.engine.dispose()
 
 
+def _move_it_aside() -> str:
+    """What the app says about a file in the data folder that is not its database (no command line there)."""
+    return _("move it aside and start Facilitator again, which then makes a new database")
+
+
 def inspect_file(path: Path) -> str | None:
     """The schema revision of the database at `path` (None if new), read without changing the file.
 
@@ -145,12 +161,12 @@ def inspect_file(path: Path) -> str | None:
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is not a readable SQLite database ({exc}); "
-                         "move it aside or choose another folder with --data-dir") from exc
+        raise StoreError(_("{path} is not a readable SQLite database ({reason})").format(path=path, reason=exc),
+                         _("move it aside or choose another folder with --data-dir"), _move_it_aside()) from exc
     revision = row[0] if row else None
     if revision is None and tables - {"alembic_version"}:
-        raise StoreError(f"{path} is not a Facilitator database (it has tables but no schema version); "
-                         "move it aside or choose another folder with --data-dir")
+        raise StoreError(_("{path} is not a Facilitator database (it has tables but no schema version)").format(
+            path=path), _("move it aside or choose another folder with --data-dir"), _move_it_aside())
     if revision is not None and revision != SCHEMA_HEAD:
         refuse_newer(path, revision)
     return revision
@@ -171,8 +187,9 @@ def upgrade(engine: Engine, path: Path, revision: str | None) -> None:
 
 def refuse_newer(path: Path, revision: str) -> None:
     if revision not in known_revisions():
-        raise StoreError(f"{path} was written by a newer version of Facilitator (schema {revision}); "
-                         "install that version, or use another folder with --data-dir")
+        raise StoreError(_("{path} was written by a newer version of Facilitator (schema {revision})").format(
+            path=path, revision=revision), _("install that version, or use another folder with --data-dir"),
+            _("install that version of Facilitator"))
 
 
 def backup_database(path: Path, label: str) -> Path:

@@ -13,6 +13,15 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from facilitator.domain.roster import (
+    DEPARTMENT_MAX,
+    EMAIL_MAX,
+    EMPLOYEE_ID_MAX,
+    FIRST_NAME_MAX,
+    LANGUAGE_MAX,
+    LAST_NAME_MAX,
+    SUPERVISOR_MAX,
+)
 from facilitator.domain.sessions import SessionStatus
 
 
@@ -26,7 +35,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetimes are ambiguous; pass an aware UTC datetime")
+            raise ValueError("naive datetimes are ambiguous; pass an aware UTC datetime")  # not user text: a bug
         return value.astimezone(UTC).isoformat(timespec="microseconds")
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
@@ -86,13 +95,14 @@ class RosterEntry(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"), index=True)
-    employee_id: Mapped[str | None] = mapped_column(String(64))
-    first_name: Mapped[str] = mapped_column(String(100))
-    last_name: Mapped[str] = mapped_column(String(100))
-    email: Mapped[str | None] = mapped_column(String(254))
-    department: Mapped[str | None] = mapped_column(String(100))
-    supervisor: Mapped[str | None] = mapped_column(String(200))
-    language: Mapped[str | None] = mapped_column(String(16))
+    # Sized by the domain's limits, which the roster reader enforces (facilitator.domain.roster.FIELD_LIMITS).
+    employee_id: Mapped[str | None] = mapped_column(String(EMPLOYEE_ID_MAX))
+    first_name: Mapped[str] = mapped_column(String(FIRST_NAME_MAX))
+    last_name: Mapped[str] = mapped_column(String(LAST_NAME_MAX))
+    email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
+    department: Mapped[str | None] = mapped_column(String(DEPARTMENT_MAX))
+    supervisor: Mapped[str | None] = mapped_column(String(SUPERVISOR_MAX))
+    language: Mapped[str | None] = mapped_column(String(LANGUAGE_MAX))
     is_supervisor: Mapped[bool] = mapped_column(default=False)
     walk_in: Mapped[bool] = mapped_column(default=False)
     badge_token: Mapped[str] = mapped_column(String(32))

@@ -12,8 +12,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from facilitator import paths
-from facilitator.services.errors import UserError
+from facilitator.i18n import _
+from facilitator.services.errors import Remedy, UserError
 from facilitator.ui.main_window import MainWindow
+from facilitator.ui.widgets import error_text
 
 if TYPE_CHECKING:
     from facilitator.services.workspace import Workspace
@@ -26,15 +28,17 @@ def check_display(environ: dict[str, str] | None = None, platform: str = sys.pla
     """On Linux without a screen Qt aborts with a core dump; say what is wrong instead."""
     env = os.environ if environ is None else environ
     if platform.startswith("linux") and not any(env.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
-        raise UserError("no screen to open a window on (DISPLAY is not set); run Facilitator from a desktop "
-                        "session, or use its commands, such as 'facilitator session list'")
+        raise UserError(_("no screen to open a window on (DISPLAY is not set)"), Remedy(
+            command=_("run Facilitator from a desktop session, or use its commands, such as "
+                      "'facilitator session list'"),
+            menu=_("run Facilitator from a desktop session")))
 
 
 def application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Facilitator")
     app.setOrganizationName("Facilitator")
-    app.setStyle("Fusion")
+    app.setStyle("Fusion")  # not user text: the name of Qt's style
     app.setWindowIcon(QIcon(str(paths.assets_dir() / "facilitator.svg")))
     return app
 
@@ -58,8 +62,8 @@ def run_app(load: Loader, *, run: bool = False) -> int:
         try:
             workspace, session_id = load()
         except UserError as exc:
-            print(f"facilitator: {exc}", file=sys.stderr)
-            QMessageBox.critical(window, "Facilitator cannot open its data", str(exc).capitalize())
+            print("facilitator:", exc.for_command_line(), file=sys.stderr)
+            QMessageBox.critical(window, _("Facilitator cannot open its data"), error_text(exc))
             app.exit(1)
             return
         opened.append(workspace)

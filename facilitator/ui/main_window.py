@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, 
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from facilitator import __version__
+from facilitator.i18n import N_, _, ngettext
+from facilitator.paths import APP_NAME
 
 if TYPE_CHECKING:  # the views bring in the services and the database; they load after the first paint
     from facilitator.services.roster import RosterImportResult
@@ -19,12 +22,13 @@ if TYPE_CHECKING:  # the views bring in the services and the database; they load
     from facilitator.ui.dialogs.close_session import CloseSessionDialog
     from facilitator.ui.dialogs.new_session import NewSessionDialog
     from facilitator.ui.dialogs.roster_import import RosterImportDialog
+    from facilitator.ui.dialogs.settings import SettingsDialog
 
 SESSIONS_TAB, LIBRARY_TAB, CHECKIN_TAB, RUN_TAB = 0, 1, 2, 3
-NO_SESSION_TO_CHECK_IN = ("Choose a session on the Sessions tab (Ctrl+1), then come back here or press F2 to "
-                          "open its check-in desk.")
-NO_SESSION_TO_RUN = ("Choose a session on the Sessions tab (Ctrl+1), then press Run (Ctrl+4) to open its "
-                     "presenter console.")
+NO_SESSION_TO_CHECK_IN = N_("Choose a session on the Sessions tab (Ctrl+1), then come back here or press F2 to "
+                            "open its check-in desk.")
+NO_SESSION_TO_RUN = N_("Choose a session on the Sessions tab (Ctrl+1), then press Run (Ctrl+4) to open its "
+                       "presenter console.")
 
 
 class MainWindow(QMainWindow):
@@ -43,9 +47,9 @@ class MainWindow(QMainWindow):
         self.checkin_view: CheckinView | None = None
         self.console: ConsoleView | None = None
         self._painted = False
-        self.setWindowTitle("Facilitator")
+        self.setWindowTitle(APP_NAME)
         self._fit_screen()
-        opening = QLabel("Opening your sessions and the workshop library…", alignment=Qt.AlignmentFlag.AlignCenter)
+        opening = QLabel(_("Opening your sessions and the workshop library…"), alignment=Qt.AlignmentFlag.AlignCenter)
         self.setCentralWidget(opening)
         self._build_menus()
 
@@ -70,14 +74,14 @@ class MainWindow(QMainWindow):
         self.sessions_view = SessionsView(workspace)
         self.library_view = LibraryView(workspace)
         self.tabs = QTabWidget(documentMode=True)
-        self.tabs.addTab(self.sessions_view, "&Sessions")
-        self.tabs.addTab(self.library_view, "Workshop &library")
-        self.tabs.addTab(self._checkin_page(), "Check-&in")
-        self.run_page, self._run_layout, self._no_console = _holder(NO_SESSION_TO_RUN)
-        self.tabs.addTab(self.run_page, "&Run")
+        self.tabs.addTab(self.sessions_view, _("&Sessions"))
+        self.tabs.addTab(self.library_view, _("Workshop &library"))
+        self.tabs.addTab(self._checkin_page(), _("Check-&in"))
+        self.run_page, self._run_layout, self._no_console = _holder(_(NO_SESSION_TO_RUN))
+        self.tabs.addTab(self.run_page, _("&Run"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
-        self.statusBar().addPermanentWidget(QLabel(f"Data folder: {workspace.data_dir}"))
+        self.statusBar().addPermanentWidget(QLabel(_("Data folder: {folder}").format(folder=workspace.data_dir)))
         self.sessions_view.new_requested.connect(lambda: self.plan_session())
         self.sessions_view.session_opened.connect(self.open_session)
         self.sessions_view.checkin_requested.connect(self.open_checkin)
@@ -102,28 +106,31 @@ class MainWindow(QMainWindow):
             self.open_console()
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        new = self._action(file_menu, "&New session…", QKeySequence.StandardKey.New, lambda: self.plan_session())
-        import_roster = self._action(file_menu, "&Import roster…", QKeySequence("Ctrl+I"),
+        file_menu = self.menuBar().addMenu(_("&File"))
+        new = self._action(file_menu, _("&New session…"), QKeySequence.StandardKey.New, lambda: self.plan_session())
+        import_roster = self._action(file_menu, _("&Import roster…"), QKeySequence("Ctrl+I"),
                                      lambda: self.import_roster())
-        identity = self._action(file_menu, "Signing &identity…", None, lambda: self.show_identity())
-        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
-        view = self.menuBar().addMenu("&View")
-        sessions = self._action(view, "&Sessions", QKeySequence("Ctrl+1"),
+        identity = self._action(file_menu, _("Signing &identity…"), None, lambda: self.show_identity())
+        settings = self._action(file_menu, _("&Settings…"), QKeySequence("Ctrl+,"), lambda: self.edit_settings())
+        file_menu.addSeparator()
+        self._action(file_menu, _("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        view = self.menuBar().addMenu(_("&View"))
+        sessions = self._action(view, _("&Sessions"), QKeySequence("Ctrl+1"),
                                 lambda: self.tabs.setCurrentIndex(SESSIONS_TAB))
-        library = self._action(view, "Workshop &library", QKeySequence("Ctrl+2"),
+        library = self._action(view, _("Workshop &library"), QKeySequence("Ctrl+2"),
                                lambda: self.tabs.setCurrentIndex(LIBRARY_TAB))
-        checkin = self._action(view, "&Check-in desk", QKeySequence("Ctrl+3"),
+        checkin = self._action(view, _("&Check-in desk"), QKeySequence("Ctrl+3"),
                                lambda: self.tabs.setCurrentIndex(CHECKIN_TAB))
-        run = self._action(view, "&Run the selected session", QKeySequence("Ctrl+4"), lambda: self.open_console())
-        open_checkin = self._action(view, "Open check-in for the selected session", QKeySequence("F2"),
+        run = self._action(view, _("&Run the selected session"), QKeySequence("Ctrl+4"), lambda: self.open_console())
+        open_checkin = self._action(view, _("Open check-in for the selected session"), QKeySequence("F2"),
                                     lambda: self.open_checkin())
         self._open_checkin_action = open_checkin
-        self._needs_workspace = [new, import_roster, identity, sessions, library, checkin, run, open_checkin]
+        self._needs_workspace = [new, import_roster, identity, settings, sessions, library, checkin, run,
+                                 open_checkin]
         for action in self._needs_workspace:
             action.setEnabled(False)
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "&About Facilitator", None, self._about)
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        self._action(help_menu, _("&About Facilitator"), None, self._about)
 
     def _action(self, menu: object, text: str, shortcut: object, slot: object) -> QAction:
         action = QAction(text, self)
@@ -147,7 +154,7 @@ class MainWindow(QMainWindow):
         if dialog.created is not None:
             self.sessions_view.refresh(select_id=dialog.created.id)
             self.tabs.setCurrentIndex(SESSIONS_TAB)
-            self.statusBar().showMessage(f"Session {dialog.created.id} created", 5000)
+            self.statusBar().showMessage(_("Session {session} created").format(session=dialog.created.id), 5000)
 
     def open_session(self, session_id: str) -> None:
         self.tabs.setCurrentIndex(SESSIONS_TAB)
@@ -161,7 +168,7 @@ class MainWindow(QMainWindow):
         assert self._ws is not None, "import_roster before the workspace is attached"
         session_id = session_id or self.sessions_view.current_id()
         if session_id is None:
-            self.statusBar().showMessage("Choose a session first, then import its roster", 5000)
+            self.statusBar().showMessage(_("Choose a session first, then import its roster"), 5000)
             return None
         dialog = RosterImportDialog(self._ws, session_id, self)
         dialog.imported.connect(lambda result: self._roster_imported(session_id, result))
@@ -172,8 +179,13 @@ class MainWindow(QMainWindow):
         self.sessions_view.refresh(select_id=session_id)
         if self.checkin_view is not None and self.checkin_view.session_id == session_id:
             self.checkin_view.refresh()
-        skipped = f"; skipped {len(result.skipped_rows)} row(s) with problems" if result.skipped_rows else ""
-        self.statusBar().showMessage(f"Imported {result.imported} people from {result.file}{skipped}", 8000)
+        text = ngettext("Imported {n} person from {file}", "Imported {n} people from {file}", result.imported).format(
+            n=result.imported, file=result.file)
+        skipped = len(result.skipped_rows)
+        if skipped:
+            text = ngettext("{imported}; skipped {n} row with problems", "{imported}; skipped {n} rows with problems",
+                            skipped).format(imported=text, n=skipped)
+        self.statusBar().showMessage(text, 8000)
 
     def close_session(self, session_id: str) -> CloseSessionDialog:
         """Review and seal a session; then offer to write its signed documents."""
@@ -193,21 +205,25 @@ class MainWindow(QMainWindow):
         self.sessions_view.refresh(select_id=session_id)
         if self.console is not None and self.console.session_id == session_id:
             self.console.refresh_after_seal()
-        self.statusBar().showMessage(f"Session {session_id} sealed: {dialog.sealed.plan.eligible} certificate(s) "
-                                     "earned", 8000)
-        answer = QMessageBox.question(self, "Write the documents?", "Write the signed certificates, the sign-in "
-                                      "sheet and the session report now?")
+        earned = dialog.sealed.plan.eligible
+        self.statusBar().showMessage(ngettext("Session {session} sealed: {n} certificate earned",
+                                              "Session {session} sealed: {n} certificates earned", earned).format(
+            session=session_id, n=earned), 8000)
+        answer = QMessageBox.question(self, _("Write the documents?"), _("Write the signed certificates, the "
+                                                                         "sign-in sheet and the session report now?"))
         if answer == QMessageBox.StandardButton.Yes:
             made = write_documents(self, self._ws, session_id)
             if made:
-                self.statusBar().showMessage(f"Wrote {len(made)} documents to {made[-1].parent}", 8000)
+                wrote = ngettext("Wrote {n} document to {folder}", "Wrote {n} documents to {folder}", len(made))
+                self.statusBar().showMessage(wrote.format(n=len(made), folder=made[-1].parent), 8000)
                 self._offer_folder(made[-1].parent, len(made))
 
     def _offer_folder(self, folder: Path, count: int) -> QMessageBox:
         """The end of the flow: say where the documents are and offer to open the folder."""
-        box = QMessageBox(QMessageBox.Icon.Information, "Documents written",
-                          f"{count} signed documents are in {folder}.", parent=self)
-        opener = box.addButton("Open the folder", QMessageBox.ButtonRole.AcceptRole)
+        box = QMessageBox(QMessageBox.Icon.Information, _("Documents written"),
+                          ngettext("{n} signed document is in {folder}.", "{n} signed documents are in {folder}.",
+                                   count).format(n=count, folder=folder), parent=self)
+        opener = box.addButton(_("Open the folder"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Close)
         opener.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
         box.open()
@@ -215,28 +231,45 @@ class MainWindow(QMainWindow):
 
     def show_identity(self) -> QMessageBox:
         """Who this laptop signs as, with the fingerprint HR can compare over the phone."""
-        from html import escape
-
         from facilitator.services.identity import has_identity, identity_info
 
         assert self._ws is not None
         if has_identity(self._ws):
             info = identity_info(self._ws)
-            text = (f"<p>Records and certificates are signed as <b>{escape(info.subject)}</b>.</p>"
-                    f"<p>Fingerprint: <b>{escape(info.short_fingerprint)}</b><br>"
-                    f"<small>{escape(info.fingerprint)}</small></p><p>Valid until {info.not_after:%d %b %Y}. "
-                    "Give HR the certificate from <tt>facilitator keys export-cert</tt> so they can trust it.</p>")
+            signed = _("Records and certificates are signed as <b>{subject}</b>.").format(subject=escape(info.subject))
+            fingerprint = _("Fingerprint: <b>{fingerprint}</b>").format(fingerprint=escape(info.short_fingerprint))
+            valid = _("Valid until {date}.").format(date=f"{info.not_after:%d %b %Y}")
+            trust = _("Give HR the certificate from <tt>facilitator keys export-cert</tt> so they can trust it.")
+            text = (f"<p>{signed}</p><p>{fingerprint}<br><small>{escape(info.fingerprint)}</small></p>"
+                    f"<p>{valid} {trust}</p>")
         else:
-            text = ("<p>No signing key yet. One is created for the trainer when the first session is sealed, or "
-                    "now with <tt>facilitator keys create --name \"Your Name\"</tt>.</p>")
-        box = QMessageBox(QMessageBox.Icon.Information, "Signing identity", text, parent=self)
+            text = "<p>" + _("No signing key yet. One is created for the trainer when the first session is sealed, "
+                             "or now with <tt>facilitator keys create --name \"Your Name\"</tt>.") + "</p>"
+        box = QMessageBox(QMessageBox.Icon.Information, _("Signing identity"), text, parent=self)
         box.setTextFormat(Qt.TextFormat.RichText)
         box.open()
         return box
 
+    def edit_settings(self) -> SettingsDialog:
+        """File → Settings… (Ctrl+,): the organisation, logo, paper and language."""
+        from facilitator.ui.dialogs.settings import SettingsDialog
+
+        assert self._ws is not None, "edit_settings before the workspace is attached"
+        dialog = SettingsDialog(self._ws, self)
+        dialog.accepted.connect(lambda: self._settings_saved(dialog))
+        dialog.open()
+        return dialog
+
+    def _settings_saved(self, dialog: SettingsDialog) -> None:
+        if dialog.language_changed:
+            message = _("Settings saved. The new language applies the next time Facilitator opens.")
+        else:
+            message = _("Settings saved.")
+        self.statusBar().showMessage(message, 8000)
+
     def _checkin_page(self) -> QWidget:
         """The tab that holds the check-in desk of whichever session was chosen last."""
-        page, self._checkin_layout, self._no_checkin = _holder(NO_SESSION_TO_CHECK_IN)
+        page, self._checkin_layout, self._no_checkin = _holder(_(NO_SESSION_TO_CHECK_IN))
         return page
 
     def open_console(self, session_id: str | None = None, *, checkin: bool = False) -> ConsoleView | None:
@@ -246,7 +279,7 @@ class MainWindow(QMainWindow):
         assert self._ws is not None, "open_console before the workspace is attached"
         session_id = session_id or self.sessions_view.current_id()
         if session_id is None:
-            self.statusBar().showMessage("Choose a session first, then run it", 5000)
+            self.statusBar().showMessage(_("Choose a session first, then run it"), 5000)
             return None
         if self.console is None or self.console.session_id != session_id:
             console = ConsoleView(self._ws, session_id)
@@ -294,10 +327,10 @@ class MainWindow(QMainWindow):
         self._checkin_layout.addWidget(view)
 
     def _about(self) -> None:
-        QMessageBox.about(self, "About Facilitator",
-                          f"<h3>Facilitator {__version__}</h3><p>Plan, run and record in-person workshops, "
-                          "offline.</p><p>Jurisdiction profiles summarise the law for planning; they are not "
-                          "legal advice.</p>")
+        what = _("Plan, run and record in-person workshops, offline.")
+        advice = _("Jurisdiction profiles summarise the law for planning; they are not legal advice.")
+        QMessageBox.about(self, _("About Facilitator"), f"<h3>{escape(APP_NAME)} {__version__}</h3>"
+                          f"<p>{escape(what)}</p><p>{escape(advice)}</p>")
 
 
 def _holder(empty_text: str) -> tuple[QWidget, QVBoxLayout, QLabel]:

@@ -8,13 +8,18 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from facilitator.i18n import _
+
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
 class Column(Generic[T]):
-    """One column: its header and how to read a cell from a row."""
+    """One column: its header and how to read a cell from a row.
+
+    Tables of columns are built when a module is imported, before the language is chosen, so `title` is only marked
+    with `N_("Name")`; the model translates it where it is shown."""
 
     title: str
     text: Callable[[T], Any]
@@ -60,7 +65,8 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
-            return self._columns[section].title
+            title = self._columns[section].title
+            return _(title) if title else ""  # gettext's "" is the catalogue's header, not a title
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
             return str(section + 1)
         return None

@@ -37,6 +37,11 @@ def heading(text: str, scale: float = 1.4) -> QLabel:
     return label
 
 
+def coloured(html: str, colour: str) -> str:
+    """Rich text `html` in `colour` (a "#rrggbb" string)."""
+    return f"<span style='color:{colour}'>{html}</span>"
+
+
 def error_text(exc: UserError) -> str:
     """An error as the app shows it: the message and where in the app to put it right (never a shell command),
     as a sentence."""

@@ -13,18 +13,10 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QGuiApplication
 
 from facilitator.services.slides import BLANK, Slide, SlideKind
-from facilitator.ui.audience.window import (
-    CORRECT,
-    NO_VOTES,
-    AudienceWindow,
-    bar_lengths,
-    body_lines,
-    count_labels,
-    countdown_text,
-    fitted_font,
-    letter,
-    type_sizes,
-)
+from facilitator.ui.audience.charts import CORRECT, bar_lengths, count_labels, countdown_text, letter
+from facilitator.ui.audience.compose import NO_VOTES
+from facilitator.ui.audience.text import body_lines, fitted_font, type_sizes
+from facilitator.ui.audience.window import AudienceWindow
 from facilitator.ui.checkin.camera import grey_array
 
 SIZES = [(1366, 768), (1920, 1080)]

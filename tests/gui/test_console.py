@@ -579,7 +579,7 @@ def test_role_play_parts_are_assigned_among_those_present_and_rotate(qtbot, cons
 
     with qtbot.waitSignal(console.delivery_changed, timeout=1000):
         press(qtbot, Qt.Key.Key_G, CTRL)
-    assert console.message.text().startswith("Parts assigned: 1 group(s)")
+    assert console.message.text().startswith("Parts assigned: 1 group.")
     rounds = stored_run(workspace, session_id).delivery.run_of(ROLE_PLAY).role_rounds
     assert len(rounds) == 1 and rounds[0].round == 1
     [group] = rounds[0].groups
@@ -689,7 +689,7 @@ def test_paper_feedback_is_keyed_in_and_stored_without_names(qtbot, console, key
     press(qtbot, Qt.Key.Key_Return, CTRL)
     assert console.message.text() == "Response 1 added."
     assert panel.rating() is None and panel.comment.toPlainText() == ""  # ready for the next form
-    assert panel.summary.text().startswith("1 response(s), average 5.0 of 5")
+    assert panel.summary.text().startswith("1 response, average 5.0 of 5")
 
     # Form 2: a 4 and no comment; changing one's mind from 2 to 4 leaves only the 4.
     qtbot.mouseClick(panel.ratings.button(2), Qt.MouseButton.LeftButton)
@@ -705,14 +705,14 @@ def test_paper_feedback_is_keyed_in_and_stored_without_names(qtbot, console, key
     qtbot.waitUntil(lambda: panel.comment.toPlainText() == "More time", timeout=1000)
     press(qtbot, Qt.Key.Key_Return, CTRL)
     assert console.message.text() == "Response 3 added."
-    assert panel.summary.text().startswith("3 response(s), average 4.5 of 5")
+    assert panel.summary.text().startswith("3 responses, average 4.5 of 5")
 
     # A slip: undo the last one (Tab to the Undo button, Space).
     undo = next(b for b in panel.findChildren(QPushButton) if b.accessibleName() == "Remove the last response added")
     focus(qtbot, undo, Qt.FocusReason.TabFocusReason)
     qtbot.keyClick(undo, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: console.message.text() == "The last response was removed.", timeout=1000)
-    assert panel.summary.text() == "2 response(s), average 4.5 of 5; the spread shows from 5 responses."
+    assert panel.summary.text() == "2 responses, average 4.5 of 5; the spread shows from 5 responses."
 
     with workspace.store.transaction() as db:
         stored = db.scalars(select(FeedbackResponse).where(FeedbackResponse.session_id == session_id)).all()

@@ -221,7 +221,7 @@ def test_the_command(capsys, workspace, session, tmp_path: Path) -> None:
     printed = json.loads(capsys.readouterr().out)
     assert printed == {"path": str(out), "people": len(NAMES), "pages": 3, "misprinted": []}
     assert main(["badges", session.id, "--out", str(out)]) == 0
-    assert capsys.readouterr().out.strip() == f"Wrote {len(NAMES)} badge(s) and the sign-in sheet, 3 page(s), to {out}"
+    assert capsys.readouterr().out.strip() == f"Wrote {len(NAMES)} badges and the sign-in sheet, 3 pages, to {out}"
     assert main(["badges", session.id, "--out", str(tmp_path / "no" / "b.pdf")]) == 1
     assert "does not exist" in capsys.readouterr().err
     with pytest.raises(SystemExit) as usage:

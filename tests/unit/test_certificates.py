@@ -148,4 +148,4 @@ def test_a_signed_amendment_adds_a_certificate_and_still_verifies(workspace: Wor
     files = certificates.make_certificates(workspace, sealed, tmp_path / "certs").files
     assert len(files) == 2
     assert main(["verify", sealed]) == 0
-    assert "1 amendment(s)" in capsys.readouterr().out
+    assert "1 amendment" in capsys.readouterr().out

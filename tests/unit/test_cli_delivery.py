@@ -10,8 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from facilitator import cli
 from facilitator.cli import main
+from facilitator.cli.feedback import feedback_segment
 from facilitator.services import closing
 from facilitator.services.errors import UserError
 from facilitator.services.identity import signer
@@ -236,8 +236,8 @@ def test_the_feedback_segment_must_be_named_when_it_is_not_the_only_one() -> Non
         return SimpleNamespace(session_id="7K3M9QXA", workshop=SimpleNamespace(segments=[
             SimpleNamespace(id=f"s{i}", type=k) for i, k in enumerate(kinds)]))
 
-    assert cli._feedback_segment(workshop("talk", "feedback")) == "s1"
+    assert feedback_segment(workshop("talk", "feedback")) == "s1"
     with pytest.raises(UserError, match=r"has 2 feedback segments \(s0, s2\); say which with --segment"):
-        cli._feedback_segment(workshop("feedback", "talk", "feedback"))
+        feedback_segment(workshop("feedback", "talk", "feedback"))
     with pytest.raises(UserError, match="has no feedback segment"):
-        cli._feedback_segment(workshop("talk"))
+        feedback_segment(workshop("talk"))

@@ -158,3 +158,42 @@ def test_hostile_strings_in_a_title_round_trip_or_are_refused(tmp_path: Path, va
         assert all(p.message and p.fix for p in exc.problems)
     else:
         assert workshop.title == value.strip()
+
+
+# --- a role-play's guide for observers (observer_guide, feedback_advice) ----------------------------------
+
+BYSTANDER = paths.library_dir() / "workshops" / "bystander-intervention.yaml"
+GUIDE = """    observer_guide:
+      title: The five Ds
+      points:
+        - name: Distract
+"""
+
+
+def role_play_index(library: Library) -> int:
+    segments = library.workshops["bystander-intervention"].segments
+    return next(i for i, s in enumerate(segments) if s.type == "role-play")
+
+
+def test_a_role_play_needs_no_guide(tmp_path: Path, library: Library) -> None:
+    text = BYSTANDER.read_text(encoding="utf-8")
+    start, end = text.index("    observer_guide:\n"), text.index("    debrief:\n", text.index("    feedback_advice:\n"))
+    workshop = parse_workshop(text[:start] + text[end:], tmp_path / "w.yaml", library.topic_ids)
+    segment = workshop.segments[role_play_index(library)]
+    assert segment.observer_guide is None and segment.feedback_advice == []
+
+
+@pytest.mark.parametrize(("change", "where", "fix"), [
+    ((GUIDE, GUIDE.replace("The five Ds", '"  "')), "observer_guide.title", "cannot be empty"),
+    ((GUIDE, GUIDE.replace("Distract", "D" * 31)), "observer_guide.points[0].name", "shorten the text"),
+    ((GUIDE, GUIDE.replace("      title:", "      titel:")), "observer_guide.titel", "correct its spelling"),
+    (("    feedback_advice:\n      - >-\n", "    feedback_advice:\n      - ''\n      - >-\n"), "feedback_advice[0]",
+     "cannot be empty"),
+])
+def test_a_guide_for_observers_is_checked(tmp_path: Path, library: Library, change: tuple[str, str], where: str,
+                                          fix: str) -> None:
+    text = BYSTANDER.read_text(encoding="utf-8")
+    assert change[0] in text
+    problems = problems_for(tmp_path, text.replace(*change), library)
+    field = f"segments[{role_play_index(library)}].{where}"
+    assert any(p.field.startswith(field) and fix in p.fix for p in problems), problems

@@ -41,7 +41,7 @@ def test_interactivity_counts_segments_of_the_listed_kinds() -> None:
     assert not check_coverage(workshop((K.SCENARIO, 5, ()), (K.SCENARIO, 5, ())), law(req)).shortfalls
     result = check_coverage(workshop((K.SCENARIO, 5, ()), (K.TALK, 5, ())), law(req))
     assert result.shortfalls[0].category == "interactivity"
-    assert "needs 2 scenario segment(s), has 1" in result.shortfalls[0].message
+    assert "needs 2 scenario segments, has 1" in result.shortfalls[0].message
 
 
 def test_a_supervisors_requirement_rejects_an_employees_workshop() -> None:

@@ -163,7 +163,7 @@ def test_get_identity_creates_on_first_use_and_info_needs_no_passphrase(workspac
     info = service.identity_info(workspace)
     assert info.name == "Sam Lee" and info.self_signed and info.fingerprint == identity.fingerprint(made.cert)
     assert info.key_path == made.key_path and not info.passphrase_protected
-    assert json.loads(json.dumps(info.as_dict()))["short_fingerprint"] == info.short_fingerprint
+    assert json.loads(json.dumps(info.to_json()))["short_fingerprint"] == info.short_fingerprint
 
 
 def test_create_refuses_an_existing_identity_and_replace_keeps_the_old_files(workspace) -> None:

@@ -84,3 +84,91 @@ def test_the_checker_catches_a_forbidden_import(tmp_path: Path, monkeypatch) -> 
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
     found = violations()
     assert len(found) == 2 and "imports PySide6" in found[0] and "imports facilitator.storage" in found[1]
+
+
+# --- no import cycles ------------------------------------------------------------------------------------------
+
+def module_name(path: Path, package: Path) -> str:
+    parts = list(path.relative_to(package.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _type_checking_lines(tree: ast.AST) -> set[int]:
+    """Lines inside `if TYPE_CHECKING:` blocks: imports for annotations only, which never run."""
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            for child in node.body:
+                lines.update(range(child.lineno, (child.end_lineno or child.lineno) + 1))
+    return lines
+
+
+def import_graph(package: Path) -> dict[str, set[str]]:
+    """Which of the package's modules each module imports, at the top or inside a function, as it runs."""
+    modules = {module_name(p, package): p for p in package.rglob("*.py")}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped = _type_checking_lines(tree)
+        for node in ast.walk(tree):
+            if getattr(node, "lineno", 0) in skipped:
+                continue
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [f"{node.module}.{alias.name}" for alias in node.names] + [node.module]
+            for target in targets:
+                while target and target not in modules:  # `from a.b import name`: the module is a.b
+                    target = target.rpartition(".")[0]
+                if target and target != name and not name.startswith(target + "."):
+                    graph[name].add(target)
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_module_imports_itself_in_a_circle() -> None:
+    assert cycles(import_graph(PACKAGE)) == []
+
+
+def test_the_cycle_check_catches_a_circle(tmp_path: Path) -> None:
+    """Even one hidden in a function, as closing and verification once were."""
+    fake = tmp_path / "facilitator"
+    (fake / "services").mkdir(parents=True)
+    (fake / "__init__.py").write_text('"""P."""\n')
+    (fake / "services" / "__init__.py").write_text('"""S."""\n')
+    (fake / "services" / "a.py").write_text('"""A."""\nfrom facilitator.services.b import thing\n')
+    (fake / "services" / "b.py").write_text('"""B."""\ndef thing():\n    from facilitator.services import a\n')
+    assert cycles(import_graph(fake)) == [["facilitator.services.a", "facilitator.services.b"]]

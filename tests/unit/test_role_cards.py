@@ -47,8 +47,21 @@ def card_set(segment: RolePlay, cards: tuple[rc.RoleCard, ...], **changes: objec
         workshop_title=builtin_library().workshops["bystander-intervention"].title, segment_title=segment.title,
         rounds=segment.rounds, round_minutes=segment.round_minutes, cards=cards,
         observer_checklist=tuple(segment.observer_checklist), opt_out=segment.opt_out,
-        content_warning=segment.content_warning)
+        content_warning=segment.content_warning, observer_guide=guide_of(segment),
+        feedback_advice=tuple(segment.feedback_advice))
     return rc.RoleCardSet(**{**data.__dict__, **changes})
+
+
+def guide_of(segment: RolePlay) -> rc.ObserverGuide | None:
+    """The segment's observer guide as the service hands it to the document."""
+    guide = segment.observer_guide
+    return rc.ObserverGuide(guide.title, tuple((p.name, p.text) for p in guide.points)) if guide else None
+
+
+def five_ds() -> tuple[tuple[str, str], ...]:
+    """The five Ds as the bystander workshop's role-play teaches them: its observer guide."""
+    workshop = builtin_library().workshops["bystander-intervention"]
+    return guide_of(next(s for s in workshop.segments if s.id == "practice-role-play")).points
 
 
 def group_cards(segment: RolePlay) -> tuple[rc.RoleCard, ...]:
@@ -124,7 +137,7 @@ def test_observer_sheets_carry_the_checklist_and_the_five_ds(tmp_path: Path, seg
             assert squeeze(item) in page, f"group {group}: checklist item {item!r} is missing"
         assert squeeze("The five Ds") in page
         for name in ("Distract", "Delegate", "Document", "Delay", "Direct"):
-            description = dict(rc.FIVE_DS)[name]
+            description = dict(five_ds())[name]
             assert squeeze(f"{name} {' '.join(description.split()[:3])}") in page, f"group {group}: no {name}"
         assert squeeze("situation\u2013behavior\u2013impact") in page and squeeze("one thing that worked") in page
     for page in texts[:3]:
@@ -132,7 +145,7 @@ def test_observer_sheets_carry_the_checklist_and_the_five_ds(tmp_path: Path, seg
 
 
 def test_the_five_ds_say_what_the_workshop_teaches() -> None:
-    ds = dict(rc.FIVE_DS)
+    ds = dict(five_ds())
     assert list(ds) == ["Distract", "Delegate", "Document", "Delay", "Direct"]
     assert "already helping" in ds["Document"] and "belongs to the person targeted" in ds["Document"]
     assert "safe" in ds["Direct"] and "afterward" in ds["Delay"] and "manager" in ds["Delegate"]
@@ -146,6 +159,28 @@ def test_the_opt_out_sheet_comes_last(tmp_path: Path, segment: RolePlay, paper: 
     assert squeeze(segment.opt_out) in last, "the opt-out text, whole and in order"
     assert squeeze(segment.content_warning) in last
     assert squeeze("page 7 of 7") in last
+
+
+def test_a_workshop_file_without_a_guide_prints_none(tmp_path: Path, segment: RolePlay) -> None:
+    """The five Ds and the feedback advice are the workshop file's words: without them, no English stands in."""
+    cards = group_cards(segment)[:4]
+    out = render(tmp_path, card_set(segment, cards, observer_guide=None, feedback_advice=()), "a4")
+    bare = pages_text(out)
+    assert len(bare) == 1 + 1 + 1
+    assert_inside_margins(out, rc.MARGIN, rc.MARGIN, rc.MARGIN, rc.MARGIN)
+    assert_no_overlaps(out)
+    for item in segment.observer_checklist:
+        assert squeeze(item) in bare[1], "the checklist is still there"
+    for words in ("The five Ds", "interrupt or change the subject", "Feedback", "situation\u2013behavior\u2013impact"):
+        assert squeeze(words) not in bare[1], f"{words!r} printed without the workshop file asking for it"
+    advice_only = pages_text(render(tmp_path, card_set(segment, cards, observer_guide=None), "a4", "advice"))[1]
+    assert squeeze("Feedback") in advice_only and squeeze("one thing that worked") in advice_only
+    assert squeeze("The five Ds") not in advice_only and squeeze("change the subject") not in advice_only
+    guide = rc.ObserverGuide("Los cinco pasos", (("Distraer", "cambia de tema sin enfrentarte a nadie."),))
+    own = pages_text(render(tmp_path, card_set(segment, cards, observer_guide=guide, feedback_advice=()), "a4",
+                            "own"))[1]
+    assert squeeze("Los cinco pasos") in own and squeeze("Distraer cambia de tema") in own
+    assert squeeze("The five Ds") not in own and squeeze("Feedback") not in own
 
 
 def test_without_observers_each_group_gets_a_blank_sheet(tmp_path: Path, segment: RolePlay) -> None:

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from facilitator.cli import ROSTER_FIELDS, main
+from facilitator.cli import main
+from facilitator.cli.roster import ROSTER_FIELDS
 from facilitator.content.roster_file import FIELDS
 from facilitator.domain.ids import ALPHABET, BADGE_TOKEN_LENGTH
 from facilitator.services import roster as roster_service
@@ -63,7 +64,7 @@ def test_a_clean_file_is_imported_with_fresh_badge_codes(workspace: Workspace, s
     assert all(len(p.badge_code) == BADGE_TOKEN_LENGTH and set(p.badge_code) <= set(ALPHABET) for p in people)
     assert len({p.badge_code for p in people}) == 3 and not any(p.walk_in for p in people)
     assert get_session(workspace, session_id).roster_count == 3
-    json.dumps(result.as_dict())  # plain data all the way down
+    json.dumps(result.to_json())  # plain data all the way down
 
 
 def test_problems_stop_the_whole_import_and_name_every_row(workspace: Workspace, session_id: str,
@@ -149,7 +150,7 @@ def test_the_preview_carries_what_a_dialog_needs_and_changes_nothing(workspace: 
     assert preview.fields == FIELDS and preview.mapping["email"] == 3
     assert preview.rows_read == 37 and preview.ready == 34 and [p.row for p in preview.problems] == [7, 8, 9]
     assert roster_names(workspace, session_id) == []
-    json.dumps(preview.as_dict())
+    json.dumps(preview.to_json())
 
 
 def test_a_sealed_session_refuses_imports_and_walk_ins(workspace: Workspace, session_id: str,
@@ -231,7 +232,7 @@ def test_cli_import_summarises_how_the_file_was_read(capsys, cli_session: str, t
     path = write(tmp_path, "hr.csv", GOOD)
     code, out, err = run(capsys, "roster", "import", cli_session, str(path))
     assert code == 0 and err == ""
-    assert f"Read {path} (CSV, windows-1252, semicolon-separated): 3 row(s) below the header." in out
+    assert f"Read {path} (CSV, windows-1252, semicolon-separated): 3 rows below the header." in out
     assert "  employee_id  <- Emp #" in out and "  email        <- E-mail" in out
     assert out.rstrip().endswith(f"Imported 3 people to session {cli_session}.")
 
@@ -245,15 +246,15 @@ def test_cli_import_with_problems_lists_every_row_and_imports_nothing(capsys, cl
     assert lines[0] == f"{path}:7: First Name: the name is empty; fill in the person's name, or delete the row"
     assert lines[1].startswith(f"{path}:8: E-mail: 'al-at-example.com' is not an email address")
     assert lines[2].startswith(f"{path}:9: Emp #: employee id '1001' is also on row 4")
-    assert lines[3] == (f"facilitator: nothing imported: 3 row(s) have problems; fix them in {path} and import it "
-                        "again, or use --skip-invalid to import the other 4 row(s)")
+    assert lines[3] == (f"facilitator: nothing imported: 3 rows have problems; fix them in {path} and import it "
+                        "again, or use --skip-invalid to import the other 4 rows")
     assert listed(capsys, cli_session) == []
 
 
 def test_cli_skip_invalid_and_then_a_second_import(capsys, cli_session: str, tmp_path: Path) -> None:
     path = write(tmp_path, "hr.csv", FLAWED)
     code, out, err = run(capsys, "roster", "import", cli_session, str(path), "--skip-invalid")
-    assert code == 0 and "Imported 4 people" in out and "skipped 3 row(s) with problems" in out
+    assert code == 0 and "Imported 4 people" in out and "skipped 3 rows with problems" in out
     assert err.count(f"{path}:") == 3
     code, _, err = run(capsys, "roster", "import", cli_session, str(write(tmp_path, "again.csv", GOOD)))
     assert code == 1 and err.splitlines()[-1] == (

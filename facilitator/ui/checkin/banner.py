@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QApplication, QFrame, QLabel, QVBoxLayout, QWidget
 
 from facilitator import paths
 from facilitator.domain.attendance import Outcome
+from facilitator.domain.times import clock
+from facilitator.i18n import N_, _
 from facilitator.services.attendance import ScanResult
 from facilitator.ui.multimedia import QMediaDevices, QSoundEffect
 
@@ -38,14 +40,15 @@ COLOURS = {Tone.READY: ("#e8edf1", "#1f2d36"), Tone.ACCEPTED: ("#1b5e20", "#ffff
            Tone.NOTICE: ("#ffb300", "#1a1a1a"), Tone.REJECTED: ("#b71c1c", "#ffffff")}
 SYMBOLS = {Tone.READY: "", Tone.ACCEPTED: "✓ ", Tone.NOTICE: "! ", Tone.REJECTED: "✗ "}
 NOTICE_OUTCOMES = {Outcome.ALREADY_IN, Outcome.ALREADY_OUT, Outcome.NOT_IN}
-DONE = {Outcome.CHECKED_IN: "Checked in", Outcome.WELCOME_BACK: "Back in", Outcome.CHECKED_OUT: "Checked out"}
+DONE = {Outcome.CHECKED_IN: N_("Checked in"), Outcome.WELCOME_BACK: N_("Back in"),
+        Outcome.CHECKED_OUT: N_("Checked out")}
 ADVICE = {
-    Outcome.ALREADY_IN: "Nothing changed. The scan is kept in the log.",
-    Outcome.ALREADY_OUT: "Nothing changed. The scan is kept in the log.",
-    Outcome.NOT_IN: "Switch to Arriving (F5) if they are coming in.",
-    Outcome.UNKNOWN_CODE: "Ask their name and type it to find them, or add them as a walk-in.",
-    Outcome.OTHER_SESSION: "They may be booked for another session; check their invitation.",
-    Outcome.NOT_A_BADGE: "That code is not one of our badges.",
+    Outcome.ALREADY_IN: N_("Nothing changed. The scan is kept in the log."),
+    Outcome.ALREADY_OUT: N_("Nothing changed. The scan is kept in the log."),
+    Outcome.NOT_IN: N_("Switch to Arriving (F5) if they are coming in."),
+    Outcome.UNKNOWN_CODE: N_("Ask their name and type it to find them, or add them as a walk-in."),
+    Outcome.OTHER_SESSION: N_("They may be booked for another session; check their invitation."),
+    Outcome.NOT_A_BADGE: N_("That code is not one of our badges."),
 }
 
 
@@ -62,13 +65,13 @@ def verdict_for(result: ScanResult) -> Verdict:
     """The banner for a scan the log has already recorded."""
     if result.accepted:
         tone = Tone.ACCEPTED
-        facts = [f"{DONE[result.outcome]} at {result.at:%H:%M}"]
+        facts = [_("{done} at {time}").format(done=_(DONE[result.outcome]), time=clock(result.at))]
         if result.person is not None:
             facts += [result.person.department or "", result.person.employee_id or ""]
         detail = " · ".join(f for f in facts if f)
     else:
         tone = Tone.NOTICE if result.outcome in NOTICE_OUTCOMES else Tone.REJECTED
-        detail = ADVICE[result.outcome]
+        detail = _(ADVICE[result.outcome])
     return Verdict(tone, SYMBOLS[tone] + result.message, detail)
 
 
@@ -83,14 +86,14 @@ class ResultBanner(QFrame):
     def __init__(self, parent: QWidget | None = None, show_for_ms: int = SHOW_FOR_MS) -> None:
         super().__init__(parent)
         self.setObjectName("resultBanner")
-        self.setAccessibleName("Scan result")
+        self.setAccessibleName(_("Scan result"))
         self.headline = _label(HEADLINE_POINTS, bold=True)
         self.detail = _label(DETAIL_POINTS)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 14, 24, 14)
         layout.addWidget(self.headline)
         layout.addWidget(self.detail)
-        self._ready = Verdict(Tone.READY, "Ready")
+        self._ready = Verdict(Tone.READY, _("Ready"))
         self.verdict = self._ready
         self._timer = QTimer(self, singleShot=True, interval=show_for_ms)
         self._timer.timeout.connect(lambda: self._paint(self._ready))

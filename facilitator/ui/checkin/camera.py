@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from facilitator.i18n import N_, _
 from facilitator.services.scanning import read_badge_codes
 from facilitator.ui.multimedia import (
     QCamera,
@@ -62,7 +63,8 @@ class CameraSource(FrameSource):
         self._capture.setCamera(self._camera)
         self._capture.setVideoSink(self._sink)
         self._sink.videoFrameChanged.connect(self._on_video_frame)
-        self._camera.errorOccurred.connect(lambda _error, text: self.failed.emit(f"The camera stopped: {text}"))
+        self._camera.errorOccurred.connect(lambda _error, text: self.failed.emit(
+            _("The camera stopped: {reason}").format(reason=text)))
 
     def start(self) -> None:
         self._camera.start()
@@ -169,8 +171,8 @@ class CameraDecoder(QObject):
         return new
 
 
-NO_CAMERA = ("No camera found on this laptop. Scan badges with a USB scanner, or type a name or badge code "
-             "in the box above.")
+NO_CAMERA = N_("No camera found on this laptop. Scan badges with a USB scanner, or type a name or badge code "
+               "in the box above.")
 
 
 class CameraPanel(QWidget):
@@ -180,16 +182,16 @@ class CameraPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None, decoder: CameraDecoder | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Camera")
+        self.setAccessibleName(_("Camera"))
         self.decoder = decoder or CameraDecoder(self)
         self.decoder.code_read.connect(self.code_read)
         self.source: FrameSource | None = None
-        self.preview = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, accessibleName="Camera picture")
+        self.preview = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, accessibleName=_("Camera picture"))
         self.preview.setMinimumSize(240, 135)
         # The picture follows the panel's size, never the other way round.
         self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.preview.setStyleSheet("background: #202020; color: #ffffff")
-        self.status = QLabel(wordWrap=True, accessibleName="Camera status")
+        self.status = QLabel(wordWrap=True, accessibleName=_("Camera status"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.preview, 1)
@@ -201,12 +203,12 @@ class CameraPanel(QWidget):
         self.stop()
         self.preview.setVisible(source is not None)  # no black box where there is nothing to show
         if source is None:
-            self.status.setText(NO_CAMERA)
+            self.status.setText(_(NO_CAMERA))
             return
         self.source = source
         source.frame.connect(self._on_frame)
         source.failed.connect(self.status.setText)
-        self.status.setText("Hold the badge's QR code up to the camera.")
+        self.status.setText(_("Hold the badge's QR code up to the camera."))
         source.start()
 
     def stop(self) -> None:

@@ -9,9 +9,7 @@ disk (DESIGN.md §3): the desk never says "checked in" for something that was no
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
-from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
@@ -29,72 +27,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from facilitator.domain.attendance import Direction, EventKind, Source, Status
+from facilitator.domain.attendance import Direction, Source
 from facilitator.domain.ids import read_code
-from facilitator.domain.times import clock
+from facilitator.i18n import _, ngettext
 from facilitator.services import attendance as attendance_service
 from facilitator.services import sessions as session_service
-from facilitator.services.attendance import VOIDABLE, AttendanceReport, AttendanceRow, LogEntry, ScanResult
+from facilitator.services.attendance import AttendanceReport, LogEntry, ScanResult
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import RosterPerson
 from facilitator.services.workspace import Workspace
 from facilitator.ui.checkin.banner import ResultBanner, Sounds, Tone, Verdict, problem_verdict, verdict_for
 from facilitator.ui.checkin.camera import CameraPanel, FrameSource, find_camera
+from facilitator.ui.checkin.lists import IN_ROOM, LATE, MATCHES, NOT_HERE, RECENT, undo_question, undoable
 from facilitator.ui.checkin.scanner import ScanCatcher
 from facilitator.ui.dialogs.checkin import UndoDialog, WalkInDialog
-from facilitator.ui.models import Column, RowsModel
-from facilitator.ui.widgets import configure_table, heading
+from facilitator.ui.models import RowsModel
+from facilitator.ui.widgets import configure_table, error_text, heading
 
 log = logging.getLogger(__name__)
 CameraFactory = Callable[[], FrameSource | None]
 RECENT_LIMIT = 200
-ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)")
-LATE = {Status.LATE, Status.LATE_AND_LEFT_EARLY}
-WHAT = {EventKind.CHECK_IN: "Checked in", EventKind.CHECK_OUT: "Checked out", EventKind.VOID: "Undo",
-        EventKind.WALK_IN: "Walk-in added", EventKind.REJECTED: "Refused"}
-
-
-def _hhmm(moment: datetime | None) -> str:
-    return clock(moment)
-
-
-def _note(row: AttendanceRow) -> str:
-    notes = ["late"] if row.status in LATE else []
-    if row.last_out and not row.is_in:
-        notes.append(f"left {_hhmm(row.last_out)}")
-    if row.person.walk_in:
-        notes.append("walk-in")
-    return ", ".join(notes)
-
-
-def _local_times(text: str | None) -> str:
-    """The log's details give times as UTC ISO 8601 (for auditors); the desk shows them as local HH:MM."""
-    return ISO_MOMENT.sub(lambda m: clock(datetime.fromisoformat(m.group())), text or "")
-
-
-def _what(entry: LogEntry) -> str:
-    text = WHAT.get(entry.kind, entry.kind)  # StrEnum keys match the stored strings
-    return f"{text} (undone)" if entry.voided_by else text
-
-
-IN_ROOM = [Column[AttendanceRow]("Name", lambda r: r.person.full_name),
-           Column[AttendanceRow]("Since", lambda r: _hhmm(r.first_in)),
-           Column[AttendanceRow]("Department", lambda r: r.person.department or ""),
-           Column[AttendanceRow]("Note", _note)]
-NOT_HERE = [Column[AttendanceRow]("Name", lambda r: r.person.full_name),
-            Column[AttendanceRow]("Department", lambda r: r.person.department or ""),
-            Column[AttendanceRow]("Note", _note)]
-RECENT = [Column[LogEntry]("Time", lambda e: clock(e.at, seconds=True)),
-          Column[LogEntry]("What", _what),
-          Column[LogEntry]("Who", lambda e: e.person or ""),
-          Column[LogEntry]("Detail", lambda e: _local_times(e.detail)),
-          Column[LogEntry]("Via", lambda e: e.source or "")]
-MATCHES = [Column[RosterPerson]("Name", lambda p: p.full_name),
-           Column[RosterPerson]("Employee ID", lambda p: p.employee_id or ""),
-           Column[RosterPerson]("Department", lambda p: p.department or ""),
-           Column[RosterPerson]("Email", lambda p: p.email or "")]
-
-
 class CheckinView(QWidget):
     """The desk at the door for one session. While it is on screen it listens for badge scanners."""
 
@@ -148,9 +100,10 @@ class CheckinView(QWidget):
 
     def _header(self) -> QHBoxLayout:
         s = self.session
-        title = heading(f"Check-in: {s.workshop_title}", 1.25)
+        title = heading(_("Check-in: {workshop}").format(workshop=s.workshop_title), 1.25)
         title.setWordWrap(False)  # the place and time beside it wrap instead
-        where = QLabel(f"{s.date} at {s.start} · {s.location} · session {s.id}", wordWrap=True)
+        where = QLabel(_("{date} at {start} · {location} · session {session}").format(
+            date=s.date, start=s.start, location=s.location, session=s.id), wordWrap=True)
         where.setStyleSheet("color: #455a64")
         row = QHBoxLayout()
         row.addWidget(title)
@@ -158,22 +111,22 @@ class CheckinView(QWidget):
         return row
 
     def _entry_row(self) -> QHBoxLayout:
-        self.arriving = _toggle("Arriving (F5)", "People arriving: scans check them in")
-        self.leaving = _toggle("Leaving (F6)", "People leaving: scans check them out")
+        self.arriving = _toggle(_("Arriving (F5)"), _("People arriving: scans check them in"))
+        self.leaving = _toggle(_("Leaving (F6)"), _("People leaving: scans check them out"))
         self.directions = QButtonGroup(self, exclusive=True)
         self.directions.addButton(self.arriving)
         self.directions.addButton(self.leaving)
         self.arriving.clicked.connect(lambda: self.set_direction(Direction.IN))
         self.leaving.clicked.connect(lambda: self.set_direction(Direction.OUT))
-        self.field = QLineEdit(accessibleName="Badge code or name", clearButtonEnabled=True)
+        self.field = QLineEdit(accessibleName=_("Badge code or name"), clearButtonEnabled=True)
         self.field.setFont(_points(self.field.font(), 16))
         self.field.returnPressed.connect(self.submit)
         self.field.installEventFilter(_DownToMatches(self))
-        go = QPushButton("Find / check in", accessibleName="Check in the code, or search for the name, typed")
+        go = QPushButton(_("Find / check in"), accessibleName=_("Check in the code, or search for the name, typed"))
         go.clicked.connect(self.submit)
-        self.camera_button = _toggle("Camera (F8)", "Read badges with the laptop camera")
+        self.camera_button = _toggle(_("Camera (F8)"), _("Read badges with the laptop camera"))
         self.camera_button.toggled.connect(self.use_camera)
-        walk_in = QPushButton("Add &walk-in…", accessibleName="Add someone who is not on the roster")
+        walk_in = QPushButton(_("Add &walk-in…"), accessibleName=_("Add someone who is not on the roster"))
         walk_in.clicked.connect(lambda: self.add_walk_in())
         row = QHBoxLayout()
         for widget in (self.arriving, self.leaving):
@@ -184,9 +137,9 @@ class CheckinView(QWidget):
         return row
 
     def _count_row(self) -> QHBoxLayout:
-        self.count = QLabel(accessibleName="How many are in the room")
+        self.count = QLabel(accessibleName=_("How many are in the room"))
         self.count.setFont(_points(self.count.font(), 20, bold=True))
-        self.tally = QLabel(accessibleName="Late, left and walk-ins")
+        self.tally = QLabel(accessibleName=_("Late, left and walk-ins"))
         row = QHBoxLayout()
         row.addWidget(self.count)
         row.addSpacing(16)
@@ -194,16 +147,16 @@ class CheckinView(QWidget):
         return row
 
     def _lists(self) -> QSplitter:
-        self.in_room_table = self._table(self.in_room, "In the room", stretch=0)
-        self.not_here_table = self._table(self.not_here, "Not here yet, or left", stretch=0)
-        self.recent_table = self._table(self.recent, "Recent scans", stretch=3)
-        self.recent_table.selectionModel().selectionChanged.connect(lambda *_: self._update_undo())
-        self.undo_button = QPushButton("&Undo…", accessibleName="Undo the selected check-in or check-out",
+        self.in_room_table = self._table(self.in_room, _("In the room"), stretch=0)
+        self.not_here_table = self._table(self.not_here, _("Not here yet, or left"), stretch=0)
+        self.recent_table = self._table(self.recent, _("Recent scans"), stretch=3)
+        self.recent_table.selectionModel().selectionChanged.connect(lambda *_args: self._update_undo())
+        self.undo_button = QPushButton(_("&Undo…"), accessibleName=_("Undo the selected check-in or check-out"),
                                        enabled=False)
         self.undo_button.clicked.connect(lambda: self.undo_selected())
         self.in_room_title, self.not_here_title = QLabel(), QLabel()
         recent_head = QHBoxLayout()
-        recent_head.addWidget(QLabel("<b>Recent scans</b>"), 1)
+        recent_head.addWidget(QLabel(f"<b>{_('Recent scans')}</b>"), 1)
         recent_head.addWidget(self.undo_button)
         split = QSplitter(Qt.Orientation.Horizontal, childrenCollapsible=False)
         split.addWidget(_titled(self.in_room_title, self.in_room_table))
@@ -213,12 +166,12 @@ class CheckinView(QWidget):
         return split
 
     def _search_page(self) -> QWidget:
-        self.matches_title = QLabel(wordWrap=True, accessibleName="Search result")
-        self.matches_table = self._table(self.matches, "People found", stretch=0)
+        self.matches_title = QLabel(wordWrap=True, accessibleName=_("Search result"))
+        self.matches_table = self._table(self.matches, _("People found"), stretch=0)
         self.matches_table.activated.connect(lambda index: self.check_in_person(self.matches.row(index.row())))
-        check_in = QPushButton("Check &in the selected person", accessibleName="Check in the selected person")
+        check_in = QPushButton(_("Check &in the selected person"), accessibleName=_("Check in the selected person"))
         check_in.clicked.connect(self._check_in_selected)
-        back = QPushButton("Back to the lists (Esc)", accessibleName="Back to the lists")
+        back = QPushButton(_("Back to the lists (Esc)"), accessibleName=_("Back to the lists"))
         back.clicked.connect(self.clear_search)
         buttons = QHBoxLayout()
         buttons.addWidget(check_in)
@@ -257,13 +210,13 @@ class CheckinView(QWidget):
         (self.leaving if direction is Direction.OUT else self.arriving).setChecked(True)
         # Changing the door's direction is deliberate: say so at once, over any result still showing.
         if direction is Direction.IN:
-            self.banner.set_ready("Arriving: scan a badge", "Or type a name or badge code above and press Enter.",
+            self.banner.set_ready(_("Arriving: scan a badge"), _("Or type a name or badge code above and press Enter."),
                                   at_once=True)
-            self.field.setPlaceholderText("Scan a badge, or type a name or badge code and press Enter")
+            self.field.setPlaceholderText(_("Scan a badge, or type a name or badge code and press Enter"))
         else:
-            self.banner.set_ready("Leaving: scan badges to check people out",
-                                  "Press F5 to go back to checking people in.", at_once=True)
-            self.field.setPlaceholderText("Scan a badge, or type a name, to check someone out")
+            self.banner.set_ready(_("Leaving: scan badges to check people out"),
+                                  _("Press F5 to go back to checking people in."), at_once=True)
+            self.field.setPlaceholderText(_("Scan a badge, or type a name, to check someone out"))
 
     def submit(self) -> None:
         """Enter in the box: a badge code is checked in (or out); anything else searches the roster."""
@@ -282,13 +235,15 @@ class CheckinView(QWidget):
         self.matches.set_rows(people)
         self.stack.setCurrentIndex(1)
         if people:
-            self.matches_title.setText(f"{len(people)} found for “{text}”. Choose one and press Enter "
-                                       "(or double-click) to check them in.")
+            self.matches_title.setText(ngettext(
+                "{n} found for “{text}”. Choose one and press Enter (or double-click) to check them in.",
+                "{n} found for “{text}”. Choose one and press Enter (or double-click) to check them in.",
+                len(people)).format(n=len(people), text=text))
             self.matches_table.selectRow(0)
             self.matches_table.setFocus()
         else:
-            self.matches_title.setText(f"No one on the roster matches “{text}”. Check the spelling, or add "
-                                       "them with Add walk-in….")
+            self.matches_title.setText(_("No one on the roster matches “{text}”. Check the spelling, or add "
+                                         "them with Add walk-in….").format(text=text))
         return people
 
     def clear_search(self) -> None:
@@ -315,12 +270,12 @@ class CheckinView(QWidget):
             result = attendance_service.scan(self._ws, self.session_id, code, direction or self.direction,
                                              source=source)
         except UserError as exc:
-            self._show(problem_verdict(_sentence(str(exc))))
+            self._show(problem_verdict(error_text(exc)))
             return None
         except Exception:  # the disk is full, the database is locked…: the door must not look as if it worked
             log.exception("a scan could not be recorded")
-            self._show(problem_verdict("Not recorded: try again", "If it keeps failing, write the name and time "
-                                       "on paper; the scan was not saved."))
+            self._show(problem_verdict(_("Not recorded: try again"), _("If it keeps failing, write the name and time "
+                                                                       "on paper; the scan was not saved.")))
             return None
         self._show(verdict_for(result))
         self.refresh()
@@ -334,7 +289,7 @@ class CheckinView(QWidget):
     def add_walk_in(self) -> WalkInDialog:
         """Ask for a walk-in's name; once added, they are checked in."""
         typed = self.field.text().strip()
-        first, _, last = typed.partition(" ") if typed and read_code(typed) is None else ("", "", "")
+        first, _space, last = typed.partition(" ") if typed and read_code(typed) is None else ("", "", "")
         dialog = WalkInDialog(self._ws, self.session_id, self, first, last)
         dialog.accepted.connect(lambda: self._walked_in(dialog))
         dialog.open()
@@ -351,9 +306,9 @@ class CheckinView(QWidget):
     def undo_selected(self) -> UndoDialog | None:
         """Ask why, then undo the selected check-in, check-out or walk-in."""
         entry = self.selected_entry()
-        if entry is None or not _undoable(entry):
+        if entry is None or not undoable(entry):
             return None
-        dialog = UndoDialog(f"the {entry.kind} of {entry.person or 'someone'} at {entry.at:%H:%M}", self)
+        dialog = UndoDialog(undo_question(entry), self)
         dialog.accepted.connect(lambda: self._undo(entry.seq, dialog.reason_text()))
         dialog.open()
         return dialog
@@ -363,9 +318,9 @@ class CheckinView(QWidget):
             done = attendance_service.void(self._ws, self.session_id, seq, reason, actor=self.session.trainer,
                                            source=Source.DESK)
         except UserError as exc:
-            self._show(problem_verdict(_sentence(str(exc))))
+            self._show(problem_verdict(error_text(exc)))
             return
-        self.banner.show_verdict(Verdict(Tone.NOTICE, "↶ Undone", done.message))
+        self.banner.show_verdict(Verdict(Tone.NOTICE, _("↶ Undone"), done.message))
         self.refresh()
 
     def use_camera(self, on: bool) -> None:
@@ -394,17 +349,21 @@ class CheckinView(QWidget):
 
     def _update_counts(self, report: AttendanceReport) -> None:
         total = len(report.rows)
-        self.count.setText(f"{report.in_room} of {total} in the room")
+        self.count.setText(_("{present} of {total} in the room").format(present=report.in_room, total=total))
         late = sum(r.status in LATE for r in report.rows)
         left = sum(1 for r in report.rows if r.last_out and not r.is_in)
         walk_ins = sum(r.person.walk_in for r in report.rows)
-        self.tally.setText(f"{late} late · {left} left · {walk_ins} walk-in{'s' if walk_ins != 1 else ''}")
-        self.in_room_title.setText(f"<b>In the room ({report.in_room})</b>")
-        self.not_here_title.setText(f"<b>Not here yet, or left ({total - report.in_room})</b>")
+        walk_ins_text = ngettext("{n} walk-in", "{n} walk-ins", walk_ins).format(n=walk_ins)
+        self.tally.setText(_("{late} late · {left} left · {walk_ins}").format(late=late, left=left,
+                                                                             walk_ins=walk_ins_text))
+        in_room = _("In the room ({count})").format(count=report.in_room)
+        not_here = _("Not here yet, or left ({count})").format(count=total - report.in_room)
+        self.in_room_title.setText(f"<b>{in_room}</b>")
+        self.not_here_title.setText(f"<b>{not_here}</b>")
 
     def _update_undo(self) -> None:
         entry = self.selected_entry()
-        self.undo_button.setEnabled(entry is not None and _undoable(entry))
+        self.undo_button.setEnabled(entry is not None and undoable(entry))
 
     # --- listening for scanners only while the desk is on screen ------------------------------------------
 
@@ -421,14 +380,6 @@ class CheckinView(QWidget):
         if self.camera_button.isChecked():
             self.camera_button.setChecked(False)
         super().hideEvent(event)
-
-
-def _undoable(entry: LogEntry) -> bool:
-    return entry.kind in VOIDABLE and entry.voided_by is None
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _points(font: QFont, points: int, bold: bool = False) -> QFont:

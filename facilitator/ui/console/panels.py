@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from facilitator.domain.delivery import RoleAssignment
+from facilitator.i18n import N_, _, ngettext
 from facilitator.services.delivery import FeedbackSummary
 from facilitator.ui.models import Column, Index, RowsModel
 from facilitator.ui.widgets import configure_table
@@ -48,16 +49,16 @@ class VotePanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Room vote")
+        self.setAccessibleName(_("Room vote"))
         self.question = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.grid = QGridLayout()
         self.total = QLabel()
         self.status = QLabel(wordWrap=True)
-        self.record_button = QPushButton("&Record counts (Ctrl+Enter)", autoDefault=False)
-        self.record_button.setAccessibleName("Record the hands counted")
+        self.record_button = QPushButton(_("&Record counts (Ctrl+Enter)"), autoDefault=False)
+        self.record_button.setAccessibleName(_("Record the hands counted"))
         self.record_button.clicked.connect(self.record)
-        self.reveal_button = QPushButton("Re&veal results (Ctrl+R)", autoDefault=False)
-        self.reveal_button.setAccessibleName("Reveal the results to the room")
+        self.reveal_button = QPushButton(_("Re&veal results (Ctrl+R)"), autoDefault=False)
+        self.reveal_button.setAccessibleName(_("Reveal the results to the room"))
         self.reveal_button.clicked.connect(self.reveal_requested)
         self.explanation = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         buttons = QHBoxLayout()
@@ -95,10 +96,11 @@ class VotePanel(QWidget):
                 item.widget().deleteLater()
         self.spins = []
         for i, option in enumerate(options):
-            mark = " ✓ correct" if i in correct else ""
-            label = QLabel(f"{letter(i)}. {escape(option)}<b>{mark}</b>", wordWrap=True,
+            mark = " " + _("✓ correct") if i in correct else ""
+            label = QLabel(f"{letter(i)}. {escape(option)}" + f"<b>{escape(mark)}</b>", wordWrap=True,
                            textFormat=Qt.TextFormat.RichText)
-            spin = QSpinBox(maximum=MAX_HANDS, accessibleName=f"Hands for {letter(i)}: {option}")
+            spin = QSpinBox(maximum=MAX_HANDS,
+                            accessibleName=_("Hands for {letter}: {option}").format(letter=letter(i), option=option))
             spin.setValue(counts[i] if counts and i < len(counts) else 0)
             spin.valueChanged.connect(self._update_total)
             label.setBuddy(spin)
@@ -109,19 +111,19 @@ class VotePanel(QWidget):
         for before, after in zip([*self.spins], [*self.spins[1:], self.record_button], strict=True):
             QWidget.setTabOrder(before, after)  # new boxes would otherwise come last in the window's Tab chain
         QWidget.setTabOrder(self.record_button, self.reveal_button)
-        self.explanation.setText(f"<i>Explanation (shown with the answer):</i> {escape(explanation)}"
+        self.explanation.setText(f"<i>{escape(_('Explanation (shown with the answer):'))}</i> {escape(explanation)}"
                                  if explanation else "")
         self.set_state(recorded=counts is not None, revealed=revealed)
         self._update_total()
 
     def set_state(self, *, recorded: bool, revealed: bool) -> None:
         if revealed:
-            self.status.setText("Revealed to the room. Recording new counts updates the chart.")
+            self.status.setText(_("Revealed to the room. Recording new counts updates the chart."))
         elif recorded:
-            self.status.setText("Counts recorded. Reveal when the room is ready (Ctrl+R, or Page Down).")
+            self.status.setText(_("Counts recorded. Reveal when the room is ready (Ctrl+R, or Page Down)."))
         else:
-            self.status.setText("Ask for a show of hands, option by option. Ctrl+T goes to the first box; type each "
-                                "count, Tab to the next, then reveal with Page Down.")
+            self.status.setText(_("Ask for a show of hands, option by option. Ctrl+T goes to the first box; type each "
+                                  "count, Tab to the next, then reveal with Page Down."))
 
     def counts(self) -> list[int]:
         return [spin.value() for spin in self.spins]
@@ -131,7 +133,7 @@ class VotePanel(QWidget):
             self.counts_entered.emit(self.counts())
 
     def _update_total(self) -> None:
-        self.total.setText(f"Total: {sum(self.counts())}")
+        self.total.setText(_("Total: {total}").format(total=sum(self.counts())))
 
 
 class PresentModel(RowsModel[tuple[str, str]]):
@@ -139,14 +141,14 @@ class PresentModel(RowsModel[tuple[str, str]]):
     parts. Ticks live here, on the laptop, and are never stored: only the groups made from them are."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__([Column[tuple[str, str]]("Name", lambda p: p[1]),
-                          Column[tuple[str, str]]("Opts out", lambda p: ""),
-                          Column[tuple[str, str]]("Volunteers", lambda p: "")], [], parent)
+        super().__init__([Column[tuple[str, str]](N_("Name"), lambda p: p[1]),
+                          Column[tuple[str, str]](N_("Opts out"), lambda p: ""),
+                          Column[tuple[str, str]](N_("Volunteers"), lambda p: "")], [], parent)
         self.opted_out: set[str] = set()
         self.volunteers: set[str] = set()
 
     def set_people(self, people: Sequence[tuple[str, str]]) -> None:
-        keep = {token for token, _ in people}
+        keep = {token for token, _name in people}
         self.opted_out &= keep
         self.volunteers &= keep
         self.set_rows(people)
@@ -194,24 +196,25 @@ class RolePlayPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Role-play")
+        self.setAccessibleName(_("Role-play"))
         self.people = PresentModel(self)
-        self.groups = RowsModel([Column[GroupRow]("Group", lambda r: r[0], align_right=True),
-                                 Column[GroupRow]("Part", lambda r: r[1]),
-                                 Column[GroupRow]("Who", lambda r: r[2])], [], self)
-        self.people_table = QTableView(accessibleName="People in the room: tick who opts out or volunteers")
+        self.groups = RowsModel([Column[GroupRow](N_("Group"), lambda r: r[0], align_right=True),
+                                 Column[GroupRow](N_("Part"), lambda r: r[1]),
+                                 Column[GroupRow](N_("Who"), lambda r: r[2])], [], self)
+        self.people_table = QTableView(accessibleName=_("People in the room: tick who opts out or volunteers"))
         configure_table(self.people_table, self.people, 0)
         # The item delegate ticks a box on a click or on Space; no editor opens, since nothing is editable.
         self.people_table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
-        self.groups_table = QTableView(accessibleName="Role-play groups")
+        self.groups_table = QTableView(accessibleName=_("Role-play groups"))
         configure_table(self.groups_table, self.groups, 2)
         self.summary = QLabel(wordWrap=True)
-        assign = QPushButton("&Assign parts (Ctrl+G)", autoDefault=False, accessibleName="Assign parts at random")
+        assign = QPushButton(_("&Assign parts (Ctrl+G)"), autoDefault=False, accessibleName=_("Assign parts at random"))
         assign.clicked.connect(self.assign_requested)
-        rotate = QPushButton("Next round: &rotate (Ctrl+Shift+G)", autoDefault=False,
-                             accessibleName="Rotate parts for the next round")
+        rotate = QPushButton(_("Next round: &rotate (Ctrl+Shift+G)"), autoDefault=False,
+                             accessibleName=_("Rotate parts for the next round"))
         rotate.clicked.connect(self.rotate_requested)
-        cards = QPushButton("Print role &cards…", autoDefault=False, accessibleName="Print the private role cards")
+        cards = QPushButton(_("Print role &cards…"), autoDefault=False,
+                            accessibleName=_("Print the private role cards"))
         cards.clicked.connect(self.cards_requested)
         buttons = QHBoxLayout()
         for button in (assign, rotate, cards):
@@ -222,8 +225,8 @@ class RolePlayPanel(QWidget):
         tables.addWidget(self.groups_table, 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Tick anyone who would rather observe, and any volunteers for volunteer-only "
-                                "parts. Space ticks the selected box.", wordWrap=True))
+        layout.addWidget(QLabel(_("Tick anyone who would rather observe, and any volunteers for volunteer-only "
+                                  "parts. Space ticks the selected box."), wordWrap=True))
         layout.addLayout(tables, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.summary)
@@ -231,16 +234,19 @@ class RolePlayPanel(QWidget):
     def show_assignment(self, assignment: RoleAssignment | None, names: dict[str, str], rounds: int) -> None:
         rows: list[GroupRow] = []
         if assignment is None:
-            self.summary.setText(f"No parts assigned yet. {rounds} round(s) are planned.")
+            self.summary.setText(ngettext("No parts assigned yet. {n} round is planned.",
+                                          "No parts assigned yet. {n} rounds are planned.", rounds).format(n=rounds))
             self.groups.set_rows(rows)
             return
         for number, group in enumerate(assignment.groups, start=1):
-            rows += [(number, part, names.get(who, who) if who else "(empty chair: read from the card)")
+            rows += [(number, part, names.get(who, who) if who else _("(empty chair: read from the card)"))
                      for part, who in group.players]
-            rows += [(number, "Observer (checklist)", names.get(p, p)) for p in group.observers]
-            rows += [(number, "Observing (opted out)", names.get(p, p)) for p in group.watchers]
+            rows += [(number, _("Observer (checklist)"), names.get(p, p)) for p in group.observers]
+            rows += [(number, _("Observing (opted out)"), names.get(p, p)) for p in group.watchers]
         self.groups.set_rows(rows)
-        self.summary.setText(f"Round {assignment.round} of {rounds}: {len(assignment.groups)} group(s).")
+        n = len(assignment.groups)
+        self.summary.setText(ngettext("Round {round} of {rounds}: {n} group.", "Round {round} of {rounds}: {n} groups.",
+                                      n).format(round=assignment.round, rounds=rounds, n=n))
 
 
 class FeedbackPanel(QWidget):
@@ -251,17 +257,18 @@ class FeedbackPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Anonymous feedback")
+        self.setAccessibleName(_("Anonymous feedback"))
         self.question = QLabel(wordWrap=True)
         self.ratings = QButtonGroup(self)
         self.ratings.setExclusive(False)  # so a rating can be cleared again for a form that left it blank
         self.rating_row = QHBoxLayout()
-        self.comment = QPlainTextEdit(accessibleName="Comment from the form", placeholderText="Comment (optional)")
+        self.comment = QPlainTextEdit(accessibleName=_("Comment from the form"),
+                                      placeholderText=_("Comment (optional)"))
         self.comment.setTabChangesFocus(True)
         self.comment.setMaximumHeight(90)
-        add = QPushButton("&Add response (Ctrl+Enter)", autoDefault=False, accessibleName="Add this response")
+        add = QPushButton(_("&Add response (Ctrl+Enter)"), autoDefault=False, accessibleName=_("Add this response"))
         add.clicked.connect(self.submit)
-        undo = QPushButton("&Undo last", autoDefault=False, accessibleName="Remove the last response added")
+        undo = QPushButton(_("&Undo last"), autoDefault=False, accessibleName=_("Remove the last response added"))
         undo.clicked.connect(self.undo_requested)
         self.summary = QLabel(wordWrap=True)
         buttons = QHBoxLayout()
@@ -270,8 +277,8 @@ class FeedbackPanel(QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Paper forms: type each one in. Responses are stored with no name, no time and "
-                                "no order that could tell who wrote them.", wordWrap=True))
+        layout.addWidget(QLabel(_("Paper forms: type each one in. Responses are stored with no name, no time and "
+                                  "no order that could tell who wrote them."), wordWrap=True))
         layout.addWidget(self.question)
         layout.addLayout(self.rating_row)
         layout.addWidget(self.comment)
@@ -288,7 +295,8 @@ class FeedbackPanel(QWidget):
                 self.ratings.removeButton(button)
                 button.deleteLater()
             for n in range(1, scale + 1):
-                button = QPushButton(str(n), checkable=True, autoDefault=False, accessibleName=f"Rating {n} of {scale}")
+                button = QPushButton(str(n), checkable=True, autoDefault=False,
+                                     accessibleName=_("Rating {n} of {scale}").format(n=n, scale=scale))
                 button.setMinimumWidth(44)
                 button.toggled.connect(lambda on, chosen=button: on and self._only(chosen))
                 self.ratings.addButton(button, n)
@@ -315,9 +323,14 @@ class FeedbackPanel(QWidget):
 
     def show_summary(self, summary: FeedbackSummary) -> None:
         if not summary.responses:
-            self.summary.setText("No responses yet.")
+            self.summary.setText(_("No responses yet."))
             return
-        average = f", average {summary.average:.1f} of {summary.scale}" if summary.average is not None else ""
-        spread = ("; " + ", ".join(f"{n}: {c}" for n, c in enumerate(summary.distribution, start=1))
-                  if summary.distribution else "; the spread shows from 5 responses")
-        self.summary.setText(f"{summary.responses} response(s){average}{spread}.")
+        text = ngettext("{n} response", "{n} responses", summary.responses).format(n=summary.responses)
+        if summary.average is not None:
+            text = _("{responses}, average {average} of {scale}").format(
+                responses=text, average=f"{summary.average:.1f}", scale=summary.scale)
+        if summary.distribution:
+            text += "; " + ", ".join(f"{n}: {c}" for n, c in enumerate(summary.distribution, start=1))
+        else:
+            text = _("{responses}; the spread shows from 5 responses").format(responses=text)
+        self.summary.setText(f"{text}.")

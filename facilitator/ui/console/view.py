@@ -6,16 +6,19 @@ Every step (start, next, pause, extend, skip, a vote's counts, a reveal, role-pl
 delivery service and is on disk before the console shows it, so the session report can print it and a crash
 loses nothing: reopening the console replays the log. A badge scanner works from anywhere in the console; the
 check-in desk is one key away (F2).
+
+This module is the view: its layout, its keys and what it shows. The steps are recorded by `StepController`
+(console/steps.py), what the room does in a segment by `ActivityController` (console/activities.py), the
+projector is kept in step by `AudienceLink` (console/audience_link.py), and the agenda's model and the clock's
+words are in console/agenda.py.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QGuiApplication, QHideEvent, QKeySequence, QShowEvent
@@ -34,97 +37,44 @@ from PySide6.QtWidgets import (
 )
 
 from facilitator.domain.attendance import Source
-from facilitator.domain.delivery import Clock, RunState, SegmentRun, clock, planned_starts
-from facilitator.domain.segment_kinds import Panel, Stage, kind_label, rules, stages, vote_at
-from facilitator.domain.times import clock as clock_text
+from facilitator.domain.delivery import Clock, SegmentRun, clock
+from facilitator.domain.segment_kinds import Stage
+from facilitator.i18n import N_, _
 from facilitator.services import delivery as delivery_service
 from facilitator.services.attendance import ScanResult
 from facilitator.services.delivery import SessionRun
-from facilitator.services.errors import UserError
-from facilitator.services.slides import (
-    BLANK,
-    Slide,
-    checkin_slide,
-    end_slide,
-    slide,
-    welcome_slide,
-)
+from facilitator.services.slides import Slide
 from facilitator.services.workspace import Workspace
 from facilitator.ui.checkin.banner import Sounds, verdict_for
 from facilitator.ui.checkin.camera import FrameSource, find_camera
 from facilitator.ui.checkin.desk import CheckinView
 from facilitator.ui.checkin.scanner import ScanCatcher
-from facilitator.ui.console.panels import FeedbackPanel, RolePlayPanel, VotePanel
+from facilitator.ui.console.activities import ActivityController
+from facilitator.ui.console.agenda import (
+    AGENDA,
+    TIMER_COLOURS,
+    AgendaModel,
+    agenda_rows,
+    next_text,
+    now_title,
+    plan_text,
+    running_stages,
+    step_text,
+    timer_text,
+)
+from facilitator.ui.console.audience_link import AudienceLink
+from facilitator.ui.console.steps import StepController
 from facilitator.ui.library.segment_html import segment_html
-from facilitator.ui.models import Column, Index, RowsModel
 from facilitator.ui.widgets import configure_table
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from facilitator.ui.audience.window import AudienceWindow
+
 Now = Callable[[], datetime]
-STAGE_NAMES = {"screen": "On screen", "vote": "Vote", "results": "Results", "question": "Question",
-               "answer": "Answer", "round": "Round", "break": "Break", "feedback": "Feedback"}
-STATE_NAMES = {RunState.WAITING: "", RunState.RUNNING: "▶ now", RunState.PAUSED: "⏸ paused",
-               RunState.DONE: "done", RunState.SKIPPED: "skipped"}
-TIMER_COLOURS = {"ok": "#1b5e20", "warning": "#8a5300", "over": "#b71c1c", "idle": "#37474f"}
 ZOOM_STEPS = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75)
-
-
-def _hhmm(moment: datetime | None) -> str:
-    return clock_text(moment, "—")
-
-
-def mmss(delta: timedelta) -> str:
-    """'4:05', or '-1:20' when over time."""
-    seconds = int(delta.total_seconds())
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(seconds)
-    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
-
-
-def drift_text(drift: timedelta) -> str:
-    minutes = round(drift.total_seconds() / 60)
-    if minutes == 0:
-        return "On plan"
-    return f"{abs(minutes)} min {'behind' if minutes > 0 else 'ahead of'} plan"
-
-
-@dataclass(frozen=True)
-class AgendaRow:
-    number: int
-    run: SegmentRun
-    planned_start: datetime
-    state: RunState
-    elapsed: timedelta
-
-    @property
-    def actual_minutes(self) -> str:
-        return str(round(self.elapsed.total_seconds() / 60)) if self.run.spans else ""
-
-
-AGENDA = [Column[AgendaRow]("#", lambda r: r.number, align_right=True),
-          Column[AgendaRow]("Planned", lambda r: _hhmm(r.planned_start)),
-          Column[AgendaRow]("Segment", lambda r: r.run.segment.title),
-          Column[AgendaRow]("Kind", lambda r: kind_label(r.run.segment.kind)),
-          Column[AgendaRow]("Min", lambda r: r.run.segment.minutes + r.run.extra_minutes, align_right=True),
-          Column[AgendaRow]("Started", lambda r: _hhmm(r.run.started_at) if r.run.spans else ""),
-          Column[AgendaRow]("Ended", lambda r: _hhmm(r.run.ended_at) if r.run.ended_at else ""),
-          Column[AgendaRow]("Took", lambda r: r.actual_minutes, align_right=True),
-          Column[AgendaRow]("", lambda r: STATE_NAMES[r.state])]
-
-
-class AgendaModel(RowsModel[AgendaRow]):
-    """The agenda with planned and actual times; the running segment in bold, finished ones greyed."""
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if index.isValid() and 0 <= index.row() < self.rowCount():
-            state = self.row(index.row()).state
-            if role == Qt.ItemDataRole.FontRole and state in (RunState.RUNNING, RunState.PAUSED):
-                font = QFont()
-                font.setBold(True)
-                return font
-            if role == Qt.ItemDataRole.ForegroundRole and state in (RunState.DONE, RunState.SKIPPED):
-                return QGuiApplication.palette().placeholderText()
-        return super().data(index, role)
+# The keys that still work once the session is sealed: they change nothing on record.
+KEPT_AFTER_SEAL = {N_("Audience window"), N_("Blank the audience window"), N_("Larger text"), N_("Smaller text"),
+                   N_("Check-in desk")}
 
 
 class ConsoleView(QWidget):
@@ -138,30 +88,27 @@ class ConsoleView(QWidget):
                  sounds: Sounds | None = None, camera_factory: Callable[[], FrameSource | None] = find_camera,
                  catcher: ScanCatcher | None = None, now: Now = delivery_service.now) -> None:
         super().__init__(parent)
-        self._ws = workspace
-        self._now = now
+        self.workspace = workspace
+        self.now = now
         self.run = delivery_service.session_run(workspace, session_id)
         self.session_id = self.run.session_id
         self.stage_index = 0
-        self.blanked = False
-        self.audience: Any = None  # the AudienceWindow, made when first shown
-        self._round_started: datetime | None = None  # when the current role-play round began
-        self._round_stage = -1  # the step that round belongs to
-        self._round_paused = timedelta()  # the segment's paused time when the round began
-        self._slide: Slide | None = None
         self._zoom = 1
+        self.steps = StepController(self)
+        self.activities = ActivityController(self)
+        self.link = AudienceLink(self)
         self.catcher = catcher or ScanCatcher(self)
         self.catcher.scanned.connect(lambda code: self.checkin.scan(code, Source.SCANNER))
         self.checkin = CheckinView(workspace, session_id, self, sounds=sounds, camera_factory=camera_factory,
                                    listen=False)
         self.checkin.scan_recorded.connect(self._scan_recorded)
-        self.setAccessibleName(f"Presenter console: {self.run.title}")
+        self.setAccessibleName(_("Presenter console: {title}").format(title=self.run.title))
         self._build()
         self._build_actions()
         self.ticker = QTimer(self, interval=1000)
         self.ticker.timeout.connect(self.tick)
         self._ticks = 0
-        self._show_run(self.run)
+        self.show_run(self.run)
         if self.run.sealed:
             self.refresh_after_seal()
 
@@ -169,22 +116,15 @@ class ConsoleView(QWidget):
 
     def _build(self) -> None:
         self.agenda = AgendaModel(AGENDA, [], self)
-        self.agenda_table = QTableView(accessibleName="Agenda: planned and actual times")
+        self.agenda_table = QTableView(accessibleName=_("Agenda: planned and actual times"))
         configure_table(self.agenda_table, self.agenda, 2)
-        self.agenda_table.activated.connect(lambda index: self.start_segment(self.agenda.row(index.row()).run
-                                                                             .segment.id))
-        self.panels = QStackedWidget()
-        self.vote_panel, self.role_panel, self.feedback_panel = VotePanel(), RolePlayPanel(), FeedbackPanel()
-        for panel in (QWidget(), self.vote_panel, self.role_panel, self.feedback_panel):
-            self.panels.addWidget(panel)
-        self.vote_panel.counts_entered.connect(self.record_counts)
-        self.vote_panel.reveal_requested.connect(self.reveal)
-        self.role_panel.assign_requested.connect(self.assign_roles)
-        self.role_panel.rotate_requested.connect(self.rotate_roles)
-        self.role_panel.cards_requested.connect(self.print_role_cards)
-        self.feedback_panel.response_entered.connect(self.add_feedback)
-        self.feedback_panel.undo_requested.connect(self.undo_feedback)
-        self.notes = QTextBrowser(accessibleName="Facilitator notes for this segment", openExternalLinks=False)
+        self.agenda_table.activated.connect(lambda index: self.steps.start_segment(self.agenda.row(index.row()).run
+                                                                                   .segment.id))
+        self.panels: QStackedWidget = self.activities.panels
+        self.vote_panel = self.activities.vote_panel
+        self.role_panel = self.activities.role_panel
+        self.feedback_panel = self.activities.feedback_panel
+        self.notes = QTextBrowser(accessibleName=_("Facilitator notes for this segment"), openExternalLinks=False)
         centre = QSplitter(Qt.Orientation.Vertical)
         centre.addWidget(self.panels)
         centre.addWidget(self.notes)
@@ -205,17 +145,19 @@ class ConsoleView(QWidget):
         layout.addLayout(self._top_bar())
         layout.addWidget(middle, 1)
         layout.addLayout(self._controls())
-        self.message = QLabel(wordWrap=True, accessibleName="Console messages")
+        self.message = QLabel(wordWrap=True, accessibleName=_("Console messages"))
         layout.addWidget(self.message)
 
     def _top_bar(self) -> QHBoxLayout:
         self.title = QLabel(f"<b>{self.run.title}</b>", textFormat=Qt.TextFormat.RichText)
-        self.count_label = QLabel(accessibleName="People in the room")
-        self.scan_label = QLabel(accessibleName="Last scan")
-        self.screen_label = QLabel(accessibleName="What the audience window shows")
-        self.screens = QComboBox(accessibleName="Screen for the audience window")
+        self.count_label = QLabel(accessibleName=_("People in the room"))
+        self.scan_label = QLabel(accessibleName=_("Last scan"))
+        self.screen_label = QLabel(accessibleName=_("What the audience window shows"))
+        self.screens = QComboBox(accessibleName=_("Screen for the audience window"))
         for screen in QGuiApplication.screens():
-            self.screens.addItem(f"{screen.name()} ({screen.size().width()} x {screen.size().height()})", screen)
+            size = screen.size()
+            self.screens.addItem(_("{screen} ({width} x {height})").format(screen=screen.name(), width=size.width(),
+                                                                           height=size.height()), screen)
         if self.screens.count() > 1:
             self.screens.setCurrentIndex(1)  # a second screen is usually the projector
         bar = QHBoxLayout()
@@ -223,18 +165,18 @@ class ConsoleView(QWidget):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.screen_label)
-        bar.addWidget(QLabel("Audience on:"))
+        bar.addWidget(QLabel(_("Audience on:")))
         bar.addWidget(self.screens)
         return bar
 
     def _now_pane(self, centre: QWidget) -> QWidget:
-        self.now_title = QLabel(wordWrap=True, accessibleName="Current segment")
+        self.now_title = QLabel(wordWrap=True, accessibleName=_("Current segment"))
         self.now_title.setFont(_scaled(self.font(), 1.5, bold=True))
-        self.timer_label = QLabel(accessibleName="Time left in this segment")
+        self.timer_label = QLabel(accessibleName=_("Time left in this segment"))
         self.timer_label.setFont(_scaled(self.font(), 2.6, bold=True))
-        self.drift_label = QLabel(accessibleName="Ahead of or behind the plan")
-        self.stage_label = QLabel(accessibleName="Step within this segment")
-        self.next_label = QLabel(wordWrap=True, accessibleName="What comes next")
+        self.drift_label = QLabel(accessibleName=_("Ahead of or behind the plan"))
+        self.stage_label = QLabel(accessibleName=_("Step within this segment"))
+        self.next_label = QLabel(wordWrap=True, accessibleName=_("What comes next"))
         pane = QWidget()
         layout = QVBoxLayout(pane)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -251,23 +193,24 @@ class ConsoleView(QWidget):
         return pane
 
     def _controls(self) -> QHBoxLayout:
-        self.next_button = QPushButton(autoDefault=False, accessibleName="Next step or segment")
-        self.pause_button = QPushButton(autoDefault=False, accessibleName="Pause or resume the clock")
+        self.next_button = QPushButton(autoDefault=False, accessibleName=_("Next step or segment"))
+        self.pause_button = QPushButton(autoDefault=False, accessibleName=_("Pause or resume the clock"))
         buttons = [self.next_button, self.pause_button]
         row = QHBoxLayout()
-        self.next_button.clicked.connect(self.next_step)
-        self.pause_button.clicked.connect(self.toggle_pause)
-        for text, name, slot in (("+1 min (Ctrl+E)", "Extend this segment by a minute", lambda: self.extend(1)),
-                                 ("Skip next (Ctrl+K)", "Skip the next segment", self.skip_next),
-                                 ("Note (Ctrl+Shift+N)", "Add a note on this segment", lambda: self.add_note()),
-                                 ("Check-in (F2)", "Show or hide the check-in desk", self.toggle_checkin),
-                                 ("Audience window (F7)", "Show or hide the audience window", self.toggle_audience),
-                                 ("Blank screen (Ctrl+B)", "Blank the audience window", self.toggle_blank)):
+        self.next_button.clicked.connect(self.steps.next_step)
+        self.pause_button.clicked.connect(self.steps.toggle_pause)
+        for text, name, slot in (
+                (_("+1 min (Ctrl+E)"), _("Extend this segment by a minute"), lambda: self.steps.extend(1)),
+                (_("Skip next (Ctrl+K)"), _("Skip the next segment"), self.steps.skip_next),
+                (_("Note (Ctrl+Shift+N)"), _("Add a note on this segment"), lambda: self.add_note()),
+                (_("Check-in (F2)"), _("Show or hide the check-in desk"), self.toggle_checkin),
+                (_("Audience window (F7)"), _("Show or hide the audience window"), self.link.toggle),
+                (_("Blank screen (Ctrl+B)"), _("Blank the audience window"), self.link.toggle_blank)):
             button = QPushButton(text, autoDefault=False, accessibleName=name)
             button.clicked.connect(slot)
             buttons.append(button)
-        close = QPushButton("Close and seal… (Ctrl+Shift+S)", autoDefault=False,
-                            accessibleName="Close and seal the session")
+        close = QPushButton(_("Close and seal… (Ctrl+Shift+S)"), autoDefault=False,
+                            accessibleName=_("Close and seal the session"))
         close.clicked.connect(lambda: self.close_requested.emit(self.session_id))
         for button in buttons:
             row.addWidget(button)
@@ -276,31 +219,32 @@ class ConsoleView(QWidget):
         return row
 
     def _build_actions(self) -> None:
-        keys: list[tuple[str, list[str], Callable[[], object]]] = [
-            ("Next step", ["PgDown"], self.next_step),
-            ("Previous step", ["PgUp"], self.previous_step),
-            ("Next segment", ["Ctrl+PgDown"], self.next_segment),
-            ("Pause or resume", ["Ctrl+P"], self.toggle_pause),
-            ("Extend by a minute", ["Ctrl+E"], lambda: self.extend(1)),
-            ("Extend by five minutes", ["Ctrl+Shift+E"], lambda: self.extend(5)),
-            ("Skip the next segment", ["Ctrl+K"], self.skip_next),
-            ("End this segment", ["Ctrl+End"], self.end_segment),
-            ("Reveal results", ["Ctrl+R"], self.reveal),
-            ("Count hands", ["Ctrl+T"], self.focus_counts),
-            ("Add a note", ["Ctrl+Shift+N"], lambda: self.add_note()),
-            ("Close and seal", ["Ctrl+Shift+S"], lambda: self.close_requested.emit(self.session_id)),
-            ("Assign role-play parts", ["Ctrl+G"], self.assign_roles),
-            ("Rotate role-play parts", ["Ctrl+Shift+G"], self.rotate_roles),
-            ("Check-in desk", ["F2"], self.toggle_checkin),
-            ("Audience window", ["F7"], self.toggle_audience),
-            ("Blank the audience window", ["Ctrl+B"], self.toggle_blank),
-            ("Larger text", ["Ctrl+=", "Ctrl++"], lambda: self.zoom(1)),
-            ("Smaller text", ["Ctrl+-"], lambda: self.zoom(-1)),
+        steps, activities = self.steps, self.activities
+        keys: list[tuple[str, list[QKeySequence], Callable[[], object]]] = [
+            (N_("Next step"), [QKeySequence("PgDown")], steps.next_step),
+            (N_("Previous step"), [QKeySequence("PgUp")], steps.previous_step),
+            (N_("Next segment"), [QKeySequence("Ctrl+PgDown")], steps.next_segment),
+            (N_("Pause or resume"), [QKeySequence("Ctrl+P")], steps.toggle_pause),
+            (N_("Extend by a minute"), [QKeySequence("Ctrl+E")], lambda: steps.extend(1)),
+            (N_("Extend by five minutes"), [QKeySequence("Ctrl+Shift+E")], lambda: steps.extend(5)),
+            (N_("Skip the next segment"), [QKeySequence("Ctrl+K")], steps.skip_next),
+            (N_("End this segment"), [QKeySequence("Ctrl+End")], steps.end_segment),
+            (N_("Reveal results"), [QKeySequence("Ctrl+R")], activities.reveal),
+            (N_("Count hands"), [QKeySequence("Ctrl+T")], activities.focus_counts),
+            (N_("Add a note"), [QKeySequence("Ctrl+Shift+N")], lambda: self.add_note()),
+            (N_("Close and seal"), [QKeySequence("Ctrl+Shift+S")], lambda: self.close_requested.emit(self.session_id)),
+            (N_("Assign role-play parts"), [QKeySequence("Ctrl+G")], activities.assign_roles),
+            (N_("Rotate role-play parts"), [QKeySequence("Ctrl+Shift+G")], activities.rotate_roles),
+            (N_("Check-in desk"), [QKeySequence("F2")], self.toggle_checkin),
+            (N_("Audience window"), [QKeySequence("F7")], self.link.toggle),
+            (N_("Blank the audience window"), [QKeySequence("Ctrl+B")], self.link.toggle_blank),
+            (N_("Larger text"), [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")], lambda: self.zoom(1)),
+            (N_("Smaller text"), [QKeySequence("Ctrl+-")], lambda: self.zoom(-1)),
         ]
-        self.shortcuts: dict[str, QAction] = {}
+        self.shortcuts: dict[str, QAction] = {}  # by the English name, which stays the same in every language
         for name, sequences, slot in keys:
-            action = QAction(name, self)
-            action.setShortcuts([QKeySequence(s) for s in sequences])
+            action = QAction(_(name), self)
+            action.setShortcuts(sequences)
             # Window-wide, so the keys work wherever the focus is on the Run tab (a Tab out of the last count box
             # lands on the tab bar); they are off whenever the console is hidden, as actions of hidden widgets are.
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -308,412 +252,24 @@ class ConsoleView(QWidget):
             self.addAction(action)
             self.shortcuts[name] = action
 
-    # --- recording steps ----------------------------------------------------------------------------------
-
-    def _do(self, step: Callable[[], SessionRun | Any]) -> Any:
-        """Run one service step; a refusal is shown in the message line and changes nothing."""
-        try:
-            result = step()
-        except UserError as exc:
-            self._say(str(exc)[:1].upper() + str(exc)[1:], error=True)
-            return None
-        except Exception:  # the disk is full, say: the console must not look as if the step was recorded
-            log.exception("a delivery step could not be recorded")
-            self._say("Not recorded: the step could not be saved. Try again; if it keeps failing, note the time "
-                      "on paper.", error=True)
-            return None
-        self._say("")
-        return result
-
-    def _apply(self, run: SessionRun | None, *, stage: int | None = None) -> SessionRun | None:
-        if run is None:
-            return None
-        moved = run.delivery.current != self.run.delivery.current
-        if stage is not None:
-            self.stage_index = stage
-        elif moved:
-            self.stage_index = 0
-        if moved or (stage is not None and stage != self._round_stage):
-            self._round_started = None
-        if moved and run.delivery.current is not None and self.checkin_open:
-            self.toggle_checkin()  # the session has begun: back to the segment (F2 brings the desk back)
-        self._show_run(run)
-        self.delivery_changed.emit(run)
-        return run
-
-    def start_segment(self, segment_id: str) -> SessionRun | None:
-        """Start (or go back to) a segment chosen in the agenda."""
-        return self._apply(self._do(lambda: delivery_service.start(self._ws, self.session_id, segment_id,
-                                                                    at=self._now())), stage=0)
-
-    def next_segment(self) -> SessionRun | None:
-        return self._apply(self._do(lambda: delivery_service.advance(self._ws, self.session_id, at=self._now())),
-                           stage=0)
-
-    def next_step(self) -> SessionRun | None:
-        """Page Down, as a presentation clicker sends it: the segment's next step, else the next segment."""
-        steps = self._stages()
-        if steps and self.stage_index + 1 < len(steps):
-            following = steps[self.stage_index + 1]
-            if following.reveals and not self._reveal_item(following.item):
-                return None
-            self.move_to_step(self.stage_index + 1)
-            return self.run
-        return self.next_segment()
-
-    def previous_step(self) -> None:
-        if self.stage_index > 0:
-            self.move_to_step(self.stage_index - 1)
+    # --- what the trainer does here -----------------------------------------------------------------------
 
     def move_to_step(self, index: int) -> None:
-        """Move within the running segment; entering a later role-play round rotates the parts first."""
-        self.stage_index = index
-        self._round_started = None
-        stage = self._stages()[index]
-        current = self.run.delivery.current_run
-        if stage.name == "round" and current is not None and 0 < len(current.role_rounds) <= stage.item:
-            self.rotate_roles()
-        self._show_run(self.run)
-
-    def end_segment(self) -> SessionRun | None:
-        return self._apply(self._do(lambda: delivery_service.end(self._ws, self.session_id, at=self._now())))
-
-    def toggle_pause(self) -> SessionRun | None:
-        paused = self.run.delivery.paused_since is not None
-        step = delivery_service.resume if paused else delivery_service.pause
-        return self._apply(self._do(lambda: step(self._ws, self.session_id, at=self._now())),
-                           stage=self.stage_index)
-
-    def extend(self, minutes: int) -> SessionRun | None:
-        return self._apply(self._do(lambda: delivery_service.extend(self._ws, self.session_id, minutes,
-                                                                    at=self._now())), stage=self.stage_index)
-
-    def skip_next(self) -> SessionRun | None:
-        return self._apply(self._do(lambda: delivery_service.skip(self._ws, self.session_id, at=self._now())),
-                           stage=self.stage_index)
+        """Move within the running segment (see `StepController.move_to_step`)."""
+        self.steps.move_to_step(index)
 
     def add_note(self, text: str | None = None) -> SessionRun | None:
+        """A note on the running segment, asked for unless given; it is printed in the session report."""
         segment = self.run.delivery.current
         if segment is None:
-            self._say("Start a segment first: notes belong to a segment.", error=True)
+            self.say(_("Start a segment first: notes belong to a segment."), error=True)
             return None
         if text is None:
-            text, ok = QInputDialog.getMultiLineText(self, "Note on this segment", "Your note (it is printed in the "
-                                                     "session report):")
+            text, ok = QInputDialog.getMultiLineText(self, _("Note on this segment"),
+                                                     _("Your note (it is printed in the session report):"))
             if not ok:
                 return None
-        return self._apply(self._do(lambda: delivery_service.note(self._ws, self.session_id, segment, text,
-                                                                  at=self._now())), stage=self.stage_index)
-
-    # --- votes and questions ------------------------------------------------------------------------------
-
-    def _vote_item(self) -> int | None:
-        steps = self._stages()
-        if not steps or self.run.delivery.current is None:
-            return None
-        segment = self.run.segment(self.run.delivery.current)
-        if rules(segment.type).panel is not Panel.VOTES:
-            return None
-        return steps[self.stage_index].item
-
-    def record_counts(self, counts: list[int]) -> SessionRun | None:
-        item = self._vote_item()
-        segment = self.run.delivery.current
-        if item is None or segment is None:
-            self._say("There is no vote in this segment.", error=True)
-            return None
-        run = self._apply(self._do(lambda: delivery_service.tally(self._ws, self.session_id, segment, item,
-                                                                  counts, at=self._now())), stage=self.stage_index)
-        if run is not None:
-            self._say(f"Counts recorded: {sum(counts)} in all.")
-        return run
-
-    def focus_counts(self) -> None:
-        """Ctrl+T: into the first count box, to type the hands option by option (Tab moves to the next)."""
-        if self.panels.currentWidget() is self.vote_panel and self.vote_panel.spins:
-            self.vote_panel.spins[0].setFocus()
-            self.vote_panel.spins[0].selectAll()
-        else:
-            self._say("There is no vote to count in this segment.", error=True)
-
-    def _reveal_item(self, item: int) -> bool:
-        """Record the counts typed so far (if changed) and the reveal; False if the room cannot see results yet."""
-        segment = self.run.delivery.current
-        if segment is None:
-            return False
-        current = self.run.delivery.run_of(segment)
-        typed = self.vote_panel.counts()
-        changed = typed != list(current.tallies.get(item, ())) and (any(typed) or item in current.tallies)
-        if changed and self.record_counts(typed) is None:
-            return False
-        if item in self.run.delivery.run_of(segment).revealed:
-            return True
-        return self._apply(self._do(lambda: delivery_service.reveal(self._ws, self.session_id, segment, item,
-                                                                    at=self._now())),
-                           stage=self.stage_index) is not None
-
-    def reveal(self) -> None:
-        """Ctrl+R: show the room the results of the vote or question on screen now."""
-        steps = self._stages()
-        item = self._vote_item()
-        if item is None:
-            self._say("There is nothing to reveal in this segment.", error=True)
-            return
-        if steps[self.stage_index].reveals:
-            self._reveal_item(item)
-            return
-        if self.stage_index + 1 < len(steps) and steps[self.stage_index + 1].reveals:
-            self.next_step()
-
-    # --- role-plays ---------------------------------------------------------------------------------------
-
-    def _role_play(self) -> Any:
-        segment = self.run.delivery.current
-        if segment is None or rules(self.run.segment(segment).type).panel is not Panel.ROLES:
-            self._say("The running segment is not a role-play.", error=True)
-            return None
-        return self.run.segment(segment)
-
-    def assign_roles(self) -> None:
-        segment = self._role_play()
-        if segment is None:
-            return
-        people = [token for token, _ in self.role_panel.people.rows()]
-        assignment = self._do(lambda: delivery_service.assign(
-            self._ws, self.session_id, segment.id, people, opted_out=sorted(self.role_panel.people.opted_out),
-            volunteers=sorted(self.role_panel.people.volunteers)))
-        if assignment is not None:
-            self._apply(delivery_service.session_run(self._ws, self.session_id), stage=self.stage_index)
-            self._say(f"Parts assigned: {len(assignment.groups)} group(s). Print the role cards or read them out.")
-
-    def rotate_roles(self) -> None:
-        segment = self._role_play()
-        if segment is None:
-            return
-        assignment = self._do(lambda: delivery_service.rotate(self._ws, self.session_id, segment.id))
-        if assignment is not None:
-            self._apply(delivery_service.session_run(self._ws, self.session_id), stage=self.stage_index)
-            self._say(f"Parts rotated for round {assignment.round}.")
-
-    def print_role_cards(self) -> None:
-        from facilitator.ui.dialogs.role_cards import save_role_cards
-
-        segment = self._role_play()
-        if segment is not None:
-            saved = save_role_cards(self, self._ws, self.session_id, segment.id)
-            if saved is not None:
-                self._say(f"Role cards saved to {saved}")
-
-    # --- feedback -----------------------------------------------------------------------------------------
-
-    def add_feedback(self, rating: int | None, comment: str) -> None:
-        segment = self.run.delivery.current
-        if segment is None or rules(self.run.segment(segment).type).panel is not Panel.FEEDBACK:
-            self._say("Start the feedback segment first.", error=True)
-            return
-        summary = self._do(lambda: delivery_service.add_feedback(self._ws, self.session_id, segment, rating=rating,
-                                                                 comment=comment))
-        if summary is not None:
-            self.feedback_panel.clear()
-            self.feedback_panel.show_summary(summary)
-            self._say(f"Response {summary.responses} added.")
-
-    def undo_feedback(self) -> None:
-        segment = self.run.delivery.current
-        if segment is None:
-            return
-        summary = self._do(lambda: delivery_service.remove_last_feedback(self._ws, self.session_id, segment))
-        if summary is not None:
-            self.feedback_panel.show_summary(summary)
-            self._say("The last response was removed.")
-
-    # --- showing the state --------------------------------------------------------------------------------
-
-    def _stages(self) -> list[Stage]:
-        current = self.run.delivery.current
-        return stages(self.run.segment(current)) if current is not None else []
-
-    def _show_run(self, run: SessionRun) -> None:
-        self.run = run
-        steps = self._stages()
-        self.stage_index = min(self.stage_index, max(len(steps) - 1, 0))
-        now = self._now()
-        starts = planned_starts([r.segment for r in run.delivery.runs], run.planned_start)
-        self.agenda.set_rows([AgendaRow(i + 1, r, starts[i], r.state(run.delivery.paused_since),
-                                        r.elapsed(now, run.delivery.paused_since if r.segment.id ==
-                                                  run.delivery.current else None))
-                              for i, r in enumerate(run.delivery.runs)])
-        self._show_segment()
-        self._show_panel()
-        self.tick()
-        self.update_slide()
-
-    def _show_segment(self) -> None:
-        d = self.run.delivery
-        current = d.current_run
-        steps = self._stages()
-        if current is None:
-            self.now_title.setText("Finished: every segment has been run or skipped" if d.finished
-                                   else "Not running. Press Page Down to start the next segment.")
-            self.notes.setHtml(self._notes_html(d.next_up))
-            self.stage_label.setText("")
-        else:
-            kind = kind_label(current.segment.kind)
-            self.now_title.setText(f"{current.segment.title} · {kind}")
-            self.notes.setHtml(self._notes_html(current))
-            stage = steps[self.stage_index]
-            item = f" {stage.item + 1}" if stage.name in ("question", "answer", "round") else ""
-            self.stage_label.setText(f"Step {self.stage_index + 1} of {len(steps)}: "
-                                     f"{STAGE_NAMES.get(stage.name, stage.name)}{item}")
-        following = d.next_up
-        if current is not None and self.stage_index + 1 < len(steps):
-            step = steps[self.stage_index + 1]
-            self.next_label.setText(f"Page Down: {STAGE_NAMES.get(step.name, step.name).lower()} "
-                                    f"(then next: {following.segment.title if following else 'the end'})")
-        elif following is not None:
-            self.next_label.setText(f"Page Down: next segment, {following.segment.title} "
-                                    f"({following.segment.minutes} min)")
-        else:
-            self.next_label.setText("Page Down: end of the session" if current is not None else "")
-        paused = d.paused_since is not None
-        self.pause_button.setText("Resume (Ctrl+P)" if paused else "Pause (Ctrl+P)")
-        self.pause_button.setEnabled(current is not None)
-        self.next_button.setText("Start (Page Down)" if current is None else "Next (Page Down)")
-        self.agenda_table.selectRow(next((i for i, r in enumerate(d.runs) if r.segment.id == d.current), -1))
-
-    def _notes_html(self, run: SegmentRun | None) -> str:
-        if run is None:
-            return ""
-        labels = {t.id: t.label for t in self._ws.library.topics}
-        html = segment_html(self.run.segment(run.segment.id), labels)
-        if run.notes:
-            html += "<h3>Your notes</h3><ul>" + "".join(f"<li>{escape(n)}</li>" for n in run.notes) + "</ul>"
-        return html
-
-    def _show_panel(self) -> None:
-        current = self.run.delivery.current_run
-        segment = self.run.segment(current.segment.id) if current else None
-        panel = rules(segment.type).panel if segment is not None else Panel.NONE
-        if segment is not None and current is not None and panel is Panel.VOTES:
-            item = self._stages()[self.stage_index].item
-            vote = vote_at(segment, item)
-            self.vote_panel.show_vote(vote.question, vote.options, current.tallies.get(item), correct=vote.correct,
-                                      explanation=vote.explanation, revealed=item in current.revealed)
-            self.panels.setCurrentWidget(self.vote_panel)
-        elif segment is not None and current is not None and panel is Panel.ROLES:
-            self.role_panel.people.set_people(delivery_service.people_present(self._ws, self.session_id))
-            names = delivery_service.names_by_token(self._ws, self.session_id)
-            self.role_panel.show_assignment(current.role_rounds[-1] if current.role_rounds else None, names,
-                                            segment.rounds)
-            self.panels.setCurrentWidget(self.role_panel)
-        elif segment is not None and panel is Panel.FEEDBACK:
-            self.feedback_panel.show_round(segment.rating.question, segment.rating.scale,
-                                           delivery_service.feedback_summary(self._ws, self.session_id, segment.id))
-            self.panels.setCurrentWidget(self.feedback_panel)
-        else:
-            self.panels.setCurrentIndex(0)
-
-    def clock(self) -> Clock:
-        return clock(self.run.delivery, self.run.planned_start, self._now())
-
-    def tick(self) -> None:
-        """Once a second: the timer, ahead or behind, and every so often the count of who is in."""
-        c = self.clock()
-        if c.segment is None:
-            self.timer_label.setText("—:—")
-            colour = "idle"
-        else:
-            self.timer_label.setText(f"{mmss(c.left)} left" if not c.over else f"{mmss(-c.left)} over")
-            colour = "over" if c.over else "warning" if c.warning else "ok"
-        if self.run.delivery.paused_since is not None:
-            self.timer_label.setText(self.timer_label.text() + " · paused")
-        self.timer_label.setStyleSheet(f"color: {TIMER_COLOURS[colour]};")
-        self.drift_label.setText(f"{drift_text(c.drift)} · ends {_hhmm(c.projected_end)} "
-                                 f"(planned {_hhmm(c.planned_end)})")
-        self._ticks += 1
-        if self._ticks % 15 == 1:
-            self._show_count()
-
-    def _show_count(self) -> None:
-        report = self.checkin.report
-        if report is not None:
-            self.count_label.setText(f"<b>{report.in_room} of {len(report.rows)}</b> in the room")
-
-    def _scan_recorded(self, result: ScanResult) -> None:
-        verdict = verdict_for(result)
-        self.scan_label.setText(verdict.headline)
-        self._show_count()
-        if self.run.delivery.current is not None and self.panels.currentWidget() is self.role_panel:
-            self._show_panel()  # a latecomer can join the role-play
-
-    def _say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #b71c1c; font-weight: bold;" if error else "")
-        self.message.setText(text)
-
-    # --- the audience window ------------------------------------------------------------------------------
-
-    def current_slide(self) -> Slide:
-        d = self.run.delivery
-        title = self.run.title
-        if self.blanked:
-            return BLANK
-        current = d.current_run
-        if current is None:
-            if d.finished:
-                return end_slide(title)
-            if self.checkin_open or not any(r.spans for r in d.runs):
-                return checkin_slide(title) if self.checkin_open else welcome_slide(title)
-            following = d.next_up
-            return welcome_slide(title, f"Next: {following.segment.title}" if following else "")
-        segment = self.run.segment(current.segment.id)
-        stage = self._stages()[self.stage_index]
-        paused = d.paused_since is not None
-        return slide(segment, stage, current, title=title, until=None if paused else self._until(segment, stage),
-                     paused=paused)
-
-    def _until(self, segment: Any, stage: Stage) -> datetime | None:
-        if stage.name == "break":
-            return self._now() + self.clock().left
-        if stage.name == "round":
-            run = self.run.delivery.current_run
-            paused = run.paused if run is not None else timedelta()
-            if self._round_started is None:
-                self._round_started, self._round_stage, self._round_paused = self._now(), self.stage_index, paused
-            # A pause stops the round's clock too: its end moves on by the time spent paused since it began.
-            return self._round_started + timedelta(minutes=segment.round_minutes) + (paused - self._round_paused)
-        return None
-
-    def update_slide(self) -> Slide:
-        new = self.current_slide()
-        if new != self._slide:
-            self._slide = new
-            self.screen_label.setText(f"On screen: {new.kind.value.replace('-', ' ')}")
-            if self.audience is not None:
-                self.audience.show_slide(new)
-            self.slide_changed.emit(new)
-        return new
-
-    def toggle_audience(self) -> Any:
-        """Show the audience window on the chosen screen (full screen on a second one), or hide it."""
-        from facilitator.ui.audience.window import AudienceWindow
-
-        if self.audience is None:
-            self.audience = AudienceWindow()
-            self.audience.setWindowTitle(f"Audience: {self.run.title}")
-            self.audience.show_slide(self.current_slide())
-        if self.audience.isVisible():
-            self.audience.hide()
-            return self.audience
-        screen = self.screens.currentData() or QGuiApplication.primaryScreen()
-        own = self.screen()
-        self.audience.place_on(screen, full_screen=screen is not own)
-        self.window().activateWindow()  # keep the keyboard on the console, not the projector
-        return self.audience
-
-    def toggle_blank(self) -> None:
-        self.blanked = not self.blanked
-        self._slide = None
-        self.update_slide()
+        return self.steps.note(segment, text)
 
     @property
     def checkin_open(self) -> bool:
@@ -740,11 +296,95 @@ class ConsoleView(QWidget):
 
     def refresh_after_seal(self) -> None:
         """The session was sealed: nothing more can be recorded, so the controls say so."""
-        self._show_run(delivery_service.session_run(self._ws, self.session_id))
-        self._say("This session is sealed: its delivery and attendance can no longer change.")
-        for action in self.shortcuts.values():
-            action.setEnabled(action.text() in ("Audience window", "Blank the audience window", "Larger text",
-                                                "Smaller text", "Check-in desk"))
+        self.show_run(delivery_service.session_run(self.workspace, self.session_id))
+        self.say(_("This session is sealed: its delivery and attendance can no longer change."))
+        for name, action in self.shortcuts.items():
+            action.setEnabled(name in KEPT_AFTER_SEAL)
+
+    # --- showing the state --------------------------------------------------------------------------------
+
+    def _stages(self) -> list[Stage]:
+        return running_stages(self.run)
+
+    def show_run(self, run: SessionRun) -> None:
+        """Show `run` everywhere: the agenda, the segment and its panel, the timer and the room's slide."""
+        self.run = run
+        steps = self._stages()
+        self.stage_index = min(self.stage_index, max(len(steps) - 1, 0))
+        self.agenda.set_rows(agenda_rows(run, self.now()))
+        self._show_segment()
+        self.activities.show_panel()
+        self.tick()
+        self.update_slide()
+
+    def _show_segment(self) -> None:
+        d = self.run.delivery
+        current = d.current_run
+        steps = self._stages()
+        self.now_title.setText(now_title(self.run))
+        self.notes.setHtml(self._notes_html(d.next_up if current is None else current))
+        self.stage_label.setText(step_text(steps, self.stage_index) if current is not None else "")
+        self.next_label.setText(next_text(self.run, steps, self.stage_index))
+        paused = d.paused_since is not None
+        self.pause_button.setText(_("Resume (Ctrl+P)") if paused else _("Pause (Ctrl+P)"))
+        self.pause_button.setEnabled(current is not None)
+        self.next_button.setText(_("Start (Page Down)") if current is None else _("Next (Page Down)"))
+        self.agenda_table.selectRow(next((i for i, r in enumerate(d.runs) if r.segment.id == d.current), -1))
+
+    def _notes_html(self, run: SegmentRun | None) -> str:
+        if run is None:
+            return ""
+        labels = {t.id: t.label for t in self.workspace.library.topics}
+        html = segment_html(self.run.segment(run.segment.id), labels)
+        if run.notes:
+            html += (f"<h3>{escape(_('Your notes'))}</h3><ul>" + "".join(f"<li>{escape(n)}</li>" for n in run.notes)
+                     + "</ul>")
+        return html
+
+    def clock(self) -> Clock:
+        return clock(self.run.delivery, self.run.planned_start, self.now())
+
+    def tick(self) -> None:
+        """Once a second: the timer, ahead or behind, and every so often the count of who is in."""
+        c = self.clock()
+        text, colour = timer_text(c, paused=self.run.delivery.paused_since is not None)
+        self.timer_label.setText(text)
+        self.timer_label.setStyleSheet(f"color: {TIMER_COLOURS[colour]};")
+        self.drift_label.setText(plan_text(c))
+        self._ticks += 1
+        if self._ticks % 15 == 1:
+            self._show_count()
+
+    def _show_count(self) -> None:
+        report = self.checkin.report
+        if report is not None:
+            self.count_label.setText(_("<b>{present} of {total}</b> in the room").format(present=report.in_room,
+                                                                                        total=len(report.rows)))
+
+    def _scan_recorded(self, result: ScanResult) -> None:
+        verdict = verdict_for(result)
+        self.scan_label.setText(verdict.headline)
+        self._show_count()
+        if self.run.delivery.current is not None and self.panels.currentWidget() is self.role_panel:
+            self.activities.show_panel()  # a latecomer can join the role-play
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        """A line in the console's message area: red and bold for a refusal, plain otherwise."""
+        self.message.setStyleSheet("color: #b71c1c; font-weight: bold;" if error else "")
+        self.message.setText(text)
+
+    # --- the audience window ------------------------------------------------------------------------------
+
+    @property
+    def audience(self) -> AudienceWindow | None:
+        """The audience window, once it has been shown."""
+        return self.link.window
+
+    def current_slide(self) -> Slide:
+        return self.link.current_slide()
+
+    def update_slide(self) -> Slide:
+        return self.link.update()
 
     # --- listening for scanners while the console is on screen -------------------------------------------
 
@@ -761,10 +401,7 @@ class ConsoleView(QWidget):
 
     def shut(self) -> None:
         """Close the audience window with the console."""
-        if self.audience is not None:
-            self.audience.close()
-            self.audience.deleteLater()
-            self.audience = None
+        self.link.shut()
 
 
 def _scaled(font: QFont, factor: float, *, bold: bool = False) -> QFont:

@@ -6,6 +6,7 @@ The same services as `facilitator session close` and `facilitator certificates`,
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -24,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from facilitator.domain.attendance import Status
 from facilitator.domain.eligibility import Override
+from facilitator.i18n import N_, _
 from facilitator.services import certificates, closing, reports
 from facilitator.services.closing import AttendeeOutcome, ClosingPlan
 from facilitator.services.errors import UserError
@@ -32,14 +35,22 @@ from facilitator.services.identity import has_identity, identity_info, needs_pas
 from facilitator.services.sessions import get_session
 from facilitator.services.workspace import Workspace
 from facilitator.ui.models import Column, RowsModel
-from facilitator.ui.widgets import configure_table, heading
+from facilitator.ui.widgets import configure_table, error_text, heading
+
+STATUSES = {Status.PRESENT: N_("present"), Status.LATE: N_("late"), Status.LEFT_EARLY: N_("left early"),
+            Status.LATE_AND_LEFT_EARLY: N_("late, left early"), Status.ABSENT: N_("absent")}
+
+
+def _status(status: str) -> str:
+    return _(STATUSES[status]) if status in STATUSES else status
+
 
 OUTCOME_COLUMNS = [
-    Column[AttendeeOutcome]("Name", lambda a: a.name),
-    Column[AttendeeOutcome]("Minutes", lambda a: a.minutes, align_right=True),
-    Column[AttendeeOutcome]("Status", lambda a: a.status),
-    Column[AttendeeOutcome]("Certificate", lambda a: "yes" if a.eligible else "no"),
-    Column[AttendeeOutcome]("Why", lambda a: a.reason),
+    Column[AttendeeOutcome](N_("Name"), lambda a: a.name),
+    Column[AttendeeOutcome](N_("Minutes"), lambda a: a.minutes, align_right=True),
+    Column[AttendeeOutcome](N_("Status"), lambda a: _status(a.status)),
+    Column[AttendeeOutcome](N_("Certificate"), lambda a: _("yes") if a.eligible else _("no")),
+    Column[AttendeeOutcome](N_("Why"), lambda a: a.reason),
 ]
 
 
@@ -52,7 +63,7 @@ class CloseSessionDialog(QDialog):
         self.session = get_session(workspace, session_id)
         self.overrides: dict[int, Override] = {}
         self.sealed: closing.SealResult | None = None
-        self.setWindowTitle(f"Close and seal: {self.session.workshop_title}")
+        self.setWindowTitle(_("Close and seal: {workshop}").format(workshop=self.session.workshop_title))
         self.resize(900, 560)
         self.outcomes = RowsModel(OUTCOME_COLUMNS, [], self)
         self._build()
@@ -60,19 +71,20 @@ class CloseSessionDialog(QDialog):
 
     def _build(self) -> None:
         self.summary = QLabel(wordWrap=True)
-        self.table = QTableView(accessibleName="Who earns a certificate")
+        self.table = QTableView(accessibleName=_("Who earns a certificate"))
         configure_table(self.table, self.outcomes, stretch=4)
         self.table.activated.connect(lambda _i: self.override_selected())
-        override = QPushButton("&Decide for this person…", accessibleName="Override the selected person's outcome")
+        override = QPushButton(_("&Decide for this person…"),
+                               accessibleName=_("Override the selected person's outcome"))
         override.clicked.connect(self.override_selected)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.seal_button = self.buttons.addButton("&Seal the record", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.seal_button = self.buttons.addButton(_("&Seal the record"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.seal)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading("Who earned a certificate", 1.2))
-        layout.addWidget(QLabel("Sealing ends every visit still open now, signs the record with your key, and "
-                                "stops further check-ins. Corrections afterwards are signed amendments.",
+        layout.addWidget(heading(_("Who earned a certificate"), 1.2))
+        layout.addWidget(QLabel(_("Sealing ends every visit still open now, signs the record with your key, and "
+                                  "stops further check-ins. Corrections afterwards are signed amendments."),
                                 wordWrap=True))
         layout.addWidget(self.table, 1)
         layout.addWidget(override, alignment=Qt.AlignmentFlag.AlignLeft)
@@ -83,7 +95,7 @@ class CloseSessionDialog(QDialog):
         try:
             plan = closing.plan_close(self._ws, self.session.id, overrides=self.overrides)
         except UserError as exc:
-            self.summary.setText(f"<span style='color:#b00020'>{exc}</span>")
+            self.summary.setText(f"<span style='color:#b00020'>{escape(error_text(exc))}</span>")
             self.seal_button.setEnabled(False)
             return
         self.outcomes.set_rows(plan.attendees)
@@ -94,9 +106,9 @@ class CloseSessionDialog(QDialog):
         if not rows:
             return
         person = self.outcomes.row(rows[0].row())
-        verdict = "not earn" if person.eligible else "earn"
-        reason, ok = QInputDialog.getText(self, "Decide for this person",
-                                          f"{person.name} will {verdict} a certificate. Why? (kept with the record)")
+        question = (_("{name} will not earn a certificate. Why? (kept with the record)") if person.eligible
+                    else _("{name} will earn a certificate. Why? (kept with the record)"))
+        reason, ok = QInputDialog.getText(self, _("Decide for this person"), question.format(name=person.name))
         if ok and reason.strip():
             self.overrides[person.roster_id] = Override(not person.eligible, reason.strip())
             self.refresh()
@@ -110,40 +122,44 @@ class CloseSessionDialog(QDialog):
                                                 signer(self._ws, passphrase or None, create_as=self.session.trainer),
                                                 overrides=self.overrides)
         except UserError as exc:
-            QMessageBox.warning(self, "Not sealed", str(exc))
+            QMessageBox.warning(self, _("Not sealed"), error_text(exc))
             return
         self.accept()
 
     def _passphrase(self) -> str | bool | None:
         if not needs_passphrase(self._ws):
             return None
-        text, ok = QInputDialog.getText(self, "Signing key", "Passphrase for your signing key:",
+        text, ok = QInputDialog.getText(self, _("Signing key"), _("Passphrase for your signing key:"),
                                         QLineEdit.EchoMode.Password)
         return text if ok else False
 
 
 def _summary(plan: ClosingPlan, ws: Workspace) -> str:
-    met = ", ".join(j.name for j in plan.jurisdictions) or "none"
-    who = (f"Signing as {identity_info(ws).name} (fingerprint {identity_info(ws).short_fingerprint})"
-           if has_identity(ws) else "A signing key will be created for the trainer on first use")
-    return (f"<b>{plan.eligible} of {len(plan.attendees)}</b> earn a certificate. Jurisdictions met: {met}. "
-            f"{who}.")
+    met = ", ".join(j.name for j in plan.jurisdictions) or _("none")
+    if has_identity(ws):
+        info = identity_info(ws)
+        who = _("Signing as {name} (fingerprint {fingerprint})").format(name=info.name,
+                                                                       fingerprint=info.short_fingerprint)
+    else:
+        who = _("A signing key will be created for the trainer on first use")
+    return _("<b>{eligible} of {total}</b> earn a certificate. Jurisdictions met: {met}. {who}.").format(
+        eligible=plan.eligible, total=len(plan.attendees), met=met, who=who)
 
 
 def write_documents(parent: QWidget, ws: Workspace, session_id: str, folder: Path | None = None) -> list[Path]:
     """Certificates, the sign-in sheet and the report into a folder the trainer picks, with a progress bar."""
     if folder is None:
-        chosen = QFileDialog.getExistingDirectory(parent, "Where should the documents go?", str(Path.home()))
+        chosen = QFileDialog.getExistingDirectory(parent, _("Where should the documents go?"), str(Path.home()))
         if not chosen:
             return []
         folder = Path(chosen)
     passphrase = None
     if needs_passphrase(ws):
-        passphrase, ok = QInputDialog.getText(parent, "Signing key", "Passphrase for your signing key:",
+        passphrase, ok = QInputDialog.getText(parent, _("Signing key"), _("Passphrase for your signing key:"),
                                               QLineEdit.EchoMode.Password)
         if not ok:
             return []
-    progress = QProgressDialog("Signing certificates…", "", 0, 0, parent)
+    progress = QProgressDialog(_("Signing certificates…"), "", 0, 0, parent)
     progress.setCancelButton(None)  # a half-written set is worse than waiting a few seconds
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(300)
@@ -158,7 +174,7 @@ def write_documents(parent: QWidget, ws: Workspace, session_id: str, folder: Pat
         made += reports.make_signin_sheet(ws, session_id, folder / "sign-in-sheet.pdf", passphrase=passphrase).files
         made += reports.make_report(ws, session_id, folder / "session-report.pdf", passphrase=passphrase).files
     except UserError as exc:
-        QMessageBox.warning(parent, "Documents not written", str(exc))
+        QMessageBox.warning(parent, _("Documents not written"), error_text(exc))
         return []
     finally:
         progress.close()

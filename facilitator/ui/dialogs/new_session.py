@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from facilitator.i18n import _
 from facilitator.services import library as library_service
 from facilitator.services import sessions as session_service
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import SessionDetail
 from facilitator.services.workspace import Workspace
+from facilitator.ui.widgets import coloured, error_text
 
 
 class NewSessionDialog(QDialog):
@@ -39,47 +41,49 @@ class NewSessionDialog(QDialog):
         super().__init__(parent)
         self._ws = workspace
         self.created: SessionDetail | None = None
-        self.setWindowTitle("Plan a session")
+        self.setWindowTitle(_("Plan a session"))
         self.setMinimumWidth(560)
         self._build(workshop_id)
         self._update_preview()
         self.location.setFocus()  # the workshop is usually chosen already; the place never is
 
     def _build(self, workshop_id: str | None) -> None:
-        self.workshop = QComboBox(accessibleName="Workshop")
+        self.workshop = QComboBox(accessibleName=_("Workshop"))
         for w in library_service.list_workshops(self._ws.library):
-            self.workshop.addItem(f"{w.title} ({w.planned_minutes} min, {w.audience})", w.id)
+            self.workshop.addItem(_("{title} ({minutes} min, {audience})").format(
+                title=w.title, minutes=w.planned_minutes, audience=w.audience), w.id)
         if workshop_id is not None:
             self.workshop.setCurrentIndex(max(0, self.workshop.findData(workshop_id)))
-        self.on_date = QDateEdit(QDate.currentDate(), calendarPopup=True, accessibleName="Date")
-        self.on_date.setDisplayFormat("yyyy-MM-dd")
-        self.start = QTimeEdit(QTime(9, 0), accessibleName="Start time")
-        self.start.setDisplayFormat("HH:mm")
-        self.location = QLineEdit(accessibleName="Location", placeholderText="Site, building and room")
-        self.trainer = QLineEdit(accessibleName="Trainer", placeholderText="Your name as it should appear on records")
+        self.on_date = QDateEdit(QDate.currentDate(), calendarPopup=True, accessibleName=_("Date"))
+        self.on_date.setDisplayFormat("yyyy-MM-dd")  # not user text: ISO 8601, as the records write dates
+        self.start = QTimeEdit(QTime(9, 0), accessibleName=_("Start time"))
+        self.start.setDisplayFormat("HH:mm")  # not user text: a format
+        self.location = QLineEdit(accessibleName=_("Location"), placeholderText=_("Site, building and room"))
+        self.trainer = QLineEdit(accessibleName=_("Trainer"),
+                                 placeholderText=_("Your name as it should appear on records"))
         self.grace = QSpinBox(minimum=0, maximum=120, value=session_service.DEFAULT_GRACE_MINUTES,
-                              suffix=" min", accessibleName="Grace period before someone counts as late")
-        self.jurisdictions = QListWidget(accessibleName="Jurisdictions")
+                              suffix=_(" min"), accessibleName=_("Grace period before someone counts as late"))
+        self.jurisdictions = QListWidget(accessibleName=_("Jurisdictions"))
         for j in library_service.list_jurisdictions(self._ws.library):
             item = QListWidgetItem(f"{j.name}  ({j.code})")
             item.setData(Qt.ItemDataRole.UserRole, j.code)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.jurisdictions.addItem(item)
-        self.preview = QLabel(wordWrap=True, accessibleName="Does the workshop meet the chosen jurisdictions")
+        self.preview = QLabel(wordWrap=True, accessibleName=_("Does the workshop meet the chosen jurisdictions"))
         self.preview.setTextFormat(Qt.TextFormat.RichText)
-        self.error = QLabel(wordWrap=True, accessibleName="Problem")
+        self.error = QLabel(wordWrap=True, accessibleName=_("Problem"))
         self.error.setStyleSheet("color: #b00020; font-weight: bold")
 
         form = QFormLayout()
-        form.addRow("&Workshop", self.workshop)
-        form.addRow("&Date", self.on_date)
-        form.addRow("&Start", self.start)
-        form.addRow("&Location", self.location)
-        form.addRow("&Trainer", self.trainer)
-        form.addRow("Late &after", self.grace)
-        form.addRow("&Jurisdictions", self.jurisdictions)
+        form.addRow(_("&Workshop"), self.workshop)
+        form.addRow(_("&Date"), self.on_date)
+        form.addRow(_("&Start"), self.start)
+        form.addRow(_("&Location"), self.location)
+        form.addRow(_("&Trainer"), self.trainer)
+        form.addRow(_("Late &after"), self.grace)
+        form.addRow(_("&Jurisdictions"), self.jurisdictions)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Create session")
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("&Create session"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -104,7 +108,7 @@ class NewSessionDialog(QDialog):
         workshop_id = self.workshop.currentData()
         codes = self.chosen_codes()
         if workshop_id is None or not codes:
-            self.preview.setText("Tick every jurisdiction whose law this session must meet ('none' if none).")
+            self.preview.setText(_("Tick every jurisdiction whose law this session must meet ('none' if none)."))
             return
         workshop = library_service.get_workshop(self._ws.library, workshop_id)
         lines = []
@@ -112,10 +116,12 @@ class NewSessionDialog(QDialog):
             j = library_service.get_jurisdiction(self._ws.library, code)
             result = library_service.coverage(workshop, j)
             if result.satisfied:
-                lines.append(f"<span style='color:#1b5e20'>&#10004; Meets {j.name}</span>")
+                meets = _("Meets {jurisdiction}").format(jurisdiction=j.name)
+                lines.append(coloured(f"&#10004; {meets}", "#1b5e20"))
             else:
                 missing = "; ".join(s.message for s in result.shortfalls)
-                lines.append(f"<span style='color:#b00020'>&#10008; Does not meet {j.name}: {missing}</span>")
+                fails = _("Does not meet {jurisdiction}: {missing}").format(jurisdiction=j.name, missing=missing)
+                lines.append(coloured(f"&#10008; {fails}", "#b00020"))
         self.preview.setText("<br>".join(lines))
 
     def accept(self) -> None:
@@ -125,7 +131,7 @@ class NewSessionDialog(QDialog):
                 start=_to_time(self.start.time()), location=self.location.text(), trainer=self.trainer.text(),
                 jurisdictions=self.chosen_codes(), grace_minutes=self.grace.value())
         except UserError as exc:
-            self.error.setText(str(exc).capitalize())
+            self.error.setText(error_text(exc))
             return
         super().accept()
 

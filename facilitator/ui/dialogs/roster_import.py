@@ -28,14 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from facilitator.i18n import N_, _, ngettext
 from facilitator.services import roster as roster_service
 from facilitator.services.errors import UserError
 from facilitator.services.roster import RosterImportResult, RosterPreview
 from facilitator.services.workspace import Workspace
-from facilitator.ui.widgets import heading
+from facilitator.ui.widgets import coloured, error_text, heading
 
-NOT_IN_FILE = "(not in the file)"
-FILE_FILTER = "Rosters (*.csv *.txt *.tsv *.xlsx);;All files (*)"
+NOT_IN_FILE = N_("(not in the file)")
+FILE_FILTER = N_("Rosters (*.csv *.txt *.tsv *.xlsx);;All files (*)")
+SEPARATORS = {",": N_("commas"), ";": N_("semicolons"), "\t": N_("tabs")}
 
 
 class RosterImportDialog(QDialog):
@@ -50,14 +52,14 @@ class RosterImportDialog(QDialog):
         self._path: Path | None = None
         self.preview: RosterPreview | None = None
         self.result: RosterImportResult | None = None
-        self.setWindowTitle("Import a roster")
+        self.setWindowTitle(_("Import a roster"))
         self.resize(960, 640)
         self._build()
 
     def _build(self) -> None:
-        self.file_label = QLabel("Choose the file HR sent: CSV (any encoding or separator) or Excel (.xlsx).")
+        self.file_label = QLabel(_("Choose the file HR sent: CSV (any encoding or separator) or Excel (.xlsx)."))
         self.file_label.setWordWrap(True)
-        choose = QPushButton("&Choose file…", accessibleName="Choose the roster file")
+        choose = QPushButton(_("&Choose file…"), accessibleName=_("Choose the roster file"))
         choose.clicked.connect(self._choose_file)
         top = QHBoxLayout()
         top.addWidget(self.file_label, 1)
@@ -67,12 +69,12 @@ class RosterImportDialog(QDialog):
         self.boxes: dict[str, QComboBox] = {}
         mapping = QWidget()
         mapping_layout = QVBoxLayout(mapping)
-        mapping_layout.addWidget(heading("Which column is which", 1.1))
+        mapping_layout.addWidget(heading(_("Which column is which"), 1.1))
         mapping_layout.addLayout(self.mapping_form)
         mapping_layout.addStretch(1)
-        self.table = QTableWidget(accessibleName="The file's first rows")
+        self.table = QTableWidget(accessibleName=_("The file's first rows"))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.problems = QListWidget(accessibleName="Problems found in the file", wordWrap=True)
+        self.problems = QListWidget(accessibleName=_("Problems found in the file"), wordWrap=True)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.table)
         right.addWidget(self.problems)
@@ -80,10 +82,10 @@ class RosterImportDialog(QDialog):
         middle.addWidget(mapping)
         middle.addWidget(right)
         middle.setSizes([300, 660])
-        self.skip_invalid = QCheckBox("&Skip the rows with problems and import the rest", enabled=False)
+        self.skip_invalid = QCheckBox(_("&Skip the rows with problems and import the rest"), enabled=False)
         self.skip_invalid.toggled.connect(self._update_button)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = self.buttons.addButton("&Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = self.buttons.addButton(_("&Import"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setEnabled(False)
         self.buttons.accepted.connect(self.do_import)
         self.buttons.rejected.connect(self.reject)
@@ -95,14 +97,15 @@ class RosterImportDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def _choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Choose the roster file", str(Path.home()), FILE_FILTER)
+        name, _filter = QFileDialog.getOpenFileName(self, _("Choose the roster file"), str(Path.home()),
+                                                    _(FILE_FILTER))
         if name:
             self.load(Path(name))
 
     def load(self, path: Path) -> None:
         """Read `path` and show how it would import, guessing the columns."""
         self._path = path
-        self.file_label.setText(f"<b>{path.name}</b> <span style='color:#555'>({path.parent})</span>")
+        self.file_label.setText(f"<b>{escape(path.name)}</b> " + coloured(f"({escape(str(path.parent))})", "#555"))
         self._refresh(None)
 
     def _refresh(self, choices: dict[str, int | None] | None) -> None:
@@ -111,13 +114,13 @@ class RosterImportDialog(QDialog):
             self.preview = roster_service.preview_roster(self._ws, self._session_id, self._path, choices)
         except UserError as exc:
             self.preview = None
-            self._show_unreadable(str(exc))
+            self._show_unreadable(error_text(exc))
             return
         self._show_preview(self.preview)
 
     def _show_unreadable(self, reason: str) -> None:
-        self.how_read.setText(f"<span style='color:#b00020'><b>This file cannot be imported.</b> "
-                              f"{escape(reason)}</span>")
+        self.how_read.setText(coloured(f"<b>{escape(_('This file cannot be imported.'))}</b> {escape(reason)}",
+                                       "#b00020"))
         self.table.clear()
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
@@ -130,11 +133,11 @@ class RosterImportDialog(QDialog):
         self._fill_table(p)
         self.problems.clear()
         for problem in p.problems:
-            where = f"Row {problem.row}: " if problem.row else ""
+            where = _("Row {row}: ").format(row=problem.row) if problem.row else ""
             column = f"{problem.column}: " if problem.column else ""
             self.problems.addItem(f"{where}{column}{problem.message}")
         if not p.problems:
-            self.problems.addItem("No problems found.")
+            self.problems.addItem(_("No problems found."))
         row_problems = any(problem.row for problem in p.problems)
         self.skip_invalid.setEnabled(row_problems and p.ready > 0)
         self._update_button()
@@ -142,16 +145,16 @@ class RosterImportDialog(QDialog):
     def _fill_mapping(self, p: RosterPreview) -> None:
         if not self.boxes:
             for field, words in p.fields.items():
-                box = QComboBox(accessibleName=f"Column for {words}")
+                box = QComboBox(accessibleName=_("Column for {field}").format(field=words))
                 box.currentIndexChanged.connect(self._mapping_changed)
                 self.boxes[field] = box
                 self.mapping_form.addRow(f"{words[:1].upper()}{words[1:]}:", box)
         for field, box in self.boxes.items():
             box.blockSignals(True)
             box.clear()
-            box.addItem(NOT_IN_FILE, None)
+            box.addItem(_(NOT_IN_FILE), None)
             for index, header in enumerate(p.headers):
-                box.addItem(header or f"(column {index + 1})", index)
+                box.addItem(header or _("(column {number})").format(number=index + 1), index)
             column = p.mapping.get(field)
             box.setCurrentIndex(0 if column is None else column + 1)
             box.blockSignals(False)
@@ -161,7 +164,7 @@ class RosterImportDialog(QDialog):
         self.table.clear()
         self.table.setColumnCount(len(p.headers))
         self.table.setRowCount(len(p.sample))
-        titles = [f"{h}\n→ {p.fields[fields_of[i]]}" if i in fields_of else f"{h}\n(not used)"
+        titles = [f"{h}\n→ {p.fields[fields_of[i]]}" if i in fields_of else f"{h}\n" + _("(not used)")
                   for i, h in enumerate(p.headers)]
         self.table.setHorizontalHeaderLabels(titles)
         self.table.setVerticalHeaderLabels([str(raw.row) for raw in p.sample])
@@ -180,8 +183,8 @@ class RosterImportDialog(QDialog):
         if p is not None and any(problem.row is None for problem in p.problems):
             ok = False  # a problem with the whole file (a missing name column, say) stops any import
         self.import_button.setEnabled(ok)
-        self.import_button.setText(f"&Import {p.ready} {'person' if p.ready == 1 else 'people'}"
-                                   if p is not None and ok else "&Import")
+        self.import_button.setText(ngettext("&Import {n} person", "&Import {n} people", p.ready).format(n=p.ready)
+                                   if p is not None and ok else _("&Import"))
 
     def do_import(self) -> None:
         """Import with the columns as chosen; close on success, otherwise show why nothing was added."""
@@ -192,7 +195,7 @@ class RosterImportDialog(QDialog):
             result = roster_service.import_roster(self._ws, self._session_id, self._path, mapping=choices,
                                                   skip_invalid=self.skip_invalid.isChecked())
         except UserError as exc:
-            self._show_unreadable(str(exc))
+            self._show_unreadable(error_text(exc))
             return
         if result.imported == 0:
             self._refresh(choices)
@@ -204,11 +207,15 @@ class RosterImportDialog(QDialog):
 
 def _how_read(p: RosterPreview) -> str:
     if p.kind == "xlsx":
-        how = f"Excel workbook, sheet “{escape(p.sheet or '')}”"
+        how = _("Excel workbook, sheet “{sheet}”").format(sheet=escape(p.sheet or ""))
     else:
-        separator = {",": "commas", ";": "semicolons", "\t": "tabs"}.get(p.delimiter or "", repr(p.delimiter))
-        how = f"Text file in {escape(p.encoding or 'an unknown encoding')}, separated by {separator}"
-    header = f"; headings on row {p.header_row}" if p.header_row else ""
-    verdict = (f"<b>{p.ready} of {p.rows_read} rows are ready to import.</b>" if p.rows_read
-               else "<b>No people found in this file.</b>")
-    return f"{how}{header}. {verdict}"
+        delimiter = p.delimiter or ""
+        separator = _(SEPARATORS[delimiter]) if delimiter in SEPARATORS else repr(p.delimiter)
+        how = _("Text file in {encoding}, separated by {separator}").format(
+            encoding=escape(p.encoding or _("an unknown encoding")), separator=separator)
+    if p.header_row:
+        how = _("{how}; headings on row {row}").format(how=how, row=p.header_row)
+    verdict = (ngettext("{ready} of {n} row is ready to import.", "{ready} of {n} rows are ready to import.",
+                        p.rows_read).format(ready=p.ready, n=p.rows_read) if p.rows_read
+               else _("No people found in this file."))
+    return f"{how}. " + f"<b>{escape(verdict)}</b>"

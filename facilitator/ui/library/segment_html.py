@@ -6,6 +6,7 @@ from html import escape
 from typing import Any
 
 from facilitator.domain.segment_kinds import Section, kind_label, rules
+from facilitator.i18n import _
 
 
 def _para(text: str) -> str:
@@ -23,18 +24,23 @@ def _section(title: str, body: str) -> str:
     return f"<h3>{escape(title)}</h3>{body}" if body else ""
 
 
+def _labelled(label: str, html: str) -> str:
+    """A paragraph that starts with a bold label: "<b>Covers:</b> …" (`html` is already escaped)."""
+    return f"<p><b>{escape(label)}</b> {html}</p>"
+
+
 def segment_html(segment: Any, topic_labels: dict[str, str]) -> str:
     """The whole of one segment as a facilitator would want to read it while preparing."""
-    parts = [f"<h2>{escape(segment.title)}</h2>",
-             f"<p><b>{escape(kind_label(segment.type))}</b> &middot; {segment.minutes} min</p>"]
+    minutes = escape(_("{minutes} min").format(minutes=segment.minutes))
+    parts = [f"<h2>{escape(segment.title)}</h2>", _labelled(kind_label(segment.type), f"· {minutes}")]
     if segment.content_warning:
-        parts.append(f"<p><b>Content warning:</b> {escape(segment.content_warning)}</p>")
+        parts.append(_labelled(_("Content warning:"), escape(segment.content_warning)))
     if segment.topics:
         labels = ", ".join(escape(topic_labels.get(t, t)) for t in segment.topics)
-        parts.append(f"<p><b>Covers:</b> {labels}</p>")
-    parts.append(_section("On screen", _para(segment.screen)))
+        parts.append(_labelled(_("Covers:"), labels))
+    parts.append(_section(_("On screen"), _para(segment.screen)))
     parts += [_kind_section(section) for section in rules(segment.type).sections(segment)]
-    parts.append(_section("Facilitator notes", _para(segment.notes)))
+    parts.append(_section(_("Facilitator notes"), _para(segment.notes)))
     return "".join(parts)
 
 
@@ -51,6 +57,6 @@ def overview_html(workshop: Any, topic_labels: dict[str, str]) -> str:
     """What a trainer or client reads when choosing a workshop."""
     covered = sorted({topic_labels.get(t, t) for s in workshop.segments for t in s.topics})
     return (_para(workshop.summary)
-            + _section("Participants will be able to", _list(workshop.objectives))
-            + _section("Content warnings", _list(workshop.content_warnings))
-            + _section("Topics covered", _list(covered)))
+            + _section(_("Participants will be able to"), _list(workshop.objectives))
+            + _section(_("Content warnings"), _list(workshop.content_warnings))
+            + _section(_("Topics covered"), _list(covered)))

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from facilitator.domain.segment_kinds import kind_label
+from facilitator.i18n import N_, _, ngettext
 from facilitator.services import library as library_service
 from facilitator.services.library import WorkshopSummary
 from facilitator.services.workspace import Workspace
@@ -24,9 +26,9 @@ from facilitator.ui.models import Column, RowsModel
 from facilitator.ui.widgets import configure_table, heading
 
 WORKSHOP_COLUMNS = [
-    Column[WorkshopSummary]("Workshop", lambda w: w.title),
-    Column[WorkshopSummary]("Audience", lambda w: w.audience.capitalize()),
-    Column[WorkshopSummary]("Minutes", lambda w: w.planned_minutes, align_right=True),
+    Column[WorkshopSummary](N_("Workshop"), lambda w: w.title),
+    Column[WorkshopSummary](N_("Audience"), lambda w: w.audience.capitalize()),
+    Column[WorkshopSummary](N_("Minutes"), lambda w: w.planned_minutes, align_right=True),
 ]
 
 
@@ -39,10 +41,10 @@ class AgendaRow:
 
 
 AGENDA_COLUMNS = [
-    Column[AgendaRow]("Starts", lambda r: f"+{r.offset // 60}:{r.offset % 60:02d}"),
-    Column[AgendaRow]("Min", lambda r: r.segment.minutes, align_right=True),
-    Column[AgendaRow]("Type", lambda r: r.segment.type.replace("-", " ")),
-    Column[AgendaRow]("Segment", lambda r: r.segment.title),
+    Column[AgendaRow](N_("Starts"), lambda r: f"+{r.offset // 60}:{r.offset % 60:02d}"),
+    Column[AgendaRow](N_("Min"), lambda r: r.segment.minutes, align_right=True),
+    Column[AgendaRow](N_("Type"), lambda r: kind_label(r.segment.type)),
+    Column[AgendaRow](N_("Segment"), lambda r: r.segment.title),
 ]
 
 
@@ -57,9 +59,9 @@ class CoverageRow:
 
 
 COVERAGE_COLUMNS = [
-    Column[CoverageRow]("Jurisdiction", lambda r: r.name),
-    Column[CoverageRow]("Meets?", lambda r: r.verdict),
-    Column[CoverageRow]("What is missing", lambda r: r.detail),
+    Column[CoverageRow](N_("Jurisdiction"), lambda r: r.name),
+    Column[CoverageRow](N_("Meets?"), lambda r: r.verdict),
+    Column[CoverageRow](N_("What is missing"), lambda r: r.detail),
 ]
 
 
@@ -80,19 +82,19 @@ class LibraryView(QWidget):
             self.workshop_table.selectRow(0)
 
     def _build(self) -> None:
-        self.workshop_table = QTableView(accessibleName="Workshops in the library")
+        self.workshop_table = QTableView(accessibleName=_("Workshops in the library"))
         configure_table(self.workshop_table, self.workshops, stretch=0)
         self.workshop_table.selectionModel().selectionChanged.connect(self._workshop_chosen)
         self.workshop_table.doubleClicked.connect(lambda _i: self._plan_current())
 
         self.title = heading("")
-        self.facts = QLabel(wordWrap=True, accessibleName="Audience, length, language and version")
-        self.overview = QTextBrowser(accessibleName="Workshop overview")
-        self.agenda_table = QTableView(accessibleName="Agenda")
+        self.facts = QLabel(wordWrap=True, accessibleName=_("Audience, length, language and version"))
+        self.overview = QTextBrowser(accessibleName=_("Workshop overview"))
+        self.agenda_table = QTableView(accessibleName=_("Agenda"))
         configure_table(self.agenda_table, self.agenda, stretch=3)
         self.agenda_table.selectionModel().selectionChanged.connect(self._segment_chosen)
-        self.segment_text = QTextBrowser(accessibleName="Segment details", openExternalLinks=False)
-        self.coverage_table = QTableView(accessibleName="Jurisdictions this workshop meets")
+        self.segment_text = QTextBrowser(accessibleName=_("Segment details"), openExternalLinks=False)
+        self.coverage_table = QTableView(accessibleName=_("Jurisdictions this workshop meets"))
         configure_table(self.coverage_table, self.coverage, stretch=2)
 
         agenda_split = QSplitter(Qt.Orientation.Vertical)
@@ -100,9 +102,9 @@ class LibraryView(QWidget):
         agenda_split.addWidget(self.segment_text)
         agenda_split.setSizes([260, 340])
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.overview, "&Overview")
-        self.tabs.addTab(agenda_split, "&Agenda and notes")
-        self.tabs.addTab(self.coverage_table, "&Jurisdictions")
+        self.tabs.addTab(self.overview, _("&Overview"))
+        self.tabs.addTab(agenda_split, _("&Agenda and notes"))
+        self.tabs.addTab(self.coverage_table, _("&Jurisdictions"))
 
         detail = QWidget()
         layout = QVBoxLayout(detail)
@@ -134,8 +136,11 @@ class LibraryView(QWidget):
         w = library_service.get_workshop(self._ws.library, workshop_id)
         outline = w.outline()
         self.title.setText(w.title)
-        self.facts.setText(f"For {w.audience} · {outline.planned_minutes} min ({outline.instruction_minutes} min "
-                           f"of training) · {len(w.segments)} segments · language {w.language} · version {w.version}")
+        segments = ngettext("{n} segment", "{n} segments", len(w.segments)).format(n=len(w.segments))
+        self.facts.setText(_("For {audience} · {minutes} min ({training} min of training) · {segments} · "
+                             "language {language} · version {version}").format(
+            audience=w.audience, minutes=outline.planned_minutes, training=outline.instruction_minutes,
+            segments=segments, language=w.language, version=w.version))
         self.overview.setHtml(overview_html(w, self._topic_labels))
         rows, offset = [], 0
         for seg in w.segments:
@@ -147,7 +152,7 @@ class LibraryView(QWidget):
 
     def _coverage_row(self, workshop: object, jurisdiction: object) -> CoverageRow:
         result = library_service.coverage(workshop, jurisdiction)
-        verdict = "Yes" if result.satisfied else ("Partly" if result.partly else "No")
+        verdict = _("Yes") if result.satisfied else (_("Partly") if result.partly else _("No"))
         detail = "; ".join(f"{s.requirement}: {s.message}" for s in result.shortfalls)
         return CoverageRow(jurisdiction.name, jurisdiction.code, verdict, detail)
 

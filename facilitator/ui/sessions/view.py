@@ -16,21 +16,30 @@ from PySide6.QtWidgets import (
 )
 
 from facilitator.domain.sessions import SessionStatus
+from facilitator.i18n import N_, _
 from facilitator.services import sessions as session_service
 from facilitator.services.sessions import SessionDetail, SessionSummary
 from facilitator.services.workspace import Workspace
 from facilitator.ui.models import Column, RowsModel
-from facilitator.ui.widgets import configure_table
+from facilitator.ui.widgets import coloured, configure_table
+
+STATUSES = {SessionStatus.PLANNED: N_("Planned"), SessionStatus.SEALED: N_("Sealed")}
+
+
+def status_label(status: str) -> str:
+    """"Planned" or "Sealed", in the chosen language."""
+    return _(STATUSES[status]) if status in STATUSES else status.capitalize()
+
 
 SESSION_COLUMNS = [
-    Column[SessionSummary]("Date", lambda s: s.date),
-    Column[SessionSummary]("Start", lambda s: s.start),
-    Column[SessionSummary]("Workshop", lambda s: s.workshop_title),
-    Column[SessionSummary]("Location", lambda s: s.location),
-    Column[SessionSummary]("Trainer", lambda s: s.trainer),
-    Column[SessionSummary]("People", lambda s: s.roster_count, align_right=True),
-    Column[SessionSummary]("Status", lambda s: s.status.capitalize()),
-    Column[SessionSummary]("ID", lambda s: s.id),
+    Column[SessionSummary](N_("Date"), lambda s: s.date),
+    Column[SessionSummary](N_("Start"), lambda s: s.start),
+    Column[SessionSummary](N_("Workshop"), lambda s: s.workshop_title),
+    Column[SessionSummary](N_("Location"), lambda s: s.location),
+    Column[SessionSummary](N_("Trainer"), lambda s: s.trainer),
+    Column[SessionSummary](N_("People"), lambda s: s.roster_count, align_right=True),
+    Column[SessionSummary](N_("Status"), lambda s: status_label(s.status)),
+    Column[SessionSummary](N_("ID"), lambda s: s.id),
 ]
 
 
@@ -52,35 +61,35 @@ class SessionsView(QWidget):
         self.refresh()
 
     def _build(self) -> None:
-        self.table = QTableView(accessibleName="Sessions")
+        self.table = QTableView(accessibleName=_("Sessions"))
         configure_table(self.table, self.sessions, stretch=(2, 3))
         self.table.selectionModel().selectionChanged.connect(self._chosen)
         self.table.activated.connect(lambda _i: self.open_current())
-        new = QPushButton("&New session…", accessibleName="Plan a new session")
+        new = QPushButton(_("&New session…"), accessibleName=_("Plan a new session"))
         new.clicked.connect(self.new_requested)
-        self.open_button = QPushButton("&Open", accessibleName="Open the selected session", enabled=False)
+        self.open_button = QPushButton(_("&Open"), accessibleName=_("Open the selected session"), enabled=False)
         self.open_button.clicked.connect(self.open_current)
-        self.checkin_button = QPushButton("Open check-in (F2)", enabled=False,
-                                          accessibleName="Open the check-in desk for the selected session")
+        self.checkin_button = QPushButton(_("Open check-in (F2)"), enabled=False,
+                                          accessibleName=_("Open the check-in desk for the selected session"))
         self.checkin_button.clicked.connect(self._checkin_current)
         buttons = QHBoxLayout()
         buttons.addWidget(new)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.checkin_button)
-        self.run_button = QPushButton("&Run (Ctrl+4)", enabled=False,
-                                      accessibleName="Run the selected session from the presenter console")
+        self.run_button = QPushButton(_("&Run (Ctrl+4)"), enabled=False,
+                                      accessibleName=_("Run the selected session from the presenter console"))
         self.run_button.clicked.connect(lambda: self._emit_current(self.run_requested))
         buttons.addWidget(self.run_button)
-        self.import_button = QPushButton("&Import roster…", enabled=False,
-                                         accessibleName="Import the roster file HR sent for the selected session")
+        self.import_button = QPushButton(_("&Import roster…"), enabled=False,
+                                         accessibleName=_("Import the roster file HR sent for the selected session"))
         self.import_button.clicked.connect(lambda: self._emit_current(self.import_requested))
         buttons.addWidget(self.import_button)
-        self.close_button = QPushButton("&Close and seal…", enabled=False,
-                                        accessibleName="Close the selected session and seal its record")
+        self.close_button = QPushButton(_("&Close and seal…"), enabled=False,
+                                        accessibleName=_("Close the selected session and seal its record"))
         self.close_button.clicked.connect(lambda: self._emit_current(self.close_requested))
         buttons.addWidget(self.close_button)
         buttons.addStretch(1)
-        self.detail = QTextBrowser(accessibleName="Session details")
+        self.detail = QTextBrowser(accessibleName=_("Session details"))
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -111,7 +120,7 @@ class SessionsView(QWidget):
         elif ids:
             self.table.selectRow(0)
         else:
-            self.detail.setHtml("<p>No sessions yet. Choose <b>New session…</b> (Ctrl+N) to plan one.</p>")
+            self.detail.setHtml(f"<p>{_('No sessions yet. Choose <b>New session…</b> (Ctrl+N) to plan one.')}</p>")
 
     def open_current(self) -> None:
         session_id = self.current_id()
@@ -142,21 +151,28 @@ class SessionsView(QWidget):
 
 def session_html(s: SessionDetail) -> str:
     """The session's plan as a trainer reads it before the day."""
-    rows = "".join(
-        f"<li><b>{escape(c.name)}</b>: " + ("<span style='color:#1b5e20'>meets the requirements</span>"
-                                            if c.satisfied else "<span style='color:#b00020'>missing "
-                                            + escape("; ".join(c.shortfalls)) + "</span>") + "</li>"
-        for c in s.coverage)
+    rows = "".join(f"<li><b>{escape(c.name)}</b>: {_coverage(c.satisfied, c.shortfalls)}</li>" for c in s.coverage)
+    supervisor = escape(_("Supervisor"))
     people = "".join(f"<tr><td>{escape(p.full_name)}</td><td>{escape(p.employee_id or '')}</td>"
-                     f"<td>{escape(p.department or '')}</td><td>{'Supervisor' if p.is_supervisor else ''}</td></tr>"
+                     f"<td>{escape(p.department or '')}</td><td>{supervisor if p.is_supervisor else ''}</td></tr>"
                      for p in s.roster)
-    roster = (f"<table cellspacing='0' cellpadding='3'><tr><th align='left'>Name</th><th align='left'>ID</th>"
-              f"<th align='left'>Department</th><th></th></tr>{people}</table>" if s.roster
-              else "<p>No one on the roster yet.</p>")
-    return (f"<h2>{escape(s.workshop_title)}</h2>"
-            f"<p>{escape(s.date)} at {escape(s.start)} &middot; {escape(s.location)}<br>"
-            f"Trainer: {escape(s.trainer)} &middot; Status: {escape(s.status)} &middot; ID {escape(s.id)}<br>"
-            f"Late after {s.grace_minutes} min &middot; Language {escape(s.language)} &middot; "
-            f"Workshop version {escape(s.workshop_version)}</p>"
-            f"<h3>Jurisdictions</h3><ul>{rows}</ul>"
-            f"<h3>Roster ({s.roster_count})</h3>{roster}")
+    name, number, department = (escape(_(t)) for t in (N_("Name"), N_("ID"), N_("Department")))
+    roster = (f"<table cellspacing='0' cellpadding='3'><tr><th align='left'>{name}</th><th align='left'>{number}</th>"
+              f"<th align='left'>{department}</th><th></th></tr>{people}</table>" if s.roster
+              else f"<p>{escape(_('No one on the roster yet.'))}</p>")
+    facts = [[_("{date} at {start}").format(date=s.date, start=s.start), s.location],
+             [_("Trainer: {trainer}").format(trainer=s.trainer),
+              _("Status: {status}").format(status=status_label(s.status).lower()), _("ID {id}").format(id=s.id)],
+             [_("Late after {minutes} min").format(minutes=s.grace_minutes),
+              _("Language {language}").format(language=s.language),
+              _("Workshop version {version}").format(version=s.workshop_version)]]
+    lines = "<br>".join(" &middot; ".join(escape(fact) for fact in line) for line in facts)
+    return (f"<h2>{escape(s.workshop_title)}</h2><p>{lines}</p>"
+            f"<h3>{escape(_('Jurisdictions'))}</h3><ul>{rows}</ul>"
+            f"<h3>{escape(_('Roster ({count})').format(count=s.roster_count))}</h3>{roster}")
+
+
+def _coverage(satisfied: bool, shortfalls: list[str]) -> str:
+    if satisfied:
+        return coloured(escape(_("meets the requirements")), "#1b5e20")
+    return coloured(escape(_("missing {shortfalls}").format(shortfalls="; ".join(shortfalls))), "#b00020")

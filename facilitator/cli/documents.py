@@ -1,0 +1,73 @@
+"""The PDFs of a session: `facilitator badges` (with the sign-in sheet) before it, and after it `certificates`,
+`signin-sheet` and `report`, signed once the session is sealed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from facilitator.cli.common import (
+    Parser,
+    add_json,
+    add_passphrase_env,
+    add_session,
+    emit,
+    handled_by,
+    key_passphrase,
+    workspace,
+)
+from facilitator.i18n import N_, _, ngettext
+
+# What each signed document's --out names, by noun.
+TARGETS = {"certificates": N_("DIR"), "signin-sheet": N_("FILE.pdf"), "report": N_("FILE.pdf")}
+
+
+def register(parser: Parser, noun: str) -> None:
+    add_session(parser)
+    if noun == "badges":
+        parser.add_argument("--out", required=True, type=Path, metavar=_("FILE.pdf"), help=_("where to write the PDF"))
+        parser.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                            help=_("paper size (default %(default)s)"))
+        add_json(parser)
+        handled_by(parser, make_badges)
+        return
+    parser.add_argument("--out", required=True, type=Path, metavar=_(TARGETS[noun]))
+    parser.add_argument("--paper", choices=["letter", "a4"], help=_("default: the 'paper' setting (letter)"))
+    add_passphrase_env(parser, _("the environment variable holding the passphrase"))
+    add_json(parser)
+    handled_by(parser, make_document)
+    parser.set_defaults(document=noun)
+
+
+def make_badges(args: argparse.Namespace) -> int:
+    from facilitator.services.badges import make_badges
+
+    result = make_badges(workspace(args), args.session_id, args.out, args.paper)
+
+    def in_words() -> None:
+        pages = ngettext("{n} page", "{n} pages", result.pages).format(n=result.pages)
+        print(ngettext("Wrote {n} badge and the sign-in sheet, {pages}, to {path}",
+                       "Wrote {n} badges and the sign-in sheet, {pages}, to {path}", result.people)
+              .format(n=result.people, pages=pages, path=result.path))
+
+    emit(args, result, in_words)
+    if result.misprinted:
+        print(_("warning: the badge font cannot print these names, so their badges and roster rows are left blank "
+                "to write in by hand:"), file=sys.stderr)
+        for name, code in result.misprinted:
+            print("  " + _("{name}: the badge with code {code}").format(name=name, code=code), file=sys.stderr)
+    return 0
+
+
+def make_document(args: argparse.Namespace) -> int:
+    from facilitator.services import certificates, reports
+    from facilitator.services.identity import has_identity
+
+    ws = workspace(args)
+    passphrase = key_passphrase(args, ws) if has_identity(ws) else None
+    make = {"certificates": certificates.make_certificates, "signin-sheet": reports.make_signin_sheet,
+            "report": reports.make_report}[args.document]
+    result = make(ws, args.session_id, args.out, paper=args.paper, passphrase=passphrase)
+    emit(args, result, lambda: print(result.message))
+    return 0

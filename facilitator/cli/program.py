@@ -1,0 +1,178 @@
+"""The `facilitator` program: its global options, the language it speaks, a parser with only the noun in use
+built, and the exit code: 0 success, 1 a user error (one line saying why), 2 wrong usage.
+
+The language is chosen before any parser is built, since the parser's own help is translated: the words before
+the noun are read first for `--lang` and `--data-dir` (whose settings may name a language).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from facilitator import __version__, i18n, paths
+from facilitator.cli import registry
+from facilitator.cli.common import Parser, UsageError, list_verbs_in_usage, sentence, usage_line
+from facilitator.i18n import _
+
+SETTINGS_FILE = "settings.json"  # as facilitator.services.settings.SETTINGS_FILE; a test keeps them equal
+VALUED_OPTIONS = ("--data-dir", "--lang")  # the global options that take a value
+
+
+@dataclass(frozen=True)
+class Start:
+    """What the words before the noun say, read before any parser is built."""
+
+    data_dir: str | None
+    lang: str | None
+    noun_at: int | None  # where the noun is among the words; None: there is none (the app opens)
+
+
+def scan(words: Sequence[str]) -> Start:
+    """Find `--data-dir`, `--lang` and the noun among `words`, as the top-level parser will read them."""
+    values: dict[str, str] = {}
+    at = 0
+    while at < len(words):
+        word = words[at]
+        if word == "--":
+            at += 1
+            break
+        if not word.startswith("-") or word == "-":
+            break
+        name, equals, value = word.partition("=")
+        option = _valued_option(name)
+        if option is not None:
+            if not equals:
+                at += 1
+                value = words[at] if at < len(words) else ""
+            values[option] = value
+        at += 1
+    return Start(values.get("--data-dir") or None, values.get("--lang") or None, at if at < len(words) else None)
+
+
+def _valued_option(name: str) -> str | None:
+    """The global option taking a value that `name` is, or abbreviates as argparse allows."""
+    if not name.startswith("--") or len(name) < 3:
+        return None
+    found = [option for option in VALUED_OPTIONS if option.startswith(name)]
+    return found[0] if len(found) == 1 else None
+
+
+def choose_language(start: Start, noun: str | None) -> str:
+    """Install the language asked for: `--lang` (which the app and anything started from here inherit), else
+    $FACILITATOR_LANG, else the data folder's `language` setting, else the computer's; English if none is there."""
+    if start.lang:
+        os.environ[i18n.LANGUAGE_ENV] = start.lang
+    setting = "" if os.environ.get(i18n.LANGUAGE_ENV) else _saved_language(_data_folder(start, noun))
+    try:
+        return i18n.install(i18n.requested_language(setting))
+    except FileNotFoundError:  # the bundled assets are missing: English, and the command that needs them says so
+        return i18n.ENGLISH
+
+
+def _data_folder(start: Start, noun: str | None) -> Path:
+    return paths.demo_data_dir(start.data_dir) if noun == "demo" else paths.data_dir(start.data_dir)
+
+
+def _saved_language(folder: Path) -> str:
+    if not (folder / SETTINGS_FILE).is_file():  # nothing saved: the settings module (and pydantic) stay unloaded
+        return ""
+    from facilitator.services.settings import saved_language
+
+    return saved_language(folder)
+
+
+def build_parser(words: Sequence[str] = ()) -> Parser:
+    """The parser of `facilitator`: every noun listed, and the one among `words` (if any) built in full."""
+    return build(words)[0]
+
+
+def build(words: Sequence[str]) -> tuple[Parser, Parser | None]:
+    """The top-level parser and the parser of the noun among `words`, whose module alone is imported."""
+    start = scan(words)
+    typed = words[start.noun_at] if start.noun_at is not None else None
+    parser = Parser(prog="facilitator", description=_("Plan, run and record in-person workshops."),
+                    epilog=_("With no command, the app opens. 'facilitator COMMAND --help' tells more of each."))
+    parser.add_argument("--version", action="version", version=f"facilitator {__version__}")
+    parser.add_argument("--data-dir", metavar=_("DIR"),
+                        help=_("the data folder (default: $FACILITATOR_DATA_DIR or your user data folder)"))
+    parser.add_argument("--lang", metavar=_("CODE"),
+                        help=_("the language to speak, such as 'es' (default: $FACILITATOR_LANG, else the "
+                               "'language' setting, else the computer's own)"))
+    nouns = parser.add_subparsers(dest="noun", metavar=_("COMMAND"))
+    chosen: Parser | None = None
+    for name, noun in registry.NOUNS.items():
+        names = [name, *noun.aliases]
+        if typed not in names:
+            nouns.add_parser(name, aliases=list(noun.aliases), help=_(noun.summary))  # listed, not built
+            continue
+        chosen = nouns.add_parser(typed, aliases=[n for n in names if n != typed], help=_(noun.summary),
+                                  description=sentence(_(noun.summary)))
+        registry.load(name).register(chosen, name)
+        if chosen.default_verb is not None:
+            list_verbs_in_usage(chosen)
+    return parser, chosen
+
+
+def with_default_verb(noun: Parser, words: list[str], at: int) -> list[str]:
+    """`words` with the noun's default verb put in where a session follows the noun at once
+    (`facilitator attendance SESSION` is `facilitator attendance show SESSION`)."""
+    following = words[at + 1] if at + 1 < len(words) else None
+    if noun.default_verb is None or following is None or following in noun.verbs or following.startswith("-"):
+        return words
+    after = words[at + 2] if at + 2 < len(words) else None
+    if after is not None and after in noun.verbs:
+        raise UsageError(_("put the verb first: {usage}").format(usage=usage_line(noun.verbs[after])))
+    return [*words[:at + 1], noun.default_verb, *words[at + 1:]]
+
+
+def parse(parser: Parser, words: Sequence[str]) -> argparse.Namespace:
+    """The parsed words; words left over are wrong usage of the command they follow, told as it tells it."""
+    args, extra = parser.parse_known_args(words)
+    if extra:
+        told: argparse.ArgumentParser = getattr(args, "usage_parser", None) or parser
+        told.error(_("unrecognized arguments: {words}").format(words=" ".join(extra)))
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_output()
+    words = list(sys.argv[1:] if argv is None else argv)
+    start = scan(words)
+    typed = words[start.noun_at] if start.noun_at is not None else None
+    choose_language(start, registry.find(typed))
+    try:
+        parser, noun = build(words)
+        if noun is not None and start.noun_at is not None:
+            words = with_default_verb(noun, words, start.noun_at)
+        args = parse(parser, words)
+        if args.noun is None:
+            from facilitator.cli.app import open_app
+
+            return open_app(args)
+        return args.handler(args)
+    except UsageError as exc:
+        print(f"facilitator: {exc.for_command_line()}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader (`| head`, say) went away: stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as exc:
+        from facilitator.services.errors import UserError  # loaded already by whatever raised one
+
+        if not isinstance(exc, UserError):
+            raise
+        print(f"facilitator: {exc.for_command_line()}", file=sys.stderr)
+        return 1
+
+
+def _tolerant_output() -> None:
+    # A console that cannot show "é" should get a "?" rather than a crash halfway through a listing.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")

@@ -1,0 +1,112 @@
+"""What a roster file is read into: the raw table, the fields of a row, and the problems found in it.
+
+Shared by the steps of reading a roster (roster_text and roster_workbook read the cells, roster_columns says
+which column is which field, roster_rows checks each row); `roster_file` puts them together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from facilitator.domain.roster import FIELD_LIMITS, Person
+from facilitator.i18n import N_, _, ngettext
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000  # people in one file; a session's roster is far smaller, so more means the wrong file
+HEADER_SEARCH_ROWS = 10  # HR exports often put a title and a date above the header row
+TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+
+# The fields of a roster row, with the words used for them in messages (marked here, translated where shown:
+# `field_label`).
+FIELDS: dict[str, str] = {
+    "employee_id": N_("employee id"), "first_name": N_("first name"), "last_name": N_("last name"),
+    "full_name": N_("full name"), "email": N_("email"), "department": N_("department"),
+    "supervisor": N_("supervisor"), "language": N_("language"), "is_supervisor": N_("is a supervisor"),
+}
+NAME_FIELDS = ("first_name", "last_name", "full_name")
+# The longest value of each text field: the domain's limits, which size the store's columns too.
+LIMITS = FIELD_LIMITS
+
+
+def field_label(name: str) -> str:
+    """A field's words for a person ("employee id"), in the chosen language."""
+    return _(FIELDS[name])
+
+
+class RosterFileError(Exception):
+    """The file cannot be read as a roster at all; the message names the file and says what to do."""
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One non-blank row as read, with its number as a spreadsheet shows it."""
+
+    row: int
+    cells: list[str]
+
+
+@dataclass(frozen=True)
+class RosterTable:
+    """The raw cells of a roster file, below its header row, and how the file was read."""
+
+    file: Path
+    kind: str  # "csv" or "xlsx"
+    headers: list[str]
+    header_row: int | None
+    rows: list[RawRow]
+    encoding: str | None = None  # CSV only: a name Python's codecs know, e.g. "utf-8-sig", "windows-1252"
+    delimiter: str | None = None  # CSV only
+    sheet: str | None = None  # XLSX only
+
+    @property
+    def width(self) -> int:
+        return max([len(self.headers), *(len(r.cells) for r in self.rows)])
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    """What is wrong with one row (or, with no row, with the whole file) and what to do about it."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        problem = f"{self.column}: {self.message}" if self.column else self.message
+        return problem if self.row is None else _("row {row}: {problem}").format(row=self.row, problem=problem)
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """A row that passed every check."""
+
+    row: int
+    person: Person
+
+
+@dataclass(frozen=True)
+class ParsedRoster:
+    """Every row of a table checked: the good ones as people, the others as problems."""
+
+    table: RosterTable
+    mapping: dict[str, int]
+    people: list[RosterRow]
+    problems: list[RosterProblem] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.table.rows)
+
+    @property
+    def skipped_rows(self) -> list[int]:
+        return sorted({p.row for p in self.problems if p.row is not None})
+
+
+def too_many_rows(path: Path) -> RosterFileError:
+    return RosterFileError(ngettext(
+        "{file}: has more than {rows} row, far more than one session's roster; check that this is the right file, "
+        "or split it",
+        "{file}: has more than {rows} rows, far more than one session's roster; check that this is the right "
+        "file, or split it", MAX_ROWS).format(file=path, rows=f"{MAX_ROWS:,}"))

@@ -1,0 +1,145 @@
+"""File → Settings…: the organisation's name and logo that certificates carry, the paper documents are printed on,
+and the language of the app.
+
+The same settings as `facilitator settings set`, through the same service, so the same checks apply; a refusal
+is said in the dialog, which stays open with what was typed. A new language applies the next time the app opens:
+the windows already open keep their words.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from facilitator.i18n import N_, _, available_languages
+from facilitator.services.errors import UserError
+from facilitator.services.settings import Settings, load_settings, set_setting
+from facilitator.services.workspace import Workspace
+from facilitator.ui.widgets import error_text
+
+PAPERS = (("letter", N_("Letter")), ("a4", N_("A4")))
+LOGO_FILTER = N_("PNG or JPEG images (*.png *.jpg *.jpeg)")
+# Where Qt would name one country's variety of a language ("español de España"), the language's own name.
+OWN_NAMES = {"en": "English", "es": "español"}  # not user text: each language's name for itself, never translated
+
+
+def language_name(code: str) -> str:
+    """A language as its speakers name it, with a capital: "English", "Español", "Français"."""
+    name = OWN_NAMES.get(code) or QLocale(code).nativeLanguageName() or code
+    return name[:1].upper() + name[1:]
+
+
+class SettingsDialog(QDialog):
+    """Edit the settings; OK saves what changed, one setting at a time, and stops at the first refusal."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self.saved: Settings | None = None  # the settings after OK
+        self.setWindowTitle(_("Settings"))
+        self.setMinimumWidth(560)
+        self.error = QLabel(wordWrap=True, accessibleName=_("Problem"), textFormat=Qt.TextFormat.PlainText)
+        self.error.setStyleSheet("color: #b00020; font-weight: bold")
+        self.error.hide()
+        try:
+            self.current = load_settings(workspace)
+        except UserError as exc:  # a damaged file: say so, and offer the defaults to save over it
+            self.current = Settings()
+            self._show_error(exc)
+        self._build()
+        self.organisation.setFocus()
+
+    def _build(self) -> None:
+        self.organisation = QLineEdit(self.current.organisation, accessibleName=_("Organisation"),
+                                      placeholderText=_("The employer named on certificates"), maxLength=200)
+        self.logo = QLineEdit(self.current.logo or "", accessibleName=_("Logo file"),
+                              placeholderText=_("A PNG or JPEG image (optional)"))
+        choose = QPushButton(_("C&hoose…"), autoDefault=False, accessibleName=_("Choose the logo image"))
+        choose.clicked.connect(self.choose_logo)
+        no_logo = QPushButton(_("No lo&go"), autoDefault=False, accessibleName=_("Use no logo"))
+        no_logo.clicked.connect(self.logo.clear)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo, 1)
+        logo_row.addWidget(choose)
+        logo_row.addWidget(no_logo)
+        self.paper = QComboBox(accessibleName=_("Paper size"))
+        for value, label in PAPERS:
+            self.paper.addItem(_(label), value)
+        self.paper.setCurrentIndex(max(0, self.paper.findData(self.current.paper)))
+        self.language = QComboBox(accessibleName=_("Language of the app"))
+        self.language.addItem(_("The computer's language"), "")
+        for code in available_languages():
+            self.language.addItem(language_name(code), code)
+        self.language.setCurrentIndex(max(0, self.language.findData(self.current.language)))
+        self.language_note = QLabel(_("A new language applies the next time Facilitator opens."), wordWrap=True)
+        self.language.currentIndexChanged.connect(self._language_chosen)
+        self._language_chosen()
+        form = QFormLayout()
+        form.addRow(_("&Organisation"), self.organisation)
+        form.addRow(_("&Logo"), logo_row)
+        form.itemAt(form.rowCount() - 1, QFormLayout.ItemRole.LabelRole).widget().setBuddy(self.logo)
+        form.addRow(_("&Paper"), self.paper)
+        form.addRow(_("L&anguage"), self.language)
+        form.addRow("", self.language_note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def _show_error(self, exc: UserError) -> None:
+        self.error.setText(error_text(exc))
+        self.error.show()
+
+    def _language_chosen(self) -> None:
+        """The note says when a new language takes effect, once one is chosen."""
+        self.language_note.setVisible(self.language.currentData() != self.current.language)
+
+    def choose_logo(self) -> None:
+        start = self.logo.text().strip() or str(Path.home())
+        name, _filter = QFileDialog.getOpenFileName(self, _("Choose the logo"), start, _(LOGO_FILTER))
+        if name:
+            self.logo.setText(name)
+
+    def values(self) -> dict[str, str]:
+        """What the dialog says now, by the settings' own keys."""
+        return {"organisation": self.organisation.text().strip(), "logo": self.logo.text().strip(),
+                "paper": self.paper.currentData(), "language": self.language.currentData()}
+
+    @property
+    def language_changed(self) -> bool:
+        return self.saved is not None and self.saved.language != self.current.language
+
+    def accept(self) -> None:
+        """Save what changed; on a refusal say why, put the focus on that field, and stay open."""
+        before = self.current.model_dump()
+        fields = {"organisation": self.organisation, "logo": self.logo, "paper": self.paper,
+                  "language": self.language}
+        saved = None
+        for key, value in self.values().items():
+            if value == (before[key] or ""):
+                continue
+            try:
+                saved = set_setting(self._ws, key, value)
+            except UserError as exc:
+                self._show_error(exc)
+                fields[key].setFocus()
+                return
+        self.saved = saved or self.current
+        super().accept()
