@@ -11,6 +11,7 @@ files beside them; a text a catalogue lacks stays in English.
 from __future__ import annotations
 
 import gettext
+import json
 import os
 from pathlib import Path
 
@@ -94,6 +95,19 @@ def _catalogue_for(folder: Path, wanted: str) -> str | None:
         if _mo_file(folder, code).is_file():
             return code
     return None
+
+
+def saved_language(data_dir: Path) -> str:
+    """The data folder's `language` setting, read without checking the rest of the file (that is the settings
+    service's work): the command line needs it before it can say anything, and before pydantic is loaded; a
+    broken file is reported later, in the language chosen without it."""
+    from facilitator import paths
+
+    try:
+        value = json.loads(paths.settings_file(data_dir).read_text(encoding="utf-8")).get("language")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return value if isinstance(value, str) else ""
 
 
 def available_languages(localedir: Path | None = None) -> list[str]:

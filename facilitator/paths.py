@@ -10,6 +10,7 @@ import platformdirs
 
 APP_NAME = "Facilitator"
 DATA_DIR_ENV = "FACILITATOR_DATA_DIR"
+SETTINGS_FILE = "settings.json"  # in the data folder
 TRANSLATIONS_ENV = "FACILITATOR_TRANSLATIONS_DIR"  # another folder of catalogues: a translator's work in progress
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -20,6 +21,11 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     if chosen:
         return Path(chosen).expanduser().resolve()
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def settings_file(data_dir: Path) -> Path:
+    """The settings of a data folder (its organisation, paper, language …)."""
+    return data_dir / SETTINGS_FILE
 
 
 def demo_data_dir(override: str | os.PathLike[str] | None = None) -> Path:

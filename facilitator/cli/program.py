@@ -19,7 +19,6 @@ from facilitator.cli import registry
 from facilitator.cli.common import Parser, UsageError, list_verbs_in_usage, sentence, usage_line
 from facilitator.i18n import _
 
-SETTINGS_FILE = "settings.json"  # as facilitator.services.settings.SETTINGS_FILE; a test keeps them equal
 VALUED_OPTIONS = ("--data-dir", "--lang")  # the global options that take a value
 
 
@@ -67,7 +66,7 @@ def choose_language(start: Start, noun: str | None) -> str:
     $FACILITATOR_LANG, else the data folder's `language` setting, else the computer's; English if none is there."""
     if start.lang:
         os.environ[i18n.LANGUAGE_ENV] = start.lang
-    setting = "" if os.environ.get(i18n.LANGUAGE_ENV) else _saved_language(_data_folder(start, noun))
+    setting = "" if os.environ.get(i18n.LANGUAGE_ENV) else i18n.saved_language(_data_folder(start, noun))
     try:
         return i18n.install(i18n.requested_language(setting))
     except FileNotFoundError:  # the bundled assets are missing: English, and the command that needs them says so
@@ -76,14 +75,6 @@ def choose_language(start: Start, noun: str | None) -> str:
 
 def _data_folder(start: Start, noun: str | None) -> Path:
     return paths.demo_data_dir(start.data_dir) if noun == "demo" else paths.data_dir(start.data_dir)
-
-
-def _saved_language(folder: Path) -> str:
-    if not (folder / SETTINGS_FILE).is_file():  # nothing saved: the settings module (and pydantic) stay unloaded
-        return ""
-    from facilitator.services.settings import saved_language
-
-    return saved_language(folder)
 
 
 def build_parser(words: Sequence[str] = ()) -> Parser:

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from facilitator.cli.common import Parser, add_json, add_session, add_verb, add_verbs, emit, workspace
+from facilitator.domain.roster import FIELDS
 from facilitator.i18n import N_, _, ngettext
 
-ROSTER_FIELDS = ("employee_id", "first_name", "last_name", "full_name", "email", "department", "supervisor",
-                 "language", "is_supervisor")  # as facilitator.content.roster_file.FIELDS; a test keeps them equal
+ROSTER_FIELDS = tuple(FIELDS)  # the domain's, light to import: `roster import --help` lists them
 SEPARATORS = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": N_("bar")}
 
 

@@ -17,9 +17,8 @@ from facilitator.cli.common import (
     key_passphrase,
     workspace,
 )
+from facilitator.domain.sessions import DEFAULT_GRACE_MINUTES
 from facilitator.i18n import _, ngettext
-
-DEFAULT_GRACE_MINUTES = 10  # as facilitator.services.sessions.DEFAULT_GRACE_MINUTES; a test keeps them equal
 
 
 def register(parser: Parser, noun: str) -> None:

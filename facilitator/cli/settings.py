@@ -12,16 +12,13 @@ from facilitator.i18n import _
 if TYPE_CHECKING:
     from facilitator.services.settings import Settings
 
-KEYS = ("organisation", "logo", "paper", "language")  # as facilitator.services.settings.KEYS; a test keeps them equal
-
-
 def register(parser: Parser, noun: str) -> None:
     add_verbs(parser)
     add_json(add_verb(parser, "show", show_settings, _("show the settings")))
     change = add_verb(parser, "set", change_setting,
                       _("change one setting: organisation, logo (a PNG or JPEG), paper (letter or a4) or language "
                         "(a translation's code, or '' for the computer's own)"))
-    change.add_argument("key", choices=KEYS)
+    change.add_argument("key", metavar=_("SETTING"))
     change.add_argument("value", metavar=_("VALUE"), help=_("the new value; an empty string clears it"))
     add_json(change)
 

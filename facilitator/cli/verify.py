@@ -25,6 +25,6 @@ def verify(args: argparse.Namespace) -> int:
     from facilitator.services.verification import verify
 
     verdict = verify(workspace(args), args.target, args.trust)
-    emit(args, verdict, lambda: print(f"{verdict.what}: {verdict.message}",
+    emit(args, verdict, lambda: print(f"{verdict.what_label}: {verdict.message}",
                                       file=sys.stdout if verdict.valid else sys.stderr))
     return 0 if verdict.valid else 1

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from facilitator.domain.roster import FIELD_LIMITS, Person
-from facilitator.i18n import N_, _, ngettext
+from facilitator.domain.roster import FIELD_LIMITS, FIELDS, Person
+from facilitator.i18n import _, ngettext
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000  # people in one file; a session's roster is far smaller, so more means the wrong file
@@ -18,13 +18,6 @@ HEADER_SEARCH_ROWS = 10  # HR exports often put a title and a date above the hea
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 
-# The fields of a roster row, with the words used for them in messages (marked here, translated where shown:
-# `field_label`).
-FIELDS: dict[str, str] = {
-    "employee_id": N_("employee id"), "first_name": N_("first name"), "last_name": N_("last name"),
-    "full_name": N_("full name"), "email": N_("email"), "department": N_("department"),
-    "supervisor": N_("supervisor"), "language": N_("language"), "is_supervisor": N_("is a supervisor"),
-}
 NAME_FIELDS = ("first_name", "last_name", "full_name")
 # The longest value of each text field: the domain's limits, which size the store's columns too.
 LIMITS = FIELD_LIMITS

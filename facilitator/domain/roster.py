@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from facilitator.i18n import N_
+
 FIRST_NAME_MAX = 100
 LAST_NAME_MAX = 100
 EMPLOYEE_ID_MAX = 64
@@ -23,6 +25,15 @@ LANGUAGE_MAX = 16
 FIELD_LIMITS: Mapping[str, int] = MappingProxyType({
     "first_name": FIRST_NAME_MAX, "last_name": LAST_NAME_MAX, "employee_id": EMPLOYEE_ID_MAX, "email": EMAIL_MAX,
     "department": DEPARTMENT_MAX, "supervisor": SUPERVISOR_MAX, "language": LANGUAGE_MAX,
+})
+
+
+# The fields a roster file may give for each person, with the words used for them in messages (marked here,
+# translated where shown).
+FIELDS: Mapping[str, str] = MappingProxyType({
+    "employee_id": N_("employee id"), "first_name": N_("first name"), "last_name": N_("last name"),
+    "full_name": N_("full name"), "email": N_("email"), "department": N_("department"),
+    "supervisor": N_("supervisor"), "language": N_("language"), "is_supervisor": N_("is a supervisor"),
 })
 
 

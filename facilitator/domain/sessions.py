@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+DEFAULT_GRACE_MINUTES = 10  # minutes after the start before someone counts as late, unless the trainer says
+
 
 class SessionStatus(StrEnum):
     """Where a session is in its life; stored as its value."""

@@ -53,8 +53,8 @@ from facilitator.storage.models import AttendanceEvent, RosterEntry, TrainingSes
 
 # The reading side lives in attendance_record; callers may import its names from here as well.
 __all__ = [
-    "VOIDABLE", "AttendanceReport", "AttendanceRow", "ChainCheck", "LogEntry", "ScanResult", "Source",  # not user text
-    "VoidResult", "append", "attendance_log_entries", "attendance_report", "chain_report", "check_in",  # not user text
+    "VOIDABLE", "AttendanceReport", "AttendanceRow", "ChainCheck", "LogEntry", "ScanResult", "Source",
+    "VoidResult", "append", "attendance_log_entries", "attendance_report", "chain_report", "check_in",
     "check_out", "clock_warning", "find_people", "message", "parse_at", "planned_schedule", "report_for", "scan",
     "steady_ms", "verify_attendance", "void",
 ]

@@ -41,7 +41,7 @@ from facilitator.services.workspace import Workspace
 from facilitator.storage.models import RosterEntry, TrainingSession
 
 # Re-exported for the UI and the command line, which may not import the content or domain layers.
-__all__ = ["FIELDS", "RawRow", "RosterImportResult", "RosterPerson", "RosterPreview", "RosterProblem",  # not user text
+__all__ = ["FIELDS", "RawRow", "RosterImportResult", "RosterPerson", "RosterPreview", "RosterProblem",
            "add_people", "add_walk_in", "group_code", "import_roster", "list_roster", "preview_roster"]
 
 PREVIEW_ROWS = 20

@@ -15,14 +15,13 @@ from facilitator.content.problems import ContentError
 from facilitator.content.schema import WorkshopFile
 from facilitator.content.workshops import parse_workshop
 from facilitator.domain.ids import new_session_id
-from facilitator.domain.sessions import SessionStatus
+from facilitator.domain.sessions import DEFAULT_GRACE_MINUTES, SessionStatus
 from facilitator.i18n import _, ngettext
 from facilitator.services.errors import Remedy, UserError
 from facilitator.services.library import coverage, get_jurisdiction, get_workshop
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import RosterEntry, SessionJurisdiction, TrainingSession
 
-DEFAULT_GRACE_MINUTES = 10
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from facilitator import i18n
+from facilitator import i18n, paths
 from facilitator.i18n import _
 from facilitator.services.errors import Remedy, UserError
 from facilitator.services.files import save
@@ -20,8 +20,6 @@ from facilitator.services.files import save
 if TYPE_CHECKING:  # the command line reads the language before anything heavier is loaded
     from facilitator.services.workspace import Workspace
 
-SETTINGS_FILE = "settings.json"
-KEYS = ("organisation", "logo", "paper", "language")
 
 
 class Settings(BaseModel):
@@ -31,24 +29,17 @@ class Settings(BaseModel):
     logo: str | None = None  # a PNG or JPEG file
     paper: Literal["letter", "a4"] = "letter"
     # "": the computer's own language
-    language: str = Field(default="", pattern=r"^([a-z]{2,3}(_[A-Z]{2})?)?$")  # not user text: a pattern
+    language: str = Field(default="", pattern=r"^([a-z]{2,3}(_[A-Z]{2})?)?$")
 
     def to_json(self) -> dict[str, object]:
         return self.model_dump()
 
 
-def saved_language(data_dir: Path) -> str:
-    """The language setting, read without checking the rest of the file (that is load_settings's work):
-    the command line needs it before it can say anything, and a broken file is reported later, translated."""
-    try:
-        value = json.loads((data_dir / SETTINGS_FILE).read_text(encoding="utf-8")).get("language")
-    except (OSError, ValueError, AttributeError):
-        return ""
-    return value if isinstance(value, str) else ""
 
+KEYS = tuple(Settings.model_fields)  # what `settings set` may change: every setting, declared once above
 
 def load_settings(ws: Workspace) -> Settings:
-    path = ws.data_dir / SETTINGS_FILE
+    path = paths.settings_file(ws.data_dir)
     if not path.is_file():
         return Settings()
     try:
@@ -79,5 +70,5 @@ def set_setting(ws: Workspace, key: str, value: str) -> Settings:
     except ValidationError as exc:
         raise UserError(_("'{value}' is not a valid {key}: {reason}").format(
             value=value, key=key, reason=exc.errors()[0]["msg"])) from exc
-    save(ws.data_dir / SETTINGS_FILE, settings.model_dump_json(indent=2).encode("utf-8"), private=True)
+    save(paths.settings_file(ws.data_dir), settings.model_dump_json(indent=2).encode("utf-8"), private=True)
     return settings

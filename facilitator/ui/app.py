@@ -15,6 +15,7 @@ from facilitator import paths
 from facilitator.i18n import _
 from facilitator.services.errors import Remedy, UserError
 from facilitator.ui.main_window import MainWindow
+from facilitator.ui.translation import install_qt_translations
 from facilitator.ui.widgets import error_text
 
 if TYPE_CHECKING:
@@ -40,6 +41,9 @@ def application() -> QApplication:
     app.setOrganizationName("Facilitator")
     app.setStyle("Fusion")  # not user text: the name of Qt's style
     app.setWindowIcon(QIcon(str(paths.assets_dir() / "facilitator.svg")))
+    if not app.property("translated"):  # Qt's own words (Cancel, Yes, the file dialogs) in the chosen language
+        install_qt_translations(app)
+        app.setProperty("translated", True)
     return app
 
 

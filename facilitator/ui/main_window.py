@@ -230,25 +230,11 @@ class MainWindow(QMainWindow):
         return box
 
     def show_identity(self) -> QMessageBox:
-        """Who this laptop signs as, with the fingerprint HR can compare over the phone."""
-        from facilitator.services.identity import has_identity, identity_info
+        """File → Signing identity…: who this laptop signs as; export its certificate for HR, or create it."""
+        from facilitator.ui.dialogs.identity import identity_box
 
         assert self._ws is not None
-        if has_identity(self._ws):
-            info = identity_info(self._ws)
-            signed = _("Records and certificates are signed as <b>{subject}</b>.").format(subject=escape(info.subject))
-            fingerprint = _("Fingerprint: <b>{fingerprint}</b>").format(fingerprint=escape(info.short_fingerprint))
-            valid = _("Valid until {date}.").format(date=f"{info.not_after:%d %b %Y}")
-            trust = _("Give HR the certificate from <tt>facilitator keys export-cert</tt> so they can trust it.")
-            text = (f"<p>{signed}</p><p>{fingerprint}<br><small>{escape(info.fingerprint)}</small></p>"
-                    f"<p>{valid} {trust}</p>")
-        else:
-            text = "<p>" + _("No signing key yet. One is created for the trainer when the first session is sealed, "
-                             "or now with <tt>facilitator keys create --name \"Your Name\"</tt>.") + "</p>"
-        box = QMessageBox(QMessageBox.Icon.Information, _("Signing identity"), text, parent=self)
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.open()
-        return box
+        return identity_box(self, self._ws)
 
     def edit_settings(self) -> SettingsDialog:
         """File → Settings… (Ctrl+,): the organisation, logo, paper and language."""

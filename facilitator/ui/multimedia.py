@@ -24,5 +24,5 @@ from PySide6.QtMultimedia import (  # noqa: E402 - the filter must be in place f
     QVideoSink,
 )
 
-__all__ = ["QCamera", "QCameraDevice", "QMediaCaptureSession", "QMediaDevices", "QSoundEffect",  # not user text
-           "QVideoFrame", "QVideoSink"]  # not user text
+__all__ = ["QCamera", "QCameraDevice", "QMediaCaptureSession", "QMediaDevices", "QSoundEffect",
+           "QVideoFrame", "QVideoSink"]

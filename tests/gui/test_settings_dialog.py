@@ -11,8 +11,9 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox
 
 from facilitator import i18n
+from facilitator.paths import SETTINGS_FILE
 from facilitator.services.errors import UserError
-from facilitator.services.settings import SETTINGS_FILE, load_settings
+from facilitator.services.settings import load_settings
 from facilitator.ui.dialogs.settings import SettingsDialog
 from facilitator.ui.main_window import MainWindow
 

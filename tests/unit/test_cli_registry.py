@@ -13,7 +13,7 @@ import pytest
 
 from facilitator import i18n
 from facilitator.cli import main, program, registry
-from facilitator.cli.program import SETTINGS_FILE
+from facilitator.paths import SETTINGS_FILE
 
 ROOT = Path(__file__).parents[2]
 CLI = ROOT / "facilitator" / "cli"
@@ -88,14 +88,6 @@ def test_every_noun_and_verb_answers_help(capsys, data_dir: Path, name: str) -> 
             main([name, verb, "--help"])
         assert exited.value.code == 0, (name, verb)
         assert capsys.readouterr().out.startswith("usage: facilitator")
-
-
-def test_the_cli_copies_of_service_names_match() -> None:
-    from facilitator.cli import settings as settings_cli
-    from facilitator.services import settings
-
-    assert SETTINGS_FILE == settings.SETTINGS_FILE
-    assert settings_cli.KEYS == settings.KEYS
 
 
 @pytest.fixture

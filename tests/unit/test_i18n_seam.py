@@ -44,7 +44,7 @@ MACHINE_CALLS = {
 MACHINE_KEYWORDS = {"dest", "metavar_id", "encoding", "errors", "newline", "mode", "prefix", "suffix", "dir",
                     "sep", "end", "type", "action", "default_factory", "fontName", "name_id", "typ", "alg",
                     "objectName", "styleSheet", "key", "format", "timespec", "language", "kind", "tag",
-                    "cascade", "order_by", "back_populates", "ondelete", "server_default", "name"}
+                    "cascade", "order_by", "back_populates", "ondelete", "server_default", "name", "pattern"}
 # Shapes of text that is not prose: identifiers, keys, file names, formats, markup, code points, units alone.
 MACHINE_SHAPES = [
     re.compile(r"^[\w.\-/:+#*%@&=<>(),\[\]{}|^$~\\?!;'\"` ]{0,2}$"),  # at most two characters: punctuation, "OK"
@@ -127,6 +127,9 @@ class _Finder(ast.NodeVisitor):
             if isinstance(ancestor, ast.Raise) and _raises_internal(ancestor):
                 return True
             if isinstance(ancestor, ast.Assert):
+                return True
+            if isinstance(ancestor, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__"
+                                                        for t in ancestor.targets):
                 return True
             if isinstance(ancestor, ast.AnnAssign | ast.arg) and node is getattr(ancestor, "annotation", None):
                 return True
