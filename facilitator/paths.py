@@ -8,7 +8,7 @@ from pathlib import Path
 
 import platformdirs
 
-APP_NAME = "Facilitator"
+APP_NAME = "Facilitator"  # not user text: the folder's name, the same in every language
 DATA_DIR_ENV = "FACILITATOR_DATA_DIR"
 SETTINGS_FILE = "settings.json"  # in the data folder
 TRANSLATIONS_ENV = "FACILITATOR_TRANSLATIONS_DIR"  # another folder of catalogues: a translator's work in progress
@@ -34,6 +34,15 @@ def demo_data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return data_dir(chosen) if chosen else data_dir() / "demo"
 
 
+class BundleMissing(FileNotFoundError):
+    """A folder shipped with the app is not where it should be: a broken install. The services tell the user."""
+
+    def __init__(self, name: str, candidates: list[Path]) -> None:
+        self.name, self.candidates = name, candidates
+        looked = ", ".join(str(c) for c in candidates)
+        super().__init__(f"the built-in {name} folder is missing (looked in {looked})")  # not user text: see above
+
+
 def _bundled(name: str) -> Path:
     """A folder shipped with the app: frozen build, installed wheel, or the source tree, in that order."""
     frozen = getattr(sys, "_MEIPASS", None)
@@ -42,8 +51,7 @@ def _bundled(name: str) -> Path:
     for candidate in candidates:
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"the built-in {name} folder is missing (looked in "
-                            + ", ".join(str(c) for c in candidates) + "); reinstall Facilitator")
+    raise BundleMissing(name, candidates)
 
 
 def library_dir() -> Path:

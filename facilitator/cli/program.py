@@ -68,9 +68,13 @@ def choose_language(start: Start, noun: str | None) -> str:
         os.environ[i18n.LANGUAGE_ENV] = start.lang
     setting = "" if os.environ.get(i18n.LANGUAGE_ENV) else i18n.saved_language(_data_folder(start, noun))
     try:
-        return i18n.install(i18n.requested_language(setting))
+        chosen = i18n.install(i18n.requested_language(setting))
     except FileNotFoundError:  # the bundled assets are missing: English, and the command that needs them says so
         return i18n.ENGLISH
+    if start.lang and chosen != start.lang.split("_")[0]:  # asked for by name, and not there: say so, go on
+        print("facilitator: " + _("there is no '{code}' translation yet; the languages are {codes}").format(
+            code=start.lang, codes=", ".join(i18n.available_languages())), file=sys.stderr)
+    return chosen
 
 
 def _data_folder(start: Start, noun: str | None) -> Path:

@@ -6,7 +6,7 @@ aware moment is shown on this computer's clock; a naive one is taken to be on it
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import overload
 
 
@@ -15,11 +15,17 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone() if moment.tzinfo is not None else moment
 
 
-def clock(moment: datetime | None, missing: str = "", *, seconds: bool = False) -> str:
+def clock(moment: datetime | time | None, missing: str = "", *, seconds: bool = False) -> str:
     """"09:05" (or "09:05:30") on this computer's clock; `missing` when there is no moment."""
     if moment is None:
         return missing
-    return local(moment).strftime("%H:%M:%S" if seconds else "%H:%M")
+    shown = local(moment) if isinstance(moment, datetime) else moment  # a time of day is shown as it is
+    return shown.strftime("%H:%M:%S" if seconds else "%H:%M")
+
+
+def clock_or_none(moment: datetime | None) -> str | None:
+    """As `clock`, but None when there is no moment: a document leaves that cell empty, or prints a dash."""
+    return clock(moment) or None
 
 
 def day_and_clock(moment: datetime) -> str:
@@ -40,3 +46,8 @@ def iso(moment: datetime | None, *, on_this_clock: bool = False, timespec: str =
     if moment is None:
         return None
     return (local(moment) if on_this_clock else moment).isoformat(timespec=timespec)
+
+
+def local_iso(moment: datetime | None) -> str | None:
+    """ISO 8601 on this computer's clock, with its offset (what `--json` gives a script on the same laptop)."""
+    return iso(moment, on_this_clock=True)

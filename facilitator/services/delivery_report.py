@@ -12,8 +12,7 @@ from typing import Any
 from facilitator.documents import session_report as report_doc
 from facilitator.domain.delivery import SMALL_GROUP, RunState, SegmentRun, clock, describe_tally, planned_starts
 from facilitator.domain.segment_kinds import KINDS, Panel, rules, vote_at, votes
-from facilitator.domain.times import clock as clock_text
-from facilitator.domain.times import iso
+from facilitator.domain.times import clock_or_none, local_iso
 from facilitator.i18n import _, ngettext
 from facilitator.services import delivery
 from facilitator.services.workspace import Workspace
@@ -26,7 +25,7 @@ def delivered_span(run: delivery.SessionRun) -> tuple[str | None, str | None]:
     if not starts:
         return None, None
     end = max(ends) if ends and run.delivery.current is None else None
-    return _local_hhmm(min(starts)), _local_hhmm(end)
+    return clock_or_none(min(starts)), clock_or_none(end)
 
 
 def agenda_entries(run: delivery.SessionRun) -> tuple[report_doc.AgendaEntry, ...]:
@@ -36,7 +35,7 @@ def agenda_entries(run: delivery.SessionRun) -> tuple[report_doc.AgendaEntry, ..
         s = r.segment
         done = r.state(None) is RunState.DONE and r.ended_at is not None
         entries.append(report_doc.AgendaEntry(
-            s.title, s.kind, s.minutes, _local_hhmm(r.started_at), _local_hhmm(r.ended_at) if done else None,
+            s.title, s.kind, s.minutes, clock_or_none(r.started_at), clock_or_none(r.ended_at) if done else None,
             delivery.minutes(r.elapsed(r.ended_at)) if done and r.ended_at else None,
             skipped=r.skipped and not r.spans,
             paused_minutes=delivery.minutes(r.paused) if done else 0))
@@ -213,9 +212,9 @@ def delivery_view(run: delivery.SessionRun, now: datetime) -> dict[str, Any]:
         role_play = _role_play_counts(r)
         segments.append({
             "id": r.segment.id, "title": r.segment.title, "kind": r.segment.kind,
-            "planned_start": _iso(planned), "planned_minutes": r.segment.minutes, "extra_minutes": r.extra_minutes,
-            "state": state.value, "actual_start": _iso(r.started_at),
-            "actual_end": _iso(r.ended_at) if state is RunState.DONE else None,
+            "planned_start": local_iso(planned), "planned_minutes": r.segment.minutes, "extra_minutes": r.extra_minutes,
+            "state": state.value, "actual_start": local_iso(r.started_at),
+            "actual_end": local_iso(r.ended_at) if state is RunState.DONE else None,
             "actual_minutes": delivery.minutes(r.elapsed(now, paused_since)) if r.spans else None,
             "paused_minutes": delivery.minutes(r.paused), "tallies": tallies,
             "role_play": None if role_play is None else {"groups": role_play[0], "rounds": role_play[1]},
@@ -223,16 +222,7 @@ def delivery_view(run: delivery.SessionRun, now: datetime) -> dict[str, Any]:
     following = d.next_up
     running = d.current is not None and not run.sealed
     return {"session": run.session_id, "title": run.title, "status": run.status,
-            "planned_start": _iso(run.planned_start), "planned_end": _iso(timer.planned_end),
+            "planned_start": local_iso(run.planned_start), "planned_end": local_iso(timer.planned_end),
             "current": d.current, "paused": d.paused_since is not None,
             "next": following.segment.id if following is not None else None, "finished": d.finished,
             "drift_minutes": delivery.minutes(timer.drift) if running else None, "segments": segments}
-
-
-def _iso(value: datetime | None) -> str | None:
-    return iso(value, on_this_clock=True)
-
-
-def _local_hhmm(value: datetime | None) -> str | None:
-    """HH:MM on this computer's clock, as the sign-in sheet prints times (the log keeps them in UTC)."""
-    return clock_text(value) or None

@@ -24,6 +24,7 @@ from facilitator.records import identity as records
 from facilitator.records import jws
 from facilitator.records.identity import Identity
 from facilitator.services.errors import Remedy, UserError
+from facilitator.services.files import ensure_folder, save
 from facilitator.services.workspace import Workspace
 
 FOLDER = "identity"
@@ -176,11 +177,7 @@ def _attribute(name: x509.Name, oid: x509.ObjectIdentifier) -> str | None:
 
 
 def _write_public(out: Path, data: bytes) -> Path:
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-    except OSError as exc:
-        raise UserError(_("cannot write {file}: {reason}").format(file=out, reason=exc.strerror)) from exc
+    save(ensure_folder(out.parent) / out.name, data)
     return out
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from cryptography import x509
@@ -12,7 +11,7 @@ from facilitator.documents import session_report as report_doc
 from facilitator.documents import signin_sheet as signin_doc
 from facilitator.domain.attendance import Status
 from facilitator.domain.sessions import SessionStatus
-from facilitator.domain.times import clock
+from facilitator.domain.times import clock, clock_or_none
 from facilitator.i18n import _
 from facilitator.records.pdf_signing import PdfSigner
 from facilitator.services import attendance, delivery
@@ -32,15 +31,16 @@ def make_signin_sheet(ws: Workspace, session_id: str, out: Path, *, paper: str |
     detail = get_session(ws, session_id)
     report = attendance.attendance_report(ws, detail.id)
     settings = load_settings(ws)
-    rows = tuple(signin_doc.SigninRow(r.person.full_name, r.person.employee_id, _hhmm(r.first_in),
-                                      _hhmm(r.last_out), r.minutes, r.status.value) for r in report.rows)
+    rows = tuple(signin_doc.SigninRow(r.person.full_name, r.person.employee_id, clock_or_none(r.first_in),
+                                      clock_or_none(r.last_out), r.minutes, r.status.value) for r in report.rows)
     firsts = [r.first_in for r in report.rows if r.first_in]
     lasts = [r.last_out for r in report.rows if r.last_out]
     data = signin_doc.SigninSheetData(
         session_id=detail.id, title=detail.workshop_title, date=detail.date, location=detail.location,
-        trainer=detail.trainer, actual_start=_hhmm(min(firsts)) if firsts else None,
-        actual_end=_hhmm(max(lasts)) if lasts else None, rows=rows, planned_start=_hhmm(report.planned_start),
-        planned_end=_hhmm(report.planned_end), employer=settings.organisation or None)
+        trainer=detail.trainer, actual_start=clock_or_none(min(firsts)) if firsts else None,
+        actual_end=clock_or_none(max(lasts)) if lasts else None, rows=rows,
+        planned_start=clock_or_none(report.planned_start), planned_end=clock_or_none(report.planned_end),
+        employer=settings.organisation or None)
     pdf = render(lambda o: signin_doc.render_signin_sheet(data, o, paper or settings.paper))
     return _finish(ws, detail, out, pdf, passphrase, reason=_("Sign-in sheet"),
                    signed=_("Wrote the signed sign-in sheet to {file}"),
@@ -60,8 +60,8 @@ def make_report(ws: Workspace, session_id: str, out: Path, *, paper: str | None 
     data = report_doc.SessionReportData(
         session_id=detail.id, workshop_title=detail.workshop_title, workshop_version=detail.workshop_version,
         materials_sha256=detail.workshop_sha256, language=detail.language, location=detail.location,
-        trainer=detail.trainer, date=detail.date, planned_start=_hhmm(report.planned_start) or "",
-        planned_end=_hhmm(report.planned_end) or "", actual_start=actual_start, actual_end=actual_end,
+        trainer=detail.trainer, date=detail.date, planned_start=clock(report.planned_start),
+        planned_end=clock(report.planned_end), actual_start=actual_start, actual_end=actual_end,
         agenda=agenda_entries(run), activities=activities(ws, run), coverage=_coverage(detail),
         attendance=_summary(report, seal), chain_head=chain.head, events=chain.events,
         seal=_seal_info(seal), employer=settings.organisation or None, notes=trainer_notes(run))
@@ -106,9 +106,3 @@ def _finish(ws: Workspace, detail: SessionDetail, out: Path, pdf: bytes, passphr
     ensure_folder(out.parent)
     save(out, pdf)
     return OutputResult(out, [out], (signed if sealed else draft).format(file=out))
-
-
-
-
-def _hhmm(value: datetime | None) -> str | None:
-    return clock(value) or None

@@ -16,6 +16,7 @@ from facilitator.content.schema import WorkshopFile
 from facilitator.content.workshops import parse_workshop
 from facilitator.domain.ids import new_session_id
 from facilitator.domain.sessions import DEFAULT_GRACE_MINUTES, SessionStatus
+from facilitator.domain.times import clock
 from facilitator.i18n import _, ngettext
 from facilitator.services.errors import Remedy, UserError
 from facilitator.services.library import coverage, get_jurisdiction, get_workshop
@@ -189,7 +190,7 @@ def _summary(row: TrainingSession, roster_count: int) -> SessionSummary:
     return SessionSummary(
         id=row.id, workshop_id=row.workshop_id, workshop_title=row.workshop_title,
         workshop_version=row.workshop_version, date=row.scheduled_date.isoformat(),
-        start=row.start_time.strftime("%H:%M"), location=row.location, trainer=row.trainer,
+        start=clock(row.start_time), location=row.location, trainer=row.trainer,
         jurisdictions=[j.code for j in row.jurisdictions], status=row.status, roster_count=roster_count)
 
 

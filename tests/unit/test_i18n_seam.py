@@ -184,7 +184,9 @@ def bypasses(path: Path) -> list[str]:
 
 
 def checked_files(package: Path = PACKAGE) -> list[Path]:
-    return sorted(p for layer in CHECKED for p in (package / layer).rglob("*.py")
+    """Every layer's modules, and the package's own (paths, files, i18n …)."""
+    layers = [p for layer in CHECKED for p in (package / layer).rglob("*.py")]
+    return sorted(p for p in [*layers, *package.glob("*.py")]
                   if not any(part in p.relative_to(package).as_posix() for part in NOT_CHECKED))
 
 

@@ -7,10 +7,13 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from facilitator import paths
 from facilitator.domain.ids import ALPHABET, BADGE_TOKEN_LENGTH, normalise_code
 from facilitator.services import sessions as session_service
 from facilitator.services.demo import ensure_demo_session
+from facilitator.services.errors import UserError
 from facilitator.services.workspace import Workspace, open_workspace
 
 
@@ -60,3 +63,12 @@ def test_session_ids_are_typed_leniently(workspace: Workspace) -> None:
     assert created.start == "09:05" and created.jurisdictions == ["none"]
     assert session_service.get_session(workspace, created.id.lower()).id == created.id
     assert normalise_code(" ab-c0 ") == "ABC0" and normalise_code("IL0o") == "1100"
+
+
+def test_a_broken_install_is_told_not_a_traceback(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(paths, "_PACKAGE", tmp_path / "nowhere" / "facilitator")
+    with pytest.raises(UserError) as raised:
+        open_workspace(tmp_path / "data")
+    assert "the built-in sessions folder is missing" in str(raised.value)
+    assert raised.value.for_command_line().endswith("; reinstall Facilitator")
+    assert "facilitator " not in raised.value.for_app()

@@ -144,3 +144,10 @@ def test_a_translated_text_reaches_a_pdf(spanish: Path, tmp_path: Path, workspac
     text = " ".join(page_texts(out))
     assert squeeze("Hoja de asistencia") in text
     assert squeeze("Sign-in sheet ·") in text  # the footer's text, which the test catalogue lacks: English
+
+
+def test_a_language_asked_for_by_name_and_missing_is_said_and_english_spoken(tmp_path: Path) -> None:
+    done = cli(tmp_path / "data", "--lang", "xx", "session", "list")
+    assert done.returncode == 0 and done.stdout.startswith("No sessions yet")
+    assert "there is no 'xx' translation yet; the languages are en, es" in done.stderr
+    assert cli(tmp_path / "data", "--lang", "es_MX", "session", "list").stderr == ""  # Spanish is there

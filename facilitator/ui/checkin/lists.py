@@ -24,14 +24,10 @@ UNDO_QUESTIONS = {EventKind.CHECK_IN: N_("Undo the check-in of {person} at {time
                   EventKind.WALK_IN: N_("Undo the walk-in of {person} at {time}?")}
 
 
-def hhmm(moment: datetime | None) -> str:
-    return clock(moment)
-
-
 def _note(row: AttendanceRow) -> str:
     notes = [_("late")] if row.status in LATE else []
     if row.last_out and not row.is_in:
-        notes.append(_("left {time}").format(time=hhmm(row.last_out)))
+        notes.append(_("left {time}").format(time=clock(row.last_out)))
     if row.person.walk_in:
         notes.append(_("walk-in"))
     return ", ".join(notes)
@@ -56,7 +52,7 @@ def _via(entry: LogEntry) -> str:
 
 
 IN_ROOM = [Column[AttendanceRow](N_("Name"), lambda r: r.person.full_name),
-           Column[AttendanceRow](N_("Since"), lambda r: hhmm(r.first_in)),
+           Column[AttendanceRow](N_("Since"), lambda r: clock(r.first_in)),
            Column[AttendanceRow](N_("Department"), lambda r: r.person.department or ""),
            Column[AttendanceRow](N_("Note"), _note)]
 NOT_HERE = [Column[AttendanceRow](N_("Name"), lambda r: r.person.full_name),

@@ -28,10 +28,6 @@ STATE_NAMES = {RunState.WAITING: "", RunState.RUNNING: N_("▶ now"), RunState.P
 TIMER_COLOURS = {"ok": "#1b5e20", "warning": "#8a5300", "over": "#b71c1c", "idle": "#37474f"}
 
 
-def hhmm(moment: datetime | None) -> str:
-    return clock_text(moment, "—")
-
-
 def mmss(delta: timedelta) -> str:
     """'4:05', or '-1:20' when over time."""
     seconds = int(delta.total_seconds())
@@ -63,8 +59,8 @@ def timer_text(c: Clock, paused: bool) -> tuple[str, str]:
 
 def plan_text(c: Clock) -> str:
     """Ahead of or behind the plan, and when the session will end at this pace."""
-    return _("{drift} · ends {end} (planned {planned})").format(drift=drift_text(c.drift), end=hhmm(c.projected_end),
-                                                               planned=hhmm(c.planned_end))
+    return _("{drift} · ends {end} (planned {planned})").format(
+        drift=drift_text(c.drift), end=clock_text(c.projected_end, "—"), planned=clock_text(c.planned_end, "—"))
 
 
 def _stage_word(name: str) -> str:
@@ -142,12 +138,12 @@ def _state_name(state: RunState) -> str:
 
 
 AGENDA = [Column[AgendaRow](N_("#"), lambda r: r.number, align_right=True),
-          Column[AgendaRow](N_("Planned"), lambda r: hhmm(r.planned_start)),
+          Column[AgendaRow](N_("Planned"), lambda r: clock_text(r.planned_start, "—")),
           Column[AgendaRow](N_("Segment"), lambda r: r.run.segment.title),
           Column[AgendaRow](N_("Kind"), lambda r: kind_label(r.run.segment.kind)),
           Column[AgendaRow](N_("Min"), lambda r: r.run.segment.minutes + r.run.extra_minutes, align_right=True),
-          Column[AgendaRow](N_("Started"), lambda r: hhmm(r.run.started_at) if r.run.spans else ""),
-          Column[AgendaRow](N_("Ended"), lambda r: hhmm(r.run.ended_at) if r.run.ended_at else ""),
+          Column[AgendaRow](N_("Started"), lambda r: clock_text(r.run.started_at, "—") if r.run.spans else ""),
+          Column[AgendaRow](N_("Ended"), lambda r: clock_text(r.run.ended_at, "—") if r.run.ended_at else ""),
           Column[AgendaRow](N_("Took"), lambda r: r.actual_minutes, align_right=True),
           Column[AgendaRow]("", lambda r: _state_name(r.state))]
 
