@@ -8,6 +8,7 @@ they are written. Errors are the operating system's own (OSError); the services 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
@@ -35,7 +36,8 @@ def write_atomically(target: Path, data: bytes | Callable[[BinaryIO], T], *, pri
     """Write `data` (bytes, or a function that writes to the open file and returns a result) to `target`.
 
     `private` makes the file readable by its owner only, whatever the umask. With `replace=False` the write
-    fails (FileExistsError) if `target` exists, and never overwrites it, even if it appears meanwhile."""
+    fails (FileExistsError) if `target` exists; where the disk has hard links (every disk a data folder is
+    normally on) it never overwrites one that appears meanwhile either."""
     temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
     try:
         handle = _create(temp, PRIVATE_MODE if private else SHARED_MODE)
@@ -54,9 +56,15 @@ def write_atomically(target: Path, data: bytes | Callable[[BinaryIO], T], *, pri
             os.chmod(temp, PRIVATE_MODE)  # the umask may have narrowed the mode; never leave it wider
         _move_into_place(temp, target, replace)
     finally:
-        temp.unlink(missing_ok=True)
+        _discard(temp)
     _sync_folder(target.parent)
     return result
+
+
+def _discard(temp: Path) -> None:
+    """Remove the temporary file if it is still there; failing to do so must not hide whether the write worked."""
+    with contextlib.suppress(OSError):
+        temp.unlink(missing_ok=True)
 
 
 def _create(path: Path, mode: int) -> BinaryIO:
@@ -71,7 +79,7 @@ def _move_into_place(temp: Path, target: Path, replace: bool) -> None:
             os.link(temp, target)  # atomic, and fails if the target exists: never a silent overwrite
         except FileExistsError:
             raise
-        except OSError:  # no hard links on this disk (a FAT stick): as near to exclusive as it allows
+        except OSError:  # no hard links on this disk (a FAT stick): check, then rename, as near as it allows
             if os.path.lexists(target):
                 raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target)) from None
             os.rename(temp, target)
@@ -79,6 +87,8 @@ def _move_into_place(temp: Path, target: Path, replace: bool) -> None:
     try:
         os.replace(temp, target)
     except PermissionError as exc:
+        if os.name != "nt":  # elsewhere a refusal here is the folder's permissions, which the caller reports
+            raise
         raise ReplaceFailed(exc.errno, exc.strerror, str(target)) from exc
 
 

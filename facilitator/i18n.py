@@ -13,6 +13,7 @@ from __future__ import annotations
 import gettext
 import json
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 DOMAIN = "facilitator"
@@ -39,9 +40,32 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalogue.ngettext(singular, plural, n)
 
 
+def either(words: Iterable[str]) -> str:
+    """"a4 or letter", "scenario or role-play": alternatives joined as the chosen language joins them."""
+    items = list(words)
+    text = items[0] if items else ""
+    for word in items[1:]:
+        text = _("{choices} or {choice}").format(choices=text, choice=word)
+    return text
+
+
 def pgettext(context: str, message: str) -> str:
     """`message` in the chosen language, where the same English word means different things in two places."""
     return _catalogue.pgettext(context, message)
+
+
+def in_language(code: str, localedir: Path | None = None) -> Callable[[str], str]:
+    """The gettext of language `code`, whatever language the app speaks: for the words a record keeps (a
+    rejected scan's reason, an eligibility reason), which are written in the session's language so that a
+    record never depends on the laptop it was made on. English (or a language without a catalogue) as is."""
+    folder = localedir or translations_dir()
+    found = _catalogue_for(folder, code) if code else None
+    catalogue = _read(_mo_file(folder, found)) if found else None
+    return catalogue.gettext if catalogue else _as_is
+
+
+def _as_is(message: str) -> str:
+    return message
 
 
 def translations_dir() -> Path:

@@ -8,15 +8,23 @@ Extracts every text marked with `_`, `N_`, `ngettext` or `pgettext` in facilitat
 merges it into each LANG/LC_MESSAGES/facilitator.po (keeping what translators wrote; a text whose English
 changed is marked fuzzy, which gettext then ignores until a translator confirms it), and compiles each .po into
 the .mo that facilitator/i18n.py reads. Needs Babel (in the test extras); the app itself needs only the .mo.
+
+The texts are found by reading the code's syntax tree, not its tokens, so a `_()` inside an f-string is found
+on every Python version. `--check` compares what the files mean (the texts, the translations), not their bytes,
+so another version of Babel, which may wrap lines or stamp headers differently, does not put them out of step.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import gettext
 import io
 import sys
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO, Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -28,19 +36,32 @@ SOURCE = HERE.parents[1] / "facilitator"
 TEMPLATE = HERE / "facilitator.pot"
 DOMAIN = "facilitator"
 PROJECT = "Facilitator"
-METHODS = [("**.py", "python")]
 SKIP = ("storage/migrations",)
 # Header lines that change by themselves (dates, tool versions) or hold Babel's placeholders: left out.
 VOLATILE = (b'"POT-Creation-Date', b'"PO-Revision-Date', b'"Generated-By', b'"Project-Id-Version',
             b'"Report-Msgid-Bugs-To', b'"Last-Translator', b'"Language-Team')
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
+Entries = dict[tuple[str | None, str | tuple[str, ...]], str | tuple[str, ...]]
+
+
+def extract_marked(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: object,
+                   options: object) -> Iterator[tuple[int, str, str | tuple[str | None, ...] | None, list[str]]]:
+    """Babel's extraction method, reading the syntax tree: each call of a marking function with its text
+    arguments (None for an argument that is not a literal text, which Babel then skips)."""
+    tree = ast.parse(fileobj.read().decode("utf-8"))
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+             and node.func.id in keywords]
+    for call in sorted(calls, key=lambda c: (c.lineno, c.col_offset)):
+        texts = tuple(a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
+                      for a in call.args)
+        yield call.lineno, call.func.id, (texts if len(texts) > 1 else texts[0] if texts else None), []
+
 
 def extract() -> Catalog:
-    """Every marked text in the package, with the files and lines it comes from."""
+    """Every marked text in the package, with the files it comes from."""
     template = _catalog(None)
-    for filename, lineno, message, comments, context in extract_from_dir(str(SOURCE), METHODS,
-                                                                          strip_comment_tags=True):
+    for filename, lineno, message, comments, context in extract_from_dir(str(SOURCE), [("**.py", extract_marked)]):
         if any(part in filename for part in SKIP):
             continue
         template.add(message, None, [(f"facilitator/{filename}", lineno)], auto_comments=comments,
@@ -61,25 +82,27 @@ def po_files() -> list[Path]:
 
 
 def _po_bytes(catalog: Catalog) -> bytes:
+    """Sorted, without line numbers (they move with every edit) or the header lines that change by themselves."""
     out = io.BytesIO()
-    # No dates and sorted output, so the files change only when the texts do.
-    # No line numbers (they move with every edit), no dates: the files change only when the texts do.
     write_po(out, catalog, width=100, sort_output=True, omit_header=False, ignore_obsolete=True,
              include_previous=True, include_lineno=False)
-    lines = [line for line in out.getvalue().split(b"\n") if not line.startswith(VOLATILE)]
-    return b"\n".join(lines)
+    return b"\n".join(line for line in out.getvalue().split(b"\n") if not line.startswith(VOLATILE))
 
 
 def _mo_bytes(catalog: Catalog) -> bytes:
-    catalog.creation_date = catalog.revision_date = FIXED_DATE  # the .mo's header must not change by itself
+    catalog.creation_date = catalog.revision_date = FIXED_DATE
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
     return out.getvalue()
 
 
+def _read(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale, domain=DOMAIN)
+
+
 def _merged(po: Path, template: Catalog) -> Catalog:
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=po.parents[1].name, domain=DOMAIN)
+    catalog = _read(po, po.parents[1].name)
     catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
     return catalog
 
@@ -95,6 +118,32 @@ def planned_files() -> dict[Path, bytes]:
     return files
 
 
+def _entries(data: bytes) -> Entries:
+    """What a .pot or .po says: each text (with its context) and its translation, fuzzy ones as untranslated."""
+    catalog = read_po(io.BytesIO(data), domain=DOMAIN)
+    return {(m.context, m.id): ("" if m.fuzzy else m.string) for m in catalog if m.id}
+
+
+def _compiled(data: bytes) -> dict[object, str]:
+    """What a .mo says, without its header."""
+    return {k: v for k, v in gettext.GNUTranslations(io.BytesIO(data))._catalog.items() if k != ""}  # type: ignore[attr-defined]
+
+
+def _same(path: Path, planned: bytes) -> bool:
+    if not path.exists():
+        return False
+    meaning = _compiled if path.suffix == ".mo" else _entries
+    try:
+        return meaning(path.read_bytes()) == meaning(planned)
+    except (OSError, ValueError):  # unreadable or damaged: out of step
+        return False
+
+
+def stale_files(planned: dict[Path, bytes]) -> list[Path]:
+    orphans = [mo for mo in HERE.glob(f"*/LC_MESSAGES/{DOMAIN}.mo") if mo not in planned]  # a .mo without its .po
+    return [path for path, data in planned.items() if not _same(path, data)] + orphans
+
+
 def add_language(code: str) -> Path:
     po = HERE / code / "LC_MESSAGES" / f"{DOMAIN}.po"
     if po.exists():
@@ -105,23 +154,26 @@ def add_language(code: str) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is out of step")
     parser.add_argument("--add", metavar="LANG", help="start a catalogue for a new language, e.g. fr")
     args = parser.parse_args(argv)
     if args.add:
         print(f"created {add_language(args.add)}")
-    stale = [path for path, data in planned_files().items()
-             if not path.exists() or path.read_bytes() != data]
+    planned = planned_files()
+    stale = stale_files(planned)
     if args.check:
         for path in stale:
             print(f"out of step: {path.relative_to(HERE.parents[1])}; run python3 {Path(__file__).name}",
                   file=sys.stderr)
         return 1 if stale else 0
-    for path, data in planned_files().items():
-        if path in stale:
-            path.write_bytes(data)
+    for path in stale:
+        if path in planned:
+            path.write_bytes(planned[path])
             print(f"wrote {path.relative_to(HERE.parents[1])}")
+        else:
+            print(f"{path.relative_to(HERE.parents[1])} has no .po beside it: delete it, or restore its .po",
+                  file=sys.stderr)
     return 0
 
 

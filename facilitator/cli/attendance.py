@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from facilitator.cli.common import Parser, add_json, add_session, add_verb, add_verbs, emit, workspace
+from facilitator.domain.attendance import status_label
 from facilitator.domain.times import clock, day_and_clock
 from facilitator.i18n import _, ngettext
 
@@ -47,7 +48,8 @@ def show_attendance(args: argparse.Namespace) -> int:
         print(f"{_('name'):30} {_('employee id'):12} {_('first in'):8} {_('last out'):8} {_('minutes'):>7}  "
               f"{_('status')}")
         for row in report.rows:
-            status = _("{status} (in the room)").format(status=row.status.value) if row.is_in else row.status.value
+            status = _("{status} (in the room)").format(status=status_label(row.status)) if row.is_in \
+                else status_label(row.status)
             print(f"{row.person.full_name[:30]:30} {(row.person.employee_id or '')[:12]:12} "
                   f"{clock(row.first_in):8} {clock(row.last_out):8} {row.minutes:7}  {status}")
         print(ngettext("{people} on the roster, {in_room} in the room now, {n} event",

@@ -71,7 +71,8 @@ def choose_language(start: Start, noun: str | None) -> str:
         chosen = i18n.install(i18n.requested_language(setting))
     except FileNotFoundError:  # the bundled assets are missing: English, and the command that needs them says so
         return i18n.ENGLISH
-    if start.lang and chosen != start.lang.split("_")[0]:  # asked for by name, and not there: say so, go on
+    asked = start.lang.replace("-", "_").split("_")[0].lower() if start.lang else i18n.ENGLISH
+    if chosen == i18n.ENGLISH and asked != i18n.ENGLISH:  # asked for by name, and not there: say so, go on
         print("facilitator: " + _("there is no '{code}' translation yet; the languages are {codes}").format(
             code=start.lang, codes=", ".join(i18n.available_languages())), file=sys.stderr)
     return chosen
@@ -114,15 +115,28 @@ def build(words: Sequence[str]) -> tuple[Parser, Parser | None]:
 
 
 def with_default_verb(noun: Parser, words: list[str], at: int) -> list[str]:
-    """`words` with the noun's default verb put in where a session follows the noun at once
-    (`facilitator attendance SESSION` is `facilitator attendance show SESSION`)."""
-    following = words[at + 1] if at + 1 < len(words) else None
-    if noun.default_verb is None or following is None or following in noun.verbs or following.startswith("-"):
+    """`words` with the noun's default verb put in where a session, not a verb, is the first word after the noun
+    and its options (`facilitator attendance --json SESSION` is `facilitator attendance show --json SESSION`)."""
+    if noun.default_verb is None:
         return words
-    after = words[at + 2] if at + 2 < len(words) else None
+    default = noun.verbs[noun.default_verb]
+    first = at + 1
+    while first < len(words) and words[first].startswith("-") and words[first] != "-":
+        if words[first] in ("-h", "--help"):  # the noun's own help
+            return words
+        first += 1 + _takes_value(default, words[first])
+    if first >= len(words) or words[first] in noun.verbs:
+        return words
+    after = words[first + 1] if first + 1 < len(words) else None
     if after is not None and after in noun.verbs:
         raise UsageError(_("put the verb first: {usage}").format(usage=usage_line(noun.verbs[after])))
     return [*words[:at + 1], noun.default_verb, *words[at + 1:]]
+
+
+def _takes_value(parser: argparse.ArgumentParser, word: str) -> int:
+    """1 if the option `word` takes the next word as its value, else 0."""
+    action = parser._option_string_actions.get(word)  # argparse's own table of a parser's options
+    return 1 if "=" not in word and action is not None and action.nargs != 0 else 0
 
 
 def parse(parser: Parser, words: Sequence[str]) -> argparse.Namespace:

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from facilitator.cli.common import Parser, add_json, add_session, add_verb, add_verbs, emit, workspace
-from facilitator.domain.roster import FIELDS
-from facilitator.i18n import N_, _, ngettext
+from facilitator.domain.roster import FIELDS, separator_name
+from facilitator.i18n import _, ngettext
 
 ROSTER_FIELDS = tuple(FIELDS)  # the domain's, light to import: `roster import --help` lists them
-SEPARATORS = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": N_("bar")}
 
 
 def register(parser: Parser, noun: str) -> None:
@@ -83,7 +82,7 @@ def _print_reading(result: Any) -> None:
     if result.kind == "xlsx":
         how = _("Excel workbook, sheet '{sheet}'").format(sheet=result.sheet)
     else:
-        separator = _(SEPARATORS[result.delimiter]) if result.delimiter in SEPARATORS else repr(result.delimiter)
+        separator = separator_name(result.delimiter)
         how = _("CSV, {encoding}, {separator}-separated").format(encoding=result.encoding, separator=separator)
     print(ngettext("Read {file} ({how}): {n} row below the header.", "Read {file} ({how}): {n} rows below the header.",
                    result.rows_read).format(file=result.file, how=how, n=result.rows_read))

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from facilitator.cli.common import Handler, Parser, add_json, add_session, add_verb, add_verbs, emit, workspace
 from facilitator.domain.delivery import RunState
-from facilitator.domain.segment_kinds import NoSuchVote, rules, vote_index
+from facilitator.domain.segment_kinds import kind_label, rules, votes
+from facilitator.domain.sessions import status_label as session_status
 from facilitator.domain.times import clock
 from facilitator.i18n import _, ngettext
 
@@ -102,7 +103,7 @@ def show_agenda(args: argparse.Namespace) -> int:
 
 def _print_agenda(run: SessionRun, view: dict[str, Any]) -> None:
     print(_("Session {session}: {title} ({status}), plan {start}-{end}").format(
-        session=run.session_id, title=run.title, status=run.status, start=clock(run.planned_start),
+        session=run.session_id, title=run.title, status=session_status(run.status), start=clock(run.planned_start),
         end=clock(_moment(view["planned_end"]))))
     print(f"{'#':>3}  {_('plan'):5} {_('min'):>3}  {_('start'):5} {_('end'):5} {_('min'):>3}  {_('state'):8} "
           f"{_('segment')}")
@@ -310,7 +311,13 @@ def _vote_item(ws: Workspace, args: argparse.Namespace) -> int:
     except KeyError:
         raise UserError(_("session {session}'s workshop has no segment '{segment}'; see 'facilitator {noun} "
                           "{session}'").format(session=run.session_id, segment=args.segment, noun=args.noun)) from None
-    try:
-        return vote_index(segment, args.item)
-    except NoSuchVote as exc:
-        raise UserError(str(exc)) from None
+    count = len(votes(segment))
+    if not count:
+        raise UserError(_("segment '{segment}' is a {kind}, which has no vote or question to count").format(
+            segment=args.segment, kind=kind_label(segment.type).lower()))
+    if count == 1 and args.item not in (None, 1):
+        raise UserError(_("segment '{segment}' has one vote; leave out --item").format(segment=args.segment))
+    if args.item is not None and not 1 <= args.item <= count:
+        raise UserError(_("segment '{segment}' has questions 1 to {count}; --item {item} is none of them").format(
+            segment=args.segment, count=count, item=args.item))
+    return (args.item or 1) - 1

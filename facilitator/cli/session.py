@@ -17,7 +17,9 @@ from facilitator.cli.common import (
     key_passphrase,
     workspace,
 )
+from facilitator.domain.attendance import status_label
 from facilitator.domain.sessions import DEFAULT_GRACE_MINUTES
+from facilitator.domain.sessions import status_label as session_status
 from facilitator.i18n import _, ngettext
 
 
@@ -87,8 +89,8 @@ def list_sessions(args: argparse.Namespace) -> int:
             print(_("No sessions yet. Create one with 'facilitator session create'."))
         for s in sessions:
             people = ngettext("{n} person", "{n} people", s.roster_count).format(n=f"{s.roster_count:4}")
-            print(f"{s.id}  {s.date} {s.start}  {s.status:8} {people}  {s.workshop_title} - {s.location} "
-                  f"({', '.join(s.jurisdictions)})")
+            print(f"{s.id}  {s.date} {s.start}  {session_status(s.status):8} {people}  {s.workshop_title} - "
+                  f"{s.location} ({', '.join(s.jurisdictions)})")
 
     emit(args, sessions, in_words)
     return 0
@@ -100,7 +102,7 @@ def show_session(args: argparse.Namespace) -> int:
     detail = get_session(workspace(args), args.session_id)
 
     def in_words() -> None:
-        print(_("Session {id} ({status})").format(id=detail.id, status=detail.status))
+        print(_("Session {id} ({status})").format(id=detail.id, status=session_status(detail.status)))
         rows = [
             (_("Workshop:"), _("{title} (version {version}, {language})").format(
                 title=detail.workshop_title, version=detail.workshop_version, language=detail.language)),
@@ -170,7 +172,7 @@ def print_plan(plan: Any) -> None:
     print(f"{_('name'):30} {_('minutes'):>7}  {_('status'):16} {_('certificate')}")
     for a in plan.attendees:
         verdict = _("yes") if a.eligible else _("no")
-        print(f"{a.name[:30]:30} {a.minutes:7}  {a.status:16} {verdict}: {a.reason}")
+        print(f"{a.name[:30]:30} {a.minutes:7}  {status_label(a.status):16} {verdict}: {a.reason}")
     met = ", ".join(j.name for j in plan.jurisdictions) or _("none")
     total = len(plan.attendees)
     print(ngettext("{eligible} of {total} earns a certificate; jurisdictions met: {met}",

@@ -18,7 +18,9 @@ def register(parser: Parser, noun: str) -> None:
     change = add_verb(parser, "set", change_setting,
                       _("change one setting: organisation, logo (a PNG or JPEG), paper (letter or a4) or language "
                         "(a translation's code, or '' for the computer's own)"))
-    change.add_argument("key", metavar=_("SETTING"))
+    from facilitator.services.settings import KEYS  # declared once, with the settings; loaded for this noun only
+
+    change.add_argument("key", choices=KEYS)
     change.add_argument("value", metavar=_("VALUE"), help=_("the new value; an empty string clears it"))
     add_json(change)
 

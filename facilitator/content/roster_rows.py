@@ -22,8 +22,8 @@ from facilitator.content.roster_table import (
     RosterTable,
     field_label,
 )
-from facilitator.domain.roster import Person
-from facilitator.i18n import N_, _, ngettext
+from facilitator.domain.roster import Person, separator_name
+from facilitator.i18n import _, ngettext
 
 
 def parse_roster(table: RosterTable, mapping: Mapping[str, int] | None = None) -> ParsedRoster:
@@ -66,15 +66,12 @@ def _not_a_roster(table: RosterTable) -> str:
              "file, or choose which column holds the names").format(columns=found)
 
 
-_DELIMITER_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": N_("bar")}
-
-
 def _extra_cells(table: RosterTable, raw: RawRow) -> list[RosterProblem]:
     """In a CSV, cells beyond the header mean a value held the delimiter without quotes and was split."""
     extra = [c for c in raw.cells[len(table.headers):] if c.strip()]
     if table.delimiter is None or not extra:
         return []
-    name = _(_DELIMITER_NAMES[table.delimiter]) if table.delimiter in _DELIMITER_NAMES else table.delimiter
+    name = separator_name(table.delimiter)
     return [RosterProblem(raw.row, None, ngettext(
         "this row has {count} more filled cell than the header has columns; a value probably contains a "
         "{delimiter} without quotes around it - put that value in quotes, or delete the extra cells",

@@ -93,6 +93,7 @@ class RolePlay(_Segment):
     rounds: int = Field(default=1, ge=1, le=10)
     observers_per_group: int = Field(default=0, ge=0, le=3)  # observers beyond any observer role
     # Teaching text printed on every observer sheet, in the workshop's language; nothing is printed without it.
+    observer_focus: Text | None = Field(default=None, max_length=120)  # "Watch the bystander; don't join in."
     observer_guide: ObserverGuide | None = None
     feedback_advice: list[Advice] = Field(default_factory=list, max_length=3)  # how observers give feedback
 

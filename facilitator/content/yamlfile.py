@@ -80,6 +80,7 @@ _FIXES = {
     "dict_type": N_("give a mapping of 'field: value' lines"),
     "bool_type": N_("write true or false"),
     "literal_error": N_("use one of the values listed"),
+    "enum": N_("use one of the values listed"),
     "union_tag_invalid": N_("use one of the values listed"),
     "union_tag_not_found": N_("add a 'type' field"),
     "too_short": N_("add more entries"),

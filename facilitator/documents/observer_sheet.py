@@ -92,7 +92,8 @@ def draw_observer_intro(canvas: Canvas, data: RoleCardSet, sheet: Sheet, top: fl
         plan += "   " + _("Round (circle):") + "  " + "   ".join(str(r) for r in range(1, data.rounds + 1))
     else:
         plan = _("One round of {minutes}, then give feedback.").format(minutes=minutes)
-    watch = _("Watch the bystander; don't join in. Tick what you see and note a few words under each point.")
+    tick = _("Tick what you see and note a few words under each point.")
+    watch = f"{data.observer_focus} {tick}" if data.observer_focus else tick
     fill(canvas, MUTED)
     return draw_lines(canvas, set_paragraphs([plan, watch], 9.5, sheet.width), sheet.left, top) - 3.5 * mm
 

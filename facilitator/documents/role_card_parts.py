@@ -74,6 +74,7 @@ class RoleCardSet:
     # Teaching text for the foot of every observer sheet, in the workshop's language; none is printed without it.
     observer_guide: ObserverGuide | None = None
     feedback_advice: tuple[str, ...] = ()
+    observer_focus: str = ""  # whom the observer watches, in the workshop's words
 
 
 SHADE: Rgb = (0.92, 0.93, 0.95)

@@ -39,12 +39,16 @@ from facilitator.documents.pages import (
 )
 from facilitator.documents.pages import build as build_pages
 from facilitator.documents.text import check_paper, duration, human_date, register_fonts
-from facilitator.domain.attendance import Status
+from facilitator.domain.attendance import Status, status_label
 from facilitator.i18n import N_, _
 
 ROW_MIN_H = 10 * mm  # room for a signature
-STATUS_WORDS = {Status.PRESENT: N_("Present"), Status.LATE: N_("Late"), Status.LEFT_EARLY: N_("Left early"),
-                Status.LATE_AND_LEFT_EARLY: N_("Late, left early"), Status.ABSENT: N_("Absent")}  # _() where shown
+
+
+def status_words(status: Status) -> str:
+    """The status as the sheet's column shows it: "Left early"."""
+    words = status_label(status)
+    return words[:1].upper() + words[1:]
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,7 @@ def row_cells(number: int, row: SigninRow, name_w: float) -> list[Flowable]:
     return [para(str(number), CELL_MUTED), para_wrapped(shown(row.name, ""), CELL_BOLD, name_w),
             para(row.employee_id, text), para(row.time_in, CELL_CENTRE), para(row.time_out, CELL_CENTRE),
             para(str(row.minutes) if row.minutes is not None else None, CELL_RIGHT),
-            para(_(STATUS_WORDS[status_of(row)]), text),
+            para(status_words(status_of(row)), text),
             # An absent person's box is marked, so nobody signs it in their name afterwards.
             para(_("absent") if absent else None, CELL_MUTED, empty="")]
 
@@ -144,12 +148,11 @@ def people_table(data: SigninSheetData, width: float) -> Flowable:
 
 
 def totals(rows: Sequence[SigninRow]) -> dict[str, int]:
-    """Counts by status, how many attended at all, and the person-minutes attended, by their (untranslated)
-    labels."""
+    """Counts by status, how many attended at all, and the person-minutes attended, by their labels."""
     counts = Counter(status_of(r) for r in rows)
-    found = {words: counts[status] for status, words in STATUS_WORDS.items()}
-    found[N_("Attended")] = len(rows) - counts[Status.ABSENT]
-    found[N_("On the sheet")] = len(rows)
+    found = {status_words(status): counts[status] for status in Status}
+    found[_("Attended")] = len(rows) - counts[Status.ABSENT]
+    found[_("On the sheet")] = len(rows)
     found[PERSON_MINUTES] = sum(r.minutes or 0 for r in rows)
     return found
 
@@ -161,7 +164,7 @@ def totals_block(data: SigninSheetData, width: float) -> Flowable:
     found = totals(data.rows)
     minutes = found.pop(PERSON_MINUTES)
     labels = list(found)
-    cells = [[para(_(label), HEAD_CENTRE) for label in labels], [para(str(found[k]), CELL_CENTRE) for k in labels]]
+    cells = [[para(label, HEAD_CENTRE) for label in labels], [para(str(found[k]), CELL_CENTRE) for k in labels]]
     table = grid_table(cells, [width / len(labels)] * len(labels))
     person_minutes = _("Total person-minutes attended: {minutes} ({duration})").format(minutes=f"{minutes:,}",
                                                                                       duration=duration(minutes))

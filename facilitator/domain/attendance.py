@@ -6,11 +6,14 @@ into each person's visits and decides what a new scan means; it knows nothing of
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
+from types import MappingProxyType
+
+from facilitator.i18n import N_, _
 
 
 class EventKind(StrEnum):
@@ -139,11 +142,28 @@ def decide(person: PersonAttendance | None, direction: Direction) -> Outcome:
 
 
 class Status(StrEnum):
+    """How a person attended. The values are the record's (the seal, --json), the same in every language;
+    `status_label` gives the words a person reads."""
+
     PRESENT = "present"
     LATE = "late"
-    LEFT_EARLY = "left early"  # not user text: a value of the sealed record and --json; documents give labels
+    LEFT_EARLY = "left early"  # not user text: a value of the record; see status_label
     LATE_AND_LEFT_EARLY = "late, left early"  # not user text
     ABSENT = "absent"
+
+
+STATUS_WORDS: Mapping[Status, str] = MappingProxyType({
+    Status.PRESENT: N_("present"), Status.LATE: N_("late"), Status.LEFT_EARLY: N_("left early"),
+    Status.LATE_AND_LEFT_EARLY: N_("late, left early"), Status.ABSENT: N_("absent")})
+
+
+def status_label(status: Status | str) -> str:
+    """An attendance status in the chosen language, as a sentence says it ("left early"); a value the record
+    does not know is shown as it is."""
+    try:
+        return _(STATUS_WORDS[Status(status)])
+    except ValueError:
+        return str(status)
 
 
 @dataclass(frozen=True)

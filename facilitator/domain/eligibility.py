@@ -8,12 +8,14 @@ why; the reason is sealed with the record.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from facilitator.domain.jurisdiction import Jurisdiction, check_requirement
 from facilitator.domain.workshop import WorkshopOutline
-from facilitator.i18n import _
+from facilitator.i18n import N_, _
+
+Say = Callable[[str], str]  # gettext of the language a record is written in
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,11 @@ def jurisdictions_met(workshop: WorkshopOutline, jurisdictions: Iterable[Jurisdi
     return met
 
 
-def minute_rules(workshop: WorkshopOutline, grace_minutes: int, met: Iterable[JurisdictionMet]) -> list[MinuteRule]:
-    rules = [MinuteRule(max(0, workshop.instruction_minutes - grace_minutes), _("the workshop"))]
+def minute_rules(workshop: WorkshopOutline, grace_minutes: int, met: Iterable[JurisdictionMet], *,
+                 say: Say = _) -> list[MinuteRule]:
+    """The minimums an attendee must reach. `say` gives the record's words (in its language; by default the
+    language the app speaks)."""
+    rules = [MinuteRule(max(0, workshop.instruction_minutes - grace_minutes), say(N_("the workshop")))]
     rules += [MinuteRule(m.minimum_minutes, m.name) for m in met if m.minimum_minutes]
     return rules
 
@@ -68,15 +73,17 @@ class Eligibility:
     overridden: bool = False
 
 
-def decide_eligibility(minutes: int, rules: Iterable[MinuteRule], override: Override | None = None) -> Eligibility:
+def decide_eligibility(minutes: int, rules: Iterable[MinuteRule], override: Override | None = None, *,
+                       say: Say = _) -> Eligibility:
     """Whether `minutes` present earns a certificate under `rules`, unless the trainer decided otherwise."""
     rules = list(rules)
     strictest = max(rules, key=lambda r: r.minutes)
     if override is not None:
         return Eligibility(override.eligible, strictest.minutes,
-                           _("trainer's decision: {reason}").format(reason=override.reason), True)
+                           say(N_("trainer's decision: {reason}")).format(reason=override.reason), True)
     if minutes >= strictest.minutes:
-        return Eligibility(True, strictest.minutes, _("present {minutes} of the {needed} minutes needed").format(
-            minutes=minutes, needed=strictest.minutes))
-    return Eligibility(False, strictest.minutes, _("present {minutes} min; {source} needs {needed}").format(
-        minutes=minutes, source=strictest.source, needed=strictest.minutes))
+        reason = say(N_("present {minutes} of the {needed} minutes needed"))
+        return Eligibility(True, strictest.minutes, reason.format(minutes=minutes, needed=strictest.minutes))
+    reason = say(N_("present {minutes} min; {source} needs {needed}"))
+    return Eligibility(False, strictest.minutes, reason.format(minutes=minutes, source=strictest.source,
+                                                               needed=strictest.minutes))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from facilitator.domain.segment_kinds import kind_label
 from facilitator.domain.workshop import Audience, SegmentKind, WorkshopOutline
-from facilitator.i18n import N_, _, ngettext
+from facilitator.i18n import N_, _, either, ngettext
 
 _AUDIENCES = {Audience.EMPLOYEES: N_("employees"), Audience.SUPERVISORS: N_("supervisors"),
               Audience.EVERYONE: N_("everyone")}
@@ -102,17 +102,8 @@ def check_requirement(workshop: WorkshopOutline, req: TrainingRequirement) -> li
             lack("interactivity", ngettext("{reason}: needs {count} {kinds} segment, has {have}",
                                            "{reason}: needs {count} {kinds} segments, has {have}", rule.minimum
                                            ).format(reason=rule.reason, count=rule.minimum, have=have,
-                                                    kinds=_either(sorted(rule.kinds))))
+                                                    kinds=either(kind_label(k).lower() for k in sorted(rule.kinds))))
     return found
-
-
-def _either(kinds: list[SegmentKind]) -> str:
-    """"scenario or role-play": the kinds' names, lower case, joined as alternatives."""
-    words = [kind_label(k).lower() for k in kinds]
-    text = words[0] if words else ""
-    for word in words[1:]:
-        text = _("{choices} or {choice}").format(choices=text, choice=word)
-    return text
 
 
 def check_coverage(workshop: WorkshopOutline, jurisdiction: Jurisdiction) -> CoverageResult:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from facilitator.i18n import N_
+from facilitator.i18n import N_, _
 
 FIRST_NAME_MAX = 100
 LAST_NAME_MAX = 100
@@ -35,6 +35,19 @@ FIELDS: Mapping[str, str] = MappingProxyType({
     "full_name": N_("full name"), "email": N_("email"), "department": N_("department"),
     "supervisor": N_("supervisor"), "language": N_("language"), "is_supervisor": N_("is a supervisor"),
 })
+
+
+# What separates the values of a line in a text roster, by the names a person gives it: one, and several.
+SEPARATOR_NAMES: Mapping[str, tuple[str, str]] = MappingProxyType({
+    ",": (N_("comma"), N_("commas")), ";": (N_("semicolon"), N_("semicolons")), "\t": (N_("tab"), N_("tabs")),
+    "|": (N_("bar"), N_("bars"))})
+
+
+def separator_name(delimiter: str | None, *, several: bool = False) -> str:
+    """"comma" (or "commas"), "tab" …, in the chosen language; an unusual one as itself, in quotes."""
+    if delimiter not in SEPARATOR_NAMES:
+        return repr(delimiter)
+    return _(SEPARATOR_NAMES[delimiter][1 if several else 0])
 
 
 @dataclass(frozen=True)

@@ -69,8 +69,13 @@ class Section:
     title: str
     items: tuple[str, ...] = ()
     ordered: bool = False
+    lettered: bool = False  # items lettered A, B, C, as the room sees a question's options
+    correct: tuple[int, ...] = ()  # items that are right answers, marked so
     text: str = ""
-    labelled: tuple[tuple[str, str], ...] = ()  # (a bold label, its text): role cards, say
+    why: str = ""  # why the marked items are right
+    labelled: tuple[tuple[str, str], ...] = ()  # (a bold label, its text): the five Ds, say
+    label_note: str = ""  # said of every label, after it: "private card"
+    parts: tuple[Section, ...] = ()  # smaller parts under this heading: a knowledge check's questions
 
 
 @dataclass(frozen=True)
@@ -136,8 +141,7 @@ def _scenario_sections(segment: Any) -> list[Section]:
 def _role_play_sections(segment: Any) -> list[Section]:
     rounds = ngettext("{rounds} round of {minutes} min", "{rounds} rounds of {minutes} min", segment.rounds)
     return [Section("", text=rounds.format(rounds=segment.rounds, minutes=segment.round_minutes)),
-            Section(_("Roles"), labelled=tuple((_("{role} (private card)").format(role=r.name), r.card)
-                                               for r in segment.roles)),
+            Section(_("Roles"), labelled=tuple((r.name, r.card) for r in segment.roles), label_note=_("private card")),
             Section(_("Observer checklist"), tuple(segment.observer_checklist)),
             *_observer_guide(segment),
             Section(_("If someone opts out"), text=segment.opt_out),
@@ -153,13 +157,10 @@ def _observer_guide(segment: Any) -> list[Section]:
 
 
 def _question_sections(segment: Any) -> list[Section]:
-    sections = []
-    for number, vote in enumerate(_questions(segment), start=1):
-        options = tuple(_("{option} (correct)").format(option=o) if i in vote.correct else o
-                        for i, o in enumerate(vote.options))
-        sections.append(Section(f"{number}. {vote.question}", options, ordered=True,
-                                text=_("Why: {explanation}").format(explanation=vote.explanation)))
-    return sections
+    questions = tuple(Section(f"{number}. {vote.question}", vote.options, lettered=True, correct=vote.correct,
+                              why=vote.explanation)
+                      for number, vote in enumerate(_questions(segment), start=1))
+    return [Section(_("Questions"), parts=questions)]
 
 
 def _poll_sections(segment: Any) -> list[Section]:
@@ -217,22 +218,6 @@ def votes(segment: Any) -> tuple[Vote, ...]:
 
 class NoSuchVote(ValueError):
     """A vote or question the segment does not have; the message says which it has."""
-
-
-def vote_index(segment: Any, number: int | None) -> int:
-    """The index of the vote or question numbered `number` (from 1, as a trainer counts them; None: the first),
-    checked against what the segment has."""
-    count = len(votes(segment))
-    if not count:
-        raise NoSuchVote(_("segment '{segment}' is a {kind}, which has no vote or question to count").format(
-            segment=segment.id, kind=kind_label(segment.type).lower()))
-    if count == 1 and number not in (None, 1):
-        raise NoSuchVote(_("segment '{segment}' has one vote; leave out the question number").format(
-            segment=segment.id))
-    if number is not None and not 1 <= number <= count:
-        raise NoSuchVote(_("segment '{segment}' has questions 1 to {count}; {number} is none of them").format(
-            segment=segment.id, count=count, number=number))
-    return (number or 1) - 1
 
 
 def vote_at(segment: Any, index: int) -> Vote:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
+
+from facilitator.i18n import N_, _
 
 DEFAULT_GRACE_MINUTES = 10  # minutes after the start before someone counts as late, unless the trainer says
 
@@ -12,3 +16,15 @@ class SessionStatus(StrEnum):
 
     PLANNED = "planned"  # scheduled, checking in, running: everything may still be recorded
     SEALED = "sealed"  # closed and signed: nothing more is recorded; corrections are signed amendments
+
+
+STATUS_WORDS: Mapping[SessionStatus, str] = MappingProxyType({SessionStatus.PLANNED: N_("planned"),
+                                                              SessionStatus.SEALED: N_("sealed")})
+
+
+def status_label(status: SessionStatus | str) -> str:
+    """"planned" or "sealed", in the chosen language; a value the store should not hold is shown as it is."""
+    try:
+        return _(STATUS_WORDS[SessionStatus(status)])
+    except ValueError:
+        return str(status)

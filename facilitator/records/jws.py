@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
-from facilitator.i18n import _
+from facilitator.i18n import N_, _
 
 ALG = "ES256"
 _COORD = 32  # bytes in a P-256 coordinate; r and s are each this long in a JWS signature
@@ -68,7 +68,7 @@ def sign_compact(payload: dict[str, Any], key: ec.EllipticCurvePrivateKey, kid: 
 
 def header_of(token: str) -> dict[str, Any]:
     """The protected header, unverified: only for choosing the key (by `kid`) before `verify_compact`."""
-    return _json_object(_b64decode(_parts(token)[0], "header"), "header")
+    return _json_object(_b64decode(_parts(token)[0], N_("header")), N_("header"))
 
 
 def verify_compact(token: str, public_key: ec.EllipticCurvePublicKey, *, typ: str | None = None) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def verify_compact(token: str, public_key: ec.EllipticCurvePublicKey, *, typ: st
     header_b64, payload_b64, signature_b64 = _parts(token)
     header = header_of(token)
     _check_header(header, typ)
-    signature = _b64decode(signature_b64, "signature")
+    signature = _b64decode(signature_b64, N_("signature"))
     if len(signature) != 2 * _COORD:
         raise JwsFormatError(_("an ES256 signature is {expected} bytes, this one is {length}").format(
             expected=2 * _COORD, length=len(signature)))
@@ -88,7 +88,7 @@ def verify_compact(token: str, public_key: ec.EllipticCurvePublicKey, *, typ: st
     except InvalidSignature as exc:
         raise JwsSignatureError(_("the signature does not match: the token was altered or signed by another key")
                                 ) from exc
-    return _json_object(_b64decode(payload_b64, "payload"), "payload")
+    return _json_object(_b64decode(payload_b64, N_("payload")), N_("payload"))
 
 
 def _check_header(header: dict[str, Any], typ: str | None) -> None:
@@ -112,20 +112,20 @@ def _parts(token: str) -> tuple[str, str, str]:
 
 def _b64decode(part: str, what: str) -> bytes:
     if not _B64URL.match(part) or len(part) % 4 == 1:
-        raise JwsFormatError(_("the token's {part} is not base64url without padding").format(part=what))
+        raise JwsFormatError(_("the token's {part} is not base64url without padding").format(part=_(what)))
     try:
         return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
     except (binascii.Error, ValueError) as exc:
-        raise JwsFormatError(_("the token's {part} is not base64url").format(part=what)) from exc
+        raise JwsFormatError(_("the token's {part} is not base64url").format(part=_(what))) from exc
 
 
 def _json_object(data: bytes, what: str) -> dict[str, Any]:
     try:
         value = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise JwsFormatError(_("the token's {part} is not UTF-8 JSON").format(part=what)) from exc
+        raise JwsFormatError(_("the token's {part} is not UTF-8 JSON").format(part=_(what))) from exc
     if not isinstance(value, dict):
-        raise JwsFormatError(_("the token's {part} is not a JSON object").format(part=what))
+        raise JwsFormatError(_("the token's {part} is not a JSON object").format(part=_(what)))
     return value
 
 

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Self
 
 from facilitator.i18n import N_, _
+from facilitator.records.jws import canonical_json
 
 SEAL_FORMAT = "facilitator-seal-1"
 AMENDMENT_FORMAT = "facilitator-amendment-1"
@@ -37,8 +38,8 @@ def certificate_id(session_id: str, badge_token: str) -> str:
 
 
 def canonical(payload: Mapping[str, Any]) -> str:
-    """The one encoding of a record: sorted keys, no spaces, text as itself."""
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The one encoding of a record, the same bytes the JWS signs: sorted keys, no spaces, text as itself."""
+    return canonical_json(dict(payload)).decode("utf-8")
 
 
 @dataclass(frozen=True)

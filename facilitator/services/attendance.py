@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -30,7 +31,7 @@ from facilitator.domain.attendance import (
 from facilitator.domain.ids import read_code
 from facilitator.domain.sessions import SessionStatus
 from facilitator.domain.times import clock, iso
-from facilitator.i18n import N_, _
+from facilitator.i18n import N_, _, in_language
 from facilitator.records import attendance_log
 from facilitator.services.attendance_record import (
     AttendanceReport,
@@ -59,6 +60,7 @@ __all__ = [
     "steady_ms", "verify_attendance", "void",
 ]
 
+Say = Callable[[str], str]  # gettext of the language the log is written in
 # A roster entry as an ORM object or as a row straight from the check-in query; both have its columns.
 Holder = RosterEntry | Row[Any]
 
@@ -109,13 +111,14 @@ def scan(ws: Workspace, session_id: str, code: str, direction: Direction, *, at:
     with ws.store.write_connection() as conn:
         session = _door_session(ws, conn, session_id)
         when = _when(session, at)
-        entry, outcome, reason = _identify(conn, session.id, code)
+        say = in_language(session.language)  # the log's words are the session's language, not the laptop's
+        entry, outcome, reason = _identify(conn, session.id, code, say)
         since = None
         if entry is not None and outcome is None:
             history = _history(conn, session.id, entry.id)
             outcome = decide(history, direction)
             since = _since(history, outcome)
-            reason = _reason(outcome, since)
+            reason = _reason(outcome, since, say)
         assert outcome is not None
         seq = append(conn, session.id, _kind(outcome, direction), when, entry=entry, code=code[:MAX_CODE_LENGTH],
                      reason=reason, actor=actor or session.trainer, source=source,
@@ -217,19 +220,21 @@ def _when(session: Row[Any], at: datetime | None) -> datetime:
     return when
 
 
-def _identify(conn: Connection, session_id: str, code: str) -> tuple[Holder | None, Outcome | None, str | None]:
-    """Whose badge this is; or why it cannot be anybody's in this session."""
+def _identify(conn: Connection, session_id: str, code: str, say: Say
+              ) -> tuple[Holder | None, Outcome | None, str | None]:
+    """Whose badge this is; or why it cannot be anybody's in this session (in the log's words)."""
     read = read_code(code)
     if read is None:
-        return None, Outcome.NOT_A_BADGE, _("not a badge code")
+        return None, Outcome.NOT_A_BADGE, say(N_("not a badge code"))
     if read.session_id not in (None, session_id):
-        return None, Outcome.OTHER_SESSION, _("a badge printed for session {session}").format(
+        return None, Outcome.OTHER_SESSION, say(N_("a badge printed for session {session}")).format(
             session=read.session_id)
     entry = queries.badge_holder(conn, read.token)
     if entry is None:
-        return None, Outcome.UNKNOWN_CODE, _("no one has this badge code")
+        return None, Outcome.UNKNOWN_CODE, say(N_("no one has this badge code"))
     if entry.session_id != session_id:
-        return None, Outcome.OTHER_SESSION, _("a badge for session {session}").format(session=entry.session_id)
+        return None, Outcome.OTHER_SESSION, say(N_("a badge for session {session}")).format(
+            session=entry.session_id)
     return entry, None, None
 
 
@@ -250,17 +255,18 @@ def _since(history: PersonAttendance | None, outcome: Outcome) -> datetime | Non
     return None
 
 
-def _reason(outcome: Outcome, since: datetime | None) -> str | None:
-    """Why a scan changed nothing, as the log keeps it (its times in UTC, for auditors)."""
+def _reason(outcome: Outcome, since: datetime | None, say: Say) -> str | None:
+    """Why a scan changed nothing, as the log keeps it (its times in UTC, for auditors; its words in `say`'s)."""
     if outcome.accepted:
         return None
     when = iso(since.astimezone(UTC)) if since else None
     if outcome is Outcome.ALREADY_IN:
-        return _("already checked in at {time}").format(time=when) if when else _("already checked in")
+        return say(N_("already checked in at {time}")).format(time=when) if when else say(N_("already checked in"))
     if outcome is Outcome.ALREADY_OUT:
-        return _("already checked out at {time}").format(time=when) if when else _("already checked out")
+        return say(N_("already checked out at {time}")).format(time=when) if when else say(
+            N_("already checked out"))
     if outcome is Outcome.NOT_IN:
-        return _("checking out someone who never checked in")
+        return say(N_("checking out someone who never checked in"))
     return outcome.value
 
 

@@ -25,7 +25,7 @@ from facilitator.domain.attendance import (
     replay,
     status,
 )
-from facilitator.domain.times import iso
+from facilitator.domain.times import iso, local
 from facilitator.i18n import _, ngettext
 from facilitator.records import attendance_log
 from facilitator.services.sessions import RosterPerson, find_session, frozen_workshop, roster_person
@@ -126,12 +126,8 @@ def _events(db: Session, session_id: str) -> list[Event]:
 def _row(entry: RosterEntry, person: PersonAttendance | None, schedule: Schedule, now: datetime) -> AttendanceRow:
     first = person.first_in if person else None
     last = person.last_out if person else None
-    return AttendanceRow(roster_person(entry), _local(first), _local(last), person.minutes(now) if person else 0,
-                         status(person, schedule), bool(person and person.is_in))
-
-
-def _local(value: datetime | None) -> datetime | None:
-    return None if value is None else value.astimezone()
+    return AttendanceRow(roster_person(entry), local(first) if first else None, local(last) if last else None,
+                         person.minutes(now) if person else 0, status(person, schedule), bool(person and person.is_in))
 
 
 @dataclass(frozen=True)

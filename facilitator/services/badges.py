@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from facilitator.documents.badges import PAPERS, BadgePerson, BadgeSheetSession, misprinted_names, render_badges
-from facilitator.i18n import _
+from facilitator.i18n import _, either
 from facilitator.services.errors import UserError
 from facilitator.services.files import save
 from facilitator.services.sessions import SessionDetail, get_session
-from facilitator.services.wording import either
 from facilitator.services.workspace import Workspace
 
 

@@ -19,10 +19,10 @@ from facilitator.i18n import _, ngettext
 from facilitator.records.identity import Identity
 from facilitator.records.pdf_signing import PdfSigner
 from facilitator.records.sealed import SealedAttendee, SealedRecord
-from facilitator.services.documents import OutputResult, render
 from facilitator.services.errors import Remedy, UserError
 from facilitator.services.files import ensure_folder, save
 from facilitator.services.identity import IdentitySigner, get_identity
+from facilitator.services.rendering import OutputResult, render
 from facilitator.services.seals import sealed_record
 from facilitator.services.sessions import find_session, frozen_workshop
 from facilitator.services.settings import Settings, load_settings
@@ -65,9 +65,10 @@ def make_certificates(ws: Workspace, session_id: str, out_dir: Path, *, paper: s
     files = []
     for done, page in enumerate(pages, start=1):
         target = folder / cert_doc.file_name(page.data)
-        pdf = render(lambda out, p=page, t=target: cert_doc.render_certificate(
+        # The page prints `facilitator verify` with the file name it is saved under (cert_doc.file_name).
+        pdf = render(lambda out, p=page: cert_doc.render_certificate(
             p.data, out, paper, org_name=p.data.employer, logo_path=_logo(settings), qr_text=p.token,
-            created=created, verify_hint=f"facilitator verify {t.name}"))  # not user text: a command to type
+            created=created))
         save(target, pdf_signer.sign(pdf, reason=_("Certificate of completion"), location=sealed.location,
                                      signer_name=sealed.trainer,
                                      box=(box[0], box[1], box[0] + box[2], box[1] + box[3])))

@@ -28,7 +28,7 @@ from facilitator.domain.eligibility import (
 )
 from facilitator.domain.sessions import SessionStatus
 from facilitator.domain.times import iso
-from facilitator.i18n import _
+from facilitator.i18n import N_, _, in_language
 from facilitator.records.sealed import (
     Amendment,
     ChainHead,
@@ -189,7 +189,8 @@ def _end_open_visits(ws: Workspace, db: Session, session: TrainingSession, at: d
     for row in report.rows:
         if row.is_in:
             append(db.connection(), session.id, EventKind.CHECK_OUT, at, entry=entries[row.person.id],
-                   reason=_("the session closed"), actor=session.trainer, source=Source.DESK)
+                   reason=in_language(session.language)(N_("the session closed")), actor=session.trainer,
+                   source=Source.DESK)
 
 
 def _plan(ws: Workspace, db: Session, session: TrainingSession, overrides: Mapping[int, Override], at: datetime,
@@ -201,11 +202,12 @@ def _plan(ws: Workspace, db: Session, session: TrainingSession, overrides: Mappi
             session=session.id, problem=exc.problems[0])) from exc
     profiles = [ws.library.jurisdictions[j.code] for j in session.jurisdictions if j.code in ws.library.jurisdictions]
     met = jurisdictions_met(outline, profiles)
-    rules = minute_rules(outline, session.grace_minutes, met)
+    say = in_language(session.language)  # what is sealed is worded in the session's language, not the laptop's
+    rules = minute_rules(outline, session.grace_minutes, met, say=say)
     report = report_for(ws, db, session, at)
     tokens = {e.id: e.badge_token for e in session.roster}
     attendees = [_outcome(session.id, row, tokens[row.person.id],
-                          decide_eligibility(row.minutes, rules, overrides.get(row.person.id)))
+                          decide_eligibility(row.minutes, rules, overrides.get(row.person.id), say=say))
                  for row in report.rows]
     return ClosingPlan(session.id, iso(at), rules, met, attendees)
 

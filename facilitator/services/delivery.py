@@ -36,10 +36,9 @@ from facilitator.domain.delivery import (
 )
 from facilitator.domain.segment_kinds import NoSuchVote, Panel, SegmentKind, rules, vote_at
 from facilitator.domain.sessions import SessionStatus
-from facilitator.i18n import _, ngettext
+from facilitator.i18n import _, either, ngettext
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import find_session, frozen_workshop
-from facilitator.services.wording import either
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import DeliveryRecord, FeedbackResponse, RosterEntry, TrainingSession
 

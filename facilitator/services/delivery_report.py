@@ -1,5 +1,5 @@
 """The delivery as evidence: the agenda as delivered, what each interactive segment recorded and the trainer's
-notes, for the session report; and the same as plain data for `facilitator delivery --json`.
+notes, for the session report; and the same as plain data for `facilitator run --json`.
 
 Only counts leave here about people: never who played which part, who opted out, or who wrote a comment.
 """
@@ -187,7 +187,7 @@ def trainer_notes(run: delivery.SessionRun) -> tuple[report_doc.TrainerNote, ...
     return tuple(report_doc.TrainerNote(r.segment.title, text) for r in run.delivery.runs for text in r.notes)
 
 
-# --- the agenda as delivered, as plain data (for `facilitator delivery --json`) ------------------------------
+# --- the agenda as delivered, as plain data (for `facilitator run --json`) -----------------------------------
 
 def delivery_view(run: delivery.SessionRun, now: datetime) -> dict[str, Any]:
     """Each segment as planned and as delivered so far, with the room's counts, role-play group and round counts

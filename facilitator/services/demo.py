@@ -13,8 +13,8 @@ from functools import cache
 
 from sqlalchemy import select
 
-from facilitator import paths
 from facilitator.domain.roster import Person
+from facilitator.services.library import library_folder
 from facilitator.services.roster import add_people
 from facilitator.services.sessions import create_session
 from facilitator.services.workspace import Workspace
@@ -36,7 +36,7 @@ class DemoSession:
 
 @cache
 def demo_session() -> DemoSession:
-    data = json.loads((paths.library_dir() / DEMO_FILE).read_text(encoding="utf-8"))
+    data = json.loads((library_folder() / DEMO_FILE).read_text(encoding="utf-8"))
     return DemoSession(data["workshop"], data["location"], data["trainer"], list(data["jurisdictions"]),
                        list(data["people"]))
 

@@ -12,7 +12,7 @@ from typing import BinaryIO, TypeVar
 
 from facilitator.files import FolderRefused, ReplaceFailed, write_atomically
 from facilitator.i18n import _
-from facilitator.services.errors import UserError
+from facilitator.services.errors import Remedy, UserError
 
 T = TypeVar("T")
 
@@ -22,8 +22,8 @@ def ensure_folder(path: Path) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(_("cannot create the folder {folder} ({reason}); choose another folder").format(
-            folder=path, reason=exc.strerror)) from exc
+        raise UserError(_("cannot create the folder {folder} ({reason})").format(folder=path, reason=exc.strerror),
+                        Remedy(command=_("choose another with --out"), menu=_("choose another folder"))) from exc
     return path
 
 

@@ -12,7 +12,7 @@ from facilitator.content.problems import ContentProblem
 from facilitator.content.schema import WorkshopFile
 from facilitator.domain.jurisdiction import CoverageResult, Jurisdiction, check_coverage
 from facilitator.i18n import _
-from facilitator.services.errors import UserError
+from facilitator.services.errors import Remedy, UserError
 
 T = TypeVar("T")
 
@@ -65,7 +65,17 @@ class CheckReport:
 
 def builtin_library() -> Library:
     """The library shipped with the app (no data folder needed)."""
-    return load_library(paths.library_dir())
+    return load_library(library_folder())
+
+
+def library_folder() -> Path:
+    """The built-in library's folder; a broken install is told as such, with what to do."""
+    try:
+        return paths.library_dir()
+    except paths.BundleMissing as exc:
+        raise UserError(_("the built-in {name} folder is missing (looked in {places})").format(
+            name=exc.name, places=", ".join(str(c) for c in exc.candidates)),
+            Remedy(command=_("reinstall Facilitator"), menu=_("reinstall Facilitator"))) from None
 
 
 def summarise(w: WorkshopFile) -> WorkshopSummary:
@@ -108,7 +118,7 @@ def check_content(target: Path | None = None) -> CheckReport:
 
     Workshop files outside a library are checked against the built-in topics and jurisdictions.
     """
-    root = target if target is not None else paths.library_dir()
+    root = target if target is not None else library_folder()
     if root.is_dir() and (root / "topics.yaml").is_file():
         lib = load_library(root)
         files = _count_files(root)

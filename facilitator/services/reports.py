@@ -16,9 +16,9 @@ from facilitator.i18n import _
 from facilitator.records.pdf_signing import PdfSigner
 from facilitator.services import attendance, delivery
 from facilitator.services.delivery_report import activities, agenda_entries, delivered_span, trainer_notes
-from facilitator.services.documents import OutputResult, render
 from facilitator.services.files import ensure_folder, save
 from facilitator.services.identity import get_identity
+from facilitator.services.rendering import OutputResult, render
 from facilitator.services.seals import StoredSeal, seal_of
 from facilitator.services.sessions import SessionDetail, get_session
 from facilitator.services.settings import load_settings

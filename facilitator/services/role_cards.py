@@ -6,7 +6,6 @@ in; before that, a blank set per expected group is printed for the trainer to ha
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,9 @@ from facilitator.domain.delivery import RoleAssignment
 from facilitator.domain.segment_kinds import Panel, rules
 from facilitator.i18n import _, ngettext
 from facilitator.services.delivery import names_by_token, people_present, session_run
-from facilitator.services.documents import OutputResult
 from facilitator.services.errors import UserError
-from facilitator.services.files import ensure_folder, write_atomically
+from facilitator.services.files import ensure_folder, save
+from facilitator.services.rendering import OutputResult, render
 from facilitator.services.settings import load_settings
 from facilitator.services.workspace import Workspace
 
@@ -42,14 +41,9 @@ def make_role_cards(ws: Workspace, session_id: str, segment_id: str, out: Path, 
                        round_minutes=segment.round_minutes, cards=tuple(cards),
                        observer_checklist=tuple(segment.observer_checklist), opt_out=segment.opt_out,
                        observers=tuple(observers), content_warning=segment.content_warning,
-                       observer_guide=_guide(segment), feedback_advice=tuple(segment.feedback_advice))
-    buffer = io.BytesIO()
-    try:
-        render_role_cards(data, buffer, paper or load_settings(ws).paper)
-    except ValueError as exc:  # a name the fonts cannot print
-        raise UserError(str(exc)) from exc
-    ensure_folder(out.parent)
-    write_atomically(out, buffer.getvalue())
+                       **_observer_teaching(ws, run.workshop.id, segment))
+    pdf = render(lambda buffer: render_role_cards(data, buffer, paper or load_settings(ws).paper))
+    save(ensure_folder(out.parent) / out.name, pdf)
     if rounds:
         groups = len(rounds[-1].groups)
         named = ngettext("round {round}, {count} group", "round {round}, {count} groups", groups).format(
@@ -59,10 +53,20 @@ def make_role_cards(ws: Workspace, session_id: str, segment_id: str, out: Path, 
     return OutputResult(out, [out], _("Wrote the role cards ({which}) to {path}").format(which=named, path=out))
 
 
-def _guide(segment: Any) -> ObserverGuide | None:
-    """The workshop file's guide for observers (the five Ds, say), in its own words; None if it gives none."""
-    guide = segment.observer_guide
-    return ObserverGuide(guide.title, tuple((p.name, p.text) for p in guide.points)) if guide else None
+def _observer_teaching(ws: Workspace, workshop_id: str, segment: Any) -> dict[str, Any]:
+    """The workshop file's guide for observers (the five Ds, say) and its advice on feedback, in its own words.
+
+    A session planned before workshop files carried these has a frozen copy with neither: its handouts take them
+    from the library's copy of the same segment, so they read as they always did."""
+    source = segment
+    if segment.observer_guide is None and not segment.feedback_advice and segment.observer_focus is None:
+        current = ws.library.workshops.get(workshop_id)
+        same = [s for s in (current.segments if current else ()) if s.id == segment.id and s.type == segment.type]
+        source = same[0] if same else segment
+    guide = source.observer_guide
+    return {"observer_guide": ObserverGuide(guide.title, tuple((p.name, p.text) for p in guide.points))
+            if guide else None, "feedback_advice": tuple(source.feedback_advice),
+            "observer_focus": source.observer_focus or ""}
 
 
 def _is_observer(role: str) -> bool:

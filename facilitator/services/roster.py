@@ -125,7 +125,8 @@ def preview_roster(ws: Workspace, session_id: str, path: str | os.PathLike[str],
     return RosterPreview(
         session_id=session_id, file=str(table.file), kind=table.kind, encoding=table.encoding,
         delimiter=table.delimiter, sheet=table.sheet, header_row=table.header_row, headers=table.headers,
-        sample=table.rows[:PREVIEW_ROWS], fields=dict(FIELDS), mapping=parsed.mapping,
+        sample=table.rows[:PREVIEW_ROWS], fields={name: _(words) for name, words in FIELDS.items()},
+        mapping=parsed.mapping,
         columns=_columns(parsed), rows_read=parsed.rows_read, ready=len(_ready(parsed, problems)),
         problems=problems)
 

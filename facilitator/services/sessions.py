@@ -16,7 +16,7 @@ from facilitator.content.schema import WorkshopFile
 from facilitator.content.workshops import parse_workshop
 from facilitator.domain.ids import new_session_id
 from facilitator.domain.sessions import DEFAULT_GRACE_MINUTES, SessionStatus
-from facilitator.domain.times import clock
+from facilitator.domain.times import clock, iso
 from facilitator.i18n import _, ngettext
 from facilitator.services.errors import Remedy, UserError
 from facilitator.services.library import coverage, get_jurisdiction, get_workshop
@@ -160,7 +160,7 @@ def get_session(ws: Workspace, session_id: str) -> SessionDetail:
         summary = _summary(row, len(row.roster))
         return SessionDetail(
             **asdict(summary), language=row.language, grace_minutes=row.grace_minutes,
-            workshop_sha256=row.workshop_sha256, created_at=row.created_at.isoformat(timespec="seconds"),
+            workshop_sha256=row.workshop_sha256, created_at=iso(row.created_at),
             coverage=_coverage(ws, row), roster=[roster_person(p) for p in row.roster])
 
 

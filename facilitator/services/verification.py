@@ -30,7 +30,6 @@ from facilitator.services.sessions import find_session
 from facilitator.services.workspace import Workspace
 
 CERTIFICATE_TYP = "facilitator-certificate+jwt"
-SEAL_TYP = "JWT"
 _JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 
 
@@ -219,10 +218,6 @@ def _check_signed(signed: SignedText, trusted: list[x509.Certificate]
     if claims != stored:
         return _("the stored record differs from what was signed"), signer, None
     return None, signer, None
-
-
-def dumps(verdict: Verdict) -> str:
-    return json.dumps(verdict.to_json(), indent=2, ensure_ascii=False)
 
 
 def _subject(cert: x509.Certificate) -> str:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from facilitator import paths
 from facilitator.content.library import Library, load_library
-from facilitator.i18n import _
 from facilitator.services.errors import Remedy, UserError
+from facilitator.services.library import library_folder
 from facilitator.storage.database import Store, StoreError
 
 
@@ -29,12 +29,7 @@ def open_workspace(data_dir: str | os.PathLike[str] | None = None, *, demo: bool
                    library_root: Path | None = None) -> Workspace:
     """Open the data folder (created and migrated as needed) and load the built-in library."""
     folder = paths.demo_data_dir(data_dir) if demo else paths.data_dir(data_dir)
-    try:
-        library = load_library(library_root or paths.library_dir())
-    except paths.BundleMissing as exc:
-        raise UserError(_("the built-in {name} folder is missing (looked in {places})").format(
-            name=exc.name, places=", ".join(str(c) for c in exc.candidates)),
-            Remedy(command=_("reinstall Facilitator"), menu=_("reinstall Facilitator"))) from None
+    library = load_library(library_root or library_folder())
     try:
         store = Store.open(folder)
     except StoreError as exc:  # the store says what to do both ways; the remedy carries the two

@@ -24,7 +24,7 @@ def _newest(column: Any) -> Any:
 
 # With the session, the newest event's number and hash: one round trip fewer on every scan.
 _SESSION = select(_sessions.id, _sessions.status, _sessions.trainer, _sessions.scheduled_date,
-                  _sessions.start_time, _sessions.grace_minutes,
+                  _sessions.start_time, _sessions.grace_minutes, _sessions.language,
                   _newest(_events.seq).scalar_subquery().label("last_seq"),
                   _newest(_events.hash).scalar_subquery().label("last_hash")).where(_sessions.id == bindparam("id"))
 _HOLDER = select(*_roster).where(_roster.badge_token == bindparam("token"))

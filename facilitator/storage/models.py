@@ -6,9 +6,10 @@ triggers that refuse both), and each carries its predecessor's hash so that tamp
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -23,6 +24,8 @@ from facilitator.domain.roster import (
     SUPERVISOR_MAX,
 )
 from facilitator.domain.sessions import SessionStatus
+
+log = logging.getLogger("facilitator.storage")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -40,6 +43,27 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
         return None if value is None else datetime.fromisoformat(value)
+
+
+class StatusText(TypeDecorator[SessionStatus]):
+    """A session's status, stored as its value ("planned", "sealed"). A value Facilitator never writes (an edit
+    made outside it) is read back as the text it is rather than stopping every command that lists sessions;
+    it is never a sealed session's status, so nothing more is recorded as sealed than was."""
+
+    impl = String(16)
+    cache_ok = True
+
+    def process_bind_param(self, value: SessionStatus | str | None, dialect: Dialect) -> str | None:
+        return None if value is None else SessionStatus(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> SessionStatus | None:
+        if value is None:
+            return None
+        try:
+            return SessionStatus(value)
+        except ValueError:
+            log.warning("session status %r is not one Facilitator writes", value)
+            return value  # type: ignore[return-value]
 
 
 class Base(DeclarativeBase):
@@ -63,10 +87,7 @@ class TrainingSession(Base):
     trainer: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(16))
     grace_minutes: Mapped[int] = mapped_column(Integer, default=10)
-    status: Mapped[SessionStatus] = mapped_column(
-        Enum(SessionStatus, native_enum=False, length=16, validate_strings=True,
-             values_callable=lambda kinds: [k.value for k in kinds]),
-        default=SessionStatus.PLANNED)
+    status: Mapped[SessionStatus] = mapped_column(StatusText(), default=SessionStatus.PLANNED)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

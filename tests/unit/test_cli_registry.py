@@ -117,3 +117,19 @@ def test_a_language_without_a_catalogue_is_english(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False, timeout=60, cwd=ROOT, env=env)
     assert done.returncode == 0 and "harassment-prevention-supervisors" in done.stdout
     assert done.stderr == "facilitator: there is no 'zz' translation yet; the languages are en, es\n"
+
+
+@pytest.mark.parametrize("words", [["attendance", "--json", "{sid}"], ["run", "--json", "{sid}"],
+                                   ["delivery", "--json", "{sid}"], ["feedback", "--json", "{sid}"]])
+def test_options_may_come_before_the_session_of_a_noun_s_default_verb(capsys, data_dir: Path, words) -> None:
+    assert main(["session", "create", "--workshop", "bystander-intervention", "--date", "2026-12-03", "--start",
+                 "09:00", "--location", "Depot", "--trainer", "Sam Lee", "--jurisdiction", "none"]) == 0
+    sid = capsys.readouterr().out.strip()
+    assert main([w.format(sid=sid) for w in words]) == 0
+    json.loads(capsys.readouterr().out)  # the --json before the session was read as the show verb's
+
+
+def test_an_unknown_setting_is_wrong_usage(capsys, data_dir: Path) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["settings", "set", "colour", "blue"])
+    assert exited.value.code == 2 and "invalid choice: 'colour'" in capsys.readouterr().err

@@ -65,7 +65,7 @@ def test_the_header_every_person_and_the_totals(tmp_path: Path, paper: str) -> N
     for row in data.rows:
         assert text.count(squeeze(row.name)) == 1, f"{row.name} is not whole exactly once"
         cells = [row.employee_id, row.time_in or "—", row.time_out or "—", str(row.minutes or "—"),
-                 sheet.STATUS_WORDS[sheet.Status(row.status)]]
+                 sheet.status_words(sheet.Status(row.status))]
         assert squeeze(" ".join(cells)) in text, f"{row.name}'s row reads wrong"
     assert squeeze("Present Late Left early Late, left early Absent Attended On the sheet 7 2 1 1 1 11 12") in text
     minutes = sum(r.minutes or 0 for r in data.rows)

@@ -145,6 +145,12 @@ class _Finder(ast.NodeVisitor):
             return
         self.found.append((line, text))
 
+    def visit_Call(self, node: ast.Call) -> None:
+        """A marked text must be a literal: gettext cannot look up an f-string or a sum of texts."""
+        if _call_name(node) in SEAM and any(_built_text(a) for a in node.args):
+            self.found.append((node.lineno, f"{_call_name(node)}() of an f-string or a sum: use placeholders"))
+        self.generic_visit(node)
+
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str):
             self._check(node)
@@ -161,6 +167,14 @@ class _Finder(ast.NodeVisitor):
         self.parents.append(node)
         self.visit(node.value)  # skip the format spec (":>7"), which is not text
         self.parents.pop()
+
+
+def _built_text(node: ast.AST) -> bool:
+    """An f-string, or text joined with + (a count such as `planned - held` is fine)."""
+    if isinstance(node, ast.JoinedStr):
+        return True
+    return isinstance(node, ast.BinOp) and any(isinstance(n, ast.Constant) and isinstance(n.value, str)
+                                               for n in ast.walk(node))
 
 
 INTERNAL_ERRORS = {"AssertionError", "NotImplementedError", "TypeError", "KeyError", "IndexError",
@@ -208,6 +222,9 @@ def test_every_user_facing_text_goes_through_the_seam() -> None:
     ('raise AssertionError("cannot happen")', False),
     ('raise UserError("no such session")', True),
     ('header = "Session report"  # not user text', False),
+    ('label = _(f"Hello {name}")', True),
+    ('label = _("Hello " + name)', True),
+    ('label = _("Hello {name}").format(name=name)', False),
 ])
 def test_the_check_catches_a_bypass_and_only_that(tmp_path: Path, source: str, flagged: bool) -> None:
     """The rule must be able to fail: plant each case in a file of its own."""

@@ -314,3 +314,36 @@ def test_the_authors_hard_wraps_are_undone_but_their_lines_kept(segment: RolePla
     questions = rc.paragraphs("Answer each: (1) What would you say? (2) What\nwould you do?")
     assert questions == ["Answer each:", "(1) What would you say?", "(2) What would you do?"]
     assert rc.paragraphs("One.\n\n  \nTwo") == ["One.", "Two"]
+
+
+def test_a_session_planned_before_workshops_carried_the_guide_still_prints_it(tmp_path: Path, workspace) -> None:
+    """Sessions frozen before the five Ds moved into the workshop files: their handouts read as before."""
+    import sqlite3
+    from datetime import date
+
+    import yaml
+
+    from facilitator.services.role_cards import make_role_cards
+    from facilitator.services.sessions import create_session
+    from facilitator.storage.database import DATABASE_NAME
+
+    detail = create_session(workspace, workshop_id="bystander-intervention", on=date(2026, 12, 3), start="09:00",
+                            location="Depot", trainer="Sam Lee", jurisdictions=["none"])
+    guide, advice = squeeze("without confronting anyone"), squeeze("Start with one thing that worked")
+    focus = squeeze("Watch the bystander; don't join in.")
+    now = " ".join(pages_text(make_role_cards(workspace, detail.id, "practice-role-play", tmp_path / "a.pdf").path))
+    assert guide in now and advice in now and focus in now
+    db = sqlite3.connect(workspace.data_dir / DATABASE_NAME)
+    with db:
+        query = "SELECT workshop_snapshot FROM training_sessions WHERE id = ?"
+        (snapshot,) = db.execute(query, (detail.id,)).fetchone()
+        old = yaml.safe_load(snapshot)
+        for segment in old["segments"]:
+            segment.pop("observer_guide", None)
+            segment.pop("feedback_advice", None)
+            segment.pop("observer_focus", None)
+        db.execute("UPDATE training_sessions SET workshop_snapshot = ? WHERE id = ?",
+                   (yaml.safe_dump(old, allow_unicode=True, sort_keys=False), detail.id))
+    db.close()
+    before = " ".join(pages_text(make_role_cards(workspace, detail.id, "practice-role-play", tmp_path / "b.pdf").path))
+    assert guide in before and advice in before and focus in before

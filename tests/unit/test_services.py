@@ -72,3 +72,8 @@ def test_a_broken_install_is_told_not_a_traceback(tmp_path, monkeypatch) -> None
     assert "the built-in sessions folder is missing" in str(raised.value)
     assert raised.value.for_command_line().endswith("; reinstall Facilitator")
     assert "facilitator " not in raised.value.for_app()
+    from facilitator.services.library import builtin_library, check_content
+
+    for use in (builtin_library, check_content):  # `content list` and `content check` too
+        with pytest.raises(UserError, match="reinstall Facilitator"):
+            use()

@@ -101,3 +101,23 @@ def test_a_failed_transaction_changes_nothing(tmp_path: Path) -> None:
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM training_sessions").scalar() == 0
     store.close()
+
+
+def test_a_status_edited_outside_facilitator_is_shown_not_a_crash(workspace, tmp_path) -> None:
+    """The status is stored as a SessionStatus's value; a value Facilitator never writes does not stop the
+    session list (issue 11 makes such an edit detected)."""
+    from datetime import date
+
+    from facilitator.domain.sessions import SessionStatus
+    from facilitator.services.sessions import create_session, list_sessions
+
+    detail = create_session(workspace, workshop_id="bystander-intervention", on=date(2026, 12, 3), start="09:00",
+                            location="Depot", trainer="Sam Lee", jurisdictions=["none"])
+    assert detail.status is SessionStatus.PLANNED
+    db = sqlite3.connect(workspace.data_dir / DATABASE_NAME)
+    with db:
+        assert db.execute("SELECT status FROM training_sessions").fetchone() == ("planned",)
+        db.execute("UPDATE training_sessions SET status = 'open'")
+    db.close()
+    [listed] = list_sessions(workspace)
+    assert listed.status == "open" and listed.status != SessionStatus.SEALED

@@ -28,6 +28,7 @@ TRANSLATIONS = ROOT / "assets" / "translations"
 SPANISH = {
     "&Sessions": "&Sesiones",
     "Sign-in sheet": "Hoja de asistencia",
+    "not a badge code": "no es un código de credencial",
     "No sessions yet. Create one with 'facilitator session create'.":
         "Aún no hay sesiones. Cree una con 'facilitator session create'.",
     # Spanish has three forms in CLDR's rules: one, many (a round million: "de personas"), other.
@@ -150,4 +151,19 @@ def test_a_language_asked_for_by_name_and_missing_is_said_and_english_spoken(tmp
     done = cli(tmp_path / "data", "--lang", "xx", "session", "list")
     assert done.returncode == 0 and done.stdout.startswith("No sessions yet")
     assert "there is no 'xx' translation yet; the languages are en, es" in done.stderr
-    assert cli(tmp_path / "data", "--lang", "es_MX", "session", "list").stderr == ""  # Spanish is there
+    for spanish in ("es_MX", "es-MX", "es"):
+        assert cli(tmp_path / "data", "--lang", spanish, "session", "list").stderr == ""  # Spanish is there
+
+
+def test_a_record_is_worded_in_the_session_s_language_not_the_app_s(spanish: Path, workspace) -> None:
+    """The log and the seal are the same whichever laptop makes them: an English workshop's in English."""
+    from facilitator.services.attendance import attendance_log_entries, check_in
+    from facilitator.services.sessions import create_session
+
+    assert _("not a badge code") == "no es un código de credencial"  # the app speaks Spanish
+    assert i18n.in_language("es", spanish)("not a badge code") == "no es un código de credencial"
+    detail = create_session(workspace, workshop_id="harassment-prevention-employees", on=date.today(),
+                            start="09:00", location="Main St", trainer="Sam Lee", jurisdictions=["none"])
+    check_in(workspace, detail.id, "not-a-badge")
+    [rejected] = attendance_log_entries(workspace, detail.id)
+    assert rejected.detail == "not a badge code"  # the session's language: English

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from facilitator.domain.attendance import Status
+from facilitator.domain.attendance import status_label
 from facilitator.domain.eligibility import Override
 from facilitator.i18n import N_, _
 from facilitator.services import certificates, closing, reports
@@ -37,18 +37,10 @@ from facilitator.services.workspace import Workspace
 from facilitator.ui.models import Column, RowsModel
 from facilitator.ui.widgets import configure_table, error_text, heading
 
-STATUSES = {Status.PRESENT: N_("present"), Status.LATE: N_("late"), Status.LEFT_EARLY: N_("left early"),
-            Status.LATE_AND_LEFT_EARLY: N_("late, left early"), Status.ABSENT: N_("absent")}
-
-
-def _status(status: str) -> str:
-    return _(STATUSES[status]) if status in STATUSES else status
-
-
 OUTCOME_COLUMNS = [
     Column[AttendeeOutcome](N_("Name"), lambda a: a.name),
     Column[AttendeeOutcome](N_("Minutes"), lambda a: a.minutes, align_right=True),
-    Column[AttendeeOutcome](N_("Status"), lambda a: _status(a.status)),
+    Column[AttendeeOutcome](N_("Status"), lambda a: status_label(a.status)),
     Column[AttendeeOutcome](N_("Certificate"), lambda a: _("yes") if a.eligible else _("no")),
     Column[AttendeeOutcome](N_("Why"), lambda a: a.reason),
 ]

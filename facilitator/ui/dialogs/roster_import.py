@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from facilitator.domain.roster import separator_name
 from facilitator.i18n import N_, _, ngettext
 from facilitator.services import roster as roster_service
 from facilitator.services.errors import UserError
@@ -37,7 +38,6 @@ from facilitator.ui.widgets import coloured, error_text, heading
 
 NOT_IN_FILE = N_("(not in the file)")
 FILE_FILTER = N_("Rosters (*.csv *.txt *.tsv *.xlsx);;All files (*)")
-SEPARATORS = {",": N_("commas"), ";": N_("semicolons"), "\t": N_("tabs")}
 
 
 class RosterImportDialog(QDialog):
@@ -209,8 +209,7 @@ def _how_read(p: RosterPreview) -> str:
     if p.kind == "xlsx":
         how = _("Excel workbook, sheet “{sheet}”").format(sheet=escape(p.sheet or ""))
     else:
-        delimiter = p.delimiter or ""
-        separator = _(SEPARATORS[delimiter]) if delimiter in SEPARATORS else repr(p.delimiter)
+        separator = separator_name(p.delimiter, several=True)
         how = _("Text file in {encoding}, separated by {separator}").format(
             encoding=escape(p.encoding or _("an unknown encoding")), separator=separator)
     if p.header_row:

@@ -44,13 +44,26 @@ def segment_html(segment: Any, topic_labels: dict[str, str]) -> str:
     return "".join(parts)
 
 
-def _kind_section(section: Section) -> str:
+def _kind_section(section: Section, *, part: bool = False) -> str:
     """One part of what is particular to the segment's kind (its vote, roles, questions …), as the registry
-    of segment kinds describes it."""
-    body = "".join(f"<p><b>{escape(label)}</b>: {escape(text)}</p>" for label, text in section.labelled)
-    body += _list(list(section.items), ordered=section.ordered) if section.items else ""
+    of segment kinds describes it; a part within it has a bold line for its heading."""
+    note = f" ({escape(section.label_note)})" if section.label_note else ""
+    body = "".join(f"<p><b>{escape(label)}</b>{note}: {escape(text)}</p>" for label, text in section.labelled)
+    body += _items(section) if section.items else ""
     body += _para(section.text) if section.text else ""
+    body += f"<p><i>{escape(_('Why:'))}</i> {escape(section.why)}</p>" if section.why else ""
+    body += "".join(_kind_section(p, part=True) for p in section.parts)
+    if part:
+        return f"<p><b>{escape(section.title)}</b></p>{body}"
     return _section(section.title, body) if section.title else body
+
+
+def _items(section: Section) -> str:
+    if not section.lettered:
+        return _list(list(section.items), ordered=section.ordered)
+    correct = f" <b>{escape(_('(correct)'))}</b>"
+    return "<ol type='A'>" + "".join(f"<li>{escape(item)}{correct if i in section.correct else ''}</li>"
+                                     for i, item in enumerate(section.items)) + "</ol>"
 
 
 def overview_html(workshop: Any, topic_labels: dict[str, str]) -> str:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from facilitator.domain.sessions import SessionStatus
+from facilitator.domain.sessions import status_label as session_status_label
 from facilitator.i18n import N_, _
 from facilitator.services import sessions as session_service
 from facilitator.services.sessions import SessionDetail, SessionSummary
@@ -23,12 +24,11 @@ from facilitator.services.workspace import Workspace
 from facilitator.ui.models import Column, RowsModel
 from facilitator.ui.widgets import coloured, configure_table
 
-STATUSES = {SessionStatus.PLANNED: N_("Planned"), SessionStatus.SEALED: N_("Sealed")}
-
 
 def status_label(status: str) -> str:
     """"Planned" or "Sealed", in the chosen language."""
-    return _(STATUSES[status]) if status in STATUSES else status.capitalize()
+    words = session_status_label(status)
+    return words[:1].upper() + words[1:]
 
 
 SESSION_COLUMNS = [
