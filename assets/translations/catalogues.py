@@ -167,13 +167,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"out of step: {path.relative_to(HERE.parents[1])}; run python3 {Path(__file__).name}",
                   file=sys.stderr)
         return 1 if stale else 0
-    for path in stale:
-        if path in planned:
-            path.write_bytes(planned[path])
-            print(f"wrote {path.relative_to(HERE.parents[1])}")
-        else:
-            print(f"{path.relative_to(HERE.parents[1])} has no .po beside it: delete it, or restore its .po",
-                  file=sys.stderr)
+    for _round in range(3):  # a merge can mark texts fuzzy, which the next merge reads back: write until still
+        for path in stale:
+            if path in planned:
+                path.write_bytes(planned[path])
+                print(f"wrote {path.relative_to(HERE.parents[1])}")
+            else:
+                print(f"{path.relative_to(HERE.parents[1])} has no .po beside it: delete it, or restore its .po",
+                      file=sys.stderr)
+        planned = planned_files()
+        stale = [path for path in stale_files(planned) if path in planned]
+        if not stale:
+            break
     return 0
 
 

@@ -18,7 +18,10 @@ def register(parser: Parser, noun: str) -> None:
                         help=_("the badge's QR text or the code printed under it"))
     parser.add_argument("--at", metavar=_("TIME"),
                         help=_("when it happened, for keying in a paper sheet later: HH:MM on the session's date, or "
-                               "a full ISO 8601 time (default: now)"))
+                               "a full ISO 8601 time (default: now). It must lie in the session's day on this "
+                               "computer's clock: from 2 hours before the planned start to the end of that day (12 "
+                               "hours after the start, for a session starting late in the evening), and not in the "
+                               "future"))
     add_json(parser)
     handled_by(parser, check_in if noun == "checkin" else check_out)
 

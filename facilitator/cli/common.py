@@ -13,14 +13,16 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, NoReturn
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from facilitator.services.workspace import Workspace
 
 Handler = Callable[[argparse.Namespace], int]
+T = TypeVar("T")
 
 
 class UsageError(Exception):
@@ -123,10 +125,53 @@ def plain(value: object) -> object:
 
 
 def workspace(args: argparse.Namespace, *, demo: bool = False) -> Workspace:
-    """The data folder of `--data-dir` (else $FACILITATOR_DATA_DIR, else the user's), opened."""
+    """The data folder of `--data-dir` (else $FACILITATOR_DATA_DIR, else the user's), opened. What opening it
+    found worth telling (its files could not be made private) is printed as a warning."""
     from facilitator.services.workspace import open_workspace
 
-    return open_workspace(args.data_dir, demo=demo)
+    ws = open_workspace(args.data_dir, demo=demo)
+    for notice in ws.store.notices:
+        print("facilitator: " + _("warning: {notice}").format(notice=notice), file=sys.stderr)
+    return ws
+
+
+# --- replacing a file that is in the way ------------------------------------------------------------------------
+
+def add_force(parser: argparse.ArgumentParser) -> None:
+    """Declare `--force` beside an `--out`."""
+    parser.add_argument("--force", action="store_true",
+                        help=_("replace a file in the way even if Facilitator did not write it (never the data "
+                               "folder's own files); without this you are asked on a terminal"))
+
+
+def replacing(args: argparse.Namespace, make: Callable[[bool], T]) -> T:
+    """`make(force)`, with --force as `force`. When a file Facilitator did not write is in the way and someone is
+    at the terminal, they are asked, and on a yes it is made again, replacing it; otherwise the refusal stands."""
+    from facilitator.services.files import ForeignFile
+
+    force = bool(getattr(args, "force", False))
+    try:
+        return make(force)
+    except ForeignFile as refused:
+        if force or not sys.stdin.isatty() or not _yes(_replace_question(refused.paths)):
+            raise
+    return make(True)
+
+
+def _replace_question(paths: list[Path]) -> str:
+    if len(paths) == 1:
+        return _("{file} already exists and was not written by Facilitator. Replace it? [y/N] ").format(file=paths[0])
+    return ngettext("{count} file in {folder} already exists and was not written by Facilitator. Replace it? [y/N] ",
+                    "{count} files in {folder} already exist and were not written by Facilitator. Replace them? "
+                    "[y/N] ", len(paths)).format(count=len(paths), folder=paths[0].parent)
+
+
+def _yes(question: str) -> bool:
+    """Ask on the terminal; only a yes (in English or the language spoken) counts, and no answer is a no."""
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().casefold()
+    return bool(answer) and answer in {"y", "yes", _("y").casefold(), _("yes").casefold()}
 
 
 # --- the signing key's passphrase -------------------------------------------------------------------------------
@@ -150,20 +195,28 @@ def passphrase(args: argparse.Namespace, *, prompt: str | None, confirm: bool = 
         return None
     import getpass
 
-    value = getpass.getpass(prompt)
-    if confirm and value and getpass.getpass(_("Again, to confirm: ")) != value:
-        raise UserError(_("the two passphrases differ; nothing was created"))
+    try:
+        value = getpass.getpass(prompt)
+        if confirm and value and getpass.getpass(_("Again, to confirm: ")) != value:
+            raise UserError(_("the two passphrases differ; nothing was created"))
+    except EOFError:  # Ctrl-D at the prompt: as if nothing was typed
+        print(file=sys.stderr)
+        return None
     return value or None
 
 
 def key_passphrase(args: argparse.Namespace, ws: Workspace) -> str | None:
     """The signing key's passphrase if it has one (from --passphrase-env or asked); None if it has none."""
-    from facilitator.services.errors import UserError
+    from facilitator.services.errors import Remedy, UserError
     from facilitator.services.identity import needs_passphrase
 
     if not needs_passphrase(ws):
         return None
     value = passphrase(args, prompt=_("Passphrase for the signing key: "))
+    if value is None and sys.stdin.isatty():  # asked, and nothing was typed
+        raise UserError(_("no passphrase was typed, and the signing key cannot be used without one; nothing was "
+                          "signed"), Remedy(command=_("run the command again and type the key's passphrase"),
+                                            menu=_("type the key's passphrase")))
     if value is None:
         raise UserError(_("the signing key is protected by a passphrase: put it in an environment variable and "
                           "name that with --passphrase-env, or run this in a terminal to be asked"))

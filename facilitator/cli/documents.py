@@ -9,12 +9,14 @@ from pathlib import Path
 
 from facilitator.cli.common import (
     Parser,
+    add_force,
     add_json,
     add_passphrase_env,
     add_session,
     emit,
     handled_by,
     key_passphrase,
+    replacing,
     workspace,
 )
 from facilitator.i18n import N_, _, ngettext
@@ -27,12 +29,14 @@ def register(parser: Parser, noun: str) -> None:
     add_session(parser)
     if noun == "badges":
         parser.add_argument("--out", required=True, type=Path, metavar=_("FILE.pdf"), help=_("where to write the PDF"))
+        add_force(parser)
         parser.add_argument("--paper", choices=("a4", "letter"), default="a4",
                             help=_("paper size (default %(default)s)"))
         add_json(parser)
         handled_by(parser, make_badges)
         return
     parser.add_argument("--out", required=True, type=Path, metavar=_(TARGETS[noun]))
+    add_force(parser)
     parser.add_argument("--paper", choices=["letter", "a4"], help=_("default: the 'paper' setting (letter)"))
     add_passphrase_env(parser, _("the environment variable holding the passphrase"))
     add_json(parser)
@@ -43,7 +47,8 @@ def register(parser: Parser, noun: str) -> None:
 def make_badges(args: argparse.Namespace) -> int:
     from facilitator.services.badges import make_badges
 
-    result = make_badges(workspace(args), args.session_id, args.out, args.paper)
+    ws = workspace(args)
+    result = replacing(args, lambda force: make_badges(ws, args.session_id, args.out, args.paper, force=force))
 
     def in_words() -> None:
         pages = ngettext("{n} page", "{n} pages", result.pages).format(n=result.pages)
@@ -68,6 +73,13 @@ def make_document(args: argparse.Namespace) -> int:
     passphrase = key_passphrase(args, ws) if has_identity(ws) else None
     make = {"certificates": certificates.make_certificates, "signin-sheet": reports.make_signin_sheet,
             "report": reports.make_report}[args.document]
-    result = make(ws, args.session_id, args.out, paper=args.paper, passphrase=passphrase)
+    result = replacing(args, lambda force: make(ws, args.session_id, args.out, paper=args.paper,
+                                                 passphrase=passphrase, force=force))
     emit(args, result, lambda: print(result.message))
+    if result.not_made:  # the others were made; these could not be, and the command says so by failing
+        print("facilitator: " + ngettext("{n} certificate could not be made:", "{n} certificates could not be made:",
+                                         len(result.not_made)).format(n=len(result.not_made)), file=sys.stderr)
+        for problem in result.not_made:
+            print("  " + problem, file=sys.stderr)
+        return 1
     return 0

@@ -9,6 +9,7 @@ from typing import Any
 
 from facilitator.cli.common import (
     Parser,
+    add_force,
     add_json,
     add_passphrase_env,
     add_verb,
@@ -16,6 +17,7 @@ from facilitator.cli.common import (
     emit,
     key_passphrase,
     passphrase,
+    replacing,
     workspace,
 )
 from facilitator.i18n import _, ngettext
@@ -41,8 +43,10 @@ def register(parser: Parser, noun: str) -> None:
     export = add_verb(parser, "export-cert", export_certificate,
                       _("write the certificate (PEM) for HR or a PDF reader to trust"))
     export.add_argument("--out", required=True, type=Path, metavar=_("FILE.pem"))
+    add_force(export)
     csr = add_verb(parser, "csr", write_csr, _("write a certificate signing request for your organisation's CA"))
     csr.add_argument("--out", required=True, type=Path, metavar=_("FILE.csr"))
+    add_force(csr)
     add_passphrase_env(csr, secret)
     install = add_verb(parser, "install-cert", install_certificate,
                        _("install the certificate (and CA chain) your CA issued"))
@@ -74,11 +78,15 @@ def show_identity(args: argparse.Namespace) -> int:
 
     ws = workspace(args)
     created = not has_identity(ws)
+    set_aside = None
     if created:
-        get_identity(ws, passphrase(args, prompt=None), create_as=args.name or default_trainer_name())
+        set_aside = get_identity(ws, passphrase(args, prompt=None),
+                                 create_as=args.name or default_trainer_name()).set_aside
     info = identity_info(ws)
 
     def in_words() -> None:
+        if set_aside:
+            _print_set_aside(set_aside)
         if created:
             print(_("Created a new signing identity for {name}.").format(name=info.name))
         _print_identity(info)
@@ -99,6 +107,8 @@ def create_identity(args: argparse.Namespace) -> int:
     def in_words() -> None:
         if info.replaced_to:
             print(_("The previous key and certificate were moved to {folder}.").format(folder=info.replaced_to))
+        if info.set_aside:
+            _print_set_aside(info.set_aside)
         print(_("Created a new signing identity for {name}.").format(name=info.name))
         _print_identity(info)
 
@@ -106,10 +116,17 @@ def create_identity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_set_aside(folder: Path) -> None:
+    print(_("A key without its certificate (an identity whose making never finished; it signed nothing) was moved "
+            "to {folder}.").format(folder=folder))
+
+
 def export_certificate(args: argparse.Namespace) -> int:
     from facilitator.services.identity import export_certificate
 
-    print(_("Wrote the certificate to {file}").format(file=export_certificate(workspace(args), args.out)))
+    ws = workspace(args)
+    written = replacing(args, lambda force: export_certificate(ws, args.out, force=force))
+    print(_("Wrote the certificate to {file}").format(file=written))
     return 0
 
 
@@ -117,7 +134,8 @@ def write_csr(args: argparse.Namespace) -> int:
     from facilitator.services.identity import write_csr
 
     ws = workspace(args)
-    out = write_csr(ws, args.out, key_passphrase(args, ws))
+    secret = key_passphrase(args, ws)
+    out = replacing(args, lambda force: write_csr(ws, args.out, secret, force=force))
     print(_("Wrote a certificate signing request to {file}; send it to your organisation's CA, then install what it "
             "returns with 'facilitator keys install-cert FILE'").format(file=out))
     return 0

@@ -1,5 +1,5 @@
 """The `facilitator` program: its global options, the language it speaks, a parser with only the noun in use
-built, and the exit code: 0 success, 1 a user error (one line saying why), 2 wrong usage.
+built, and the exit code: 0 success, 1 a user error (one line saying why), 2 wrong usage, 130 stopped by Ctrl-C.
 
 The language is chosen before any parser is built, since the parser's own help is translated: the words before
 the noun are read first for `--lang` and `--data-dir` (whose settings may name a language).
@@ -167,6 +167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"facilitator: {exc.for_command_line()}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as stopped:  # Ctrl-C: one line (how far a long job got, if it says), and 128 + SIGINT
+        print("facilitator: " + (getattr(stopped, "summary", None) or _("stopped")), file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # The reader (`| head`, say) went away: stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -5,7 +5,7 @@ step: start, next, pause, resume, extend, skip, end, note, tally and reveal."""
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from facilitator.cli.common import Handler, Parser, add_json, add_session, add_verb, add_verbs, emit, workspace
@@ -71,7 +71,11 @@ def _step(parser: Parser, name: str, handler: Handler, summary: str, words: str)
     verb = add_verb(parser, name, handler, summary, words=words)
     add_session(verb)
     verb.add_argument("--at", metavar=_("TIME"), help=_("when the step happened, for keying it in later: HH:MM on "
-                                                        "the session's date, or a full ISO 8601 time (default: now)"))
+                                                        "the session's date, or a full ISO 8601 time (default: now). "
+                                                        "It must lie in the session's day on this computer's clock: "
+                                                        "from 2 hours before the planned start to the end of that "
+                                                        "day (12 hours after the start, for a session starting late "
+                                                        "in the evening), and not in the future"))
     add_json(verb)
     return verb
 
@@ -172,14 +176,13 @@ def _told(args: argparse.Namespace, run: SessionRun, told: str, *, say_next: boo
 
 
 def _step_time(ws: Workspace, args: argparse.Namespace) -> datetime | None:
-    """The --at time as an aware datetime (HH:MM is on the session's date, on this computer's clock), or None."""
+    """The --at time as an aware datetime (HH:MM is on the session's date, on this computer's clock), or None;
+    a UserError if it is not in the session's day window or is in the future."""
     if not args.at:
         return None
-    from facilitator.services.attendance import parse_at
-    from facilitator.services.sessions import get_session
+    from facilitator.services.paper_times import keyed_in
 
-    when = parse_at(args.at, date.fromisoformat(get_session(ws, args.session_id).date))
-    return when if when.tzinfo else when.astimezone()
+    return keyed_in(ws, args.session_id, args.at)
 
 
 def _running(run: SessionRun) -> str:

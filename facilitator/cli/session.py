@@ -18,7 +18,7 @@ from facilitator.cli.common import (
     workspace,
 )
 from facilitator.domain.attendance import status_label
-from facilitator.domain.sessions import DEFAULT_GRACE_MINUTES
+from facilitator.domain.sessions import DEFAULT_GRACE_MINUTES, MAX_GRACE_MINUTES
 from facilitator.domain.sessions import status_label as session_status
 from facilitator.i18n import _, ngettext
 
@@ -34,7 +34,8 @@ def register(parser: Parser, noun: str) -> None:
     create.add_argument("--jurisdiction", required=True, action="append", metavar=_("CODE"),
                         help=_("repeat for each jurisdiction whose law the session must meet ('none' for none)"))
     create.add_argument("--grace-minutes", type=int, default=DEFAULT_GRACE_MINUTES, metavar=_("MINUTES"),
-                        help=_("minutes after the start before someone counts as late (default %(default)s)"))
+                        help=_("minutes after the start before someone counts as late, 0 to {most} (default "
+                               "{default})").format(most=MAX_GRACE_MINUTES, default=DEFAULT_GRACE_MINUTES))
     add_json(create)
     add_json(add_verb(parser, "list", list_sessions, _("list sessions")))
     show = add_verb(parser, "show", show_session, _("show one session"))

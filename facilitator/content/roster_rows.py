@@ -2,12 +2,16 @@
 
 A problem names the row as a spreadsheet shows it, the column by its header, what is wrong and what to do.
 Values are never evaluated: a name starting with "=" is text. No value longer than the store keeps is let
-through (the domain's FIELD_LIMITS), so nothing is cut short when saved.
+through (the domain's FIELD_LIMITS), so nothing is cut short when saved. Text is stored composed (Unicode NFC),
+so "José" typed and "José" exported with a separate accent are one text, and characters that cannot be seen
+(controls, direction marks, zero-width spaces) are refused: they would make a name print differently from what
+is stored, or two equal ids compare different.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 
 from facilitator.content.roster_columns import ROLE_HEADERS, column_name, guess_mapping, header_key
@@ -42,6 +46,9 @@ def parse_roster(table: RosterTable, mapping: Mapping[str, int] | None = None) -
     for raw in table.rows:
         values = {name: raw.cells[column] if column < len(raw.cells) else "" for name, column in chosen.items()}
         person, found = check_person(values, row=raw.row, columns=columns)
+        uncalculated = _uncalculated(raw, chosen, columns)
+        if uncalculated:  # the empty cell is the formula's fault, not the person's
+            person, found = None, uncalculated + [p for p in found if p.column not in {u.column for u in uncalculated}]
         found += _extra_cells(table, raw)
         if person is not None and not found:
             found = seen.duplicates(raw.row, person)
@@ -64,6 +71,14 @@ def _not_a_roster(table: RosterTable) -> str:
     return _("this does not look like a roster: no column holds people's names (the columns found are: {columns}). "
              "A roster needs 'First name' and 'Last name' columns, or one 'Name' column; rename the column in the "
              "file, or choose which column holds the names").format(columns=found)
+
+
+def _uncalculated(raw: RawRow, chosen: Mapping[str, int], columns: Mapping[str, str]) -> list[RosterProblem]:
+    """An Excel formula whose result was never saved reads as an empty cell; say so rather than import a blank."""
+    return [RosterProblem(raw.row, columns[name], _(
+        "holds a formula whose result was never saved in the file (it was written by a program that does not "
+        "calculate); open the file in Excel or LibreOffice, let it calculate, and save it again"))
+        for name, column in chosen.items() if column in raw.formulas]
 
 
 def _extra_cells(table: RosterTable, raw: RawRow) -> list[RosterProblem]:
@@ -92,7 +107,7 @@ class _Seen:
         for name, value in (("employee_id", person.employee_id), ("email", person.email)):
             if value is None:
                 continue
-            earlier = self.first_row.setdefault((name, value.casefold()), row)
+            earlier = self.first_row.setdefault((name, same_text(value)), row)
             if earlier != row:
                 found.append(RosterProblem(row, self.columns.get(name), _(
                     "{field} '{value}' is also on row {row}; delete one of the two rows, or correct the value"
@@ -110,7 +125,7 @@ def check_person(values: Mapping[str, str | None], *, row: int | None = None,
     problems: list[RosterProblem] = []
     clean: dict[str, str] = {}
     for name, raw in values.items():
-        text, problem = _clean(raw or "")
+        text, problem = _clean(raw or "", joiners=name in _WORDS)
         if problem:
             problems.append(RosterProblem(row, where[name], problem))
         clean[name] = text
@@ -149,25 +164,75 @@ def _names(clean: Mapping[str, str]) -> tuple[str, str, bool]:
     return first.strip(), last.strip(), True
 
 
-# C0 and C1 control characters except tab and line breaks (which are folded into spaces), and the
-# invisible direction overrides, which can make a printed name read differently from what is stored.
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 control characters except tab and line breaks (which are folded into spaces).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The invisible direction overrides and isolates, which can make a printed name read differently from what is
+# stored, and the invisible direction marks (LRM, RLM, the Arabic letter mark).
+_OVERRIDES = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_MARKS = re.compile(r"[\u200e\u200f\u061c]")
+# Beyond those, any format character (Unicode category Cf: zero-width space, word joiner, a byte-order mark inside
+# the text, soft hyphen, tags ...) and the few letters and marks that show nothing (fillers, the grapheme joiner).
+_BLANK_LETTERS = frozenset(map(chr, (0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0)))
+# The zero-width non-joiner and joiner change how letters join in Persian, Arabic or Indic names; there, between
+# two letters, they are part of the name. Anywhere else (and in ids and emails, always) they are refused.
+_JOINERS = frozenset("\u200c\u200d")
+_JOINING_SCRIPTS_FROM = 0x0590  # Hebrew onwards; Latin, Greek and Cyrillic names never use them
+_WORDS = frozenset({"first_name", "last_name", "full_name", "department", "supervisor"})
 
 
 def clean_text(value: str) -> str:
-    """Surrounding whitespace removed and inner runs of whitespace (tabs and line breaks too) made one space."""
-    return " ".join(value.split())
+    """Surrounding whitespace removed, inner runs of whitespace (tabs and line breaks too) made one space, and
+    accents composed (NFC)."""
+    return unicodedata.normalize("NFC", " ".join(value.split()))
 
 
-def _clean(value: str) -> tuple[str, str | None]:
-    """The cleaned text, or a problem; checked before cleaning, which would fold some controls into spaces."""
-    found = _FORBIDDEN.search(value)
+def same_text(value: str) -> str:
+    """What two ids or emails are compared by: their cleaned text with case ignored."""
+    return unicodedata.normalize("NFC", clean_text(value).casefold())
+
+
+def _clean(value: str, *, joiners: bool = False) -> tuple[str, str | None]:
+    """The cleaned text, or a problem; checked before cleaning, which would fold some controls into spaces.
+
+    With `joiners`, a zero-width joiner or non-joiner between two letters of a script that joins is kept."""
+    found = _CONTROLS.search(value)
     if found:
-        code = ord(found.group())
-        if code > 0xFF:
-            return "", _("contains a text-direction override (U+{code}); delete it").format(code=f"{code:04X}")
-        return "", _("contains an invisible control character (U+{code}); delete it").format(code=f"{code:04X}")
+        return "", _("contains an invisible control character (U+{code}); delete it").format(code=_code(found.group()))
+    found = _OVERRIDES.search(value)
+    if found:
+        return "", _("contains a text-direction override (U+{code}); delete it").format(code=_code(found.group()))
+    found = _MARKS.search(value)
+    if found:
+        return "", _("contains an invisible text-direction mark (U+{code} {name}); delete it").format(
+            code=_code(found.group()), name=unicodedata.name(found.group(), ""))
+    hidden = _invisible(value, joiners=joiners)
+    if hidden is not None:
+        return "", _("contains an invisible character (U+{code} {name}), so it would not match the same text typed "
+                     "again; retype the value").format(code=_code(hidden), name=unicodedata.name(hidden, ""))
     return clean_text(value), None
+
+
+def _invisible(value: str, *, joiners: bool) -> str | None:
+    """The first character of `value` that shows nothing and is not part of the writing, if any."""
+    for index, char in enumerate(value):
+        if char.isascii() or not (char in _BLANK_LETTERS or unicodedata.category(char) == "Cf"):
+            continue
+        if joiners and char in _JOINERS and _joins(value, index):
+            continue
+        return char
+    return None
+
+
+def _joins(value: str, index: int) -> bool:
+    """Whether the joiner at `index` stands between two letters (or marks) of a script that joins."""
+    if index == 0 or index == len(value) - 1:
+        return False
+    return all(ord(c) >= _JOINING_SCRIPTS_FROM and unicodedata.category(c)[0] in "LM"
+               for c in (value[index - 1], value[index + 1]))
+
+
+def _code(char: str) -> str:
+    return f"{ord(char):04X}"
 
 
 _EMAIL_PART = r"[^@\s\"(),:;<>\[\]\\]"  # not user text: a pattern

@@ -14,6 +14,14 @@ from facilitator.i18n import _, ngettext
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000  # people in one file; a session's roster is far smaller, so more means the wrong file
+# An .xlsx file is a zip archive: its parts together may unpack to at most MAX_UNPACKED bytes, and no large part
+# may be packed more than MAX_PACKING times smaller than it unpacks (a real sheet packs 5 to 25 times; a zip bomb
+# a thousand), so a 10 MB file can never fill the memory. A sheet may hold at most MAX_CELLS cells, counting each
+# row as the cells written in it or as wide as its last filled cell, whichever is more.
+MAX_UNPACKED = 200 * 1024 * 1024
+MAX_PACKING = 100
+MAX_PARTS = 10_000
+MAX_CELLS = 2_000_000
 HEADER_SEARCH_ROWS = 10  # HR exports often put a title and a date above the header row
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
@@ -38,6 +46,7 @@ class RawRow:
 
     row: int
     cells: list[str]
+    formulas: tuple[int, ...] = ()  # XLSX only: the columns (0-based) of formulas with no saved result
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from facilitator.content.roster_table import (
     RawRow,
     RosterFileError,
 )
+from facilitator.files import FOLDER, FileTooLarge, NotARegularFile, read_bounded
 from facilitator.i18n import N_, _
 
 # --- the bytes -------------------------------------------------------------------------------------------
@@ -41,16 +42,19 @@ def read_bytes(path: Path) -> bytes:
         raise RosterFileError(_("{file}: is not a roster file (it should end in .csv or .xlsx); save the roster "
                                 "as .xlsx or as CSV UTF-8").format(file=path))
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise RosterFileError(_("{file}: is larger than {size} MB, far more than a roster; check that this "
-                                    "is the right file").format(file=path, size=MAX_BYTES // (1024 * 1024)))
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_BYTES)
+    except FileTooLarge:
+        raise RosterFileError(_("{file}: is larger than {size} MB, far more than a roster; check that this "
+                                "is the right file").format(file=path, size=MAX_BYTES // (1024 * 1024))) from None
     except FileNotFoundError:
         raise RosterFileError(_("{file}: does not exist; check the file name and folder").format(file=path)
                               ) from None
-    except IsADirectoryError:
-        raise RosterFileError(_("{file}: is a folder; choose the roster file inside it").format(file=path)
-                              ) from None
+    except NotARegularFile as exc:
+        if exc.kind == FOLDER:
+            raise RosterFileError(_("{file}: is a folder; choose the roster file inside it").format(file=path)
+                                  ) from None
+        raise RosterFileError(_("{file}: cannot be read as a roster ({reason}); choose the CSV or XLSX file HR "
+                                "sent").format(file=path, reason=exc.strerror)) from None
     except OSError as exc:
         raise RosterFileError(_("{file}: cannot be read ({reason}); check the path and permissions").format(
             file=path, reason=exc.strerror)) from exc
@@ -102,6 +106,7 @@ _HIGH_BYTES = bytes(range(0x80, 0x100))
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
     """The file's text (without a byte-order mark) and the encoding it was read in."""
+    _refuse_mixed_encodings(path, data)
     encoding = _detect_encoding(path, data)
     try:
         text = data.decode(encoding)
@@ -160,6 +165,61 @@ def _utf16_without_bom(path: Path, data: bytes) -> str:
             return "utf-16-be"
     raise RosterFileError(_("{file}: is not a text file (it holds binary data); choose the CSV or XLSX file HR "
                             "sent").format(file=path))
+
+
+UTF_8, WINDOWS_1252 = "UTF-8", "Windows-1252"  # not user text: the encodings' names, the same in every language
+_ESCAPED = re.compile("[\udc80-\udcff]")  # bytes that are not UTF-8, as "surrogateescape" keeps them
+_UNICODE = re.compile("[\u0080-\udc7f\udd00-\U0010ffff]")  # text beyond ASCII that was read as UTF-8
+
+
+def _refuse_mixed_encodings(path: Path, data: bytes) -> None:
+    """Rows in UTF-8 and rows in Windows-1252 in one file (two exports pasted together, or a UTF-8 file edited in
+    an old program): whichever encoding it is read in, some names would be imported garbled, so say which row."""
+    marked = data.startswith(codecs.BOM_UTF8)
+    body = data[len(codecs.BOM_UTF8):] if marked else data
+    if any(data.startswith(bom) for bom, name in _BOMS if name != "utf-8-sig") or b"\x00" in body:
+        return  # UTF-16 or UTF-32, or binary: read (or refused) as such
+    if body.isascii() or _decodes(body, "utf-8"):
+        return
+    lines = [line for line in body.split(b"\n") if not line.isascii()]
+    legacy = b"\n".join(line for line in lines if not _decodes(line, "utf-8"))
+    some_utf8 = any(_written_in_utf8(line) for line in lines)
+    if not marked and (not some_utf8 or not _decodes(legacy, "cp1252") or _plainly_not_western(legacy)):
+        return  # one other code page throughout (a Cyrillic or Japanese export, say): not a mixture
+    records, _delimiter = read_csv(path, body.decode("utf-8", "surrogateescape"))
+    legacy_row = next((r.row for r in records if any(_ESCAPED.search(c) for c in r.cells)), None)
+    unicode_row = next((r.row for r in records if any(_UNICODE.search(c) for c in r.cells)), None)
+    if legacy_row is None:
+        return
+    other = WINDOWS_1252 if _decodes(legacy, "cp1252") else _("another encoding")
+    if unicode_row is None or unicode_row == legacy_row:
+        raise RosterFileError(_("{file}: row {row} is not UTF-8 like the rest of the file (it is in {encoding}), so "
+                                "its names would be garbled; export the whole roster again as CSV UTF-8, or retype "
+                                "the names in row {row}").format(file=path, row=legacy_row, encoding=other))
+    legacy_count = sum(1 for r in records if any(_ESCAPED.search(c) for c in r.cells))
+    unicode_count = sum(1 for r in records if any(_UNICODE.search(c) for c in r.cells))
+    row, encoding, other_row, other_encoding = (legacy_row, other, unicode_row, UTF_8) \
+        if legacy_count <= unicode_count or marked else (unicode_row, UTF_8, legacy_row, other)
+    raise RosterFileError(_("{file}: row {row} is in {encoding} but row {other} is in {other_encoding}: the file "
+                            "mixes two text encodings, so the names in some rows would be garbled; export the whole "
+                            "roster again as CSV UTF-8, or retype the names in row {row}").format(
+        file=path, row=row, encoding=encoding, other=other_row, other_encoding=other_encoding))
+
+
+# Where the letters of a UTF-8 row of a Western roster fall: Latin with its accents, Greek and Cyrillic, and
+# punctuation. Windows-1252 text forms valid UTF-8 only by accident, and then (but for mojibake such as "Ã©",
+# which is garbled already) as letters far outside these ("ë", an en dash and "€" read as one Hangul syllable).
+_WESTERN_UTF8 = re.compile("[\u00a0-\u052f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf]")
+
+
+def _written_in_utf8(line: bytes) -> bool:
+    """Whether a line beyond ASCII reads as UTF-8 letters a Western roster holds."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    beyond = [c for c in text if not c.isascii()]
+    return bool(beyond) and all(_WESTERN_UTF8.match(c) for c in beyond)
 
 
 def _friendly_codec(name: str) -> str:

@@ -2,6 +2,11 @@
 
 PyYAML's composer gives a node tree with line marks; we construct plain data from it and keep the tree
 to map a validation error's location (``("segments", 3, "minutes")``) back to a line in the file.
+
+A file is read whole only up to MAX_BYTES, and its tree is measured before anything walks it: an alias (``*a``)
+repeats what its anchor (``&a``) names without copying it, so a few lines can stand for billions of values (an
+"alias bomb"). Counting each node once (with what it stands for) finds that in a moment; more than MAX_VALUES
+values in all, an alias inside its own anchor, or nesting deeper than MAX_DEPTH is refused.
 """
 
 from __future__ import annotations
@@ -13,11 +18,15 @@ import yaml
 from pydantic import ValidationError
 
 from facilitator.content.problems import ContentError, ContentProblem
+from facilitator.files import FileTooLarge, NotARegularFile, read_bounded, size_text
 from facilitator.i18n import N_, _
 
 Loc = tuple[str | int, ...]
 # libyaml's loader is ten times faster and keeps the same line marks; PyYAML falls back when it is absent.
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_BYTES = 2 * 1024 * 1024  # the largest built-in workshop is 70 KB
+MAX_VALUES = 100_000  # every value (keys too), aliases expanded: the largest built-in workshop has 700
+MAX_DEPTH = 100  # lists and mappings inside each other: a workshop needs 8
 
 
 class YamlDocument:
@@ -114,15 +123,23 @@ def _fix(err: dict[str, Any]) -> str:
 def read_yaml(path: Path) -> YamlDocument:
     """Parse `path`, raising ContentError (with the line) if it is not readable, valid YAML."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_bounded(path, MAX_BYTES)
+    except NotARegularFile as exc:
+        raise _error(path, None, _("cannot be read ({reason})").format(reason=exc.strerror),
+                     _("give the path of a .yaml file")) from None
+    except FileTooLarge:
+        raise _error(path, None, _("cannot be read (it is larger than {size}, far more than a workshop)").format(
+            size=size_text(MAX_BYTES)), _("check that this is the right file")) from None
+    except OSError as exc:
+        raise _error(path, None, _("cannot be read ({reason})").format(reason=exc.strerror),
+                     _("check the path and permissions")) from exc
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _error(path, None, _("not UTF-8 text ({reason} at byte {byte})").format(reason=exc.reason,
                                                                                      byte=exc.start),
                      _("save the file as UTF-8")) from exc
-    except OSError as exc:
-        raise _error(path, None, _("cannot be read ({reason})").format(reason=exc.strerror),
-                     _("check the path and permissions")) from exc
-    return parse_yaml(text, path)
+    return parse_yaml(text.replace("\r\n", "\n").replace("\r", "\n"), path)  # line ends as read_text gives them
 
 
 def parse_yaml(text: str, path: Path) -> YamlDocument:
@@ -133,6 +150,7 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
         raise _forbidden_character(path, text, exc) from exc
     try:
         root = loader.get_single_node()
+        _refuse_expansion(path, root)
         _reject_duplicate_keys(path, root)
         data = loader.construct_document(root) if root is not None else None
     except yaml.reader.ReaderError as exc:  # libyaml finds them while parsing
@@ -154,6 +172,47 @@ def _forbidden_character(path: Path, text: str, exc: yaml.reader.ReaderError) ->
     line = text.count("\n", 0, exc.position) + 1
     return _error(path, line, _("holds a control character YAML does not allow (code {code})").format(
         code=repr(exc.character)), _("delete the character and save the file again as plain UTF-8 text"))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _refuse_expansion(path: Path, root: yaml.Node | None) -> None:
+    """Refuse a tree that stands for more than MAX_VALUES values once its aliases are expanded, that holds an
+    alias inside its own anchor, or that nests deeper than MAX_DEPTH. Each node is visited once, however many
+    aliases name it, so this takes as long as the file is, never as long as what it expands to."""
+    if root is None:
+        return
+    values: dict[int, int] = {}  # a node's id -> the values it stands for, itself included
+    open_nodes: set[int] = set()  # the nodes whose children are being counted: an alias to one is a loop
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, counted = stack.pop()
+        if counted:
+            open_nodes.discard(id(node))
+            values[id(node)] = 1 + sum(values[id(child)] for child in _children(node))
+            if values[id(node)] > MAX_VALUES:
+                raise _error(path, node.start_mark.line + 1, _(
+                    "stands for more than {count} values once its aliases (*name) are expanded").format(
+                    count=f"{MAX_VALUES:,}"), _("write the values out, or use fewer aliases"))
+            continue
+        if id(node) in values:
+            continue
+        if id(node) in open_nodes:
+            raise _error(path, node.start_mark.line + 1, _("an alias (*name) refers to a value that contains it"),
+                         _("remove the alias, or point it at another anchor"))
+        if depth > MAX_DEPTH:
+            raise _error(path, node.start_mark.line + 1, _("lists and mappings are nested more than {depth} deep"
+                                                           ).format(depth=MAX_DEPTH),
+                         _("check the indentation near this line"))
+        open_nodes.add(id(node))
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in _children(node) if id(child) not in values)
 
 
 def _reject_duplicate_keys(path: Path, node: yaml.Node | None) -> None:

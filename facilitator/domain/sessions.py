@@ -9,6 +9,9 @@ from types import MappingProxyType
 from facilitator.i18n import N_, _
 
 DEFAULT_GRACE_MINUTES = 10  # minutes after the start before someone counts as late, unless the trainer says
+# The longest grace period a session may have: it is also taken off the minutes a certificate needs, and more than
+# two hours would excuse most of any workshop.
+MAX_GRACE_MINUTES = 120
 
 
 class SessionStatus(StrEnum):

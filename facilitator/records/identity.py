@@ -1,7 +1,11 @@
 """An installation's signing identity: an ECDSA P-256 key and the X.509 certificate that names its trainer.
 
 The identity lives in one folder: `key.pem` (PKCS#8, owner-only, encrypted when a passphrase is given) and
-`cert.pem` (our certificate first, then any issuing CA certificates). It is self-signed by default; an
+`cert.pem` (our certificate first, then any issuing CA certificates). Both are made together or not at all: each is
+written whole under a temporary name first, and only then are the two moved into place, the key first. A key
+found without its certificate (a process killed between the two moves, or a full disk under an older version)
+is an identity that was never finished: it cannot be loaded, so it never signed anything, and making a new
+identity moves it aside into an `incomplete-…` subfolder. It is self-signed by default; an
 organisation can instead issue the certificate from a CSR so HR trusts every trainer through one root.
 P-256 rather than Ed25519 because poppler's `pdfsig` cannot check Ed25519 PDF signatures (DESIGN.md §4).
 
@@ -25,7 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from facilitator.files import write_atomically
+from facilitator.files import create_together, write_atomically
 from facilitator.i18n import _
 
 KEY_FILE = "key.pem"
@@ -64,6 +68,7 @@ class Identity:
     cert: x509.Certificate
     chain: tuple[x509.Certificate, ...] = ()
     encrypted: bool = False
+    set_aside: Path | None = None  # where `create` moved an unfinished identity it found (a key alone)
 
     @property
     def key_path(self) -> Path:
@@ -104,8 +109,14 @@ def thumbprint_s256(cert: x509.Certificate) -> str:
 # --- create, load, replace ---------------------------------------------------------------------------------
 
 def exists(folder: Path) -> bool:
-    """Whether the folder holds an identity (or the start of one: a key alone still counts)."""
-    return (folder / KEY_FILE).exists() or (folder / CERT_FILE).exists()
+    """Whether the folder holds an identity: its certificate (with its key, or without it if the key was lost:
+    the certificate still names who signed earlier records). A key alone is an unfinished one (`unfinished`)."""
+    return (folder / CERT_FILE).exists()
+
+
+def unfinished(folder: Path) -> bool:
+    """Whether the folder holds a key without its certificate: an identity whose making never finished."""
+    return (folder / KEY_FILE).exists() and not (folder / CERT_FILE).exists()
 
 
 def is_encrypted(folder: Path) -> bool:
@@ -124,10 +135,23 @@ def create(folder: Path, name: str, organisation: str | None = None, passphrase:
     key = ec.generate_private_key(ec.SECP256R1())
     cert = _self_signed(key, _name(name, organisation), now or datetime.now(UTC), valid_days)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the mode applies to the last folder only
-    # The key never overwrites one already there; the certificate is written whole or not at all.
-    write_atomically(folder / KEY_FILE, _key_pem(key, passphrase), private=True, replace=False)
-    write_atomically(folder / CERT_FILE, cert.public_bytes(serialization.Encoding.PEM))
-    return Identity(folder, key, cert, (), bool(passphrase))
+    aside = _set_aside_unfinished(folder, now)
+    # Both whole or neither: a full disk leaves the folder as it was. The key never overwrites one already there.
+    create_together([(folder / KEY_FILE, _key_pem(key, passphrase), True),
+                     (folder / CERT_FILE, cert.public_bytes(serialization.Encoding.PEM), False)])
+    return Identity(folder, key, cert, (), bool(passphrase), aside)
+
+
+def _set_aside_unfinished(folder: Path, now: datetime | None) -> Path | None:
+    """Move a key found without its certificate into a timestamped `incomplete-…` subfolder (never deleted; never
+    trusted as one of ours, since it never had a certificate); returns where, or None if there was none."""
+    if not unfinished(folder):
+        return None
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    aside = folder / f"incomplete-{stamp}"
+    aside.mkdir(mode=0o700)
+    os.replace(folder / KEY_FILE, aside / KEY_FILE)
+    return aside
 
 
 def load(folder: Path, passphrase: str | None = None) -> Identity:

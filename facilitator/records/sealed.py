@@ -6,21 +6,30 @@ through `SealedRecord.decode`, never by looking keys up in a dictionary, so the 
 
 The encoding is fixed: keys sorted, no spaces, UTF-8 text as itself. A record decoded and encoded again gives
 the same bytes, which is how a verifier compares the stored record with what was signed.
+
+Two formats of each are read. A seal of format 2 also covers the session's start time, its grace period and its
+status, which decide who was late; format 1 (sealed before) covers the rest. An amendment of format 2 names the
+hash of the record before it (the seal, or the previous amendment), so the amendments form a chain of their own in
+which one deleted, inserted or moved is seen; format-1 amendments, made before, come first and are not chained.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Self
 
-from facilitator.i18n import N_, _
+from facilitator.i18n import N_, _, either
 from facilitator.records.jws import canonical_json
 
-SEAL_FORMAT = "facilitator-seal-1"
-AMENDMENT_FORMAT = "facilitator-amendment-1"
+SEAL_FORMAT = "facilitator-seal-2"
+SEAL_FORMAT_1 = "facilitator-seal-1"  # sealed before the start time, grace period and status were covered
+AMENDMENT_FORMAT = "facilitator-amendment-2"
+AMENDMENT_FORMAT_1 = "facilitator-amendment-1"  # made before amendments named the record before them
+SEAL_ONLY = ("start", "grace_minutes", "status")  # the fields a format-1 seal does not have
 # Certificate ids are derived, not random: closing the same record always names the same certificates.
 CERTIFICATE_NAMESPACE = uuid.UUID("6f1c1d9e-3b0a-5d4e-9a51-7c2b6f0e8a11")
 # What a message calls each part of a record it finds wrong, translated where the message is made.
@@ -99,6 +108,18 @@ class SealedRecord:
     chain: ChainHead
     jurisdictions: tuple[CreditedJurisdiction, ...]
     attendees: tuple[SealedAttendee, ...]
+    start: str | None = None  # HH:MM, the planned start; None in a format-1 seal
+    grace_minutes: int | None = None
+    status: str | None = None  # "sealed"
+
+    @property
+    def format(self) -> str:
+        return SEAL_FORMAT_1 if self.start is None else SEAL_FORMAT
+
+    @property
+    def digest(self) -> str:
+        """The hash the first amendment names as the record before it."""
+        return record_digest(self.encode())
 
     @property
     def eligible(self) -> int:
@@ -114,8 +135,11 @@ class SealedRecord:
             if a.badge_token in decided else a for a in self.attendees))
 
     def to_payload(self) -> dict[str, Any]:
-        """The record as the JSON object that is signed."""
-        return _plain({"format": SEAL_FORMAT, **asdict(self)})
+        """The record as the JSON object that is signed (a format-1 record without the fields it never had)."""
+        values = asdict(self)
+        if self.format == SEAL_FORMAT_1:
+            values = {k: v for k, v in values.items() if k not in SEAL_ONLY}
+        return _plain({"format": self.format, **values})
 
     def encode(self) -> str:
         return canonical(self.to_payload())
@@ -123,9 +147,10 @@ class SealedRecord:
     @classmethod
     def decode(cls, text: str | Mapping[str, Any]) -> Self:
         """The record from its stored JSON (or the signed claims); RecordFormatError if it is not one."""
-        data = _object(text, SEAL_FORMAT, SEALED_RECORD)
+        data = _object(text, (SEAL_FORMAT, SEAL_FORMAT_1), SEALED_RECORD)
+        leave_out = SEAL_ONLY if data["format"] == SEAL_FORMAT_1 else ()
         try:
-            return cls(**{**_fields_of(cls, data, SEALED_RECORD),
+            return cls(**{**_fields_of(cls, data, SEALED_RECORD, leave_out),
                           "chain": ChainHead(**_fields_of(ChainHead, data["chain"], CHAIN_HEAD)),
                           "jurisdictions": tuple(_jurisdiction(j) for j in _list(data["jurisdictions"])),
                           "attendees": tuple(SealedAttendee(**_fields_of(SealedAttendee, a, ATTENDEE))
@@ -146,18 +171,30 @@ class Amendment:
     eligible: bool
     reason: str
     certificate_id: str
+    previous: str | None = None  # the digest of the record before it; None in a format-1 amendment
+
+    @property
+    def format(self) -> str:
+        return AMENDMENT_FORMAT_1 if self.previous is None else AMENDMENT_FORMAT
+
+    @property
+    def digest(self) -> str:
+        """The hash the next amendment names as the record before it."""
+        return record_digest(self.encode())
 
     def to_payload(self) -> dict[str, Any]:
-        return _plain({"format": AMENDMENT_FORMAT, **asdict(self)})
+        values = {k: v for k, v in asdict(self).items() if k != "previous" or self.previous is not None}
+        return _plain({"format": self.format, **values})
 
     def encode(self) -> str:
         return canonical(self.to_payload())
 
     @classmethod
     def decode(cls, text: str | Mapping[str, Any]) -> Self:
-        data = _object(text, AMENDMENT_FORMAT, AMENDMENT)
+        data = _object(text, (AMENDMENT_FORMAT, AMENDMENT_FORMAT_1), AMENDMENT)
+        leave_out = ("previous",) if data["format"] == AMENDMENT_FORMAT_1 else ()
         try:
-            return cls(**_fields_of(cls, data, AMENDMENT))
+            return cls(**_fields_of(cls, data, AMENDMENT, leave_out))
         except TypeError as exc:
             raise RecordFormatError(_("the amendment is incomplete or malformed ({reason})").format(
                 reason=exc)) from None
@@ -172,7 +209,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _object(text: str | Mapping[str, Any], expected: str, what: str) -> Mapping[str, Any]:
+def record_digest(encoded: str) -> str:
+    """SHA-256 of a record's canonical JSON, in hex: how an amendment names the record before it."""
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def _object(text: str | Mapping[str, Any], expected: tuple[str, ...], what: str) -> Mapping[str, Any]:
     """`what` is one of the N_-marked names above."""
     if isinstance(text, str):
         try:
@@ -181,17 +223,18 @@ def _object(text: str | Mapping[str, Any], expected: str, what: str) -> Mapping[
             raise RecordFormatError(_("the {part} is not JSON").format(part=_(what))) from None
     if not isinstance(text, Mapping):
         raise RecordFormatError(_("the {part} is not a JSON object").format(part=_(what)))
-    if text.get("format") != expected:
+    if text.get("format") not in expected:
         raise RecordFormatError(_("the {part} has format {found}, not {expected}").format(
-            part=_(what), found=repr(text.get("format")), expected=repr(expected)))
+            part=_(what), found=repr(text.get("format")), expected=either(repr(e) for e in expected)))
     return text
 
 
-def _fields_of(cls: type, data: Any, what: str) -> dict[str, Any]:
-    """The values of `cls`'s fields from `data`, which must hold all of them and nothing else (but "format")."""
+def _fields_of(cls: type, data: Any, what: str, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The values of `cls`'s fields (but `leave_out`) from `data`, which must hold all of them and nothing else
+    (but "format")."""
     if not isinstance(data, Mapping):
         raise RecordFormatError(_("the {part} is not a JSON object").format(part=_(what)))
-    names = {f.name for f in fields(cls)}
+    names = {f.name for f in fields(cls)} - set(leave_out)
     extra = set(data) - names - {"format"}
     missing = names - set(data)
     if extra or missing:

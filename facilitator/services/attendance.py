@@ -8,11 +8,12 @@ check) is facilitator/services/attendance_record.py; its names are importable fr
 
 from __future__ import annotations
 
+import logging
 import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, select
@@ -32,7 +33,7 @@ from facilitator.domain.ids import read_code
 from facilitator.domain.sessions import SessionStatus
 from facilitator.domain.times import clock, iso
 from facilitator.i18n import N_, _, in_language
-from facilitator.records import attendance_log
+from facilitator.records import attendance_log, witness
 from facilitator.services.attendance_record import (
     AttendanceReport,
     AttendanceRow,
@@ -47,6 +48,8 @@ from facilitator.services.attendance_record import (
     verify_attendance,
 )
 from facilitator.services.errors import Remedy, UserError
+from facilitator.services.paper_times import FUTURE_TOLERANCE as FUTURE_TOLERANCE
+from facilitator.services.paper_times import check_at, parse_at
 from facilitator.services.sessions import RosterPerson, find_session, roster_person
 from facilitator.services.workspace import Workspace
 from facilitator.storage import attendance_queries as queries
@@ -61,11 +64,11 @@ __all__ = [
 ]
 
 Say = Callable[[str], str]  # gettext of the language the log is written in
+log = logging.getLogger(__name__)
 # A roster entry as an ORM object or as a row straight from the check-in query; both have its columns.
 Holder = RosterEntry | Row[Any]
 
 MAX_CODE_LENGTH = 256  # what a scan may store; anything longer is cut, it is not a badge anyway
-FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -115,26 +118,37 @@ def scan(ws: Workspace, session_id: str, code: str, direction: Direction, *, at:
         entry, outcome, reason = _identify(conn, session.id, code, say)
         since = None
         if entry is not None and outcome is None:
-            history = _history(conn, session.id, entry.id)
+            history = _history(conn, session.id, entry)
             outcome = decide(history, direction)
             since = _since(history, outcome)
             reason = _reason(outcome, since, say)
         assert outcome is not None
-        seq = append(conn, session.id, _kind(outcome, direction), when, entry=entry, code=code[:MAX_CODE_LENGTH],
-                     reason=reason, actor=actor or session.trainer, source=source,
-                     last=(session.last_seq, session.last_hash))
+        link = append(conn, session.id, _kind(outcome, direction), when, entry=entry, code=code[:MAX_CODE_LENGTH],
+                      reason=reason, actor=actor or session.trainer, source=source,
+                      last=(session.last_seq, session.last_hash))
         late = outcome is Outcome.CHECKED_IN and _late_after(session) < when
-    # Only now, with the transaction committed, is there anything to confirm.
+    # Only now, with the transaction committed, is there anything to confirm (and to witness).
+    witness_event(ws, session.id, link)
+    seq = link.seq
     person = None if entry is None else roster_person(entry)
     return ScanResult(outcome, message(outcome, person, since, late), seq, when.astimezone(), person,
                       since.astimezone() if since else None, late)
 
 
+@dataclass(frozen=True)
+class Link:
+    """An event just appended: its number and hash, for the witness once the transaction has committed."""
+
+    seq: int
+    hash: str
+
+
 def append(conn: Connection, session_id: str, kind: EventKind, when: datetime, *,
            entry: Holder | None = None, code: str | None = None, reason: str | None = None,
            actor: str | None = None, source: str | None = None, voids_seq: int | None = None,
-           last: tuple[int | None, str | None] | None = None) -> int:
-    """Append one event to the session's chain; the caller's transaction must hold the write lock.
+           last: tuple[int | None, str | None] | None = None) -> Link:
+    """Append one event to the session's chain; the caller's transaction must hold the write lock, and once it
+    has committed the caller hands the returned link to `witness_event`.
 
     `last` is the newest event's (seq, hash) if the caller has already read it under that lock."""
     last_seq, last_hash = last if last is not None else (queries.last_link(conn, session_id) or (None, None))
@@ -148,8 +162,19 @@ def append(conn: Connection, session_id: str, kind: EventKind, when: datetime, *
         "session_id": session_id, "seq": seq, "kind": kind.value, "roster_entry_id": entry.id if entry else None,
         "person_token": chained.person_token, "code": code, "reason": reason, "actor": actor, "source": source,
         "voids_seq": voids_seq, "occurred_at": when, "monotonic_ms": chained.monotonic_ms, "prev_hash": prev,
-        "hash": attendance_log.link(chained, prev)})
-    return seq
+        "hash": (hash_ := attendance_log.link(chained, prev))})
+    return Link(seq, hash_)
+
+
+def witness_event(ws: Workspace, session_id: str, link: Link | None) -> None:
+    """Tell the witness outside the database where the log now ends (records/witness.py). Called after the
+    commit: a witness one step behind is harmless; one ahead would accuse the log of losing an event."""
+    if link is None:
+        return
+    try:
+        witness.record(ws.data_dir, session_id, "event", link.seq, link.hash)
+    except OSError as exc:  # the event is safe in the store; a witness that lags only sees less
+        log.warning("could not witness event %s of session %s: %s", link.seq, session_id, exc)
 
 
 def steady_ms() -> int:
@@ -185,7 +210,7 @@ def message(outcome: Outcome, person: RosterPerson | None, since: datetime | Non
 
 def _open_session(db: Session, session_id: str) -> TrainingSession:
     session = find_session(db, session_id)
-    _refuse_sealed(session.id, session.status)
+    _refuse_sealed(session.id, session.is_sealed)
     return session
 
 
@@ -196,28 +221,23 @@ def _door_session(ws: Workspace, conn: Connection, session_id: str) -> Row[Any]:
         with ws.store.transaction() as db:
             row = queries.door_session(conn, find_session(db, session_id).id)
     assert row is not None
-    _refuse_sealed(row.id, row.status)
+    _refuse_sealed(row.id, row.status == SessionStatus.SEALED or bool(row.has_seal))
     return row
 
 
-def _refuse_sealed(session_id: str, status: str) -> None:
-    if status == SessionStatus.SEALED:
+def _refuse_sealed(session_id: str, sealed: bool) -> None:
+    """A sealed session takes no more check-ins; a seal decides, whatever the status column says."""
+    if sealed:
         raise UserError(_("session {session} is sealed; it accepts no more check-ins").format(session=session_id))
 
 
 def _when(session: Row[Any], at: datetime | None) -> datetime:
-    """Now, or a time keyed in from a paper sheet (naive times are the laptop's local time)."""
+    """Now, or a time keyed in from a paper sheet (naive times are the laptop's local time), which must lie in
+    the session's day window and not in the future (services/paper_times.py)."""
     now = datetime.now(UTC)
     if at is None:
         return now
-    when = (at if at.tzinfo else at.astimezone()).astimezone(UTC)
-    if when > now + FUTURE_TOLERANCE:
-        raise UserError(_("{time} is in the future; give the time it happened").format(
-            time=iso(at, timespec="minutes")))
-    if abs(when.astimezone().date() - session.scheduled_date) > timedelta(days=1):
-        raise UserError(_("{time} is not on the session's date ({day}); check the date on the sheet").format(
-            time=iso(at, timespec="minutes"), day=session.scheduled_date.isoformat()))
-    return when
+    return check_at(at, session.scheduled_date, session.start_time, now=now)
 
 
 def _identify(conn: Connection, session_id: str, code: str, say: Say
@@ -238,11 +258,12 @@ def _identify(conn: Connection, session_id: str, code: str, say: Say
     return entry, None, None
 
 
-def _history(conn: Connection, session_id: str, entry_id: int) -> PersonAttendance | None:
-    """One person's visits so far. Voids name the person too, so their events are all this query needs."""
-    events = [Event(seq, EventKind(kind), at, person=entry_id, voids=voids)
-              for seq, kind, at, voids in queries.person_events(conn, session_id, entry_id)]
-    return replay(events).get(entry_id)
+def _history(conn: Connection, session_id: str, entry: Holder) -> PersonAttendance | None:
+    """One person's visits so far, found by the badge token the chain covers. Voids name the person too, so
+    their events are all this query needs."""
+    events = [Event(seq, EventKind(kind), at, person=entry.id, voids=voids)
+              for seq, kind, at, voids in queries.person_events(conn, session_id, entry.id, entry.badge_token)]
+    return replay(events).get(entry.id)
 
 
 def _since(history: PersonAttendance | None, outcome: Outcome) -> datetime | None:
@@ -318,26 +339,19 @@ def void(ws: Workspace, session_id: str, seq: int, reason: str, *, actor: str | 
                                                               AttendanceEvent.voids_seq == seq))
         if already is not None:
             raise UserError(_("event {seq} was already undone by event {other}").format(seq=seq, other=already))
-        entry = db.get(RosterEntry, target.roster_entry_id) if target.roster_entry_id else None
-        new_seq = append(db.connection(), session.id, EventKind.VOID, datetime.now(UTC), entry=entry, reason=reason,
-                         actor=actor or session.trainer, source=source,
-                         voids_seq=seq)
+        entry = _holder_of(session, target.person_token)
+        link = append(db.connection(), session.id, EventKind.VOID, datetime.now(UTC), entry=entry, reason=reason,
+                      actor=actor or session.trainer, source=source, voids_seq=seq)
         name = f"{entry.first_name} {entry.last_name}".strip() if entry else _("someone")
-    return VoidResult(new_seq, seq, _("Undid event {seq} ({kind} of {name}): {reason}").format(
+    witness_event(ws, session.id, link)
+    return VoidResult(link.seq, seq, _("Undid event {seq} ({kind} of {name}): {reason}").format(
         seq=seq, kind=target.kind, name=name, reason=reason))
 
 
-def parse_at(text: str, on: date | None = None) -> datetime:
-    """A time from a paper sheet: a full ISO 8601 date-time, or HH:MM on the session's date."""
-    text = text.strip()
-    try:
-        if on is not None and len(text) <= 5 and ":" in text:
-            hours, minutes = text.split(":")
-            return datetime(on.year, on.month, on.day, int(hours), int(minutes))
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise UserError(_("'{text}' is not a time; write it as 2026-03-14T09:05 or 09:05").format(text=text)
-                        ) from None
+def _holder_of(session: TrainingSession, token: str | None) -> RosterEntry | None:
+    """The roster entry an event belongs to, by the badge token its hash covers (never by a row id, which the
+    chain does not cover and an edit could change)."""
+    return next((e for e in session.roster if token is not None and e.badge_token == token), None)
 
 
 # --- finding someone without a badge ----------------------------------------------------------------------

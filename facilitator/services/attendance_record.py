@@ -7,9 +7,12 @@ re-exports these names, so callers may import either module.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from cryptography import x509
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,10 +30,11 @@ from facilitator.domain.attendance import (
 )
 from facilitator.domain.times import iso, local
 from facilitator.i18n import _, ngettext
-from facilitator.records import attendance_log
+from facilitator.records import attendance_log, jws, witness
+from facilitator.records.sealed import SealedRecord
 from facilitator.services.sessions import RosterPerson, find_session, frozen_workshop, roster_person
 from facilitator.services.workspace import Workspace
-from facilitator.storage.models import AttendanceEvent, RosterEntry, TrainingSession
+from facilitator.storage.models import AttendanceEvent, RosterEntry, SessionSeal, TrainingSession
 
 
 @dataclass(frozen=True)
@@ -115,12 +119,26 @@ def planned_schedule(ws: Workspace, session: TrainingSession) -> Schedule:
 
 
 def _events(db: Session, session_id: str) -> list[Event]:
+    """The session's events, each with its person found by the badge token the chain covers."""
+    people = _by_token(db, session_id)
     rows = db.execute(select(AttendanceEvent.seq, AttendanceEvent.kind, AttendanceEvent.occurred_at,
-                             AttendanceEvent.roster_entry_id, AttendanceEvent.voids_seq, AttendanceEvent.source,
-                             AttendanceEvent.monotonic_ms)
+                             AttendanceEvent.person_token, AttendanceEvent.roster_entry_id, AttendanceEvent.voids_seq,
+                             AttendanceEvent.source, AttendanceEvent.monotonic_ms)
                       .where(AttendanceEvent.session_id == session_id).order_by(AttendanceEvent.seq)).all()
-    return [Event(seq, EventKind(kind), at, person, voids, source, mono)
-            for seq, kind, at, person, voids, source, mono in rows]
+    return [Event(seq, EventKind(kind), at, _person(people, token, row_id), voids, source, mono)
+            for seq, kind, at, token, row_id, voids, source, mono in rows]
+
+
+def _by_token(db: Session, session_id: str) -> dict[str, int]:
+    """Roster entries by their badge token: the portable name of a person that the chain's hashes cover."""
+    return dict(db.execute(select(RosterEntry.badge_token, RosterEntry.id)
+                           .where(RosterEntry.session_id == session_id)).all())
+
+
+def _person(people: dict[str, int], token: str | None, row_id: int | None) -> int | None:
+    """Whose event this is: by its token; an event written before tokens were kept (schema 0001) has none,
+    and only its row says whose it is."""
+    return people.get(token) if token is not None else row_id
 
 
 def _row(entry: RosterEntry, person: PersonAttendance | None, schedule: Schedule, now: datetime) -> AttendanceRow:
@@ -152,10 +170,12 @@ def attendance_log_entries(ws: Workspace, session_id: str) -> list[LogEntry]:
     with ws.store.transaction() as db:
         session = find_session(db, session_id)
         names = {e.id: f"{e.first_name} {e.last_name}".strip() for e in session.roster}
+        people = {e.badge_token: e.id for e in session.roster}
         rows = db.scalars(select(AttendanceEvent).where(AttendanceEvent.session_id == session.id)
                           .order_by(AttendanceEvent.seq)).all()
         voided_by = {r.voids_seq: r.seq for r in rows if r.voids_seq is not None}
-        return [LogEntry(r.seq, r.occurred_at.astimezone(), r.kind, names.get(r.roster_entry_id or -1),
+        return [LogEntry(r.seq, r.occurred_at.astimezone(), r.kind,
+                         names.get(_person(people, r.person_token, r.roster_entry_id) or -1),
                          r.source, _detail(r), voided_by.get(r.seq)) for r in rows]
 
 
@@ -183,10 +203,13 @@ class ChainCheck:
 
 
 def verify_attendance(ws: Workspace, session_id: str) -> ChainCheck:
-    """Recompute the chain in the order the events were written and report the first broken link."""
+    """Recompute the chain in the order the events were written and report the first broken link, an event
+    moved to another person, an end the witness saw further on, or (once sealed) an end that is not the seal's."""
     with ws.store.transaction() as db:
         session = find_session(db, session_id)
-        report = chain_report(db, session.id)
+        report = chain_report(db, session.id, ws.data_dir)
+        if report.problem is None and session.seal is not None:
+            report = _against_the_seal(report, session.seal)
     if report.problem is None:
         return ChainCheck(session.id, report.events, report.head, True, None, ngettext(
             "the attendance log of session {session} is intact: {events} event, head {head}…",
@@ -195,11 +218,73 @@ def verify_attendance(ws: Workspace, session_id: str) -> ChainCheck:
     return ChainCheck(session.id, report.events, report.head, False, report.problem.seq, report.problem.message)
 
 
-def chain_report(db: Session, session_id: str) -> attendance_log.ChainReport:
-    """The chain checked in the order the events were written, inside the caller's transaction."""
+def chain_report(db: Session, session_id: str, data_dir: Path | None = None) -> attendance_log.ChainReport:
+    """The chain checked in the order the events were written, inside the caller's transaction; then that each
+    event's row names the person its hashed badge token belongs to; then (given the data folder) that the log
+    still reaches as far as its witness saw it (records/witness.py)."""
     rows = db.scalars(select(AttendanceEvent).where(AttendanceEvent.session_id == session_id)
                       .order_by(AttendanceEvent.id)).all()
-    return attendance_log.verify(session_id, [_stored(r) for r in rows])
+    report = attendance_log.verify(session_id, [_stored(r) for r in rows])
+    problem = report.problem or _moved(rows, _by_token(db, session_id))
+    if problem is None and data_dir is not None:
+        problem = _unwitnessed(rows, witness.read(data_dir, session_id))
+    return report if problem is report.problem else attendance_log.ChainReport(report.events, report.head, problem)
+
+
+def _moved(rows: Sequence[AttendanceEvent], people: dict[str, int]) -> attendance_log.ChainProblem | None:
+    """The chain covers an event's badge token, not its roster row: a row that names someone else was edited."""
+    for row in rows:
+        if row.person_token is None:
+            continue  # written before tokens were kept (schema 0001): only its row says whose it is
+        owner = people.get(row.person_token)
+        if owner is None:
+            return attendance_log.ChainProblem(row.seq, _(
+                "event {seq}'s badge belongs to no one on the session's roster: the roster was edited").format(
+                seq=row.seq))
+        if row.roster_entry_id != owner:
+            return attendance_log.ChainProblem(row.seq, _(
+                "event {seq} was moved to another person: its row names roster entry {row}, its signed badge "
+                "belongs to entry {owner}").format(seq=row.seq, row=row.roster_entry_id, owner=owner))
+    return None
+
+
+def _unwitnessed(rows: Sequence[AttendanceEvent], seen: witness.Witnessed | None
+                 ) -> attendance_log.ChainProblem | None:
+    """The log must hold what its witness saw, with the same hashes: else its end was cut off or lost."""
+    if seen is None or seen.events is None:
+        return None  # no witness: a session from before witnesses, or one whose witness is gone
+    last = rows[-1].seq if rows else 0
+    if last < seen.events.seq:
+        return attendance_log.ChainProblem(last + 1, _(
+            "the log ends at event {last}, but event {seen} was written (its witness outside the database saw it): "
+            "events were removed from its end, or the database lost its last writes").format(
+            last=last, seen=seen.events.seq))
+    held = next((r for r in rows if r.seq == seen.events.seq), None)
+    if held is None or held.hash != seen.events.hash:
+        return attendance_log.ChainProblem(seen.events.seq, _(
+            "event {seq} is not the one its witness saw written: the log was rewritten").format(seq=seen.events.seq))
+    if seen.damaged:
+        return attendance_log.ChainProblem(last, _("the log's witness outside the database was edited"))
+    return None
+
+
+def _against_the_seal(report: attendance_log.ChainReport, seal: SessionSeal) -> attendance_log.ChainReport:
+    """A sealed log must end where the seal, checked against its own signature, says it ended."""
+    try:
+        cert = x509.load_pem_x509_certificates(seal.signer_cert.encode("ascii"))[0]
+        sealed = SealedRecord.decode(jws.verify_compact(seal.jws, cert.public_key()))
+    except (ValueError, jws.JwsError) as exc:
+        return attendance_log.ChainReport(report.events, report.head, attendance_log.ChainProblem(
+            report.events, _("the session's seal does not verify ({reason})").format(reason=exc)))
+    if (sealed.chain.events, sealed.chain.head) != (report.events, report.head):
+        return attendance_log.ChainReport(report.events, report.head, attendance_log.ChainProblem(
+            min(report.events, sealed.chain.events) + 1, ngettext(
+                "the log no longer ends where it was sealed ({events} event, head {head}…): events were added, "
+                "removed or changed since",
+                "the log no longer ends where it was sealed ({events} events, head {head}…): events were added, "
+                "removed or changed since", sealed.chain.events).format(events=sealed.chain.events,
+                                                                       head=sealed.chain.head[:16])))
+    return report
 
 
 def _stored(row: AttendanceEvent) -> attendance_log.StoredEvent:

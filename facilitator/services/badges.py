@@ -8,7 +8,7 @@ from pathlib import Path
 from facilitator.documents.badges import PAPERS, BadgePerson, BadgeSheetSession, misprinted_names, render_badges
 from facilitator.i18n import _, either
 from facilitator.services.errors import UserError
-from facilitator.services.files import save
+from facilitator.services.files import output_target, save
 from facilitator.services.sessions import SessionDetail, get_session
 from facilitator.services.workspace import Workspace
 
@@ -28,8 +28,10 @@ class BadgesResult:
                 "misprinted": [{"name": name, "code": code} for name, code in self.misprinted]}
 
 
-def make_badges(ws: Workspace, session_id: str, out: Path, paper: str = "a4") -> BadgesResult:
-    """Write badges for everyone on the session's roster, then the sign-in roster, to `out`."""
+def make_badges(ws: Workspace, session_id: str, out: Path, paper: str = "a4", *, force: bool = False
+                ) -> BadgesResult:
+    """Write badges for everyone on the session's roster, then the sign-in roster, to `out` (replacing a file
+    Facilitator did not write only with `force`: see services/files.py)."""
     paper = paper.strip().lower()
     if paper not in PAPERS:
         raise UserError(_("unknown paper size '{paper}'; choose {sizes}").format(
@@ -38,23 +40,22 @@ def make_badges(ws: Workspace, session_id: str, out: Path, paper: str = "a4") ->
     if not detail.roster:
         raise UserError(_("session {session} has no one on its roster yet; add people before printing badges").format(
             session=detail.id))
-    target = _check_target(Path(out))
+    shown = Path(out).expanduser().absolute()
+    target = _check_target(ws, shown, force)
     people = [BadgePerson(p.first_name, p.last_name, p.employee_id, p.department, p.badge_code, detail.id)
               for p in detail.roster]
     pages = save(target, lambda file: render_badges(file, _sheet_session(detail), people, paper))
-    return BadgesResult(target, len(people), pages, misprinted_names(people))
+    return BadgesResult(shown, len(people), pages, misprinted_names(people))
 
 
 def _sheet_session(detail: SessionDetail) -> BadgeSheetSession:
     return BadgeSheetSession(detail.id, detail.workshop_title, detail.date, detail.start, detail.location)
 
 
-def _check_target(out: Path) -> Path:
-    target = out.expanduser().absolute()
-    if target.is_dir():
-        raise UserError(_("{folder} is a folder; give a file name, for example {file}").format(
-            folder=target, file=target / "badges.pdf"))
+def _check_target(ws: Workspace, out: Path, force: bool) -> Path:
+    """The file to write (links followed), in a folder that exists."""
+    target = output_target(ws, out, force=force, example="badges.pdf")
     if not target.parent.is_dir():
         raise UserError(_("the folder {folder} does not exist; create it or write the badges elsewhere").format(
-            folder=target.parent))
+            folder=out.parent))
     return target

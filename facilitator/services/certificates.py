@@ -3,29 +3,36 @@
 Certificates come only from a sealed session's record (and its signed amendments), so a certificate can never
 claim more than the seal does. Each carries its facts twice, both signed: as a compact JWS in its QR code
 (and its Keywords), and under the PDF's own PAdES signature. Every file is written beside its final name and
-moved into place, so an interrupted run leaves whole files or none.
+moved into place, so an interrupted run leaves whole files or none; Ctrl-C stops between two files and says how
+many were written (Stopped). A person whose name the bundled fonts cannot print gets no certificate, and the
+others still do: the result's `not_made` names each one left out.
 """
 
 from __future__ import annotations
 
+import os
+import stat
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from facilitator.documents import certificate as cert_doc
 from facilitator.i18n import _, ngettext
 from facilitator.records.identity import Identity
 from facilitator.records.pdf_signing import PdfSigner
 from facilitator.records.sealed import SealedAttendee, SealedRecord
-from facilitator.services.errors import Remedy, UserError
-from facilitator.services.files import ensure_folder, save
+from facilitator.services.errors import Remedy, Stopped, UserError
+from facilitator.services.files import output_folder, output_targets, save
 from facilitator.services.identity import IdentitySigner, get_identity
 from facilitator.services.rendering import OutputResult, render
 from facilitator.services.seals import sealed_record
 from facilitator.services.sessions import find_session, frozen_workshop
-from facilitator.services.settings import Settings, load_settings
+from facilitator.services.settings import LOGO_MAX_PIXELS, Settings, load_settings
 from facilitator.services.verification import CERTIFICATE_TYP
 from facilitator.services.workspace import Workspace
 
@@ -50,34 +57,46 @@ class CertificatePage:
 
 
 def make_certificates(ws: Workspace, session_id: str, out_dir: Path, *, paper: str | None = None,
-                      passphrase: str | None = None, progress: Progress | None = None) -> OutputResult:
-    """A signed certificate PDF for each person the sealed record (with its amendments) says earned one."""
+                      passphrase: str | None = None, progress: Progress | None = None,
+                      force: bool = False) -> OutputResult:
+    """A signed certificate PDF for each person the sealed record (with its amendments) says earned one, into
+    `out_dir`. Files there that Facilitator did not write are replaced only with `force` (services/files.py)."""
     sealed_record(ws, session_id)  # say "close it first" before asking for a key or settings
     settings = load_settings(ws)
     _employer(settings)
+    logo = _logo(settings)  # a logo that cannot be used stops the batch before the first certificate
     identity = get_identity(ws, passphrase)
     sealed, pages = certificate_pages(ws, session_id, settings, identity)
-    folder = ensure_folder(out_dir)
+    folder = output_folder(ws, out_dir)
+    targets = output_targets(ws, [folder / cert_doc.file_name(page.data) for page in pages], force=force)
     paper = paper or settings.paper
     box = cert_doc.signature_note_box(paper)
     pdf_signer = PdfSigner(identity)
     created = datetime.fromisoformat(sealed.closed_at)
-    files = []
-    for done, page in enumerate(pages, start=1):
-        target = folder / cert_doc.file_name(page.data)
-        # The page prints `facilitator verify` with the file name it is saved under (cert_doc.file_name).
-        pdf = render(lambda out, p=page: cert_doc.render_certificate(
-            p.data, out, paper, org_name=p.data.employer, logo_path=_logo(settings), qr_text=p.token,
-            created=created))
-        save(target, pdf_signer.sign(pdf, reason=_("Certificate of completion"), location=sealed.location,
-                                     signer_name=sealed.trainer,
-                                     box=(box[0], box[1], box[0] + box[2], box[1] + box[3])))
-        files.append(target)
-        if progress:
-            progress(done, len(pages))
+    files: list[Path] = []
+    not_made: list[str] = []
+    try:
+        for done, (page, target) in enumerate(zip(pages, targets, strict=True), start=1):
+            # The page prints `facilitator verify` with the file name it is saved under (cert_doc.file_name).
+            try:
+                pdf = render(lambda out, p=page: cert_doc.render_certificate(
+                    p.data, out, paper, org_name=p.data.employer, logo_path=logo, qr_text=p.token, created=created))
+            except UserError as exc:  # this person's name cannot be printed: the others' certificates still are
+                not_made.append(exc.message)
+            else:
+                save(target, pdf_signer.sign(pdf, reason=_("Certificate of completion"), location=sealed.location,
+                                             signer_name=sealed.trainer,
+                                             box=(box[0], box[1], box[0] + box[2], box[1] + box[3])))
+                files.append(folder / target.name)
+            if progress:
+                progress(done, len(pages))
+    except KeyboardInterrupt:  # between two whole files (save leaves none half-written): say how far it got
+        raise Stopped(ngettext("stopped: wrote {count} of {total} certificate to {folder}",
+                               "stopped: wrote {count} of {total} certificates to {folder}", len(pages)).format(
+            count=len(files), total=len(pages), folder=folder)) from None
     return OutputResult(folder, files, ngettext("Wrote {count} signed certificate to {folder}",
                                                 "Wrote {count} signed certificates to {folder}", len(files)).format(
-        count=len(files), folder=folder))
+        count=len(files), folder=folder), not_made)
 
 
 def certificate_pages(ws: Workspace, session_id: str, settings: Settings, identity: Identity
@@ -114,7 +133,30 @@ def _employer(settings: Settings) -> str:
 
 
 def _logo(settings: Settings) -> Path | None:
-    return Path(settings.logo) if settings.logo else None
+    """The logo set in the settings, once it is sure to be a picture of a size that can be printed (its header
+    alone is read here): a message, not a stalled or failed batch, for one that is missing, not a file, or huge."""
+    if not settings.logo:
+        return None
+    path = Path(settings.logo)
+    choose = Remedy(command=_("choose another with 'facilitator settings set logo FILE', or clear it with "
+                              "'facilitator settings set logo \"\"'"),
+                    menu=_("choose another, or clear it, in File → Settings…"))
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise UserError(_("the logo {path} is not a file").format(path=path), choose)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # its size is judged just below
+            with Image.open(path) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:  # so far beyond the limit that Pillow will not even open it
+        width = height = None
+    except (OSError, ValueError) as exc:
+        raise UserError(_("the logo {path} cannot be read as a PNG or JPEG image: {reason}").format(
+            path=path, reason=getattr(exc, "strerror", None) or exc), choose) from exc
+    if width is None or height is None or width * height > LOGO_MAX_PIXELS:
+        raise UserError(_("the logo {path} is too large to print (more than {limit} million pixels)").format(
+            path=path, limit=LOGO_MAX_PIXELS // 1_000_000), choose)
+    return path
 
 
 def _topic_labels(ws: Workspace, session_id: str) -> tuple[str, ...]:

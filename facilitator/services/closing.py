@@ -27,7 +27,7 @@ from facilitator.domain.eligibility import (
     minute_rules,
 )
 from facilitator.domain.sessions import SessionStatus
-from facilitator.domain.times import iso
+from facilitator.domain.times import clock, iso
 from facilitator.i18n import N_, _, in_language
 from facilitator.records.sealed import (
     Amendment,
@@ -36,10 +36,12 @@ from facilitator.records.sealed import (
     SealedAttendee,
     SealedRecord,
     certificate_id,
+    record_digest,
 )
-from facilitator.services.attendance import append
+from facilitator.services.attendance import Link, append, witness_event
 from facilitator.services.attendance_record import AttendanceRow, chain_report, report_for
 from facilitator.services.errors import UserError
+from facilitator.services.seals import amendment_rows, seal_row, verified_seal, witness_amendment
 from facilitator.services.sessions import find_session, frozen_workshop
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import RosterEntry, SessionAmendment, SessionSeal, TrainingSession
@@ -131,7 +133,7 @@ def close_session(ws: Workspace, session_id: str, signer: Signer, *,
     with ws.store.write_transaction() as db:
         session = _closable(db, session_id)
         _refuse_broken_chain(db, session.id)
-        _end_open_visits(ws, db, session, at)
+        closed_visits = _end_open_visits(ws, db, session, at)
         session.closed_at = at
         db.flush()
         plan = _plan(ws, db, session, overrides or {}, at, still_open=False)
@@ -141,6 +143,7 @@ def close_session(ws: Workspace, session_id: str, signer: Signer, *,
                            jws=signer.sign(record.to_payload()), signer_cert=signer.cert_pem,
                            fingerprint=signer.fingerprint))
         session.status = SessionStatus.SEALED
+    witness_event(ws, session.id, closed_visits)
     return SealResult(plan, chain.head, chain.events, signer.fingerprint)
 
 
@@ -150,18 +153,22 @@ def amend(ws: Workspace, session_id: str, signer: Signer, *, person: str, eligib
     if not reason:
         raise UserError(_("say why the sealed record is being corrected"))
     now = datetime.now(UTC)
+    verified_seal(ws, session_id)  # an amendment builds on the sealed record: never on a tampered one
     with ws.store.write_transaction() as db:
         session = find_session(db, session_id)
-        if session.status != SessionStatus.SEALED:
+        if not session.is_sealed:
             raise UserError(_("session {session} is not sealed yet; change it before closing instead").format(
                 session=session.id))
         entry = _find_person(session.roster, person)
+        before = [seal_row(db, session.id), *amendment_rows(db, session.id)]
         amendment = Amendment(session=session.id, at=iso(now), person=entry.badge_token,
                               name=f"{entry.first_name} {entry.last_name}".strip(), eligible=eligible, reason=reason,
-                              certificate_id=certificate_id(session.id, entry.badge_token))
+                              certificate_id=certificate_id(session.id, entry.badge_token),
+                              previous=record_digest(before[-1].payload))  # the chain of amendments
         db.add(SessionAmendment(session_id=session.id, created_at=now, payload=amendment.encode(),
                                 jws=signer.sign(amendment.to_payload()), signer_cert=signer.cert_pem,
                                 fingerprint=signer.fingerprint))
+    witness_amendment(ws, session.id, len(before), amendment.digest)  # before: the seal and earlier ones
     done = (_("Amended session {session}: {name} is now eligible") if eligible
             else _("Amended session {session}: {name} is now not eligible"))
     return done.format(session=session.id, name=amendment.name)
@@ -169,7 +176,7 @@ def amend(ws: Workspace, session_id: str, signer: Signer, *, person: str, eligib
 
 def _closable(db: Session, session_id: str) -> TrainingSession:
     session = find_session(db, session_id)
-    if session.status == SessionStatus.SEALED:
+    if session.is_sealed:
         raise UserError(_("session {session} is already closed and sealed; corrections are amendments").format(
             session=session.id))
     return session
@@ -182,15 +189,18 @@ def _refuse_broken_chain(db: Session, session_id: str) -> None:
                           "cannot be sealed").format(session=session_id, problem=report.problem.message))
 
 
-def _end_open_visits(ws: Workspace, db: Session, session: TrainingSession, at: datetime) -> None:
-    """Everyone still in the room leaves when the session closes: their minutes stop there."""
+def _end_open_visits(ws: Workspace, db: Session, session: TrainingSession, at: datetime) -> Link | None:
+    """Everyone still in the room leaves when the session closes: their minutes stop there. Returns the last
+    event appended, for the witness."""
     report = report_for(ws, db, session, at)
     entries = {e.id: e for e in session.roster}
+    link = None
     for row in report.rows:
         if row.is_in:
-            append(db.connection(), session.id, EventKind.CHECK_OUT, at, entry=entries[row.person.id],
-                   reason=in_language(session.language)(N_("the session closed")), actor=session.trainer,
-                   source=Source.DESK)
+            link = append(db.connection(), session.id, EventKind.CHECK_OUT, at, entry=entries[row.person.id],
+                          reason=in_language(session.language)(N_("the session closed")), actor=session.trainer,
+                          source=Source.DESK)
+    return link
 
 
 def _plan(ws: Workspace, db: Session, session: TrainingSession, overrides: Mapping[int, Override], at: datetime,
@@ -229,4 +239,5 @@ def _sealed_record(session: TrainingSession, plan: ClosingPlan, chain: ChainHead
         date=session.scheduled_date.isoformat(), location=session.location, trainer=session.trainer,
         language=session.language, closed_at=plan.closed_at, chain=chain,
         jurisdictions=tuple(CreditedJurisdiction(**asdict(j)) for j in plan.jurisdictions),
-        attendees=tuple(plan.attendees))
+        attendees=tuple(plan.attendees), start=clock(session.start_time), grace_minutes=session.grace_minutes,
+        status=SessionStatus.SEALED.value)

@@ -87,7 +87,7 @@ def session_run(ws: Workspace, session_id: str) -> SessionRun:
 def _session_run(ws: Workspace, db: Session, session: TrainingSession) -> SessionRun:
     workshop = frozen_workshop(ws, session)
     start = datetime.combine(session.scheduled_date, session.start_time).astimezone()
-    return SessionRun(session.id, session.workshop_title, session.status, workshop, start,
+    return SessionRun(session.id, session.workshop_title, session.effective_status, workshop, start,
                       replay(plan_of(workshop), _events(db, session.id)))
 
 
@@ -104,7 +104,7 @@ def record(ws: Workspace, session_id: str, kind: DeliveryKind, segment: str | No
     detail = dict(detail or {})
     with ws.store.write_transaction() as db:
         session = find_session(db, session_id)
-        if session.status == SessionStatus.SEALED:
+        if session.is_sealed:
             raise UserError(_("session {session} is sealed; its delivery can no longer change").format(
                 session=session.id))
         run = _session_run(ws, db, session)
@@ -325,7 +325,7 @@ def remove_last_feedback(ws: Workspace, session_id: str, segment: str) -> Feedba
     """Undo the most recently typed response (a slip while keying in a stack of paper forms)."""
     with ws.store.write_transaction() as db:
         session = find_session(db, session_id)
-        if session.status == SessionStatus.SEALED:
+        if session.is_sealed:
             raise UserError(_("session {session} is sealed; its feedback can no longer change").format(
                 session=session.id))
         last = db.scalars(select(FeedbackResponse).where(FeedbackResponse.session_id == session.id,

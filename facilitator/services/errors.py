@@ -35,3 +35,12 @@ class UserError(Exception):
 
     def __str__(self) -> str:
         return self.for_command_line()
+
+
+class Stopped(KeyboardInterrupt):
+    """A long job was interrupted (Ctrl-C) between two whole files; `summary` says how far it got ("stopped: wrote
+    3 of 12 certificates to …"). Still a KeyboardInterrupt, so whatever does not know it stops as for any other."""
+
+    def __init__(self, summary: str) -> None:
+        super().__init__(summary)
+        self.summary = summary

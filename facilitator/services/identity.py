@@ -8,6 +8,7 @@ Other code calls `get_identity` for the loaded key and certificate (to sign PDFs
 from __future__ import annotations
 
 import dataclasses
+import errno
 import getpass
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
@@ -19,15 +20,17 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
 
+from facilitator.files import FileTooLarge, NotARegularFile, read_bounded
 from facilitator.i18n import _
 from facilitator.records import identity as records
 from facilitator.records import jws
 from facilitator.records.identity import Identity
 from facilitator.services.errors import Remedy, UserError
-from facilitator.services.files import ensure_folder, save
+from facilitator.services.files import ensure_folder, output_target, save
 from facilitator.services.workspace import Workspace
 
 FOLDER = "identity"
+MAX_PEM_BYTES = 1024 * 1024  # a certificate with its CA chain is a few KB
 T = TypeVar("T")
 
 
@@ -50,12 +53,13 @@ class IdentityInfo:
     key_path: Path
     cert_path: Path
     replaced_to: Path | None = None  # where `create(replace=True)` moved the old files
+    set_aside: Path | None = None  # where creating moved an unfinished identity (a key without its certificate)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         for name in ("not_before", "not_after"):
             data[name] = data[name].isoformat()
-        for name in ("key_path", "cert_path", "replaced_to"):
+        for name in ("key_path", "cert_path", "replaced_to", "set_aside"):
             data[name] = str(data[name]) if data[name] is not None else None
         return data
 
@@ -115,29 +119,42 @@ def create_identity(ws: Workspace, name: str, organisation: str | None = None, p
                 menu=_("File → Signing identity… shows it; it is never overwritten")))
         moved = _guard(lambda: records.retire(folder))
     made = _guard(lambda: records.create(folder, name, organisation, passphrase))
-    return dataclasses.replace(_info(made.cert, 0, folder, made.encrypted), replaced_to=moved)
+    return dataclasses.replace(_info(made.cert, 0, folder, made.encrypted), replaced_to=moved,
+                               set_aside=made.set_aside)
 
 
-def export_certificate(ws: Workspace, out: Path) -> Path:
-    """Write our certificate (and its CA chain) as PEM to `out`, for HR to trust."""
+def export_certificate(ws: Workspace, out: Path, *, force: bool = False) -> Path:
+    """Write our certificate (and its CA chain) as PEM to `out`, for HR to trust. An earlier export of it is
+    replaced; another file only with `force` (services/files.py)."""
     folder = identity_folder(ws)
     if not records.exists(folder):
         raise UserError(_("there is no signing identity yet"),
                         _made_on_first_seal(_("'facilitator keys show' creates one")))
+    ours = _guard(lambda: _stored_certs(folder))[0].public_key()
+    target = output_target(ws, out, force=force, ours=lambda path: _pem_for(path, ours, _certificate_keys),
+                           example="trainer.pem")
     pem = _guard(lambda: (folder / records.CERT_FILE).read_bytes())
-    return _write_public(out, pem)
+    return _write_public(out, target, pem)
 
 
-def write_csr(ws: Workspace, out: Path, passphrase: str | None = None) -> Path:
-    """Write a certificate signing request for our key to `out`, for the organisation's CA."""
+def write_csr(ws: Workspace, out: Path, passphrase: str | None = None, *, force: bool = False) -> Path:
+    """Write a certificate signing request for our key to `out`, for the organisation's CA. An earlier request
+    for the same key is replaced; another file only with `force`."""
     identity = get_identity(ws, passphrase)
-    return _write_public(out, records.make_csr(identity))
+    ours = identity.key.public_key()
+    target = output_target(ws, out, force=force, ours=lambda path: _pem_for(path, ours, _request_keys),
+                           example="trainer.csr")
+    return _write_public(out, target, records.make_csr(identity))
 
 
 def install_certificate(ws: Workspace, file: Path, passphrase: str | None = None) -> IdentityInfo:
     """Install a certificate (with its CA chain) issued for our key from `file`."""
     try:
-        data = file.read_bytes()
+        data = read_bounded(file, MAX_PEM_BYTES)
+    except (NotARegularFile, FileTooLarge) as exc:
+        raise UserError(_("cannot read {file}: {reason}").format(file=file, reason=exc.strerror), Remedy(
+            command=_("give the .pem or .crt file your organisation's certificate authority sent"),
+            menu=_("choose the .pem or .crt file your organisation's certificate authority sent"))) from None
     except OSError as exc:
         raise UserError(_("cannot read {file}: {reason}").format(file=file, reason=exc.strerror)) from exc
     identity = get_identity(ws, passphrase)
@@ -176,9 +193,27 @@ def _attribute(name: x509.Name, oid: x509.ObjectIdentifier) -> str | None:
     return str(values[0].value) if values else None
 
 
-def _write_public(out: Path, data: bytes) -> Path:
-    save(ensure_folder(out.parent) / out.name, data)
+def _write_public(out: Path, target: Path, data: bytes) -> Path:
+    save(ensure_folder(target.parent) / target.name, data)
     return out
+
+
+def _pem_for(path: Path, key: Any, keys_in: Callable[[bytes], list[Any]]) -> bool:
+    """Whether the file at `path` is a small PEM whose first certificate (or request) is for `key`: an earlier
+    export of this installation's own, which may be replaced without asking."""
+    try:
+        found = keys_in(read_bounded(path, 1024 * 1024))
+    except (OSError, ValueError):  # not a file, too large, not PEM: not ours
+        return False
+    return bool(found) and found[0] == key
+
+
+def _certificate_keys(data: bytes) -> list[Any]:
+    return [c.public_key() for c in x509.load_pem_x509_certificates(data)]
+
+
+def _request_keys(data: bytes) -> list[Any]:
+    return [x509.load_pem_x509_csr(data).public_key()]
 
 
 def _made_on_first_seal(command: str) -> Remedy:
@@ -194,6 +229,11 @@ def _guard(action: Callable[[], T]) -> T:
     except records.IdentityError as exc:
         raise UserError(str(exc)) from exc
     except OSError as exc:
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            raise UserError(_("the disk holding {folder} is full; no signing key or certificate was made or "
+                              "changed").format(folder=exc.filename or _("the identity folder")),
+                            Remedy(command=_("free some space on it and try again"),
+                                   menu=_("free some space on it and try again"))) from exc
         raise UserError(_("{file}: {reason}").format(file=exc.filename or _("the identity folder"),
                                                     reason=exc.strerror)) from exc
 
@@ -220,3 +260,17 @@ class IdentitySigner:
 def signer(ws: Workspace, passphrase: str | None = None, create_as: str | None = None) -> IdentitySigner:
     """The identity as a signer, created on first use for `create_as` (usually the session's trainer)."""
     return IdentitySigner(get_identity(ws, passphrase, create_as))
+
+
+def own_certificates(ws: Workspace) -> list[x509.Certificate]:
+    """Every certificate this installation has signed with: the current one (and its CA chain) and any it was
+    replaced by `keys create --replace` (kept in dated subfolders), so records sealed before a replacement still
+    verify here. An unreadable file is left out: a record it signed then verifies as an unknown signer's."""
+    folder = identity_folder(ws)
+    found: list[x509.Certificate] = []
+    for path in [folder / records.CERT_FILE, *sorted(folder.glob(f"replaced-*/{records.CERT_FILE}"))]:
+        try:
+            found += x509.load_pem_x509_certificates(path.read_bytes())
+        except (OSError, ValueError):
+            continue
+    return found

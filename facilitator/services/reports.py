@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from cryptography import x509
@@ -16,25 +17,23 @@ from facilitator.i18n import _
 from facilitator.records.pdf_signing import PdfSigner
 from facilitator.services import attendance, delivery
 from facilitator.services.delivery_report import activities, agenda_entries, delivered_span, trainer_notes
-from facilitator.services.files import ensure_folder, save
+from facilitator.services.files import ensure_folder, output_target, save
 from facilitator.services.identity import get_identity
 from facilitator.services.rendering import OutputResult, render
-from facilitator.services.seals import StoredSeal, seal_of
+from facilitator.services.seals import VerifiedSeal, verified_seal
 from facilitator.services.sessions import SessionDetail, get_session
 from facilitator.services.settings import load_settings
 from facilitator.services.workspace import Workspace
 
 
 def make_signin_sheet(ws: Workspace, session_id: str, out: Path, *, paper: str | None = None,
-                      passphrase: str | None = None) -> OutputResult:
+                      passphrase: str | None = None, force: bool = False) -> OutputResult:
     """The sign-in sheet: per person in, out, minutes and status, with a column to sign; signed if sealed."""
     detail = get_session(ws, session_id)
+    target = output_target(ws, out, force=force)  # before any work: the file it would replace may not be ours
     report = attendance.attendance_report(ws, detail.id)
     settings = load_settings(ws)
-    rows = tuple(signin_doc.SigninRow(r.person.full_name, r.person.employee_id, clock_or_none(r.first_in),
-                                      clock_or_none(r.last_out), r.minutes, r.status.value) for r in report.rows)
-    firsts = [r.first_in for r in report.rows if r.first_in]
-    lasts = [r.last_out for r in report.rows if r.last_out]
+    rows, firsts, lasts = _sheet_rows(ws, detail, report)
     data = signin_doc.SigninSheetData(
         session_id=detail.id, title=detail.workshop_title, date=detail.date, location=detail.location,
         trainer=detail.trainer, actual_start=clock_or_none(min(firsts)) if firsts else None,
@@ -42,18 +41,38 @@ def make_signin_sheet(ws: Workspace, session_id: str, out: Path, *, paper: str |
         planned_start=clock_or_none(report.planned_start), planned_end=clock_or_none(report.planned_end),
         employer=settings.organisation or None)
     pdf = render(lambda o: signin_doc.render_signin_sheet(data, o, paper or settings.paper))
-    return _finish(ws, detail, out, pdf, passphrase, reason=_("Sign-in sheet"),
+    return _finish(ws, detail, out, target, pdf, passphrase, reason=_("Sign-in sheet"),
                    signed=_("Wrote the signed sign-in sheet to {file}"),
                    draft=_("Wrote the draft (the session is not sealed) sign-in sheet to {file}"))
 
 
+def _sheet_rows(ws: Workspace, detail: SessionDetail, report: attendance.AttendanceReport
+                ) -> tuple[tuple[signin_doc.SigninRow, ...], list[datetime], list[datetime]]:
+    """Each person's row, and the first arrivals and last departures: a sealed session's from its verified seal
+    (what was signed, whatever the store says now), a session still open from its attendance log."""
+    if detail.status == SessionStatus.SEALED:
+        people = verified_seal(ws, detail.id).sealed.attendees
+        firsts = [datetime.fromisoformat(a.first_in) for a in people if a.first_in]
+        lasts = [datetime.fromisoformat(a.last_out) for a in people if a.last_out]
+        return (tuple(signin_doc.SigninRow(a.name, a.employee_id, _clock_of(a.first_in), _clock_of(a.last_out),
+                                           a.minutes, a.status) for a in people), firsts, lasts)
+    rows = tuple(signin_doc.SigninRow(r.person.full_name, r.person.employee_id, clock_or_none(r.first_in),
+                                      clock_or_none(r.last_out), r.minutes, r.status.value) for r in report.rows)
+    return rows, [r.first_in for r in report.rows if r.first_in], [r.last_out for r in report.rows if r.last_out]
+
+
+def _clock_of(moment: str | None) -> str | None:
+    return clock_or_none(datetime.fromisoformat(moment)) if moment else None
+
+
 def make_report(ws: Workspace, session_id: str, out: Path, *, paper: str | None = None,
-                passphrase: str | None = None) -> OutputResult:
+                passphrase: str | None = None, force: bool = False) -> OutputResult:
     """The session report: facts, agenda, interactivity, coverage, attendance and the record's integrity."""
     detail = get_session(ws, session_id)
+    target = output_target(ws, out, force=force)  # before any work: the file it would replace may not be ours
     report = attendance.attendance_report(ws, detail.id)
     chain = attendance.verify_attendance(ws, detail.id)
-    seal = seal_of(ws, detail.id)
+    seal = verified_seal(ws, detail.id) if detail.status == SessionStatus.SEALED else None
     settings = load_settings(ws)
     run = delivery.session_run(ws, detail.id)
     actual_start, actual_end = delivered_span(run)
@@ -66,7 +85,7 @@ def make_report(ws: Workspace, session_id: str, out: Path, *, paper: str | None 
         attendance=_summary(report, seal), chain_head=chain.head, events=chain.events,
         seal=_seal_info(seal), employer=settings.organisation or None, notes=trainer_notes(run))
     pdf = render(lambda o: report_doc.render_session_report(data, o, paper or settings.paper))
-    return _finish(ws, detail, out, pdf, passphrase, reason=_("Session report"),
+    return _finish(ws, detail, out, target, pdf, passphrase, reason=_("Session report"),
                    signed=_("Wrote the signed session report to {file}"),
                    draft=_("Wrote the draft (the session is not sealed) session report to {file}"))
 
@@ -76,8 +95,8 @@ def _coverage(detail: SessionDetail) -> tuple[report_doc.JurisdictionCoverage, .
                  for c in detail.coverage)
 
 
-def _summary(report: attendance.AttendanceReport, seal: StoredSeal | None) -> report_doc.AttendanceSummary:
-    attendees = seal.record.attendees if seal else ()
+def _summary(report: attendance.AttendanceReport, seal: VerifiedSeal | None) -> report_doc.AttendanceSummary:
+    attendees = seal.sealed.attendees if seal else ()
     overrides = tuple(report_doc.EligibilityOverride(a.name, _("eligible") if a.eligible else _("not eligible"),
                                                      a.reason) for a in attendees if a.overridden)
     return report_doc.AttendanceSummary(
@@ -87,22 +106,23 @@ def _summary(report: attendance.AttendanceReport, seal: StoredSeal | None) -> re
         overrides=overrides)
 
 
-def _seal_info(seal: StoredSeal | None) -> report_doc.SealInfo | None:
+def _seal_info(seal: VerifiedSeal | None) -> report_doc.SealInfo | None:
     if seal is None:
         return None
-    cert = x509.load_pem_x509_certificates(seal.signed.signer_cert.encode("ascii"))[0]
+    cert = x509.load_pem_x509_certificates(seal.signer_cert.encode("ascii"))[0]
     return report_doc.SealInfo(cert.subject.rfc4514_string(), cert.fingerprint(hashes.SHA256()).hex(),
-                               seal.record.closed_at)
+                               seal.sealed.closed_at)
 
 
-def _finish(ws: Workspace, detail: SessionDetail, out: Path, pdf: bytes, passphrase: str | None, *, reason: str,
-            signed: str, draft: str) -> OutputResult:
-    """Sign the document if the session is sealed (the record is final), then write it. `reason` is what the
-    signature says the document is; `signed` and `draft` what to tell the trainer, with the {file} written."""
+def _finish(ws: Workspace, detail: SessionDetail, out: Path, target: Path, pdf: bytes, passphrase: str | None, *,
+            reason: str, signed: str, draft: str) -> OutputResult:
+    """Sign the document if the session is sealed (the record is final), then write it to `target` (what `out`
+    names, checked by output_target). `reason` is what the signature says the document is; `signed` and `draft`
+    what to tell the trainer, with the {file} written."""
     sealed = detail.status == SessionStatus.SEALED
     if sealed:
         identity = get_identity(ws, passphrase)
         pdf = PdfSigner(identity).sign(pdf, reason=reason, location=detail.location, signer_name=detail.trainer)
-    ensure_folder(out.parent)
-    save(out, pdf)
+    ensure_folder(target.parent)
+    save(target, pdf)
     return OutputResult(out, [out], (signed if sealed else draft).format(file=out))

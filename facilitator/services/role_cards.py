@@ -15,15 +15,16 @@ from facilitator.domain.segment_kinds import Panel, rules
 from facilitator.i18n import _, ngettext
 from facilitator.services.delivery import names_by_token, people_present, session_run
 from facilitator.services.errors import UserError
-from facilitator.services.files import ensure_folder, save
+from facilitator.services.files import ensure_folder, output_target, save
 from facilitator.services.rendering import OutputResult, render
 from facilitator.services.settings import load_settings
 from facilitator.services.workspace import Workspace
 
 
 def make_role_cards(ws: Workspace, session_id: str, segment_id: str, out: Path, *,
-                    paper: str | None = None) -> OutputResult:
-    """A PDF of the role-play's cards (named, if parts are assigned), observer sheets and opt-out sheet."""
+                    paper: str | None = None, force: bool = False) -> OutputResult:
+    """A PDF of the role-play's cards (named, if parts are assigned), observer sheets and opt-out sheet. A file
+    there that Facilitator did not write is replaced only with `force` (the app's save dialog has asked)."""
     run = session_run(ws, session_id)
     try:
         segment = run.segment(segment_id)
@@ -42,8 +43,9 @@ def make_role_cards(ws: Workspace, session_id: str, segment_id: str, out: Path, 
                        observer_checklist=tuple(segment.observer_checklist), opt_out=segment.opt_out,
                        observers=tuple(observers), content_warning=segment.content_warning,
                        **_observer_teaching(ws, run.workshop.id, segment))
+    target = output_target(ws, out, force=force)
     pdf = render(lambda buffer: render_role_cards(data, buffer, paper or load_settings(ws).paper))
-    save(ensure_folder(out.parent) / out.name, pdf)
+    save(ensure_folder(target.parent) / target.name, pdf)
     if rounds:
         groups = len(rounds[-1].groups)
         named = ngettext("round {round}, {count} group", "round {round}, {count} groups", groups).format(

@@ -32,9 +32,8 @@ from facilitator.content.roster_file import (
 from facilitator.domain.attendance import EventKind, Source
 from facilitator.domain.ids import group_code, new_badge_token
 from facilitator.domain.roster import Person
-from facilitator.domain.sessions import SessionStatus
 from facilitator.i18n import _
-from facilitator.services.attendance import append
+from facilitator.services.attendance import append, witness_event
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import RosterPerson, find_session
 from facilitator.services.workspace import Workspace
@@ -99,7 +98,7 @@ class RosterImportResult:
 
 def add_people(ws: Workspace, session_id: str, people: Iterable[Person], *, walk_in: bool = False) -> int:
     """Add `people` to the roster in one transaction; returns how many were added."""
-    with ws.store.transaction() as db:
+    with ws.store.write_transaction() as db:  # the write lock first: two adders must not both miss each other
         return len(_insert(db, _changeable_session(db, session_id), people, walk_in=walk_in))
 
 
@@ -117,7 +116,7 @@ def preview_roster(ws: Workspace, session_id: str, path: str | os.PathLike[str],
     with ws.store.transaction() as db:
         session = find_session(db, session_id)
         problems = _sorted(parsed.problems + _against_roster(session, parsed))
-        sealed = session.status == SessionStatus.SEALED
+        sealed = session.is_sealed
     if sealed:
         problems.insert(0, RosterProblem(None, None, _("session {session} is sealed; its roster can no longer "
                                                        "change").format(session=session_id)))
@@ -140,7 +139,9 @@ def import_roster(ws: Workspace, session_id: str, path: str | os.PathLike[str], 
     """
     session_id = _session_id(ws, session_id)
     parsed = _read(Path(path), mapping)
-    with ws.store.transaction() as db:
+    # The write lock from the start: a second import at the same moment waits for this one, then sees its people
+    # as already on the roster, rather than both missing each other (or failing with "database is locked").
+    with ws.store.write_transaction() as db:
         session = _changeable_session(db, session_id)
         on_roster = _against_roster(session, parsed)
         problems = _sorted(parsed.problems + on_roster)
@@ -179,9 +180,11 @@ def add_walk_in(ws: Workspace, session_id: str, first_name: str, last_name: str,
         [entry] = _insert(db, session, [person], walk_in=True)
         db.flush()  # gives the entry its id
         # The log records that someone not on HR's list was added at the door, and when.
-        append(db.connection(), session.id, EventKind.WALK_IN, datetime.now(UTC), entry=entry,
-               actor=actor or session.trainer, source=source)
-        return _roster_person(entry)
+        link = append(db.connection(), session.id, EventKind.WALK_IN, datetime.now(UTC), entry=entry,
+                      actor=actor or session.trainer, source=source)
+        person = _roster_person(entry)
+    witness_event(ws, session.id, link)
+    return person
 
 
 # --- helpers -------------------------------------------------------------------------------------------
@@ -194,7 +197,7 @@ def _session_id(ws: Workspace, session_id: str) -> str:
 
 def _changeable_session(db: Session, session_id: str) -> TrainingSession:
     session = find_session(db, session_id)
-    if session.status == SessionStatus.SEALED:
+    if session.is_sealed:
         raise UserError(_("session {session} is sealed; its roster can no longer change").format(session=session.id))
     return session
 

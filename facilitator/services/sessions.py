@@ -15,7 +15,7 @@ from facilitator.content.problems import ContentError
 from facilitator.content.schema import WorkshopFile
 from facilitator.content.workshops import parse_workshop
 from facilitator.domain.ids import new_session_id
-from facilitator.domain.sessions import DEFAULT_GRACE_MINUTES, SessionStatus
+from facilitator.domain.sessions import DEFAULT_GRACE_MINUTES, MAX_GRACE_MINUTES, SessionStatus
 from facilitator.domain.times import clock, iso
 from facilitator.i18n import _, ngettext
 from facilitator.services.errors import Remedy, UserError
@@ -118,9 +118,21 @@ def _required(value: str, *, trainer: bool = False) -> str:
     return cleaned
 
 
+def check_grace_minutes(minutes: int) -> int:
+    """`minutes` if it is a grace period a session may have (0 to MAX_GRACE_MINUTES); a UserError otherwise."""
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= MAX_GRACE_MINUTES:
+        raise UserError(_("the grace period must be 0 to {most} minutes, not {minutes}: it is the time after the "
+                          "start before someone counts as late, and it is taken off the minutes a certificate "
+                          "needs").format(most=MAX_GRACE_MINUTES, minutes=minutes),
+                        Remedy(command=_("give --grace-minutes from 0 to {most}").format(most=MAX_GRACE_MINUTES),
+                               menu=_("choose 0 to {most} minutes in 'Late after'").format(most=MAX_GRACE_MINUTES)))
+    return minutes
+
+
 def create_session(ws: Workspace, *, workshop_id: str, on: str | date, start: str | time, location: str,
                    trainer: str, jurisdictions: list[str], grace_minutes: int = DEFAULT_GRACE_MINUTES) -> SessionDetail:
     """Schedule a delivery of a workshop, freezing a copy of the workshop file as it is today."""
+    grace_minutes = check_grace_minutes(grace_minutes)
     workshop = get_workshop(ws.library, workshop_id)
     codes = list(dict.fromkeys(c.strip() for c in jurisdictions if c.strip()))
     if not codes:
@@ -191,7 +203,8 @@ def _summary(row: TrainingSession, roster_count: int) -> SessionSummary:
         id=row.id, workshop_id=row.workshop_id, workshop_title=row.workshop_title,
         workshop_version=row.workshop_version, date=row.scheduled_date.isoformat(),
         start=clock(row.start_time), location=row.location, trainer=row.trainer,
-        jurisdictions=[j.code for j in row.jurisdictions], status=row.status, roster_count=roster_count)
+        jurisdictions=[j.code for j in row.jurisdictions], status=row.effective_status,
+        roster_count=roster_count)
 
 
 def frozen_workshop(ws: Workspace, row: TrainingSession) -> WorkshopFile:

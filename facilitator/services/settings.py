@@ -6,13 +6,16 @@ file with a mistake gives a clear message instead of a broken certificate.
 
 from __future__ import annotations
 
+import io
 import json
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from facilitator import i18n, paths
+from facilitator.files import NotARegularFile, read_bounded
 from facilitator.i18n import _
 from facilitator.services.errors import Remedy, UserError
 from facilitator.services.files import save
@@ -51,16 +54,51 @@ def load_settings(ws: Workspace) -> Settings:
                    menu=_("fix it or delete it and set the values again in File → Settings…"))) from exc
 
 
+LOGO_MAX_BYTES = 20 * 1024 * 1024  # a logo file; a photograph from a phone is 5 MB
+LOGO_MAX_PIXELS = 40_000_000  # 8000 by 5000: far more than a logo needs; certificates check it again
+
+
+def _usable_logo(value: str) -> Path:
+    """The logo's full path, once its header shows a PNG or JPEG picture of a size that can be printed. Only the
+    header is decoded here (the picture is read when the first certificate is made), so a picture of 20000 by
+    20000 pixels is refused in a moment, not after filling the memory."""
+    from PIL import Image  # Pillow is slow to import; only setting a logo needs it here
+
+    logo = Path(value).expanduser().resolve()
+    not_a_logo = UserError(_("{file} is not a PNG or JPEG file; give the path of the logo image").format(file=value))
+    if logo.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        raise not_a_logo
+    try:
+        data = read_bounded(logo, LOGO_MAX_BYTES)
+    except (FileNotFoundError, NotARegularFile):
+        raise not_a_logo from None
+    except OSError as exc:  # too large, or unreadable
+        raise UserError(_("{file} cannot be used as the logo ({reason}); give the path of a smaller PNG or JPEG "
+                          "image").format(file=value, reason=exc.strerror)) from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # its size is judged just below
+            with Image.open(io.BytesIO(data), formats=("PNG", "JPEG")) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:  # so far beyond Pillow's own limit that it will not even open it
+        width = height = None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise UserError(_("{file} cannot be read as a PNG or JPEG image ({reason}); give the path of the logo "
+                          "image").format(file=value, reason=str(exc) or type(exc).__name__)) from None
+    if width is None or height is None or width * height > LOGO_MAX_PIXELS:
+        raise UserError(_("{file} is too large to print (more than {limit} million pixels); give a smaller copy of "
+                          "the logo (2000 pixels wide is plenty)").format(
+            file=value, limit=LOGO_MAX_PIXELS // 1_000_000))
+    return logo
+
+
 def set_setting(ws: Workspace, key: str, value: str) -> Settings:
     """Change one setting (an empty value clears it) and save."""
     if key not in KEYS:
         raise UserError(_("there is no setting '{key}'; the settings are {keys}").format(key=key, keys=", ".join(KEYS)))
     current = load_settings(ws).model_dump()
     if key == "logo" and value:
-        logo = Path(value).expanduser().resolve()
-        if not logo.is_file() or logo.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-            raise UserError(_("{file} is not a PNG or JPEG file; give the path of the logo image").format(file=value))
-        value = str(logo)
+        value = str(_usable_logo(value))
     if key == "language" and value not in ("", *i18n.available_languages()):
         raise UserError(_("there is no '{language}' translation; the languages are {languages}, or '' for the "
                           "computer's own").format(language=value, languages=", ".join(i18n.available_languages())))

@@ -7,8 +7,8 @@ signature from anyone else is reported as an unknown signer, not as valid.
 
 from __future__ import annotations
 
-import json
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,19 +17,19 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from facilitator.files import FileTooLarge, NotARegularFile, read_bounded
 from facilitator.i18n import N_, _, ngettext
 from facilitator.records import identity as identity_records
 from facilitator.records import jws
 from facilitator.records.pdf_signing import document_keywords, validate_pdf
-from facilitator.records.sealed import RecordFormatError, SealedRecord
-from facilitator.services.attendance_record import chain_report
 from facilitator.services.errors import Remedy, UserError
-from facilitator.services.identity import identity_folder
-from facilitator.services.seals import SignedText, amendment_rows, seal_row
+from facilitator.services.identity import MAX_PEM_BYTES, own_certificates
+from facilitator.services.seals import check_seal
 from facilitator.services.sessions import find_session
 from facilitator.services.workspace import Workspace
 
 CERTIFICATE_TYP = "facilitator-certificate+jwt"
+MAX_PDF_BYTES = 50 * 1024 * 1024  # a certificate PDF with its logo is well under 1 MB
 _JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 
 
@@ -79,14 +79,15 @@ def _trust_the_trainer(command: str) -> Remedy:
 
 
 def trusted_certificates(ws: Workspace, extra: Iterable[Path] = ()) -> list[x509.Certificate]:
-    """This installation's certificate (and its CA chain), plus every certificate in the files given."""
-    found: list[x509.Certificate] = []
-    own = identity_folder(ws) / identity_records.CERT_FILE
-    for path in [own, *extra] if own.is_file() else list(extra):
+    """Every certificate this installation has signed with (its own, its CA chain, any it replaced), plus every
+    certificate in the files given."""
+    found: list[x509.Certificate] = own_certificates(ws)
+    for path in extra:
         try:
-            found += x509.load_pem_x509_certificates(path.read_bytes())
+            found += x509.load_pem_x509_certificates(read_bounded(path, MAX_PEM_BYTES))
         except (OSError, ValueError) as exc:
-            raise UserError(_("{file} cannot be read as a PEM certificate ({reason})").format(file=path, reason=exc),
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise UserError(_("{file} cannot be read as a PEM certificate ({reason})").format(file=path, reason=reason),
                             Remedy(command=_("give the .pem file 'facilitator keys export-cert' wrote"),
                                    menu=_("ask the trainer for the certificate file their Facilitator exports"))
                             ) from exc
@@ -98,11 +99,52 @@ def verify(ws: Workspace, target: str, trust: Iterable[Path] = ()) -> Verdict:
     trusted = trusted_certificates(ws, trust)
     text = target.strip()
     if _JWS.match(text):
-        return verify_certificate_token(text, trusted)
+        return _still_standing(ws, verify_certificate_token(text, trusted), trusted)
     path = Path(target)
-    if path.suffix.lower() == ".pdf" or path.is_file():
-        return verify_certificate_pdf(path, trusted)
+    there = _what_is_at(path)
+    if there == "folder":
+        raise UserError(_("{folder} is a folder, not a certificate PDF, a certificate's QR text or a session id")
+                        .format(folder=target), Remedy(
+            command=_("give one certificate PDF in it, such as {file}").format(
+                file=path / "certificate-….pdf"),  # not user text
+            menu=_("choose one certificate PDF in it")))
+    if path.suffix.lower() == ".pdf" or there == "file":
+        return _still_standing(ws, verify_certificate_pdf(path, trusted), trusted)
+    if not _could_be_a_session(text):  # a damaged or partial QR text, say: not a file name to look for
+        return Verdict(False, CERTIFICATE_CODE, _("'{text}' is not a certificate's QR text, a certificate PDF or a "
+                                                  "session id").format(text=_shortened(text)), remedy=Remedy(
+            command=_("give the whole text of the QR code, the path of a certificate PDF, or a session id from "
+                      "'facilitator session list'"),
+            menu=_("scan the whole QR code again, or open the certificate PDF")))
     return verify_seal(ws, text, trusted)
+
+
+def _what_is_at(path: Path) -> str | None:
+    """"file", "folder", or None: nothing there, or a name no file can have (too long, say)."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):  # ValueError: a NUL in the text
+        return None
+    return "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else None
+
+
+def _could_be_a_session(text: str) -> bool:
+    """A session id, or the start of one: a few letters and digits."""
+    return 0 < len(text) <= 32 and text.isascii() and text.isalnum()
+
+
+def _shortened(text: str, room: int = 40) -> str:
+    return text if len(text) <= room else text[:room - 1] + "…"
+
+
+def _still_standing(ws: Workspace, verdict: Verdict, trusted: list[x509.Certificate]) -> Verdict:
+    """A genuine certificate is reported revoked where this laptop's sealed record has taken it back."""
+    problem = revocation(ws, verdict.facts, trusted) if verdict.valid else None
+    if problem is None:
+        return verdict
+    return Verdict(False, verdict.what, _("certificate {id} for {name} is genuine but no longer stands: {problem}"
+                                          ).format(id=verdict.facts.get("id"), name=verdict.facts.get("name"),
+                                                   problem=problem), verdict.signer, verdict.facts)
 
 
 def verify_certificate_token(token: str, trusted: list[x509.Certificate], what: str = CERTIFICATE_CODE) -> Verdict:
@@ -126,7 +168,11 @@ def verify_certificate_token(token: str, trusted: list[x509.Certificate], what: 
 def verify_certificate_pdf(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     """The PDF's own signature must be intact and trusted, and the facts it carries must verify too."""
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_PDF_BYTES)
+    except (NotARegularFile, FileTooLarge) as exc:
+        raise UserError(_("cannot read {file}: {reason}").format(file=path, reason=exc.strerror), Remedy(
+            command=_("give the path of the certificate PDF itself"),
+            menu=_("choose the certificate PDF itself"))) from None
     except OSError as exc:
         raise UserError(_("cannot read {file}: {reason}").format(file=path, reason=exc.strerror)) from exc
     check = validate_pdf(data, [c.public_bytes(Encoding.PEM) for c in trusted])
@@ -159,65 +205,54 @@ def embedded_token(pdf: bytes) -> str | None:
 
 
 def verify_seal(ws: Workspace, session_id: str, trusted: list[x509.Certificate]) -> Verdict:
-    """A sealed session is genuine when its seal verifies, its signer is trusted, the stored summary is what
-    was signed, and the attendance log still ends at the sealed head; amendments must verify too."""
+    """A sealed session is genuine when everything facilitator/services/seals.py checks holds."""
+    check = check_seal(ws, session_id, trusted)
     what = SEALED_SESSION
-    with ws.store.transaction() as db:
-        session = find_session(db, session_id)
-        seal = seal_row(db, session.id)
-        if seal is None:
-            return Verdict(False, what, _("session {session} is not sealed").format(session=session.id),
-                           remedy=Remedy(command=_("close it with 'facilitator session close'"),
-                                         menu=_("close it with Sessions → Close and seal…")))
-        chain = chain_report(db, session.id)
-        records = [seal, *amendment_rows(db, session.id)]
-    for signed in records:
-        problem, signer, remedy = _check_signed(signed, trusted)
-        if problem:
-            return Verdict(False, what, _("session {session}: {problem}").format(session=session.id, problem=problem),
-                           signer, remedy=remedy)
-    try:
-        sealed = SealedRecord.decode(seal.payload)
-    except RecordFormatError as exc:
-        return Verdict(False, what, _("session {session}: the seal is not a sealed record: {reason}").format(
-            session=session.id, reason=exc), signer)
-    if chain.problem is not None:
-        return Verdict(False, what, _("session {session}: the attendance log was altered: {problem}").format(
-            session=session.id, problem=chain.problem.message), signer)
-    if (chain.head, chain.events) != (sealed.chain.head, sealed.chain.events):
-        return Verdict(False, what, ngettext(
-            "session {session}: the attendance log no longer ends where it was sealed ({events} event); events were "
-            "added or removed",
-            "session {session}: the attendance log no longer ends where it was sealed ({events} events); events "
-            "were added or removed", sealed.chain.events).format(session=session.id, events=sealed.chain.events),
-            signer)
-    amendments = len(records) - 1
+    if not check.sealed:
+        return Verdict(False, what, check.problem or "", remedy=Remedy(
+            command=_("close it with 'facilitator session close'"), menu=_("close it with Sessions → Close and seal…")))
+    if not check.genuine or check.record is None:
+        remedy = _trust_the_trainer(_("pass their certificate with --trust")) if check.untrusted else None
+        return Verdict(False, what, _("session {session}: {problem}").format(
+            session=check.session_id, problem=check.problem), check.signer, remedy=remedy)
+    sealed, amendments = check.record, len(check.amendments)
     counts = ", ".join((ngettext("{n} event", "{n} events", sealed.chain.events).format(n=sealed.chain.events),
                         ngettext("{n} certificate", "{n} certificates", sealed.eligible).format(n=sealed.eligible),
                         ngettext("{n} amendment", "{n} amendments", amendments).format(n=amendments)))
     return Verdict(True, what, _("valid: session {session} sealed {closed} by {signer}; {counts}").format(
-        session=session.id, closed=sealed.closed_at, signer=signer, counts=counts), signer, sealed.to_payload())
+        session=check.session_id, closed=sealed.closed_at, signer=check.signer, counts=counts), check.signer,
+        sealed.to_payload())
 
 
-def _check_signed(signed: SignedText, trusted: list[x509.Certificate]
-                  ) -> tuple[str | None, str | None, Remedy | None]:
-    """(what is wrong, who signed, what to do about it); what is wrong is None when the signature holds."""
-    cert = x509.load_pem_x509_certificates(signed.signer_cert.encode("ascii"))[0]
-    signer = cert.subject.rfc4514_string()
-    if identity_records.thumbprint_s256(cert) not in {identity_records.thumbprint_s256(c) for c in trusted}:
-        return (_("signed by {signer}, whom you have not trusted").format(signer=signer), signer,
-                _trust_the_trainer(_("pass their certificate with --trust")))
+def revocation(ws: Workspace, claims: dict[str, Any], trusted: list[x509.Certificate]) -> str | None:
+    """Why a genuine certificate no longer stands on this laptop, which knows its session: an amendment took it
+    back, or the sealed record here does not name it. None if it stands (or the session is not known here)."""
+    session_id = claims.get("session")
+    if not isinstance(session_id, str) or not _known_here(ws, session_id):
+        return None
+    check = check_seal(ws, session_id, trusted)
+    if not check.genuine or check.record is None:
+        return _("the sealed record of its session on this computer does not verify: {problem}").format(
+            problem=check.problem)
+    certificate = claims.get("id")
+    number = check.amendment_reasons.get(str(certificate))
+    standing = {a.certificate_id for a in check.record.amended(check.amendments).attendees if a.eligible}
+    if certificate in standing:
+        return None
+    if number is not None:
+        taken_back = check.amendments[number - 1]
+        return _("revoked by amendment {n} ({at}): {reason}").format(n=number, at=taken_back.at,
+                                                                    reason=taken_back.reason)
+    return _("the sealed record of session {session} on this computer names no certificate {id}").format(
+        session=session_id, id=certificate)
+
+
+def _known_here(ws: Workspace, session_id: str) -> bool:
     try:
-        claims = jws.verify_compact(signed.jws, cert.public_key())
-    except jws.JwsError as exc:
-        return _("the seal's signature does not verify: {reason}").format(reason=exc), signer, None
-    try:
-        stored = json.loads(signed.payload)
-    except ValueError:
-        stored = None
-    if claims != stored:
-        return _("the stored record differs from what was signed"), signer, None
-    return None, signer, None
+        with ws.store.transaction() as db:
+            return find_session(db, session_id).is_sealed
+    except UserError:
+        return False
 
 
 def _subject(cert: x509.Certificate) -> str:

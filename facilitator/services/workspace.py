@@ -32,6 +32,12 @@ def open_workspace(data_dir: str | os.PathLike[str] | None = None, *, demo: bool
     library = load_library(library_root or library_folder())
     try:
         store = Store.open(folder)
-    except StoreError as exc:  # the store says what to do both ways; the remedy carries the two
-        raise UserError(exc.message, Remedy(command=exc.command, menu=exc.menu) if exc.command else None) from exc
+    except StoreError as exc:
+        raise as_user_error(exc) from exc
+    store.failure = as_user_error  # a full disk or a busy database in any transaction: a message, not a traceback
     return Workspace(folder, store, library)
+
+
+def as_user_error(error: StoreError) -> UserError:
+    """The store says what to do both ways; the remedy carries the two."""
+    return UserError(error.message, Remedy(command=error.command, menu=error.menu) if error.command else None)

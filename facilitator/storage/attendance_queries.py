@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, select
+from sqlalchemy import Connection, Row, and_, bindparam, exists, or_, select
 
-from facilitator.storage.models import AttendanceEvent, RosterEntry, TrainingSession
+from facilitator.storage.models import AttendanceEvent, RosterEntry, SessionSeal, TrainingSession
 
 _sessions = TrainingSession.__table__.c
 _roster = RosterEntry.__table__.c
 _events = AttendanceEvent.__table__.c
+_seals = SessionSeal.__table__.c
 
 
 
@@ -25,11 +26,16 @@ def _newest(column: Any) -> Any:
 # With the session, the newest event's number and hash: one round trip fewer on every scan.
 _SESSION = select(_sessions.id, _sessions.status, _sessions.trainer, _sessions.scheduled_date,
                   _sessions.start_time, _sessions.grace_minutes, _sessions.language,
+                  exists().where(_seals.session_id == _sessions.id).label("has_seal"),
                   _newest(_events.seq).scalar_subquery().label("last_seq"),
                   _newest(_events.hash).scalar_subquery().label("last_hash")).where(_sessions.id == bindparam("id"))
 _HOLDER = select(*_roster).where(_roster.badge_token == bindparam("token"))
+# A person's events by the badge token the chain covers; events written before tokens were kept (schema 0001)
+# have none, and are found by their roster row.
 _PERSON_EVENTS = select(_events.seq, _events.kind, _events.occurred_at, _events.voids_seq).where(
-    _events.session_id == bindparam("session"), _events.roster_entry_id == bindparam("person"))
+    _events.session_id == bindparam("session"),
+    or_(_events.person_token == bindparam("token"),
+        and_(_events.person_token.is_(None), _events.roster_entry_id == bindparam("person"))))
 _LAST = select(_events.seq, _events.hash).where(_events.session_id == bindparam("session")).order_by(
     _events.seq.desc()).limit(1)
 _INSERT = AttendanceEvent.__table__.insert()
@@ -46,8 +52,8 @@ def badge_holder(conn: Connection, token: str) -> Row[Any] | None:
     return conn.execute(_HOLDER, {"token": token}).first()
 
 
-def person_events(conn: Connection, session_id: str, entry_id: int) -> list[Row[Any]]:
-    return list(conn.execute(_PERSON_EVENTS, {"session": session_id, "person": entry_id}))
+def person_events(conn: Connection, session_id: str, entry_id: int, token: str) -> list[Row[Any]]:
+    return list(conn.execute(_PERSON_EVENTS, {"session": session_id, "person": entry_id, "token": token}))
 
 
 def last_link(conn: Connection, session_id: str) -> Row[Any] | None:

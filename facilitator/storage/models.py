@@ -94,6 +94,17 @@ class TrainingSession(Base):
     jurisdictions: Mapped[list[SessionJurisdiction]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="SessionJurisdiction.position")
     roster: Mapped[list[RosterEntry]] = relationship(back_populates="session", order_by="RosterEntry.id")
+    seal: Mapped[SessionSeal | None] = relationship(viewonly=True, uselist=False)
+
+    @property
+    def effective_status(self) -> SessionStatus:
+        """Sealed if a seal exists, whatever the status column says: setting the status back by hand does not
+        reopen a sealed session to check-ins (verification reports such an edit)."""
+        return SessionStatus.SEALED if self.seal is not None else self.status
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.effective_status == SessionStatus.SEALED
 
 
 class SessionJurisdiction(Base):
@@ -137,7 +148,8 @@ class AttendanceEvent(Base):
 
     __tablename__ = "attendance_events"
     __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_attendance_session_seq"),
-                      Index("ix_attendance_events_person", "session_id", "roster_entry_id"))
+                      Index("ix_attendance_events_person", "session_id", "roster_entry_id"),
+                      Index("ix_attendance_events_token", "session_id", "person_token"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"), index=True)

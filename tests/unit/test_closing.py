@@ -66,13 +66,14 @@ def test_closing_ends_visits_decides_and_seals(workspace: Workspace, session: tu
 def test_the_seal_verifies_with_a_standard_jose_library(workspace: Workspace, session: tuple[str, list[str]]) -> None:
     sid, _ = session
     closing.close_session(workspace, sid, signer(workspace, create_as="Sam Lee"), at=NOW)
-    stored = seals.seal_of(workspace, sid)
-    payload, token, cert_pem = json.loads(stored.signed.payload), stored.signed.jws, stored.signed.signer_cert
+    with workspace.store.transaction() as db:
+        stored = seals.seal_row(db, sid)
+    payload, token, cert_pem = json.loads(stored.payload), stored.jws, stored.signer_cert
     key = ECKey.import_key(get_identity(workspace).cert.public_key())
     verified = jose_jws.deserialize_compact(token, key, algorithms=["ES256"])
     assert json.loads(verified.payload) == payload
     assert payload["chain"]["head"] == attendance.verify_attendance(workspace, sid).head
-    assert stored.record.to_payload() == payload
+    assert seals.verified_seal(workspace, sid).sealed.to_payload() == payload
     assert "BEGIN CERTIFICATE" in cert_pem
 
 

@@ -9,10 +9,11 @@ from pathlib import Path
 PACKAGE = Path(__file__).parents[2] / "facilitator"
 
 # What each layer may import from inside the package (a layer may always import itself).
-# i18n (the translation seam) and files (the one way a file is written) are leaves every layer may use.
+# i18n (the translation seam) and files (the one way a file is written, or a file a user names is read) are leaves
+# every layer may use.
 ALLOWED = {
     "domain": {"i18n"},
-    "content": {"domain", "i18n"},
+    "content": {"domain", "i18n", "files"},
     "storage": {"domain", "i18n", "files"},
     "records": {"domain", "i18n", "files"},
     "documents": {"domain", "paths", "i18n"},  # paths: the bundled fonts
@@ -22,7 +23,7 @@ ALLOWED = {
     "cli": {"domain", "services", "ui", "paths", "__version__", "i18n"},
     "paths": set(),
     "i18n": {"paths"},
-    "files": set(),
+    "files": {"i18n"},
     "__init__": set(),
     "__main__": {"cli"},
 }

@@ -161,8 +161,9 @@ def write_documents(parent: QWidget, ws: Workspace, session_id: str, folder: Pat
         progress.setValue(done)
 
     try:
-        made = certificates.make_certificates(ws, session_id, folder / "certificates", passphrase=passphrase,
-                                         progress=step).files
+        certified = certificates.make_certificates(ws, session_id, folder / "certificates", passphrase=passphrase,
+                                                   progress=step)
+        made = list(certified.files)
         made += reports.make_signin_sheet(ws, session_id, folder / "sign-in-sheet.pdf", passphrase=passphrase).files
         made += reports.make_report(ws, session_id, folder / "session-report.pdf", passphrase=passphrase).files
     except UserError as exc:
@@ -170,4 +171,7 @@ def write_documents(parent: QWidget, ws: Workspace, session_id: str, folder: Pat
         return []
     finally:
         progress.close()
+    if certified.not_made:  # the others were written; say which could not be, one line each
+        QMessageBox.warning(parent, _("Some certificates not made"), "\n".join(
+            [_("These certificates could not be made (the others were):"), *certified.not_made]))
     return made

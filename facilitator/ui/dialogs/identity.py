@@ -51,7 +51,9 @@ def _described(info: IdentityInfo) -> str:
 
 
 def save_certificate(parent: QWidget, ws: Workspace, out: Path | None = None) -> Path | None:
-    """Ask where, then write the certificate (PEM) for HR or a PDF reader to trust."""
+    """Ask where, then write the certificate (PEM) for HR or a PDF reader to trust. A file the save dialog asked
+    about is replaced; one given as `out` only if it is an earlier export of this certificate."""
+    confirmed = out is None  # the save dialog asks before it lets an existing file be chosen
     if out is None:
         chosen, _filter = QFileDialog.getSaveFileName(parent, _("Save the certificate for HR"),
                                                       str(Path.home() / "trainer.pem"),
@@ -60,7 +62,7 @@ def save_certificate(parent: QWidget, ws: Workspace, out: Path | None = None) ->
             return None
         out = Path(chosen)
     try:
-        written = export_certificate(ws, out)
+        written = export_certificate(ws, out, force=confirmed)
     except UserError as exc:
         QMessageBox.warning(parent, _("Certificate not saved"), error_text(exc))
         return None

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from facilitator.domain.sessions import MAX_GRACE_MINUTES
 from facilitator.i18n import _
 from facilitator.services import library as library_service
 from facilitator.services import sessions as session_service
@@ -61,7 +62,7 @@ class NewSessionDialog(QDialog):
         self.location = QLineEdit(accessibleName=_("Location"), placeholderText=_("Site, building and room"))
         self.trainer = QLineEdit(accessibleName=_("Trainer"),
                                  placeholderText=_("Your name as it should appear on records"))
-        self.grace = QSpinBox(minimum=0, maximum=120, value=session_service.DEFAULT_GRACE_MINUTES,
+        self.grace = QSpinBox(minimum=0, maximum=MAX_GRACE_MINUTES, value=session_service.DEFAULT_GRACE_MINUTES,
                               suffix=_(" min"), accessibleName=_("Grace period before someone counts as late"))
         self.jurisdictions = QListWidget(accessibleName=_("Jurisdictions"))
         for j in library_service.list_jurisdictions(self._ws.library):

@@ -15,7 +15,9 @@ from facilitator.ui.widgets import error_text
 
 def save_role_cards(parent: QWidget, ws: Workspace, session_id: str, segment_id: str,
                     target: Path | None = None) -> Path | None:
-    """Ask where to save (unless `target` is given) and write the PDF; None if cancelled or refused."""
+    """Ask where to save (unless `target` is given) and write the PDF; None if cancelled or refused. A file the
+    save dialog asked about is replaced; one given as `target` only if Facilitator wrote it."""
+    confirmed = target is None  # the save dialog asks before it lets an existing file be chosen
     if target is None:
         suggested = Path.home() / f"role-cards-{segment_id}.pdf"
         chosen, _filter = QFileDialog.getSaveFileName(parent, _("Save the role cards"), str(suggested),
@@ -24,7 +26,7 @@ def save_role_cards(parent: QWidget, ws: Workspace, session_id: str, segment_id:
             return None
         target = Path(chosen)
     try:
-        return make_role_cards(ws, session_id, segment_id, target).path
+        return make_role_cards(ws, session_id, segment_id, target, force=confirmed).path
     except UserError as exc:
         QMessageBox.warning(parent, _("Role cards not saved"), error_text(exc))
         return None
