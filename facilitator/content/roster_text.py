@@ -249,6 +249,10 @@ def read_csv(path: Path, text: str) -> tuple[list[RawRow], str]:
         for number, cells in enumerate(reader, start=1):
             records.append(RawRow(number, cells))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # not a quoting slip: one cell is far longer than any name
+            raise RosterFileError(_("{file}: row {row} has a cell over {limit} characters long, which no roster "
+                                    "value is; check that this is the roster file, or remove that cell").format(
+                file=path, row=len(records) + 1, limit=csv.field_size_limit())) from exc
         raise RosterFileError(_("{file}: row {row} cannot be read ({reason}); check the quotes in that row").format(
             file=path, row=len(records) + 1, reason=exc)) from exc
     _refuse_unclosed_quote(path, text, delimiter, records)

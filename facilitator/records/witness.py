@@ -3,9 +3,10 @@
 A hash chain shows an event edited, inserted or removed from the middle of a log, but not one removed from its end:
 the shorter log is still a valid chain. Nor does the database alone notice when its write-ahead log is lost and
 the last committed events with it. So after every committed event (and every amendment) its number and hash are
-appended to a small text file per session, `witness/SESSION.heads` in the data folder, and flushed to disk. The
-file is only ever appended to. Verification then asks the store to hold at least what the witness saw, with the
-same hashes.
+appended to a small text file per session, `witness/SESSION.heads` in the data folder, and flushed to disk (for
+events at most once a second: the database's own flush is what makes an event safe, and a busy door should pay
+for one flush per scan, not two). The file is only ever appended to. Verification then asks the store to hold at
+least what the witness saw, with the same hashes.
 
 The witness is written after the database commits, so a crash between the two leaves the witness one step
 behind, never ahead: what it saw, the log must still hold. Someone who deletes the witness as well as the end of
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,8 @@ FOLDER = "witness"
 KINDS = ("event", "amendment")
 LINE = re.compile(r"^(event|amendment) ([1-9][0-9]{0,9}) ([0-9a-f]{64})$")
 MAX_BYTES = 16 * 1024 * 1024  # a session's witness: far beyond any real log (a line is under 90 bytes)
+SYNC_EVERY = 1.0  # seconds: at most one flush of a witness this often for events (amendments are always flushed)
+_flushed: dict[str, float] = {}  # when each witness was last flushed, by this process
 
 
 @dataclass(frozen=True)
@@ -47,19 +51,24 @@ def path_of(data_dir: Path, session_id: str) -> Path:
     return data_dir / FOLDER / f"{session_id}.heads"
 
 
-def record(data_dir: Path, session_id: str, kind: str, seq: int, hash_: str) -> None:
-    """Append one head to the session's witness and flush it to disk (creating the file, owner-only)."""
-    folder = data_dir / FOLDER
-    folder.mkdir(mode=0o700, exist_ok=True)
-    fd = os.open(path_of(data_dir, session_id), os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0),
-                 0o600)
+def record(data_dir: Path, session_id: str, kind: str, seq: int, hash_: str, *, now: float | None = None) -> None:
+    """Append one head to the session's witness (creating the file, owner-only) and flush it to disk, unless it
+    is an event's and this witness was flushed less than SYNC_EVERY seconds ago. The database's commit is already
+    on disk, so the witness can only lag it; a burst of scans at a busy door pays for one flush a second, and the
+    heads written in between reach the disk with the next flush or the system's own write-back."""
+    path = path_of(data_dir, session_id)
+    path.parent.mkdir(mode=0o700, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
     try:
         size = os.fstat(fd).st_size
         if size:
             os.lseek(fd, size - 1, os.SEEK_SET)
         torn = size > 0 and os.read(fd, 1) != b"\n"  # a crash cut the last line short: start afresh
-        os.write(fd, ("\n" if torn else "") .encode("ascii") + f"{kind} {seq} {hash_}\n".encode("ascii"))
-        os.fsync(fd)
+        os.write(fd, ("\n" if torn else "").encode("ascii") + f"{kind} {seq} {hash_}\n".encode("ascii"))
+        moment = time.monotonic() if now is None else now
+        if kind != "event" or moment - _flushed.get(str(path), -SYNC_EVERY) >= SYNC_EVERY:
+            os.fsync(fd)
+            _flushed[str(path)] = moment
     finally:
         os.close(fd)
 

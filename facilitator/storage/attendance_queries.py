@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, bindparam, exists, or_, select
+from sqlalchemy import Connection, Row, bindparam, exists, select, union_all
 
 from facilitator.storage.models import AttendanceEvent, RosterEntry, SessionSeal, TrainingSession
 
@@ -32,10 +32,13 @@ _SESSION = select(_sessions.id, _sessions.status, _sessions.trainer, _sessions.s
 _HOLDER = select(*_roster).where(_roster.badge_token == bindparam("token"))
 # A person's events by the badge token the chain covers; events written before tokens were kept (schema 0001)
 # have none, and are found by their roster row.
-_PERSON_EVENTS = select(_events.seq, _events.kind, _events.occurred_at, _events.voids_seq).where(
-    _events.session_id == bindparam("session"),
-    or_(_events.person_token == bindparam("token"),
-        and_(_events.person_token.is_(None), _events.roster_entry_id == bindparam("person"))))
+# Two selects, not one with OR, so each finds its rows through its own index rather than scanning the session.
+_PERSON_COLUMNS = (_events.seq, _events.kind, _events.occurred_at, _events.voids_seq)
+_PERSON_EVENTS = union_all(
+    select(*_PERSON_COLUMNS).where(_events.session_id == bindparam("session"),
+                                   _events.person_token == bindparam("token")),
+    select(*_PERSON_COLUMNS).where(_events.session_id == bindparam("session"), _events.person_token.is_(None),
+                                   _events.roster_entry_id == bindparam("person"))).order_by("seq")
 _LAST = select(_events.seq, _events.hash).where(_events.session_id == bindparam("session")).order_by(
     _events.seq.desc()).limit(1)
 _INSERT = AttendanceEvent.__table__.insert()

@@ -544,3 +544,13 @@ def test_the_window_and_the_reader_refuse_without_the_clock_or_memory(tmp_path: 
     with pytest.raises(NotARegularFile) as refused:
         read_bounded(tmp_path, 9)
     assert refused.value.kind == "folder"
+
+
+def test_a_huge_cell_is_told_as_a_huge_cell_not_a_quoting_slip(tmp_path: Path) -> None:
+    from facilitator.content.roster_file import RosterFileError, read_table
+
+    path = tmp_path / "roster.csv"
+    path.write_text("First Name,Last Name\n" + "x" * 200_000 + ",Díaz\n", encoding="utf-8")
+    with pytest.raises(RosterFileError) as raised:
+        read_table(path)
+    assert "over 131072 characters" in str(raised.value) and "quotes" not in str(raised.value)

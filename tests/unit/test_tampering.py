@@ -329,3 +329,17 @@ def test_each_kind_of_edit_is_caught(pristine: tuple[Path, str], tmp_path: Path,
     verdict = verification.verify(ws, pristine[1])
     ws.close()
     assert not verdict.valid, verdict.message
+
+
+def test_the_witness_flushes_amendments_always_and_events_at_most_once_a_second(tmp_path: Path,
+                                                                                 monkeypatch) -> None:
+    flushed: list[int] = []
+    real = witness.os.fsync
+    monkeypatch.setattr(witness.os, "fsync", lambda fd: (flushed.append(fd), real(fd)))
+    for n, at in enumerate((100.0, 100.2, 100.9, 101.1), start=1):
+        witness.record(tmp_path, "S1", "event", n, f"{n:064x}", now=at)
+    assert len(flushed) == 2  # at 100.0 and at 101.1
+    witness.record(tmp_path, "S1", "amendment", 1, "a" * 64, now=101.2)
+    assert len(flushed) == 3
+    seen = witness.read(tmp_path, "S1")
+    assert seen is not None and seen.events == witness.Head(4, f"{4:064x}") and not seen.damaged
