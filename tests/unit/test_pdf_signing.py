@@ -24,9 +24,10 @@ SIGN = {"reason": "Certificate of attendance", "location": "Main St warehouse", 
 
 
 def make_pdf() -> bytes:
-    """A one-page certificate-like PDF; uncompressed, so a test can find and flip bytes in its text."""
+    """A one-page certificate-like PDF; uncompressed, so a test can find and flip bytes in its text. Invariant
+    (no creation time or random id), so two made a second apart are the same bytes."""
     out = io.BytesIO()
-    page = canvas.Canvas(out, pagesize=A4, pageCompression=0)
+    page = canvas.Canvas(out, pagesize=A4, pageCompression=0, invariant=True)
     page.setFont("Helvetica", 24)
     page.drawString(72, 700, "Certificate of attendance")
     page.drawString(72, 660, NAME.decode())
