@@ -128,7 +128,11 @@ def saved_language(data_dir: Path) -> str:
     from facilitator import paths
 
     try:
-        value = json.loads(paths.settings_file(data_dir).read_text(encoding="utf-8")).get("language")
+        path = paths.settings_file(data_dir)
+        if not path.is_file():  # not there, or a folder or a pipe: no setting (the settings service says why)
+            return ""
+        with path.open("rb") as handle:
+            value = json.loads(handle.read(64 * 1024).decode("utf-8")).get("language")
     except (OSError, ValueError, AttributeError):
         return ""
     return value if isinstance(value, str) else ""

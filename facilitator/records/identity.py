@@ -29,9 +29,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from facilitator.files import create_together, write_atomically
+from facilitator.files import create_together, read_bounded, write_atomically
 from facilitator.i18n import _
 
+MAX_PEM_BYTES = 1024 * 1024  # a key or a certificate chain: kilobytes; more is not ours
 KEY_FILE = "key.pem"
 CERT_FILE = "cert.pem"
 VALID_DAYS = 3650
@@ -304,7 +305,7 @@ def _read(path: Path) -> bytes:
     """The key file or the certificate file; a message naming which if it cannot be read."""
     key = path.name == KEY_FILE
     try:
-        return path.read_bytes()
+        return read_bounded(path, MAX_PEM_BYTES)
     except FileNotFoundError as exc:
         missing = (_("the key file {file} is missing; restore it from a backup or create a new identity") if key
                    else _("the certificate file {file} is missing; restore it from a backup or create a new "

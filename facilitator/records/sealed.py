@@ -8,7 +8,8 @@ The encoding is fixed: keys sorted, no spaces, UTF-8 text as itself. A record de
 the same bytes, which is how a verifier compares the stored record with what was signed.
 
 Two formats of each are read. A seal of format 2 also covers the session's start time, its grace period and its
-status, which decide who was late; format 1 (sealed before) covers the rest. An amendment of format 2 names the
+status, which decide who was late, the jurisdictions it was planned for, and a digest of how it was delivered (the
+delivery log and the anonymous feedback); format 1 (sealed before) covers the rest. An amendment of format 2 names the
 hash of the record before it (the seal, or the previous amendment), so the amendments form a chain of their own in
 which one deleted, inserted or moved is seen; format-1 amendments, made before, come first and are not chained.
 """
@@ -29,7 +30,7 @@ SEAL_FORMAT = "facilitator-seal-2"
 SEAL_FORMAT_1 = "facilitator-seal-1"  # sealed before the start time, grace period and status were covered
 AMENDMENT_FORMAT = "facilitator-amendment-2"
 AMENDMENT_FORMAT_1 = "facilitator-amendment-1"  # made before amendments named the record before them
-SEAL_ONLY = ("start", "grace_minutes", "status")  # the fields a format-1 seal does not have
+SEAL_ONLY = ("start", "grace_minutes", "status", "jurisdiction_codes", "delivery_sha256")  # not in a format-1 seal
 # Certificate ids are derived, not random: closing the same record always names the same certificates.
 CERTIFICATE_NAMESPACE = uuid.UUID("6f1c1d9e-3b0a-5d4e-9a51-7c2b6f0e8a11")
 # What a message calls each part of a record it finds wrong, translated where the message is made.
@@ -111,6 +112,8 @@ class SealedRecord:
     start: str | None = None  # HH:MM, the planned start; None in a format-1 seal
     grace_minutes: int | None = None
     status: str | None = None  # "sealed"
+    jurisdiction_codes: tuple[str, ...] | None = None  # the jurisdictions the session was planned for, in order
+    delivery_sha256: str | None = None  # of the delivery log and the feedback, as services/delivery.py digests them
 
     @property
     def format(self) -> str:
@@ -150,7 +153,10 @@ class SealedRecord:
         data = _object(text, (SEAL_FORMAT, SEAL_FORMAT_1), SEALED_RECORD)
         leave_out = SEAL_ONLY if data["format"] == SEAL_FORMAT_1 else ()
         try:
-            return cls(**{**_fields_of(cls, data, SEALED_RECORD, leave_out),
+            values = _fields_of(cls, data, SEALED_RECORD, leave_out)
+            if "jurisdiction_codes" in values:
+                values["jurisdiction_codes"] = tuple(_list(values["jurisdiction_codes"]))
+            return cls(**{**values,
                           "chain": ChainHead(**_fields_of(ChainHead, data["chain"], CHAIN_HEAD)),
                           "jurisdictions": tuple(_jurisdiction(j) for j in _list(data["jurisdictions"])),
                           "attendees": tuple(SealedAttendee(**_fields_of(SealedAttendee, a, ATTENDEE))

@@ -18,13 +18,17 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from facilitator.files import read_bounded
+
 FOLDER = "witness"
-KINDS = ("event", "amendment")
-LINE = re.compile(r"^(event|amendment) ([1-9][0-9]{0,9}) ([0-9a-f]{64})$")
+KINDS = ("event", "amendment", "seal")
+LINE = re.compile(r"^(event|amendment|seal) ([1-9][0-9]{0,9}) ([0-9a-f]{64})$")
+TAIL_BYTES = 4096  # enough for the last few lines, which is all a check-in needs to look at
 MAX_BYTES = 16 * 1024 * 1024  # a session's witness: far beyond any real log (a line is under 90 bytes)
 SYNC_EVERY = 1.0  # seconds: at most one flush of a witness this often for events (amendments are always flushed)
 _flushed: dict[str, float] = {}  # when each witness was last flushed, by this process
@@ -40,11 +44,28 @@ class Head:
 
 @dataclass(frozen=True)
 class Witnessed:
-    """What the witness saw of a session: the log's head and the amendments' head (None: saw none)."""
+    """What the witness saw of a session: every event, amendment and seal by number and hash, and whether the
+    file holds what the witness never writes (a line that is not one of its own, or two hashes for one number)."""
 
-    events: Head | None
-    amendments: Head | None
-    damaged: bool = False  # a line that is not one the witness writes: the file was edited
+    seen: dict[str, dict[int, str]]
+    damaged: bool = False
+
+    def head(self, kind: str) -> Head | None:
+        """The furthest record of `kind` the witness saw; None if it saw none."""
+        numbers = self.seen.get(kind, {})
+        return Head(max(numbers), numbers[max(numbers)]) if numbers else None
+
+    @property
+    def events(self) -> Head | None:
+        return self.head("event")
+
+    @property
+    def amendments(self) -> Head | None:
+        return self.head("amendment")
+
+    @property
+    def sealed(self) -> bool:
+        return bool(self.seen.get("seal"))
 
 
 def path_of(data_dir: Path, session_id: str) -> Path:
@@ -74,26 +95,49 @@ def record(data_dir: Path, session_id: str, kind: str, seq: int, hash_: str, *, 
 
 
 def read(data_dir: Path, session_id: str) -> Witnessed | None:
-    """What the witness saw; None if this session has no witness (made before witnesses, or deleted)."""
-    path = path_of(data_dir, session_id)
+    """What the witness saw; None if this session has no witness (made before witnesses, or deleted). A witness
+    that cannot be read as one (a folder, a pipe, too large) is reported as damaged, never waited on."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        data = read_bounded(path_of(data_dir, session_id), MAX_BYTES)
     except FileNotFoundError:
         return None
-    heads: dict[str, Head] = {}
-    damaged = len(data) > MAX_BYTES
-    lines = data[:MAX_BYTES].decode("ascii", errors="replace").split("\n")
-    for line in lines:
+    except (OSError, ValueError):
+        return Witnessed({}, damaged=True)
+    return parse(data)
+
+
+def parse(data: bytes) -> Witnessed:
+    seen: dict[str, dict[int, str]] = {}
+    damaged = False
+    for line in data.decode("ascii", errors="replace").split("\n"):
         found = LINE.match(line)
         if found is None:
             # A line cut short by a crash as it was written is the start of a real one: not an edit.
             damaged = damaged or (bool(line) and not _torn(line))
             continue
-        kind, seq = found.group(1), int(found.group(2))
-        if kind not in heads or seq >= heads[kind].seq:
-            heads[kind] = Head(seq, found.group(3))
-    return Witnessed(heads.get("event"), heads.get("amendment"), damaged)
+        kind, seq, hash_ = found.group(1), int(found.group(2)), found.group(3)
+        known = seen.setdefault(kind, {})
+        damaged = damaged or known.get(seq, hash_) != hash_  # one number, two records: the log was rewritten
+        known[seq] = hash_
+    return Witnessed(seen, damaged)
+
+
+def tail(data_dir: Path, session_id: str) -> Head | None:
+    """The last event the witness saw, read from the end of its file only (a check-in's quick look)."""
+    path = path_of(data_dir, session_id)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        size = os.fstat(fd).st_size
+        os.lseek(fd, max(0, size - TAIL_BYTES), os.SEEK_SET)
+        data = os.read(fd, TAIL_BYTES)
+    finally:
+        os.close(fd)
+    return parse(data.split(b"\n", 1)[-1] if size > TAIL_BYTES else data).head("event")
 
 
 def _torn(line: str) -> bool:

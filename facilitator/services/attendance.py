@@ -113,6 +113,7 @@ def scan(ws: Workspace, session_id: str, code: str, direction: Direction, *, at:
     """Decide what a scan means, append it to the log (rejected or not) and commit; then say so."""
     with ws.store.write_connection() as conn:
         session = _door_session(ws, conn, session_id)
+        refuse_lost_events(ws, session.id, (session.last_seq, session.last_hash))
         when = _when(session, at)
         say = in_language(session.language)  # the log's words are the session's language, not the laptop's
         entry, outcome, reason = _identify(conn, session.id, code, say)
@@ -164,6 +165,26 @@ def append(conn: Connection, session_id: str, kind: EventKind, when: datetime, *
         "voids_seq": voids_seq, "occurred_at": when, "monotonic_ms": chained.monotonic_ms, "prev_hash": prev,
         "hash": (hash_ := attendance_log.link(chained, prev))})
     return Link(seq, hash_)
+
+
+def refuse_lost_events(ws: Workspace, session_id: str, last: tuple[int | None, str | None] | None = None,
+                       conn: Connection | None = None) -> None:
+    """Record nothing more on a log that has lost events its witness saw written (cut from its end, or gone
+    with the database's write-ahead file): a new event would take their numbers and hide that they were lost.
+    `last` is the log's newest (seq, hash) if the caller has it, else it is read through `conn`."""
+    seen = witness.tail(ws.data_dir, session_id)
+    if seen is None:
+        return
+    if last is None:
+        assert conn is not None, "refuse_lost_events needs the log's last link or a connection to read it"
+        last = tuple(queries.last_link(conn, session_id) or (None, None))  # type: ignore[assignment]
+    seq, hash_ = last if last is not None else (None, None)
+    if seen.seq > (seq or 0) or (seen.seq == seq and seen.hash != hash_):
+        raise UserError(_("the attendance log of session {session} has lost events its witness saw written (up to "
+                          "event {seen}); nothing was recorded").format(session=session_id, seen=seen.seq), Remedy(
+            command=_("see 'facilitator attendance verify {session}', and restore the data folder from a backup"
+                      ).format(session=session_id),
+            menu=_("restore the data folder from a backup before recording more")))
 
 
 def witness_event(ws: Workspace, session_id: str, link: Link | None) -> None:
@@ -326,6 +347,7 @@ def void(ws: Workspace, session_id: str, seq: int, reason: str, *, actor: str | 
         raise UserError(_("say why the event is being undone (for example: scanned the wrong badge)"))
     with ws.store.write_transaction() as db:
         session = _open_session(db, session_id)
+        refuse_lost_events(ws, session.id, conn=db.connection())
         target = db.scalars(select(AttendanceEvent).where(AttendanceEvent.session_id == session.id,
                                                           AttendanceEvent.seq == seq)).first()
         if target is None:

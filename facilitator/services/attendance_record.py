@@ -31,7 +31,8 @@ from facilitator.domain.attendance import (
 from facilitator.domain.times import iso, local
 from facilitator.i18n import _, ngettext
 from facilitator.records import attendance_log, jws, witness
-from facilitator.records.sealed import SealedRecord
+from facilitator.records.sealed import ChainHead, SealedRecord
+from facilitator.services.identity import own_certificates
 from facilitator.services.sessions import RosterPerson, find_session, frozen_workshop, roster_person
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import AttendanceEvent, RosterEntry, SessionSeal, TrainingSession
@@ -209,7 +210,7 @@ def verify_attendance(ws: Workspace, session_id: str) -> ChainCheck:
         session = find_session(db, session_id)
         report = chain_report(db, session.id, ws.data_dir)
         if report.problem is None and session.seal is not None:
-            report = _against_the_seal(report, session.seal)
+            report = _against_the_seal(ws, report, session.seal)
     if report.problem is None:
         return ChainCheck(session.id, report.events, report.head, True, None, ngettext(
             "the attendance log of session {session} is intact: {events} event, head {head}…",
@@ -250,41 +251,54 @@ def _moved(rows: Sequence[AttendanceEvent], people: dict[str, int]) -> attendanc
 
 def _unwitnessed(rows: Sequence[AttendanceEvent], seen: witness.Witnessed | None
                  ) -> attendance_log.ChainProblem | None:
-    """The log must hold what its witness saw, with the same hashes: else its end was cut off or lost."""
-    if seen is None or seen.events is None:
+    """The log must hold every event its witness saw, with the same hashes: else it was cut short, lost its last
+    writes, or was rewritten."""
+    if seen is None:
         return None  # no witness: a session from before witnesses, or one whose witness is gone
     last = rows[-1].seq if rows else 0
-    if last < seen.events.seq:
+    if seen.events is not None and last < seen.events.seq:
         return attendance_log.ChainProblem(last + 1, _(
             "the log ends at event {last}, but event {seen} was written (its witness outside the database saw it): "
             "events were removed from its end, or the database lost its last writes").format(
             last=last, seen=seen.events.seq))
-    held = next((r for r in rows if r.seq == seen.events.seq), None)
-    if held is None or held.hash != seen.events.hash:
-        return attendance_log.ChainProblem(seen.events.seq, _(
-            "event {seq} is not the one its witness saw written: the log was rewritten").format(seq=seen.events.seq))
+    held = {r.seq: r.hash for r in rows}
+    for seq, hash_ in sorted(seen.seen.get("event", {}).items()):
+        if held.get(seq) != hash_:
+            return attendance_log.ChainProblem(seq, _(
+                "event {seq} is not the one its witness saw written: the log was rewritten").format(seq=seq))
     if seen.damaged:
         return attendance_log.ChainProblem(last, _("the log's witness outside the database was edited"))
     return None
 
 
-def _against_the_seal(report: attendance_log.ChainReport, seal: SessionSeal) -> attendance_log.ChainReport:
-    """A sealed log must end where the seal, checked against its own signature, says it ended."""
+def _against_the_seal(ws: Workspace, report: attendance_log.ChainReport, seal: SessionSeal
+                      ) -> attendance_log.ChainReport:
+    """A sealed log must end where the seal says it ended: a seal signed by a certificate this installation
+    has signed with, as stored."""
     try:
         cert = x509.load_pem_x509_certificates(seal.signer_cert.encode("ascii"))[0]
+        if cert not in own_certificates(ws):
+            raise ValueError(_("it is signed by a certificate this computer has never signed with"))
         sealed = SealedRecord.decode(jws.verify_compact(seal.jws, cert.public_key()))
-    except (ValueError, jws.JwsError) as exc:
+    except (ValueError, IndexError, jws.JwsError) as exc:
         return attendance_log.ChainReport(report.events, report.head, attendance_log.ChainProblem(
             report.events, _("the session's seal does not verify ({reason})").format(reason=exc)))
-    if (sealed.chain.events, sealed.chain.head) != (report.events, report.head):
-        return attendance_log.ChainReport(report.events, report.head, attendance_log.ChainProblem(
-            min(report.events, sealed.chain.events) + 1, ngettext(
-                "the log no longer ends where it was sealed ({events} event, head {head}…): events were added, "
-                "removed or changed since",
-                "the log no longer ends where it was sealed ({events} events, head {head}…): events were added, "
-                "removed or changed since", sealed.chain.events).format(events=sealed.chain.events,
-                                                                       head=sealed.chain.head[:16])))
-    return report
+    problem = sealed_end_problem(report, sealed.chain)
+    if problem is None:
+        return report
+    return attendance_log.ChainReport(report.events, report.head, attendance_log.ChainProblem(
+        min(report.events, sealed.chain.events) + 1, problem))
+
+
+def sealed_end_problem(report: attendance_log.ChainReport, sealed: ChainHead) -> str | None:
+    """Why a log does not end where its seal says it ended (None if it does)."""
+    if (sealed.events, sealed.head) == (report.events, report.head):
+        return None
+    return ngettext("the attendance log no longer ends where it was sealed ({events} event, head {head}…); events "
+                    "were added, removed or changed since",
+                    "the attendance log no longer ends where it was sealed ({events} events, head {head}…); events "
+                    "were added, removed or changed since", sealed.events).format(events=sealed.events,
+                                                                                 head=sealed.head[:16])
 
 
 def _stored(row: AttendanceEvent) -> attendance_log.StoredEvent:

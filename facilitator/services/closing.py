@@ -40,8 +40,9 @@ from facilitator.records.sealed import (
 )
 from facilitator.services.attendance import Link, append, witness_event
 from facilitator.services.attendance_record import AttendanceRow, chain_report, report_for
+from facilitator.services.delivery import delivery_digest
 from facilitator.services.errors import UserError
-from facilitator.services.seals import amendment_rows, seal_row, verified_seal, witness_amendment
+from facilitator.services.seals import amendment_rows, seal_row, verified_seal, witness_amendment, witness_seal
 from facilitator.services.sessions import find_session, frozen_workshop
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import RosterEntry, SessionAmendment, SessionSeal, TrainingSession
@@ -132,18 +133,19 @@ def close_session(ws: Workspace, session_id: str, signer: Signer, *,
     at = at or datetime.now(UTC)
     with ws.store.write_transaction() as db:
         session = _closable(db, session_id)
-        _refuse_broken_chain(db, session.id)
+        _refuse_broken_chain(db, session.id, ws)
         closed_visits = _end_open_visits(ws, db, session, at)
         session.closed_at = at
         db.flush()
         plan = _plan(ws, db, session, overrides or {}, at, still_open=False)
         chain = chain_report(db, session.id)
-        record = _sealed_record(session, plan, ChainHead(chain.events, chain.head))
+        record = _sealed_record(session, plan, ChainHead(chain.events, chain.head), delivery_digest(db, session.id))
         db.add(SessionSeal(session_id=session.id, created_at=at, payload=record.encode(),
                            jws=signer.sign(record.to_payload()), signer_cert=signer.cert_pem,
                            fingerprint=signer.fingerprint))
         session.status = SessionStatus.SEALED
     witness_event(ws, session.id, closed_visits)
+    witness_seal(ws, session.id, record.digest)
     return SealResult(plan, chain.head, chain.events, signer.fingerprint)
 
 
@@ -182,8 +184,8 @@ def _closable(db: Session, session_id: str) -> TrainingSession:
     return session
 
 
-def _refuse_broken_chain(db: Session, session_id: str) -> None:
-    report = chain_report(db, session_id)
+def _refuse_broken_chain(db: Session, session_id: str, ws: Workspace) -> None:
+    report = chain_report(db, session_id, ws.data_dir)  # the witness too: a log cut short is not sealed
     if report.problem is not None:
         raise UserError(_("the attendance log of session {session} has been tampered with ({problem}); it "
                           "cannot be sealed").format(session=session_id, problem=report.problem.message))
@@ -232,7 +234,7 @@ def _outcome(session_id: str, row: AttendanceRow, token: str, verdict: Eligibili
         certificate_id=certificate_id(session_id, token) if eligible else None)
 
 
-def _sealed_record(session: TrainingSession, plan: ClosingPlan, chain: ChainHead) -> SealedRecord:
+def _sealed_record(session: TrainingSession, plan: ClosingPlan, chain: ChainHead, delivered: str) -> SealedRecord:
     return SealedRecord(
         session=session.id, workshop=session.workshop_id, workshop_title=session.workshop_title,
         workshop_version=session.workshop_version, materials_sha256=session.workshop_sha256,
@@ -240,4 +242,5 @@ def _sealed_record(session: TrainingSession, plan: ClosingPlan, chain: ChainHead
         language=session.language, closed_at=plan.closed_at, chain=chain,
         jurisdictions=tuple(CreditedJurisdiction(**asdict(j)) for j in plan.jurisdictions),
         attendees=tuple(plan.attendees), start=clock(session.start_time), grace_minutes=session.grace_minutes,
-        status=SessionStatus.SEALED.value)
+        status=SessionStatus.SEALED.value, jurisdiction_codes=tuple(j.code for j in session.jurisdictions),
+        delivery_sha256=delivered)

@@ -8,6 +8,7 @@ no state of its own that matters: reopening it after a crash picks the session u
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import unicodedata
@@ -36,6 +37,7 @@ from facilitator.domain.delivery import (
 )
 from facilitator.domain.segment_kinds import NoSuchVote, Panel, SegmentKind, rules, vote_at
 from facilitator.domain.sessions import SessionStatus
+from facilitator.domain.times import iso
 from facilitator.i18n import _, either, ngettext
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import find_session, frozen_workshop
@@ -365,3 +367,19 @@ def now() -> datetime:
 def minutes(delta: timedelta) -> int:
     """Whole minutes, rounded to the nearest."""
     return round(delta.total_seconds() / 60)
+
+
+def delivery_digest(db: Session, session_id: str) -> str:
+    """SHA-256 of how the session was delivered: every step of its delivery log in order, and its anonymous
+    feedback as a set (sorted by content, so nothing about the order it came in is kept). A seal signs it, so
+    the report's agenda, counts and feedback cannot be changed afterwards unnoticed."""
+    steps = db.execute(select(DeliveryRecord.seq, DeliveryRecord.kind, DeliveryRecord.segment_id,
+                              DeliveryRecord.detail, DeliveryRecord.occurred_at)
+                       .where(DeliveryRecord.session_id == session_id).order_by(DeliveryRecord.seq)).all()
+    feedback = db.execute(select(FeedbackResponse.segment_id, FeedbackResponse.rating, FeedbackResponse.comment,
+                                 FeedbackResponse.source).where(FeedbackResponse.session_id == session_id)).all()
+    content = {"delivery": [[seq, kind, segment, detail, iso(at)] for seq, kind, segment, detail, at in steps],
+               "feedback": sorted([[segment, rating, comment, source] for segment, rating, comment, source in feedback],
+                                  key=lambda row: json.dumps(row, ensure_ascii=False))}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+                          .encode("utf-8")).hexdigest()

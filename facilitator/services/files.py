@@ -21,6 +21,7 @@ sheet, the report, badges, role cards, the exported certificate and the CSR):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections.abc import Callable, Sequence
@@ -141,10 +142,24 @@ def _resolved(out: Path) -> Path:
 
 def _refuse_the_data_folder(ws: Workspace, out: Path, target: Path) -> None:
     folder = _resolved(ws.data_dir)
-    if target == folder or folder in target.parents:
+    if target == folder or folder in target.parents or _within(target, folder):
         raise UserError(_("{path} is inside Facilitator's data folder {folder}, which holds the database, the signing "
                           "key and the settings; documents are never written there").format(path=out, folder=folder),
                         Remedy(command=_("choose a place outside it with --out"), menu=_("choose a place outside it")))
+
+
+def _within(target: Path, folder: Path) -> bool:
+    """Whether `target` (or a folder above it) is `folder` by identity rather than by name: on a disk that ignores
+    letter case (macOS, Windows) ".../FACILITATOR/Settings.json" is the data folder's settings."""
+    try:
+        data = os.stat(folder)
+    except OSError:
+        return False
+    for place in (target, *target.parents):
+        with contextlib.suppress(OSError):
+            if os.path.samestat(os.stat(place), data):
+                return True
+    return False
 
 
 def _refuse_precious(out: Path, target: Path) -> None:

@@ -30,7 +30,7 @@ from facilitator.services.files import ensure_folder, output_target, save
 from facilitator.services.workspace import Workspace
 
 FOLDER = "identity"
-MAX_PEM_BYTES = 1024 * 1024  # a certificate with its CA chain is a few KB
+MAX_PEM_BYTES = records.MAX_PEM_BYTES  # declared with the identity's files
 T = TypeVar("T")
 
 
@@ -133,7 +133,7 @@ def export_certificate(ws: Workspace, out: Path, *, force: bool = False) -> Path
     ours = _guard(lambda: _stored_certs(folder))[0].public_key()
     target = output_target(ws, out, force=force, ours=lambda path: _pem_for(path, ours, _certificate_keys),
                            example="trainer.pem")
-    pem = _guard(lambda: (folder / records.CERT_FILE).read_bytes())
+    pem = _guard(lambda: read_bounded(folder / records.CERT_FILE, MAX_PEM_BYTES))
     return _write_public(out, target, pem)
 
 
@@ -167,7 +167,7 @@ def install_certificate(ws: Workspace, file: Path, passphrase: str | None = None
 
 def _stored_certs(folder: Path) -> list[x509.Certificate]:
     try:
-        certs = x509.load_pem_x509_certificates((folder / records.CERT_FILE).read_bytes())
+        certs = x509.load_pem_x509_certificates(read_bounded(folder / records.CERT_FILE, MAX_PEM_BYTES))
     except ValueError as exc:
         raise records.IdentityError(_("{file} holds no readable certificate").format(
             file=folder / records.CERT_FILE)) from exc
@@ -270,7 +270,7 @@ def own_certificates(ws: Workspace) -> list[x509.Certificate]:
     found: list[x509.Certificate] = []
     for path in [folder / records.CERT_FILE, *sorted(folder.glob(f"replaced-*/{records.CERT_FILE}"))]:
         try:
-            found += x509.load_pem_x509_certificates(path.read_bytes())
+            found += x509.load_pem_x509_certificates(read_bounded(path, MAX_PEM_BYTES))
         except (OSError, ValueError):
             continue
     return found

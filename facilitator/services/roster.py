@@ -33,7 +33,7 @@ from facilitator.domain.attendance import EventKind, Source
 from facilitator.domain.ids import group_code, new_badge_token
 from facilitator.domain.roster import Person
 from facilitator.i18n import _
-from facilitator.services.attendance import append, witness_event
+from facilitator.services.attendance import append, refuse_lost_events, witness_event
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import RosterPerson, find_session
 from facilitator.services.workspace import Workspace
@@ -174,6 +174,7 @@ def add_walk_in(ws: Workspace, session_id: str, first_name: str, last_name: str,
         raise UserError("; ".join(str(p) for p in problems))
     with ws.store.write_transaction() as db:  # the write lock, since the attendance log is appended to
         session = _changeable_session(db, session_id)
+        refuse_lost_events(ws, session.id, conn=db.connection())
         clash = _roster_clash(session.roster, person)
         if clash:
             raise UserError(clash)

@@ -18,8 +18,9 @@ The first thing that is not so is the problem reported; a document or an amendme
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -30,11 +31,12 @@ from sqlalchemy.orm import Session
 
 from facilitator.domain.sessions import SessionStatus
 from facilitator.domain.times import clock, iso
-from facilitator.i18n import _, ngettext
+from facilitator.i18n import _
 from facilitator.records import attendance_log, jws, witness
 from facilitator.records import identity as identity_records
-from facilitator.records.sealed import Amendment, RecordFormatError, SealedRecord, record_digest
-from facilitator.services.attendance_record import chain_report
+from facilitator.records.sealed import SEAL_FORMAT, Amendment, RecordFormatError, SealedRecord, record_digest
+from facilitator.services.attendance_record import chain_report, sealed_end_problem
+from facilitator.services.delivery import delivery_digest
 from facilitator.services.errors import Remedy, UserError
 from facilitator.services.identity import own_certificates
 from facilitator.services.sessions import find_session
@@ -42,6 +44,7 @@ from facilitator.services.workspace import Workspace
 from facilitator.storage.models import SessionAmendment, SessionSeal, TrainingSession
 
 R = TypeVar("R", SealedRecord, Amendment)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,19 @@ def amendment_rows(db: Session, session_id: str) -> list[SignedText]:
 
 def witness_amendment(ws: Workspace, session_id: str, number: int, digest: str) -> None:
     """Tell the witness outside the database how many amendments there are (after the commit, as for events)."""
-    with contextlib.suppress(OSError):  # the amendment is safe in the store; a witness that lags only sees less
-        witness.record(ws.data_dir, session_id, "amendment", number, digest)
+    _witness(ws, session_id, "amendment", number, digest)
+
+
+def witness_seal(ws: Workspace, session_id: str, digest: str) -> None:
+    """Tell the witness that the session was sealed: a seal removed from the store later is then seen."""
+    _witness(ws, session_id, "seal", 1, digest)
+
+
+def _witness(ws: Workspace, session_id: str, kind: str, number: int, digest: str) -> None:
+    try:
+        witness.record(ws.data_dir, session_id, kind, number, digest)
+    except OSError as exc:  # the record is safe in the store; a witness that lags only sees less
+        log.warning("could not witness %s %s of session %s: %s", kind, number, session_id, exc)
 
 
 # --- checking ------------------------------------------------------------------------------------------------
@@ -109,33 +123,45 @@ def check_seal(ws: Workspace, session_id: str, trusted: list[x509.Certificate]) 
         session = find_session(db, session_id)
         seal = seal_row(db, session.id)
         if seal is None:
-            return SealCheck(session.id, _("session {session} is not sealed").format(session=session.id), False)
+            return _without_a_seal(ws, session)
         stored = [seal, *amendment_rows(db, session.id)]
         # The log as a chain first, then against the seal's head, and only then against its witness: a log cut
         # short is told as one that no longer ends where it was sealed.
         logs = (chain_report(db, session.id), chain_report(db, session.id, ws.data_dir))
-        return _check(ws, session, stored, logs, trusted)
+        return _check(ws, session, stored, logs, delivery_digest(db, session.id), trusted)
+
+
+def _without_a_seal(ws: Workspace, session: TrainingSession) -> SealCheck:
+    """Not sealed; unless its status or its witness says it was, in which case the seal was removed."""
+    seen = witness.read(ws.data_dir, session.id)
+    if session.status == SessionStatus.SEALED or (seen is not None and seen.sealed):
+        return SealCheck(session.id, _("session {session} was sealed, but its seal is gone from the store: it was "
+                                       "removed").format(session=session.id))
+    return SealCheck(session.id, _("session {session} is not sealed").format(session=session.id), False)
 
 
 def _check(ws: Workspace, session: TrainingSession, stored: list[SignedText],
-           logs: tuple[attendance_log.ChainReport, attendance_log.ChainReport],
+           logs: tuple[attendance_log.ChainReport, attendance_log.ChainReport], delivered: str,
            trusted: list[x509.Certificate]) -> SealCheck:
     sid = session.id
-    signer = None
+    signer = None  # the seal's: an amendment may be signed by a later identity
     for number, signed in enumerate(stored):
-        problem, signer, untrusted = _signed_problem(signed, trusted)
+        problem, signed_by, untrusted = _signed_problem(signed, trusted)
+        signer = signer if number else signed_by
         if problem:
             where = _("the seal") if number == 0 else _("amendment {n}").format(n=number)
-            return SealCheck(sid, _("{record}: {problem}").format(record=where, problem=problem), signer=signer,
-                             untrusted=untrusted)
+            return SealCheck(sid, _("{record}: {problem}").format(record=where, problem=problem),
+                             signer=signed_by, untrusted=untrusted)
     try:
         record = SealedRecord.decode(stored[0].payload)
         amendments = tuple(Amendment.decode(s.payload) for s in stored[1:])
     except RecordFormatError as exc:
         return SealCheck(sid, _("the sealed record is not one Facilitator writes: {reason}").format(reason=exc),
                          signer=signer)
-    found = (_amendments_problem(record, amendments, stored, witness.read(ws.data_dir, sid))
-             or _log_problem(record, *logs) or _session_problem(record, session) or _roster_problem(record, session))
+    seen = witness.read(ws.data_dir, sid)
+    found = (_witness_problem(record, seen) or _amendments_problem(record, amendments, stored, seen)
+             or _log_problem(record, *logs) or _session_problem(record, session, delivered)
+             or _roster_problem(record, session))
     return SealCheck(sid, found, True, signer, False, record, amendments, stored[0].signer_cert,
                      {a.certificate_id: n for n, a in enumerate(amendments, start=1)})
 
@@ -192,23 +218,36 @@ def _log_problem(record: SealedRecord, chain: attendance_log.ChainReport,
                  witnessed: attendance_log.ChainReport) -> str | None:
     if chain.problem is not None:
         return _("the attendance log was altered: {reason}").format(reason=chain.problem.message)
-    if (chain.head, chain.events) != (record.chain.head, record.chain.events):
-        return ngettext("the attendance log no longer ends where it was sealed ({events} event); events were added "
-                        "or removed", "the attendance log no longer ends where it was sealed ({events} events); "
-                        "events were added or removed", record.chain.events).format(events=record.chain.events)
+    moved = sealed_end_problem(chain, record.chain)
+    if moved is not None:
+        return moved
     if witnessed.problem is not None:
         return _("the attendance log was altered: {reason}").format(reason=witnessed.problem.message)
     return None
 
 
-def _session_problem(record: SealedRecord, session: TrainingSession) -> str | None:
+def _witness_problem(record: SealedRecord, seen: witness.Witnessed | None) -> str | None:
+    """A session sealed by a Facilitator that keeps witnesses (a format-2 seal) has one, which saw the seal."""
+    if record.format != SEAL_FORMAT:
+        return None
+    if seen is None:
+        return _("the witness of this session's records, kept outside the database, is gone")
+    if seen.head("seal") != witness.Head(1, record.digest):
+        return _("the witness of this session's records did not see this seal made")
+    return None
+
+
+def _session_problem(record: SealedRecord, session: TrainingSession, delivered: str) -> str | None:
     """The session's row must say what was sealed: it is what the sign-in sheet and the report print."""
+    if hashlib.sha256(session.workshop_snapshot.encode()).hexdigest() != session.workshop_sha256:
+        return _("the workshop as frozen for the session was changed after it was sealed")
     now = {"session": session.id, "workshop": session.workshop_id, "workshop_title": session.workshop_title,
            "workshop_version": session.workshop_version, "materials_sha256": session.workshop_sha256,
            "date": session.scheduled_date.isoformat(), "location": session.location, "trainer": session.trainer,
            "language": session.language, "closed_at": iso(session.closed_at) if session.closed_at else None}
     if record.start is not None:  # a format-2 seal covers these too
-        now |= {"start": clock(session.start_time), "grace_minutes": session.grace_minutes}
+        now |= {"start": clock(session.start_time), "grace_minutes": session.grace_minutes,
+                "jurisdiction_codes": tuple(j.code for j in session.jurisdictions), "delivery_sha256": delivered}
     changed = sorted(k for k, v in now.items() if getattr(record, k) != v)
     if session.status != SessionStatus.SEALED:
         changed.append("status")

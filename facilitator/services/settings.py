@@ -39,6 +39,7 @@ class Settings(BaseModel):
 
 
 
+MAX_SETTINGS_BYTES = 64 * 1024  # a few short values: a larger file is not ours
 KEYS = tuple(Settings.model_fields)  # what `settings set` may change: every setting, declared once above
 
 def load_settings(ws: Workspace) -> Settings:
@@ -46,7 +47,7 @@ def load_settings(ws: Workspace) -> Settings:
     if not path.is_file():
         return Settings()
     try:
-        return Settings.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        return Settings.model_validate(json.loads(read_bounded(path, MAX_SETTINGS_BYTES).decode("utf-8")))
     except (OSError, ValueError, ValidationError) as exc:
         raise UserError(
             _("{file} is not valid settings ({reason})").format(file=path, reason=str(exc).splitlines()[0]),

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from facilitator.files import FileTooLarge, NotARegularFile, read_bounded
 from facilitator.i18n import N_, _, ngettext
 from facilitator.records import identity as identity_records
-from facilitator.records import jws
+from facilitator.records import jws, witness
 from facilitator.records.pdf_signing import document_keywords, validate_pdf
 from facilitator.services.errors import Remedy, UserError
 from facilitator.services.identity import MAX_PEM_BYTES, own_certificates
@@ -216,8 +216,9 @@ def verify_seal(ws: Workspace, session_id: str, trusted: list[x509.Certificate])
         return Verdict(False, what, _("session {session}: {problem}").format(
             session=check.session_id, problem=check.problem), check.signer, remedy=remedy)
     sealed, amendments = check.record, len(check.amendments)
+    earned = sealed.amended(check.amendments).eligible
     counts = ", ".join((ngettext("{n} event", "{n} events", sealed.chain.events).format(n=sealed.chain.events),
-                        ngettext("{n} certificate", "{n} certificates", sealed.eligible).format(n=sealed.eligible),
+                        ngettext("{n} certificate", "{n} certificates", earned).format(n=earned),
                         ngettext("{n} amendment", "{n} amendments", amendments).format(n=amendments)))
     return Verdict(True, what, _("valid: session {session} sealed {closed} by {signer}; {counts}").format(
         session=check.session_id, closed=sealed.closed_at, signer=check.signer, counts=counts), check.signer,
@@ -228,7 +229,13 @@ def revocation(ws: Workspace, claims: dict[str, Any], trusted: list[x509.Certifi
     """Why a genuine certificate no longer stands on this laptop, which knows its session: an amendment took it
     back, or the sealed record here does not name it. None if it stands (or the session is not known here)."""
     session_id = claims.get("session")
-    if not isinstance(session_id, str) or not _known_here(ws, session_id):
+    if not isinstance(session_id, str):
+        return None
+    if not _known_here(ws, session_id):
+        seen = witness.read(ws.data_dir, session_id)  # made here, then gone: the seal or the session removed
+        if seen is not None and (seen.sealed or not _exists(ws, session_id)):
+            return _("the sealed record of its session {session} was removed from this computer, where it was "
+                     "made").format(session=session_id)
         return None
     check = check_seal(ws, session_id, trusted)
     if not check.genuine or check.record is None:
@@ -245,6 +252,15 @@ def revocation(ws: Workspace, claims: dict[str, Any], trusted: list[x509.Certifi
                                                                     reason=taken_back.reason)
     return _("the sealed record of session {session} on this computer names no certificate {id}").format(
         session=session_id, id=certificate)
+
+
+def _exists(ws: Workspace, session_id: str) -> bool:
+    try:
+        with ws.store.transaction() as db:
+            find_session(db, session_id)
+    except UserError:
+        return False
+    return True
 
 
 def _known_here(ws: Workspace, session_id: str) -> bool:

@@ -7,6 +7,7 @@ random edits from a catalogue against copies of one sealed session, and asks for
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import shutil
@@ -20,9 +21,10 @@ import pytest
 from facilitator.cli import main
 from facilitator.domain.roster import Person
 from facilitator.records import witness
-from facilitator.services import attendance, certificates, closing, verification
+from facilitator.records.sealed import ChainHead, SealedRecord
+from facilitator.services import attendance, certificates, closing, delivery, verification
 from facilitator.services.errors import UserError
-from facilitator.services.identity import signer
+from facilitator.services.identity import create_identity, signer
 from facilitator.services.roster import add_people
 from facilitator.services.sessions import create_session, get_session
 from facilitator.services.settings import set_setting
@@ -31,7 +33,8 @@ from facilitator.storage.database import DATABASE_NAME
 
 NOW = datetime.now(UTC)
 TRIGGERS = ("attendance_events_no_update", "attendance_events_no_delete", "session_seals_no_update",
-            "session_seals_no_delete", "session_amendments_no_update", "session_amendments_no_delete")
+            "session_seals_no_delete", "session_amendments_no_update", "session_amendments_no_delete",
+            "delivery_events_no_update", "delivery_events_no_delete")
 
 
 def sql(ws: Workspace, *statements: str, params: tuple = ()) -> None:
@@ -61,7 +64,11 @@ def open_session(ws: Workspace) -> tuple[str, list[str]]:
 
 
 def sealed_session(ws: Workspace) -> str:
+    """The open session delivered in part (two steps and one feedback response), sealed and amended twice."""
     sid, _ = open_session(ws)
+    delivery.start(ws, sid, "welcome", at=NOW - timedelta(minutes=155))
+    delivery.advance(ws, sid, at=NOW - timedelta(minutes=150))
+    delivery.add_feedback(ws, sid, "feedback", rating=4, comment="useful")
     sign = signer(ws, create_as="Sam Lee")
     closing.close_session(ws, sid, sign, at=NOW)
     closing.amend(ws, sid, sign, person="E2", eligible=True, reason="made up the hour on 3 Dec")
@@ -201,6 +208,89 @@ def test_a_certificate_amended_away_is_reported_revoked_here(workspace: Workspac
     fresh.close()
 
 
+# --- what the witness and the seal's own fields add ------------------------------------------------------------
+
+def test_no_scan_is_recorded_over_lost_events(workspace: Workspace) -> None:
+    """A junk scan after the end of the log was cut would take the lost events' numbers and hide the loss."""
+    sid, codes = open_session(workspace)
+    sql(workspace, "DELETE FROM attendance_events WHERE seq >= 4")
+    for record in (lambda: attendance.check_in(workspace, sid, "NOT-A-BADGE"),
+                   lambda: attendance.check_in(workspace, sid, codes[3]),
+                   lambda: attendance.void(workspace, sid, 1, "scanned twice")):
+        with pytest.raises(UserError, match="lost events its witness saw"):
+            record()
+    assert not attendance.verify_attendance(workspace, sid).intact
+
+
+def test_a_witness_with_two_hashes_for_one_event_is_damaged(workspace: Workspace) -> None:
+    sid, _ = open_session(workspace)
+    path = witness.path_of(workspace.data_dir, sid)
+    first = path.read_text().splitlines()[0]
+    kind, seq, _hash = first.split()
+    with path.open("a") as out:
+        out.write(f"{kind} {seq} {'f' * 64}\n")
+    assert witness.read(workspace.data_dir, sid).damaged
+    assert not attendance.verify_attendance(workspace, sid).intact
+
+
+def test_a_witness_that_is_a_folder_is_told_not_raised(workspace: Workspace, capsys) -> None:
+    sid = sealed_session(workspace)
+    path = witness.path_of(workspace.data_dir, sid)
+    path.unlink()
+    path.mkdir()
+    assert main(["verify", sid]) == 1
+    err = capsys.readouterr().err
+    assert "witness" in err and "Traceback" not in err
+
+
+def test_a_removed_seal_is_told_as_removed(workspace: Workspace) -> None:
+    sid = sealed_session(workspace)
+    sql(workspace, "DELETE FROM session_seals")
+    verdict = verification.verify(workspace, sid)
+    assert not verdict.valid and "removed" in verdict.message
+
+
+def test_a_removed_seal_and_a_status_set_back_is_still_seen_by_the_witness(workspace: Workspace,
+                                                                           tmp_path: Path) -> None:
+    sid = sealed_session(workspace)
+    made = certificates.make_certificates(workspace, sid, tmp_path / "certs").files
+    sql(workspace, "DELETE FROM session_seals", "DELETE FROM session_amendments",
+        "UPDATE training_sessions SET status = 'closed'")
+    assert "removed" in verification.verify(workspace, sid).message
+    verdict = verification.verify(workspace, str(made[0]))
+    assert not verdict.valid and "removed from this computer" in verdict.message
+
+
+def test_the_seal_s_signer_is_named_after_the_identity_is_replaced(workspace: Workspace) -> None:
+    sid = sealed_session(workspace)
+    create_identity(workspace, "Alex Kim", replace=True)
+    closing.amend(workspace, sid, signer(workspace), person="E4", eligible=False, reason="never came")
+    verdict = verification.verify(workspace, sid)
+    assert verdict.valid, verdict.message
+    assert "Sam Lee" in verdict.message and "Alex Kim" not in verdict.message
+
+
+def test_a_seal_signed_by_someone_else_does_not_make_the_log_intact(workspace: Workspace, tmp_path: Path) -> None:
+    """A seal re-signed with a stranger's key over an edited log: `attendance verify` trusts only this laptop's
+    own identities for the seal's head."""
+    sid = sealed_session(workspace)
+    sql(workspace, "DELETE FROM attendance_events WHERE seq = (SELECT max(seq) FROM attendance_events)")
+    db = sqlite3.connect(workspace.data_dir / DATABASE_NAME)
+    (payload,) = db.execute("SELECT payload FROM session_seals").fetchone()
+    events, head = db.execute("SELECT seq, hash FROM attendance_events ORDER BY seq DESC LIMIT 1").fetchone()
+    db.close()
+    (workspace.data_dir / witness.FOLDER / f"{sid}.heads").unlink()
+    record = SealedRecord.decode(payload)
+    forged = dataclasses.replace(record, chain=ChainHead(events, head))
+    stranger = open_workspace(tmp_path / "stranger")
+    mallory = signer(stranger, create_as="Mallory")
+    sql(workspace, "UPDATE session_seals SET payload = ?, jws = ?, signer_cert = ?, fingerprint = ?",
+        params=(forged.encode(), mallory.sign(forged.to_payload()), mallory.cert_pem, mallory.fingerprint))
+    stranger.close()
+    assert not attendance.verify_attendance(workspace, sid).intact
+    assert not verification.verify(workspace, sid).valid
+
+
 # --- 50 random edits --------------------------------------------------------------------------------------------
 
 Edit = Callable[[Workspace, str, random.Random], None]
@@ -280,6 +370,14 @@ EDITS: list[Edit] = [
     _column_edit("training_sessions", "start_time", "time(start_time, '+1 hour') || '.000000'"),
     _column_edit("training_sessions", "grace_minutes", "120"),
     _column_edit("training_sessions", "closed_at", "'2020-01-01T00:00:00.000000+00:00'"),
+    _column_edit("training_sessions", "workshop_snapshot", "replace(workshop_snapshot, 'minutes', 'minutes ')"),
+    _column_edit("session_jurisdictions", "code", "'ny-state'"),
+    _column_edit("delivery_events", "occurred_at", "'2020-01-01T00:00:00.000000+00:00'"),
+    _column_edit("delivery_events", "segment_id", "'feedback'"),
+    _delete("delivery_events"),
+    _column_edit("feedback_responses", "rating", "1"),
+    _column_edit("feedback_responses", "comment", "'useless'"),
+    _delete("feedback_responses"),
     _column_edit("session_seals", "jws", "substr(jws, 1, length(jws) - 4) || 'AAAA'"),
     _flip_json("session_seals"),
     _flip_json("session_amendments"),
