@@ -1,5 +1,6 @@
 """`facilitator attendance`: the attendance record of a session per person (`show`, the default), its hash chain
-checked (`verify`), every event (`log`), and an event undone by a void with its reason (`void`)."""
+checked (`verify`), every event (`log`), an event undone by a void with its reason (`void`), and a signed
+acknowledgment recorded (`acknowledge`)."""
 
 from __future__ import annotations
 
@@ -28,11 +29,18 @@ def register(parser: Parser, noun: str) -> None:
     log = add_verb(parser, "log", list_events, _("every event, rejected scans included"), words=_("SESSION [--json]"))
     void = add_verb(parser, "void", void_event, _("undo an event by appending a void with a reason"),
                     words=_("SESSION --event N --reason TEXT [--json]"))
-    for verb in (show, verify, log, void):
+    acknowledge = add_verb(parser, "acknowledge", acknowledge_person,
+                           _("record that a person signed the acknowledgment (New York City asks for one)"),
+                           words=_("SESSION PERSON [--source paper|desk] [--json]"))
+    for verb in (show, verify, log, void, acknowledge):
         add_session(verb)
+    acknowledge.add_argument("person", metavar=_("PERSON"), help=_("employee id, badge code or roster number"))
+    acknowledge.add_argument("--source", choices=["paper", "desk"], default="paper",
+                             help=_("ticked from the signed sign-in sheet (paper, the default) or confirmed on "
+                                    "screen at the desk"))
     void.add_argument("--event", required=True, type=int, metavar=_("N"), help=_("the event number (see 'log')"))
     void.add_argument("--reason", required=True, metavar=_("TEXT"), help=_("why the event is undone"))
-    for verb in (show, verify, log, void):
+    for verb in (show, verify, log, void, acknowledge):
         add_json(verb)
 
 
@@ -91,4 +99,16 @@ def void_event(args: argparse.Namespace) -> int:
 
     result = void(workspace(args), args.session_id, args.event, args.reason)
     emit(args, result, lambda: print(result.message))
+    return 0
+
+
+def acknowledge_person(args: argparse.Namespace) -> int:
+    from facilitator.domain.attendance import Source
+    from facilitator.services.attendance import acknowledge
+    from facilitator.services.closing import find_person
+
+    ws = workspace(args)
+    message = acknowledge(ws, args.session_id, find_person(ws, args.session_id, args.person).id,
+                          source=Source(args.source))
+    emit(args, {"message": message}, lambda: print(message))
     return 0

@@ -48,6 +48,9 @@ def register(parser: Parser, noun: str) -> None:
     close.add_argument("--override", action="append", default=[], metavar=_("PERSON=yes|no: REASON"),
                        help=_("the trainer's decision for one person (employee id, badge code or roster number), "
                               "with the reason; repeat for each"))
+    close.add_argument("--handed-out", action="append", default=[], metavar=_("ITEM"),
+                       help=_("confirm a hand-out the session's laws ask for was given (New York State's policy, "
+                              "complaint form and notice); repeat for each, or 'all'"))
     close.add_argument("--dry-run", action="store_true", help=_("show what closing would record; change nothing"))
     add_passphrase_env(close)
     add_json(close)
@@ -137,13 +140,13 @@ def close_session(args: argparse.Namespace) -> int:
     ws = workspace(args)
     overrides = closing.parse_overrides(ws, args.session_id, args.override)
     if args.dry_run:
-        plan = closing.plan_close(ws, args.session_id, overrides=overrides)
+        plan = closing.plan_close(ws, args.session_id, overrides=overrides, handouts=args.handed_out)
         emit(args, plan, lambda: print_plan(plan))
         return 0
     trainer = get_session(ws, args.session_id).trainer
     passphrase = key_passphrase(args, ws) if has_identity(ws) else None
     result = closing.close_session(ws, args.session_id, signer(ws, passphrase, create_as=trainer),
-                                   overrides=overrides)
+                                   overrides=overrides, handouts=args.handed_out)
 
     def in_words() -> None:
         print_plan(result.plan)
@@ -169,6 +172,8 @@ def amend_session(args: argparse.Namespace) -> int:
 
 
 def print_plan(plan: Any) -> None:
+    from facilitator.domain.compliance import STANDING_WORDS
+
     """Who would earn a certificate (or did), and why; then how many, and the jurisdictions met."""
     print(f"{_('name'):30} {_('minutes'):>7}  {_('status'):16} {_('certificate')}")
     for a in plan.attendees:
@@ -179,3 +184,14 @@ def print_plan(plan: Any) -> None:
     print(ngettext("{eligible} of {total} earns a certificate; jurisdictions met: {met}",
                    "{eligible} of {total} earn a certificate; jurisdictions met: {met}", total)
           .format(eligible=plan.eligible, total=total, met=met))
+    for coverage in plan.coverage:
+        if not coverage.satisfied:
+            print(_("  {jurisdiction}: {standing}: {why}").format(
+                jurisdiction=coverage.name, standing=_(STANDING_WORDS[coverage.standing]),
+                why=coverage.shortfalls[0].message))
+    for warning in plan.warnings:
+        print(_("Note: {warning}").format(warning=warning))
+    if not plan.delivery_recorded:
+        print(_("The delivery was not recorded, so no jurisdiction is credited. Record it first: run the session "
+                "from the presenter console, or afterwards with 'facilitator run start SESSION SEGMENT --at "
+                "HH:MM' for each segment."))

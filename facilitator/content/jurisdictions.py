@@ -11,7 +11,7 @@ from facilitator.content.problems import ContentError, ContentProblem
 from facilitator.content.schema import Slug
 from facilitator.content.topics import use_a_topic
 from facilitator.content.yamlfile import YamlDocument, read_yaml
-from facilitator.domain.jurisdiction import InteractivityRule, Jurisdiction, TrainingRequirement
+from facilitator.domain.jurisdiction import DEFAULT_SHARE, InteractivityRule, Jurisdiction, TrainingRequirement
 from facilitator.domain.workshop import Audience, SegmentKind
 from facilitator.i18n import _
 
@@ -25,6 +25,7 @@ class _Strict(BaseModel):
 class InteractivityFile(_Strict):
     kinds: list[SegmentKind] = Field(min_length=1)
     minimum: int = Field(default=1, ge=1)
+    share: float = Field(default=DEFAULT_SHARE, ge=0, le=1)
     reason: Text
 
 
@@ -46,19 +47,25 @@ class JurisdictionFile(_Strict):
     records: list[Text] = Field(default_factory=list)
     retention_years: int | None = Field(default=None, ge=0)
     notes: str = ""
+    audience: Literal["employees", "supervisors", "everyone"] = "everyone"
+    qualified_trainer: str = ""
+    acknowledgment: str = ""
+    handouts: list[Text] = Field(default_factory=list)
     requirements: list[RequirementFile] = Field(default_factory=list)
 
     def to_domain(self) -> Jurisdiction:
         return Jurisdiction(
             code=self.code, name=self.name, citation=self.citation, who_must_train=self.who_must_train,
             frequency=self.frequency, records=tuple(self.records), retention_years=self.retention_years,
-            notes=self.notes,
+            notes=self.notes, audience=Audience(self.audience), qualified_trainer=self.qualified_trainer.strip(),
+            acknowledgment=" ".join(self.acknowledgment.split()), handouts=tuple(self.handouts),
             requirements=tuple(
                 TrainingRequirement(
                     name=r.name, minimum_minutes=r.minimum_minutes, topics=tuple(r.topics),
                     topic_minutes=tuple(r.topic_minutes.items()), audience=Audience(r.audience),
                     interactivity=tuple(InteractivityRule(frozenset(SegmentKind(k) for k in i.kinds),
-                                                          i.minimum, i.reason) for i in r.interactivity))
+                                                          i.minimum, i.reason, i.share)
+                                      for i in r.interactivity))
                 for r in self.requirements),
         )
 

@@ -1,7 +1,8 @@
 """Which column of a roster holds which field: guessed from the header words, or as the trainer chooses.
 
 "Emp #" is the employee id, "Surname" the last name, "Supervisor?" asks yes or no while "Supervisor" names
-someone's boss. The trainer may change any of it, by column number, header text or field name.
+someone's boss, unless every value under it is a yes or a no. The trainer may change any of it, by column number,
+header text or field name.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from functools import reduce
 from pathlib import Path
 
-from facilitator.content.roster_table import FIELDS, RosterFileError
+from facilitator.content.roster_table import FIELDS, RosterFileError, RosterTable
 from facilitator.i18n import _
 
 # Header words for each field, the most specific first: when two columns fit one field ("ID" and
@@ -35,6 +36,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 _BY_ALIAS = {alias: (name, rank) for name, aliases in _ALIASES.items() for rank, alias in enumerate(aliases)}
 ROLE_HEADERS = {"role", "jobrole", "employeerole"}  # free text such as "Manager"; others are yes/no
+YES = frozenset({"yes", "y", "true", "t", "1", "x", "✓", "✔", "si", "sí", "oui", "ja"})
+NO = frozenset({"no", "n", "false", "f", "0", "-"})
 
 
 def header_key(header: str) -> str:
@@ -57,6 +60,19 @@ def guess_mapping(headers: Sequence[str]) -> dict[str, int]:
         if found and (found[0] not in best or (found[1], column) < best[found[0]]):
             best[found[0]] = (found[1], column)
     return {name: best[name][1] for name in FIELDS if name in best}
+
+
+def guess_columns(table: RosterTable) -> dict[str, int]:
+    """Which column holds each field, judged from the headers and then the values: a "Supervisor" column that
+    holds only yes and no says whether the person is a supervisor (it decides their training track), not who
+    their manager is."""
+    mapping = guess_mapping(table.headers)
+    column = mapping.get("supervisor")
+    if column is not None and "is_supervisor" not in mapping:
+        values = {r.cells[column].strip().casefold() for r in table.rows if column < len(r.cells)} - {""}
+        if values and values <= YES | NO:
+            mapping["is_supervisor"] = mapping.pop("supervisor")
+    return mapping
 
 
 def choose_columns(headers: Sequence[str], mapping: Mapping[str, int], choices: Mapping[str, int | str | None],

@@ -20,6 +20,7 @@ from pathlib import Path
 
 # The names the rest of the program (and the tests) import from here, wherever they are defined.
 from facilitator.content.roster_columns import choose_columns as choose_columns
+from facilitator.content.roster_columns import guess_columns as guess_columns
 from facilitator.content.roster_columns import guess_mapping
 from facilitator.content.roster_columns import header_key as header_key
 from facilitator.content.roster_rows import check_person as check_person

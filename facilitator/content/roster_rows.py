@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from facilitator.content.roster_columns import ROLE_HEADERS, column_name, guess_mapping, header_key
+from facilitator.content.roster_columns import NO, ROLE_HEADERS, YES, column_name, guess_columns, header_key
 from facilitator.content.roster_table import (
     FIELDS,
     LIMITS,
@@ -32,7 +32,7 @@ from facilitator.i18n import _, ngettext
 
 def parse_roster(table: RosterTable, mapping: Mapping[str, int] | None = None) -> ParsedRoster:
     """Check every row of `table` (columns as `mapping` says, else as guessed) and collect people and problems."""
-    chosen = dict(guess_mapping(table.headers) if mapping is None else mapping)
+    chosen = dict(guess_columns(table) if mapping is None else mapping)
     _check_mapping(chosen, table.width)
     if not any(f in chosen for f in NAME_FIELDS):
         return ParsedRoster(table, chosen, [], [RosterProblem(None, None, _not_a_roster(table))])
@@ -257,8 +257,7 @@ def _field_problems(row: int | None, clean: Mapping[str, str], where: Mapping[st
     return problems
 
 
-_YES = {"yes", "y", "true", "t", "1", "x", "✓", "✔", "si", "sí", "oui", "ja"}
-_NO = {"no", "n", "false", "f", "0", "-"}
+_YES, _NO = YES, NO
 
 
 def _supervisor_flag(value: str, column: str) -> tuple[bool, str | None]:

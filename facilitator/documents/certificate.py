@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -44,11 +44,11 @@ from facilitator.documents.text import (
     fill,
     fit_block,
     human_date,
+    list_columns,
     printable,
     register_fonts,
     stamp_creation,
     width_of,
-    wrap,
 )
 from facilitator.i18n import N_, _
 
@@ -94,6 +94,10 @@ class CertificateData:
     delivery: str | None = None  # how it was given; None: in person, instructor-led (IN_PERSON)
     track: str | None = None  # the audience track when it matters, e.g. "Supervisors"
     provider: str | None = None  # the training provider, when the trainer works for one
+    not_complete: tuple[str, ...] = ()  # a jurisdiction partly met or not met, and why: never under "met"
+    delivered_minutes: int | None = None  # the workshop's length as delivered (teaching, breaks excluded)
+    decided: str | None = None  # "trainer's decision: why", when the certificate was issued by that decision
+    acknowledged: bool = False  # the person's signed acknowledgment is on record (where a law asks for one)
 
     @property
     def delivery_words(self) -> str:
@@ -233,8 +237,10 @@ def _org_lines(org_name: str, width: float, height: float) -> tuple[Line, ...]:
 def centre_pieces(data: CertificateData) -> list[Piece]:
     who = " · ".join(part for part in (_employee(data.employee_id), data.employer) if part)
     track = _("{track} track").format(track=data.track) if data.track else None
-    kind = " · ".join(part for part in (data.delivery_words, track) if part)
-    return [
+    length = (_("{duration} delivered").format(duration=duration(data.delivered_minutes))
+              if data.delivered_minutes is not None else None)
+    kind = " · ".join(part for part in (data.delivery_words, length, track) if part)
+    pieces = [
         Piece(_("Certificate of Completion"), BOLD, 30, 18, space_after=4 * mm, color=ACCENT),
         Piece(_("This certifies that"), SANS, 11, 8, space_after=2 * mm, color=MUTED),
         Piece(data.attendee_name, BOLD, 30, 20, space_after=1.5 * mm, color=INK),
@@ -243,6 +249,10 @@ def centre_pieces(data: CertificateData) -> list[Piece]:
         Piece(data.workshop_title, BOLD, 18, 11, space_after=1.5 * mm, color=INK),
         Piece(kind, SANS, 11.5, 8, color=INK),
     ]
+    if data.decided:  # issued by the trainer's decision, not by the minutes: the certificate says so, and why
+        pieces[-1] = replace(pieces[-1], space_after=2 * mm)
+        pieces.append(Piece(data.decided[:1].upper() + data.decided[1:], SANS, 10, 7, color=ACCENT))
+    return pieces
 
 
 def _employee(employee_id: str | None) -> str:
@@ -302,66 +312,23 @@ def draw_topics(canvas: Canvas, box: Box, topics: Sequence[str]) -> None:
         draw_lines(canvas, column, box.x + i * (column_w + gutter), below)
 
 
-@lru_cache(maxsize=64)
-def list_columns(items: tuple[str, ...], width: float, height: float) -> tuple[tuple[tuple[Line, ...], ...], float]:
-    """Bulleted items in one column if they fit at a readable size, else in two or three, else smaller.
-
-    Kept per list and box: every certificate of a session has the same topics, so they are set once."""
-    gutter = 4 * mm
-    readable = [9.5, 9.0, 8.5, 8.0]  # a column of whole lines reads better than two of wrapped ones
-    smaller = [7.5 * 0.92**i for i in range(40)]
-    for sizes in (readable, smaller):
-        for count in (1, 2, 3):
-            for size in sizes:
-                columns = _arrange(items, size, count, width, height, gutter)
-                if columns is not None:
-                    return columns, gutter
-    # Nothing fits even below half a point (thousands of topics): set them that small rather than loop for ever.
-    return _balance([_bullet(item, smaller[-1], width) for item in items], 1, float("inf")) or (), gutter
-
-
-def _arrange(items: tuple[str, ...], size: float, count: int, width: float, height: float, gutter: float
-             ) -> tuple[tuple[tuple[Line, ...], ...], ...] | None:
-    column_w = (width - gutter * (count - 1)) / count
-    return _balance([_bullet(item, size, column_w) for item in items], count, height)
-
-
-def _bullet(item: str, size: float, width: float) -> tuple[Line, ...]:
-    """'• Topic', wrapped with later lines indented to the text, and a little space after the item."""
-    indent = "\u2002\u2005\u2006"  # en, four-per-em and six-per-em spaces: the width of "• " within 1%
-    lines = wrap(item, SANS, size, width - max(width_of("• ", SANS, size), width_of(indent, SANS, size)))
-    texts = [("• " if i == 0 else indent) + text for i, text in enumerate(lines)]
-    return tuple(Line(t, SANS, size, space_after=size * 0.25 if i == len(texts) - 1 else 0.0)
-                 for i, t in enumerate(texts))
-
-
-def _balance(entries: Sequence[tuple[Line, ...]], count: int, height: float
-             ) -> tuple[tuple[tuple[Line, ...], ...], ...] | None:
-    """Fill `count` columns in reading order, as evenly as they allow, or None if they cannot hold it all."""
-    if any(block_height(e) > height for e in entries):
-        return None
-    total = sum(block_height(e) for e in entries)
-    capacity = total / count
-    while capacity <= height + 0.01:
-        columns: list[list[Line]] = [[]]
-        for entry in entries:
-            if columns[-1] and block_height(columns[-1]) + block_height(entry) > capacity:
-                columns.append([])
-            columns[-1].extend(entry)
-        if len(columns) <= count:
-            return tuple(tuple(c) for c in columns)
-        capacity += 2.0  # points: step up until the items fall into `count` columns
-    return None
-
-
-def draw_requirements(canvas: Canvas, box: Box, jurisdictions: Sequence[MetJurisdiction]) -> None:
+def draw_requirements(canvas: Canvas, box: Box, jurisdictions: Sequence[MetJurisdiction],
+                      not_complete: Sequence[str] = (), acknowledged: bool = False) -> None:
+    """The jurisdictions met, then, under their own heading, any only partly met or not met: a partial result
+    is never listed as met."""
     below = draw_heading(canvas, box, _("Requirements met"))
     pieces = [piece for j in jurisdictions
               for piece in (Piece(j.name, BOLD, 9.5, 7, space_after=0.6 * mm, color=INK),
                             Piece(j.citation, SANS, 8.5, 6.5, space_after=2 * mm, color=MUTED))]
     if not pieces:
-        pieces = [Piece(_("No jurisdiction's requirements are claimed for this session."), SANS, 8.5, 6.5,
-                        color=MUTED)]
+        pieces = [Piece(_("No jurisdiction's requirements are met by this certificate."), SANS, 8.5, 6.5,
+                        space_after=2 * mm, color=MUTED)]
+    if acknowledged:
+        pieces.append(Piece(_("Signed acknowledgment on record."), SANS, 8.5, 6.5, space_after=2 * mm, color=INK))
+    if not_complete:
+        pieces.append(Piece(_("Not complete — not proof of compliance").upper(), SANS, 7, 5.5,
+                            space_after=1 * mm, color=MUTED))
+        pieces += [Piece(line, SANS, 8, 5.5, space_after=1 * mm, color=INK) for line in not_complete]
     draw_lines(canvas, _requirement_lines(tuple(pieces), box.w, below - box.y), box.x, below)
 
 
@@ -385,6 +352,7 @@ def unprintable_fields(data: CertificateData, org_name: str = "") -> list[str]:
              N_("workshop title"): data.workshop_title, N_("trainer"): data.trainer,
              N_("organisation name"): org_name, N_("topics"): " ".join(data.topics),
              N_("jurisdictions"): " ".join(j.name + j.citation for j in data.jurisdictions),
+             N_("requirements not complete"): " ".join(data.not_complete), N_("reason"): data.decided or "",
              N_("employee id"): data.employee_id or "", N_("certificate id"): data.certificate_id,
              N_("track"): data.track or "", N_("provider"): data.provider or "", N_("delivery"): data.delivery_words}
     return [_(field) for field, text in texts.items() if not printable(text)]
@@ -410,7 +378,7 @@ def draw_certificate(canvas: Canvas, lay: Layout, data: CertificateData, *, org_
     draw_centre(canvas, lay.centre, data)
     draw_facts(canvas, lay.facts, data)
     draw_topics(canvas, lay.topics, data.topics)
-    draw_requirements(canvas, lay.requirements, data.jurisdictions)
+    draw_requirements(canvas, lay.requirements, data.jurisdictions, data.not_complete, data.acknowledged)
     draw_verification(canvas, lay.qr, lay.caption, qr_text, level, hint)
 
 

@@ -95,12 +95,15 @@ class TrainerNote:
 
 @dataclass(frozen=True)
 class JurisdictionCoverage:
-    """Whether the session met one jurisdiction's requirements, and if not, what fell short."""
+    """How the delivery met one jurisdiction (for each track it applies to), each training met or what fell
+    short, and what the plan would have met, beside it only as the plan."""
 
     name: str
     citation: str
-    met: bool
-    shortfalls: tuple[str, ...] = ()
+    met: bool  # met for everyone it applies to: a partial result is not met
+    result: str  # "Employees: met; supervisors: partly met — not complete"
+    trainings: tuple[str, ...] = ()
+    plan: str = ""
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,7 @@ class SessionReportData:
     policy_version: str | None = None  # the harassment policy handed out
     trainer_qualifications: str | None = None  # California asks for the trainer's qualifications
     notes: tuple[TrainerNote, ...] = ()  # the trainer's notes on segments, in the order of the agenda
+    evidence: tuple[str, ...] = ()  # acknowledgments and hand-outs, where the session's laws ask for them
 
 
 # --- sections ------------------------------------------------------------------------------------------
@@ -294,14 +298,21 @@ def coverage_table(coverage: Sequence[JurisdictionCoverage], width: float) -> li
     if not coverage:
         return section(_("Coverage by jurisdiction"), para(_("No jurisdiction was chosen for this session."),
                                                             CELL_MUTED))
-    rows: list[list[Cell]] = [[Paragraph(_("Jurisdiction"), HEAD), Paragraph(_("Result"), HEAD),
-                               Paragraph(_("Shortfalls"), HEAD)]]
+    rows: list[list[Cell]] = [[Paragraph(_("Jurisdiction"), HEAD), Paragraph(_("Delivered"), HEAD),
+                               Paragraph(_("Trainings"), HEAD), Paragraph(_("Plan"), HEAD)]]
     for c in coverage:
         who = [para(c.name, CELL_BOLD), para(c.citation, CELL_MUTED)]
-        result = para(_("Met"), MET_STYLE) if c.met else para(_("Not met"), NOT_MET_STYLE)
-        short = [para(f"• {s}") for s in c.shortfalls] or [para(_("None"), CELL_MUTED)]
-        rows.append([who, result, short])
-    return section(_("Coverage by jurisdiction"), grid_table(rows, [62 * mm, 20 * mm, width - 82 * mm]))
+        result = para(c.result, MET_STYLE if c.met else NOT_MET_STYLE)
+        trainings = [para(f"• {t}") for t in c.trainings] or [para(_("None"), CELL_MUTED)]
+        rows.append([who, result, trainings, para(c.plan, CELL_MUTED)])
+    return section(_("Coverage by jurisdiction"), grid_table(rows, [52 * mm, 32 * mm, width - 112 * mm, 28 * mm]))
+
+
+def evidence_section(lines: Sequence[str]) -> list[Flowable]:
+    """What the session's laws ask to be kept besides attendance; nothing at all where they ask for nothing."""
+    if not lines:
+        return []
+    return section(_("Acknowledgments and hand-outs"), *[para(f"• {line}") for line in lines])
 
 
 def attendance_section(summary: AttendanceSummary, width: float) -> list[Flowable]:
@@ -360,7 +371,8 @@ def render_session_report(data: SessionReportData, out: Path | BinaryIO, paper: 
     story = [*title_block(data), *session_facts(data, width), *agenda_table(data.agenda, width),
              *activities_table(data.activities, width), *notes_section(data.notes, width),
              *coverage_table(data.coverage, width),
-             *attendance_section(data.attendance, width), *integrity_section(data, width)]
+             *attendance_section(data.attendance, width), *evidence_section(data.evidence),
+             *integrity_section(data, width)]
     where = _("{title} · {date} · session {session}").format(title=data.workshop_title, date=human_date(data.date),
                                                              session=data.session_id)
     running = _("Session report · {where}").format(where=where)

@@ -78,6 +78,7 @@ class SigninSheetData:
     planned_start: str | None = None
     planned_end: str | None = None
     employer: str | None = None
+    acknowledgment: str | None = None  # what a signature also acknowledges, where a law asks for it (NYC)
 
 
 # --- the parts -----------------------------------------------------------------------------------------
@@ -104,7 +105,11 @@ def header_block(data: SigninSheetData, width: float) -> list[Flowable]:
     grid = [[*a, *b] for a, b in zip(left, right, strict=True)]
     label_w = 30 * mm
     table = grid_table(grid, [label_w, width / 2 - label_w] * 2, header=False)
-    return [para(_("Sign-in sheet"), KICKER), para(data.title, TITLE), Spacer(1, 2 * mm), table, Spacer(1, 5 * mm)]
+    block = [para(_("Sign-in sheet"), KICKER), para(data.title, TITLE), Spacer(1, 2 * mm), table, Spacer(1, 5 * mm)]
+    if data.acknowledgment:  # the signature column is then the signed acknowledgment the law asks for
+        block += [para(_("By signing below, each attendee acknowledges: {text}").format(text=data.acknowledgment),
+                       CELL_BOLD), Spacer(1, 4 * mm)]
+    return block
 
 
 def columns(width: float) -> list[tuple[str, float]]:

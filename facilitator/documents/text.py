@@ -12,10 +12,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -234,3 +236,55 @@ def check_paper(paper: str) -> tuple[float, float]:
         raise ValueError(_("paper must be one of {papers}, not {paper}").format(papers=", ".join(PAPERS),
                                                                                  paper=repr(paper)))
     return PAPERS[paper]
+
+
+@lru_cache(maxsize=64)
+def list_columns(items: tuple[str, ...], width: float, height: float) -> tuple[tuple[tuple[Line, ...], ...], float]:
+    """Bulleted items in one column if they fit at a readable size, else in two or three, else smaller.
+
+    Kept per list and box: every certificate of a session has the same topics, so they are set once."""
+    gutter = 4 * mm
+    readable = [9.5, 9.0, 8.5, 8.0]  # a column of whole lines reads better than two of wrapped ones
+    smaller = [7.5 * 0.92**i for i in range(40)]
+    for sizes in (readable, smaller):
+        for count in (1, 2, 3):
+            for size in sizes:
+                columns = _arrange(items, size, count, width, height, gutter)
+                if columns is not None:
+                    return columns, gutter
+    # Nothing fits even below half a point (thousands of topics): set them that small rather than loop for ever.
+    return _balance([_bullet(item, smaller[-1], width) for item in items], 1, float("inf")) or (), gutter
+
+
+def _arrange(items: tuple[str, ...], size: float, count: int, width: float, height: float, gutter: float
+             ) -> tuple[tuple[tuple[Line, ...], ...], ...] | None:
+    column_w = (width - gutter * (count - 1)) / count
+    return _balance([_bullet(item, size, column_w) for item in items], count, height)
+
+
+def _bullet(item: str, size: float, width: float) -> tuple[Line, ...]:
+    """'• Topic', wrapped with later lines indented to the text, and a little space after the item."""
+    indent = "\u2002\u2005\u2006"  # en, four-per-em and six-per-em spaces: the width of "• " within 1%
+    lines = wrap(item, SANS, size, width - max(width_of("• ", SANS, size), width_of(indent, SANS, size)))
+    texts = [("• " if i == 0 else indent) + text for i, text in enumerate(lines)]
+    return tuple(Line(t, SANS, size, space_after=size * 0.25 if i == len(texts) - 1 else 0.0)
+                 for i, t in enumerate(texts))
+
+
+def _balance(entries: Sequence[tuple[Line, ...]], count: int, height: float
+             ) -> tuple[tuple[tuple[Line, ...], ...], ...] | None:
+    """Fill `count` columns in reading order, as evenly as they allow, or None if they cannot hold it all."""
+    if any(block_height(e) > height for e in entries):
+        return None
+    total = sum(block_height(e) for e in entries)
+    capacity = total / count
+    while capacity <= height + 0.01:
+        columns: list[list[Line]] = [[]]
+        for entry in entries:
+            if columns[-1] and block_height(columns[-1]) + block_height(entry) > capacity:
+                columns.append([])
+            columns[-1].extend(entry)
+        if len(columns) <= count:
+            return tuple(tuple(c) for c in columns)
+        capacity += 2.0  # points: step up until the items fall into `count` columns
+    return None

@@ -22,6 +22,7 @@ class EventKind(StrEnum):
     VOID = "void"  # undoes an earlier event; the earlier one stays in the log
     WALK_IN = "walk-in"  # someone not on HR's roster was added at the door
     REJECTED = "rejected"  # a scan that changed nothing, kept as evidence with its reason
+    ACKNOWLEDGED = "acknowledged"  # the person signed the acknowledgment a law asks for (on paper or on screen)
 
 
 class Source(StrEnum):
@@ -127,6 +128,11 @@ def replay(events: Iterable[Event]) -> dict[int, PersonAttendance]:
         elif event.kind is EventKind.CHECK_OUT and person.is_in:
             person.visits[-1].end = max(event.at, person.visits[-1].start)
     return people
+
+
+def acknowledged(events: Iterable[Event]) -> set[int]:
+    """Who has a signed acknowledgment on record (one undone does not count)."""
+    return {e.person for e in effective(events) if e.kind is EventKind.ACKNOWLEDGED and e.person is not None}
 
 
 def decide(person: PersonAttendance | None, direction: Direction) -> Outcome:

@@ -67,6 +67,7 @@ class SegmentRun:
     segment: PlannedSegment
     spans: list[tuple[datetime, datetime | None]] = field(default_factory=list)
     paused: timedelta = timedelta()
+    pauses: list[tuple[datetime, datetime]] = field(default_factory=list)  # when the clock stood, each pause
     extra_minutes: int = 0
     skipped: bool = False
     tallies: dict[int, tuple[int, ...]] = field(default_factory=dict)
@@ -85,6 +86,27 @@ class SegmentRun:
     @property
     def allowed(self) -> timedelta:
         return timedelta(minutes=self.segment.minutes + self.extra_minutes)
+
+    def taught(self, until: datetime | None = None, paused_since: datetime | None = None
+               ) -> list[tuple[datetime, datetime]]:
+        """When the segment was taught: its spans with the pauses cut out. A span still open ends at `until`
+        (left out without one), and a pause still going (`paused_since`) lasts until then too."""
+        pauses = sorted(self.pauses + ([(paused_since, until)] if paused_since and until else []))
+        taught: list[tuple[datetime, datetime]] = []
+        for start, end in self.spans:
+            end = end if end is not None else until
+            if end is None:
+                continue
+            cursor = start
+            for p_start, p_end in pauses:
+                if p_end <= cursor or p_start >= end:
+                    continue
+                if p_start > cursor:
+                    taught.append((cursor, p_start))
+                cursor = max(cursor, p_end)
+            if end > cursor:
+                taught.append((cursor, end))
+        return taught
 
     def state(self, paused_since: datetime | None) -> RunState:
         if self.spans and self.spans[-1][1] is None:
@@ -203,6 +225,7 @@ def _apply(d: Delivery, e: DeliveryEvent) -> None:
         d.paused_since = e.at
     elif e.kind is DeliveryKind.RESUMED and d.current_run is not None and d.paused_since is not None:
         d.current_run.paused += e.at - d.paused_since
+        d.current_run.pauses.append((d.paused_since, e.at))
         d.paused_since = None
     elif run is not None:
         _record(run, e)
@@ -229,6 +252,7 @@ def _close_current(d: Delivery, at: datetime) -> None:
         return
     if d.paused_since is not None:  # ending a paused segment: the pause ends with it
         run.paused += at - d.paused_since
+        run.pauses.append((d.paused_since, at))
         d.paused_since = None
     start = run.spans[-1][0]
     run.spans[-1] = (start, max(at, start))

@@ -1,9 +1,9 @@
-"""Who earned a certificate: present long enough for the workshop and for each jurisdiction it meets.
+"""Who earned a certificate of attendance: present long enough for the workshop as delivered.
 
-The workshop asks for its training minutes (breaks excluded) less the session's grace period, so arriving
-within the grace period still counts; each jurisdiction's requirement that the workshop meets asks for its own
-minimum (California: 120 minutes for supervisors). A trainer may decide otherwise for one person, and must say
-why; the reason is sealed with the record.
+The workshop asks for its minutes of teaching (breaks and pauses excluded) less the session's grace period, so
+arriving within the grace period still counts. Which jurisdictions a person is credited with is decided apart,
+by domain/compliance.py, against each law's own minimum. A trainer may decide otherwise for one person, and must
+say why; the reason is sealed with the record, and it decides the certificate, never a jurisdiction.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from facilitator.domain.jurisdiction import Jurisdiction, check_requirement
-from facilitator.domain.workshop import WorkshopOutline
 from facilitator.i18n import N_, _
 
 Say = Callable[[str], str]  # gettext of the language a record is written in
@@ -26,35 +24,12 @@ class MinuteRule:
     source: str  # "the workshop" or a requirement's name and jurisdiction
 
 
-@dataclass(frozen=True)
-class JurisdictionMet:
-    """A jurisdiction whose requirements this delivery met, with the names of the trainings it met there."""
-
-    code: str
-    name: str
-    citation: str
-    trainings: tuple[str, ...]
-    minimum_minutes: int
-
-
-def jurisdictions_met(workshop: WorkshopOutline, jurisdictions: Iterable[Jurisdiction]) -> list[JurisdictionMet]:
-    """The jurisdictions at least one of whose required trainings the workshop fully meets."""
-    met = []
-    for j in jurisdictions:
-        trainings = [r for r in j.requirements if not check_requirement(workshop, r)]
-        if trainings:
-            met.append(JurisdictionMet(j.code, j.name, j.citation, tuple(r.name for r in trainings),
-                                       max(r.minimum_minutes for r in trainings)))
-    return met
-
-
-def minute_rules(workshop: WorkshopOutline, grace_minutes: int, met: Iterable[JurisdictionMet], *,
-                 say: Say = _) -> list[MinuteRule]:
-    """The minimums an attendee must reach. `say` gives the record's words (in its language; by default the
-    language the app speaks)."""
-    rules = [MinuteRule(max(0, workshop.instruction_minutes - grace_minutes), say(N_("the workshop")))]
-    rules += [MinuteRule(m.minimum_minutes, m.name) for m in met if m.minimum_minutes]
-    return rules
+def minute_rules(teaching_minutes: int, grace_minutes: int, *, say: Say = _) -> list[MinuteRule]:
+    """The minimum an attendee must reach for a certificate of attendance: the workshop's minutes of teaching
+    (as delivered, or as planned when the delivery was not recorded) less the grace period. A jurisdiction's
+    own minimum is not here: it decides that jurisdiction's credit (domain/compliance.py), never the certificate,
+    and no grace period lowers it. `say` gives the record's words (in its language)."""
+    return [MinuteRule(max(0, teaching_minutes - grace_minutes), say(N_("the workshop")))]
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,16 @@ class SegmentKind(StrEnum):
     FEEDBACK = "feedback"
 
 
+class Evidence(StrEnum):
+    """What the delivery log must show for a segment's interaction to have happened: laws that ask for
+    interactive training count only what the room did, not what was planned."""
+
+    VOTED = "voted"  # the room's hands were counted (a tally recorded)
+    ANSWERED = "answered"  # a question with right answers was counted and its answer shown
+    PLAYED = "played"  # a role-play round was run (parts assigned)
+    HELD = "held"  # the segment ran (a feedback round)
+
+
 class Panel(StrEnum):
     """What the presenter console puts beside the notes while a segment of this kind runs."""
 
@@ -91,6 +101,7 @@ class KindRules:
     votes: Callable[[Any], tuple[Vote, ...]]
     sections: Callable[[Any], list[Section]]
     answers: bool = False  # its votes are questions with right answers, each counted and revealed on its own
+    evidence: Evidence | None = None  # what shows the room took part; None: the kind has no interaction
 
 
 # --- the steps and votes of each kind -------------------------------------------------------------------------
@@ -178,21 +189,24 @@ KINDS: Mapping[SegmentKind, KindRules] = {
     SegmentKind.SCENARIO: KindRules(
         N_("Scenario"), N_("Scenario discussions"), interactive=True, instruction=True, panel=Panel.VOTES,
         stages=lambda s: [Stage("screen"), Stage("vote"), Stage("results")], votes=_scenario_votes,
-        sections=_scenario_sections),
+        sections=_scenario_sections, evidence=Evidence.VOTED),
     SegmentKind.ROLE_PLAY: KindRules(
         N_("Role-play"), N_("Role-plays"), interactive=True, instruction=True, panel=Panel.ROLES,
-        stages=_role_play_stages, votes=_no_votes, sections=_role_play_sections),
+        stages=_role_play_stages, votes=_no_votes, sections=_role_play_sections, evidence=Evidence.PLAYED),
     SegmentKind.KNOWLEDGE_CHECK: KindRules(
         N_("Knowledge check"), N_("Knowledge checks"), interactive=True, instruction=True, panel=Panel.VOTES,
-        stages=_question_stages, votes=_questions, sections=_question_sections, answers=True),
+        stages=_question_stages, votes=_questions, sections=_question_sections, answers=True,
+        evidence=Evidence.ANSWERED),
     SegmentKind.POLL: KindRules(
         N_("Poll"), N_("Room votes"), interactive=True, instruction=True, panel=Panel.VOTES,
-        stages=lambda s: [Stage("vote"), Stage("results")], votes=_poll_votes, sections=_poll_sections),
+        stages=lambda s: [Stage("vote"), Stage("results")], votes=_poll_votes, sections=_poll_sections,
+        evidence=Evidence.VOTED),
     SegmentKind.BREAK: KindRules(N_("Break"), None, interactive=False, instruction=False, panel=Panel.NONE,
                                  stages=lambda s: [Stage("break")], votes=_no_votes, sections=_nothing_more),
     SegmentKind.FEEDBACK: KindRules(
         N_("Feedback"), N_("Feedback rounds"), interactive=True, instruction=True, panel=Panel.FEEDBACK,
-        stages=lambda s: [Stage("feedback")], votes=_no_votes, sections=_feedback_sections),
+        stages=lambda s: [Stage("feedback")], votes=_no_votes, sections=_feedback_sections,
+        evidence=Evidence.HELD),
 }
 
 

@@ -7,7 +7,10 @@ through `SealedRecord.decode`, never by looking keys up in a dictionary, so the 
 The encoding is fixed: keys sorted, no spaces, UTF-8 text as itself. A record decoded and encoded again gives
 the same bytes, which is how a verifier compares the stored record with what was signed.
 
-Two formats of each are read. A seal of format 2 also covers the session's start time, its grace period and its
+Three formats of seal are read. A seal of format 3 decides credit from the delivery: it holds each planned
+jurisdiction's coverage as delivered (each training met or not, and why), and for each attendee their track, the
+minutes of teaching they were present for and what they are credited with under each jurisdiction (met, partial,
+not met or not for their track). A seal of format 2 also covers the session's start time, its grace period and its
 status, which decide who was late, the jurisdictions it was planned for, and a digest of how it was delivered (the
 delivery log and the anonymous feedback); format 1 (sealed before) covers the rest. An amendment of format 2 names the
 hash of the record before it (the seal, or the previous amendment), so the amendments form a chain of their own in
@@ -26,16 +29,21 @@ from typing import Any, Self
 from facilitator.i18n import N_, _, either
 from facilitator.records.jws import canonical_json
 
-SEAL_FORMAT = "facilitator-seal-2"
+SEAL_FORMAT = "facilitator-seal-3"
+SEAL_FORMAT_2 = "facilitator-seal-2"  # sealed before credit was decided from the delivery, per person and track
 SEAL_FORMAT_1 = "facilitator-seal-1"  # sealed before the start time, grace period and status were covered
 AMENDMENT_FORMAT = "facilitator-amendment-2"
 AMENDMENT_FORMAT_1 = "facilitator-amendment-1"  # made before amendments named the record before them
 SEAL_ONLY = ("start", "grace_minutes", "status", "jurisdiction_codes", "delivery_sha256")  # not in a format-1 seal
+SEAL_3_ONLY = ("coverage", "delivery_recorded", "delivered_minutes", "planned_minutes", "trainer_organisation",
+               "trainer_qualifications", "handouts_required", "handouts_given")  # nor these in format 2
+ATTENDEE_3_ONLY = ("track", "present_minutes", "credits", "acknowledged")
 # Certificate ids are derived, not random: closing the same record always names the same certificates.
 CERTIFICATE_NAMESPACE = uuid.UUID("6f1c1d9e-3b0a-5d4e-9a51-7c2b6f0e8a11")
 # What a message calls each part of a record it finds wrong, translated where the message is made.
 SEALED_RECORD, CHAIN_HEAD, ATTENDEE = N_("sealed record"), N_("chain head"), N_("attendee")
 AMENDMENT, JURISDICTION = N_("amendment"), N_("jurisdiction")
+COVERAGE, TRAINING, CREDIT = N_("coverage"), N_("training"), N_("credit")
 
 
 class RecordFormatError(ValueError):
@@ -72,6 +80,44 @@ class CreditedJurisdiction:
 
 
 @dataclass(frozen=True)
+class SealedTraining:
+    """One training a jurisdiction asks for, as the delivery met it or not (format 3)."""
+
+    name: str
+    audience: str  # "employees", "supervisors" or "everyone"
+    met: bool
+    minutes: int  # of delivered teaching counted toward it
+    minimum_minutes: int
+    shortfalls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SealedCoverage:
+    """A jurisdiction the session was planned for, and how the delivery met it for employees and for
+    supervisors: "met", "partial", "not-met" or "not-applicable"."""
+
+    code: str
+    name: str
+    citation: str
+    employee: str
+    supervisor: str
+    trainings: tuple[SealedTraining, ...]
+
+
+@dataclass(frozen=True)
+class SealedCredit:
+    """What one person is credited with under one jurisdiction: "met" only when every training their track
+    needs was delivered and they were there for it; "partial", "not-met" or "not-applicable" otherwise."""
+
+    code: str
+    name: str
+    citation: str
+    standing: str
+    met: tuple[str, ...]
+    missed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SealedAttendee:
     """One person on the roster as sealed: their times, minutes, status and whether they earned a certificate."""
 
@@ -89,6 +135,10 @@ class SealedAttendee:
     reason: str
     overridden: bool
     certificate_id: str | None
+    track: str | None = None  # "employee" or "supervisor"; None in a seal before format 3
+    present_minutes: int | None = None  # in the room at all, where `minutes` counts only teaching they were there for
+    credits: tuple[SealedCredit, ...] | None = None
+    acknowledged: bool | None = None  # a signed acknowledgment was on record at the close
 
 
 @dataclass(frozen=True)
@@ -114,10 +164,29 @@ class SealedRecord:
     status: str | None = None  # "sealed"
     jurisdiction_codes: tuple[str, ...] | None = None  # the jurisdictions the session was planned for, in order
     delivery_sha256: str | None = None  # of the delivery log and the feedback, as services/delivery.py digests them
+    coverage: tuple[SealedCoverage, ...] | None = None  # each planned jurisdiction as delivered; None before format 3
+    delivery_recorded: bool | None = None
+    delivered_minutes: int | None = None  # of teaching, breaks and pauses excluded
+    planned_minutes: int | None = None
+    trainer_organisation: str | None = None  # the trainer's profile as it was at the close
+    trainer_qualifications: str | None = None
+    handouts_required: tuple[str, ...] | None = None  # what the session's laws ask to be handed out
+    handouts_given: tuple[str, ...] | None = None  # what the trainer confirmed was handed out
 
     @property
     def format(self) -> str:
-        return SEAL_FORMAT_1 if self.start is None else SEAL_FORMAT
+        if self.start is None:
+            return SEAL_FORMAT_1
+        return SEAL_FORMAT_2 if self.coverage is None else SEAL_FORMAT
+
+    def credits_of(self, attendee: SealedAttendee) -> tuple[SealedCredit, ...]:
+        """What `attendee` is credited with. A seal before format 3 credited the session's jurisdictions to
+        everyone who earned a certificate; that is what it said, so that is what is read back."""
+        if attendee.credits is not None:
+            return attendee.credits
+        if not attendee.eligible:
+            return ()
+        return tuple(SealedCredit(j.code, j.name, j.citation, "met", j.trainings, ()) for j in self.jurisdictions)
 
     @property
     def digest(self) -> str:
@@ -140,8 +209,11 @@ class SealedRecord:
     def to_payload(self) -> dict[str, Any]:
         """The record as the JSON object that is signed (a format-1 record without the fields it never had)."""
         values = asdict(self)
-        if self.format == SEAL_FORMAT_1:
-            values = {k: v for k, v in values.items() if k not in SEAL_ONLY}
+        leave_out = _left_out(self.format)
+        values = {k: v for k, v in values.items() if k not in leave_out}
+        if self.format != SEAL_FORMAT:
+            values["attendees"] = [{k: v for k, v in a.items() if k not in ATTENDEE_3_ONLY}
+                                   for a in values["attendees"]]
         return _plain({"format": self.format, **values})
 
     def encode(self) -> str:
@@ -150,17 +222,19 @@ class SealedRecord:
     @classmethod
     def decode(cls, text: str | Mapping[str, Any]) -> Self:
         """The record from its stored JSON (or the signed claims); RecordFormatError if it is not one."""
-        data = _object(text, (SEAL_FORMAT, SEAL_FORMAT_1), SEALED_RECORD)
-        leave_out = SEAL_ONLY if data["format"] == SEAL_FORMAT_1 else ()
+        data = _object(text, (SEAL_FORMAT, SEAL_FORMAT_2, SEAL_FORMAT_1), SEALED_RECORD)
+        newest = data["format"] == SEAL_FORMAT
         try:
-            values = _fields_of(cls, data, SEALED_RECORD, leave_out)
+            values = _fields_of(cls, data, SEALED_RECORD, _left_out(data["format"]))
             if "jurisdiction_codes" in values:
                 values["jurisdiction_codes"] = tuple(_list(values["jurisdiction_codes"]))
+            if newest:
+                values["coverage"] = tuple(_coverage(c) for c in _list(values["coverage"]))
+                values = _texts(values, "handouts_required", "handouts_given")
             return cls(**{**values,
                           "chain": ChainHead(**_fields_of(ChainHead, data["chain"], CHAIN_HEAD)),
                           "jurisdictions": tuple(_jurisdiction(j) for j in _list(data["jurisdictions"])),
-                          "attendees": tuple(SealedAttendee(**_fields_of(SealedAttendee, a, ATTENDEE))
-                                             for a in _list(data["attendees"]))})
+                          "attendees": tuple(_attendee(a, newest) for a in _list(data["attendees"]))})
         except (KeyError, TypeError) as exc:
             raise RecordFormatError(_("the sealed record is incomplete or malformed ({reason})").format(
                 reason=exc)) from None
@@ -247,6 +321,33 @@ def _fields_of(cls: type, data: Any, what: str, leave_out: tuple[str, ...] = ())
         raise RecordFormatError(_("the {part} has unexpected fields {extra} or lacks {missing}").format(
             part=_(what), extra=sorted(extra), missing=sorted(missing)))
     return {name: data[name] for name in names}
+
+
+def _left_out(format_: str) -> tuple[str, ...]:
+    """The record's fields that a seal of `format_` does not have."""
+    if format_ == SEAL_FORMAT_1:
+        return SEAL_ONLY + SEAL_3_ONLY
+    return SEAL_3_ONLY if format_ == SEAL_FORMAT_2 else ()
+
+
+def _attendee(data: Any, newest: bool) -> SealedAttendee:
+    values = _fields_of(SealedAttendee, data, ATTENDEE, () if newest else ATTENDEE_3_ONLY)
+    if newest:
+        values["credits"] = tuple(SealedCredit(**_texts(_fields_of(SealedCredit, c, CREDIT), "met", "missed"))
+                                  for c in _list(values["credits"]))
+    return SealedAttendee(**values)
+
+
+def _coverage(data: Any) -> SealedCoverage:
+    values = _fields_of(SealedCoverage, data, COVERAGE)
+    values["trainings"] = tuple(SealedTraining(**_texts(_fields_of(SealedTraining, t, TRAINING), "shortfalls"))
+                                for t in _list(values["trainings"]))
+    return SealedCoverage(**values)
+
+
+def _texts(values: dict[str, Any], *lists: str) -> dict[str, Any]:
+    """`values` with each of the named lists as a tuple, as the record's types hold them."""
+    return {**values, **{name: tuple(_list(values[name])) for name in lists}}
 
 
 def _jurisdiction(data: Any) -> CreditedJurisdiction:

@@ -324,9 +324,31 @@ def _late_after(session: Row[Any]) -> datetime:
     return start + timedelta(minutes=session.grace_minutes)
 
 
+# --- acknowledgments --------------------------------------------------------------------------------------
+
+def acknowledge(ws: Workspace, session_id: str, entry_id: int, *, source: Source = Source.PAPER,
+                at: datetime | None = None, actor: str | None = None) -> str:
+    """Record that roster entry `entry_id` signed the acknowledgment (ticked from the signature column of the
+    paper sign-in sheet, or confirmed on screen at the desk): an event in the hash chain like any other, so it is
+    sealed with the record and can be undone only by a void that says why."""
+    with ws.store.write_transaction() as db:
+        session = _open_session(db, session_id)
+        refuse_lost_events(ws, session.id, conn=db.connection())
+        entry = next((e for e in session.roster if e.id == entry_id), None)
+        if entry is None:
+            raise UserError(_("no one on this session's roster is number {number}").format(number=entry_id))
+        name = f"{entry.first_name} {entry.last_name}".strip()
+        link = append(db.connection(), session.id, EventKind.ACKNOWLEDGED, at or datetime.now(UTC), entry=entry,
+                      reason=in_language(session.language)(N_("signed the acknowledgment")),
+                      actor=actor or session.trainer, source=source)
+    witness_event(ws, session.id, link)
+    return _("Recorded the signed acknowledgment of {name} (event {seq})").format(name=name, seq=link.seq)
+
+
 # --- undo -------------------------------------------------------------------------------------------------
 
-VOIDABLE = {EventKind.CHECK_IN.value, EventKind.CHECK_OUT.value, EventKind.WALK_IN.value}
+VOIDABLE = {EventKind.CHECK_IN.value, EventKind.CHECK_OUT.value, EventKind.WALK_IN.value,
+            EventKind.ACKNOWLEDGED.value}
 
 
 @dataclass(frozen=True)
@@ -355,7 +377,8 @@ def void(ws: Workspace, session_id: str, seq: int, reason: str, *, actor: str | 
                 command=_("see 'facilitator attendance log'"),
                 menu=_("see the log on the Check-in desk (View → Check-in desk, Ctrl+3)")))
         if target.kind not in VOIDABLE:
-            raise UserError(_("event {seq} is a {kind}; only check-ins, check-outs and walk-ins can be undone").format(
+            raise UserError(_("event {seq} is a {kind}; only check-ins, check-outs, walk-ins and acknowledgments "
+                              "can be undone").format(
                 seq=seq, kind=target.kind))
         already = db.scalar(select(AttendanceEvent.seq).where(AttendanceEvent.session_id == session.id,
                                                               AttendanceEvent.voids_seq == seq))

@@ -8,7 +8,7 @@ re-exports these names, so callers may import either module.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from facilitator.domain.attendance import (
     PersonAttendance,
     Schedule,
     Status,
+    acknowledged,
     clock_jumps,
     replay,
     status,
@@ -46,6 +47,8 @@ class AttendanceRow:
     minutes: int
     status: Status
     is_in: bool
+    visits: tuple[tuple[datetime, datetime], ...] = ()  # each stay in the room; one still going ends at report time
+    acknowledged: bool = False  # a signed acknowledgment is on record
 
     def to_json(self) -> dict[str, object]:
         return {"roster_id": self.person.id, "name": self.person.full_name, "employee_id": self.person.employee_id,
@@ -102,8 +105,10 @@ def report_for(ws: Workspace, db: Session, session: TrainingSession, now: dateti
     until = min(now, session.closed_at) if session.closed_at else now
     events = _events(db, session.id)
     people = replay(events)
+    signed = acknowledged(events)
     schedule = planned_schedule(ws, session)
-    rows = [_row(entry, people.get(entry.id), schedule, until) for entry in session.roster]
+    rows = [replace(_row(entry, people.get(entry.id), schedule, until), acknowledged=entry.id in signed)
+            for entry in session.roster]
     return AttendanceReport(session.id, session.workshop_title, schedule.start, schedule.end,
                             session.grace_minutes, rows, clock_jumps(events), len(events))
 
@@ -146,7 +151,8 @@ def _row(entry: RosterEntry, person: PersonAttendance | None, schedule: Schedule
     first = person.first_in if person else None
     last = person.last_out if person else None
     return AttendanceRow(roster_person(entry), local(first) if first else None, local(last) if last else None,
-                         person.minutes(now) if person else 0, status(person, schedule), bool(person and person.is_in))
+                         person.minutes(now) if person else 0, status(person, schedule), bool(person and person.is_in),
+                         tuple((v.start, v.end or max(now, v.start)) for v in person.visits) if person else ())
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,11 @@ from typing import Any
 from PIL import Image
 
 from facilitator.documents import certificate as cert_doc
+from facilitator.domain.compliance import STANDING_WORDS, TRACK_WORDS, Standing, Track
 from facilitator.i18n import _, ngettext
 from facilitator.records.identity import Identity
 from facilitator.records.pdf_signing import PdfSigner
-from facilitator.records.sealed import SealedAttendee, SealedRecord
+from facilitator.records.sealed import SEAL_FORMAT, SealedAttendee, SealedRecord
 from facilitator.services.errors import Remedy, Stopped, UserError
 from facilitator.services.files import output_folder, output_targets, save
 from facilitator.services.identity import IdentitySigner, get_identity
@@ -40,12 +41,20 @@ Progress = Callable[[int, int], None]  # done, total
 
 
 def certificate_claims(sealed: SealedRecord, attendee: SealedAttendee, employer: str) -> dict[str, Any]:
-    """The facts a certificate's QR code signs: short keys, since every byte makes the code denser."""
-    return {"id": attendee.certificate_id, "name": attendee.name, "eid": attendee.employee_id,
-            "employer": employer, "workshop": sealed.workshop_title,
-            "type": "in-person, instructor-led",  # not user text: a signed fact, the same in every language
-            "date": sealed.date, "minutes": attendee.minutes, "trainer": sealed.trainer,
-            "jurisdictions": [j.code for j in sealed.jurisdictions], "session": sealed.session}
+    """The facts a certificate's QR code signs: short keys, since every byte makes the code denser. Only the
+    jurisdictions this person is fully credited with are under "jurisdictions"; a partial one is under
+    "partial", never there; "decided" says the certificate was issued by the trainer's decision."""
+    credits = sealed.credits_of(attendee)
+    claims = {"id": attendee.certificate_id, "name": attendee.name, "eid": attendee.employee_id,
+              "employer": employer, "workshop": sealed.workshop_title,
+              "type": "in-person, instructor-led",  # not user text: a signed fact, the same in every language
+              "date": sealed.date, "minutes": attendee.minutes, "trainer": sealed.trainer,
+              "jurisdictions": [c.code for c in credits if c.standing == Standing.MET], "session": sealed.session}
+    if sealed.format == SEAL_FORMAT:  # facts a seal before format 3 did not hold
+        claims |= {"track": attendee.track, "delivered": sealed.delivered_minutes, "ack": attendee.acknowledged,
+                   "partial": [c.code for c in credits if c.standing == Standing.PARTIAL],
+                   "decided": attendee.overridden}
+    return claims
 
 
 @dataclass(frozen=True)
@@ -111,17 +120,35 @@ def certificate_pages(ws: Workspace, session_id: str, settings: Settings, identi
             menu=_("see who attended on the Check-in desk (View → Check-in desk); a correction to a sealed "
                    "record is a signed amendment")))
     topics = _topic_labels(ws, sealed.session)
-    jurisdictions = tuple(cert_doc.MetJurisdiction(j.name, j.citation) for j in sealed.jurisdictions)
     jws_signer = IdentitySigner(identity)
     pages = []
     for attendee in people:
         token = jws_signer.sign(certificate_claims(sealed, attendee, employer), typ=CERTIFICATE_TYP)
-        pages.append(CertificatePage(cert_doc.CertificateData(
-            certificate_id=attendee.certificate_id or "", attendee_name=attendee.name,
-            employee_id=attendee.employee_id, employer=employer, workshop_title=sealed.workshop_title,
-            date=sealed.date, minutes_attended=attendee.minutes, trainer=sealed.trainer, topics=topics,
-            jurisdictions=jurisdictions), token))
+        pages.append(CertificatePage(_certificate_data(sealed, attendee, employer, topics), token))
     return sealed, pages
+
+
+def _certificate_data(sealed: SealedRecord, attendee: SealedAttendee, employer: str, topics: tuple[str, ...]
+                      ) -> cert_doc.CertificateData:
+    credits = sealed.credits_of(attendee)
+    met = tuple(cert_doc.MetJurisdiction(c.name, c.citation) for c in credits if c.standing == Standing.MET)
+    not_complete = tuple(" ".join([
+        _("{jurisdiction}: {standing}.").format(jurisdiction=c.name, standing=_(STANDING_WORDS[Standing(c.standing)])),
+        *(_("Met: {training}.").format(training=t) for t in c.met),
+        *(_("Not met: {why}.").format(why=why) for why in c.missed)])
+        for c in credits if c.standing in (Standing.PARTIAL, Standing.NOT_MET))
+    track = _(TRACK_WORDS[Track(attendee.track)]).capitalize() if attendee.track else None
+    return cert_doc.CertificateData(
+        certificate_id=attendee.certificate_id or "", attendee_name=attendee.name,
+        employee_id=attendee.employee_id, employer=employer, workshop_title=sealed.workshop_title,
+        date=sealed.date, minutes_attended=attendee.minutes, trainer=sealed.trainer, topics=topics,
+        jurisdictions=met, track=track, not_complete=not_complete, delivered_minutes=sealed.delivered_minutes,
+        decided=_decision(attendee), acknowledged=bool(attendee.acknowledged))
+
+
+def _decision(attendee: SealedAttendee) -> str | None:
+    """The sealed reason ("trainer's decision: …", in the record's language) when the trainer decided."""
+    return attendee.reason if attendee.overridden else None
 
 
 def _employer(settings: Settings) -> str:

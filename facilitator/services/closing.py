@@ -8,24 +8,16 @@ amendment beside the seal.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from facilitator.content.problems import ContentError
 from facilitator.domain.attendance import EventKind, Source, Status
-from facilitator.domain.eligibility import (
-    Eligibility,
-    JurisdictionMet,
-    MinuteRule,
-    Override,
-    decide_eligibility,
-    jurisdictions_met,
-    minute_rules,
-)
+from facilitator.domain.compliance import Coverage, Say, Standing, Track
+from facilitator.domain.eligibility import Eligibility, MinuteRule, Override, decide_eligibility, minute_rules
 from facilitator.domain.sessions import SessionStatus
 from facilitator.domain.times import clock, iso
 from facilitator.i18n import N_, _, in_language
@@ -40,10 +32,19 @@ from facilitator.records.sealed import (
 )
 from facilitator.services.attendance import Link, append, witness_event
 from facilitator.services.attendance_record import AttendanceRow, chain_report, report_for
+from facilitator.services.compliance import (
+    SessionCredit,
+    sealed_coverage,
+    sealed_credits,
+    session_credit,
+    session_profiles,
+)
 from facilitator.services.delivery import delivery_digest
 from facilitator.services.errors import UserError
+from facilitator.services.evidence import Evidence, gather
 from facilitator.services.seals import amendment_rows, seal_row, verified_seal, witness_amendment, witness_seal
-from facilitator.services.sessions import find_session, frozen_workshop
+from facilitator.services.sessions import find_session
+from facilitator.services.settings import load_settings
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import RosterEntry, SessionAmendment, SessionSeal, TrainingSession
 
@@ -66,20 +67,39 @@ class Signer(Protocol):
 
 @dataclass(frozen=True)
 class ClosingPlan:
-    """What closing would record (or did record): outcomes per attendee and the jurisdictions met."""
+    """What closing would record (or did record): each planned jurisdiction's coverage as delivered, and each
+    attendee's minutes, credits and certificate."""
 
     session_id: str
     closed_at: str
     rules: list[MinuteRule]
-    jurisdictions: list[JurisdictionMet]
+    coverage: list[Coverage]
     attendees: list[AttendeeOutcome]
+    delivery_recorded: bool
+    delivered_minutes: int
+    planned_minutes: int
+    evidence: Evidence = field(default_factory=Evidence)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the trainer should know before sealing: a qualification not stated, a hand-out not confirmed."""
+        return self.evidence.warnings
 
     @property
     def eligible(self) -> int:
         return sum(a.eligible for a in self.attendees)
 
+    @property
+    def jurisdictions(self) -> list[Coverage]:
+        """The jurisdictions whose every training the delivery met."""
+        return [c for c in self.coverage if c.standing is Standing.MET]
+
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        return {"session_id": self.session_id, "closed_at": self.closed_at, "evidence": asdict(self.evidence),
+                "delivery_recorded": self.delivery_recorded, "delivered_minutes": self.delivered_minutes,
+                "planned_minutes": self.planned_minutes, "rules": [asdict(r) for r in self.rules],
+                "coverage": [asdict(c) for c in sealed_coverage(self.coverage)],
+                "attendees": [asdict(a) for a in self.attendees]}
 
 
 @dataclass(frozen=True)
@@ -110,6 +130,12 @@ def parse_overrides(ws: Workspace, session_id: str, texts: list[str]) -> dict[in
         return found
 
 
+def find_person(ws: Workspace, session_id: str, who: str) -> RosterEntry:
+    """The person on the session's roster that `who` names: an employee id, a badge code or a roster number."""
+    with ws.store.transaction() as db:
+        return _find_person(find_session(db, session_id).roster, who)
+
+
 def _find_person(roster: list[RosterEntry], who: str) -> RosterEntry:
     wanted = who.replace("-", "").upper()
     for entry in roster:
@@ -120,15 +146,17 @@ def _find_person(roster: list[RosterEntry], who: str) -> RosterEntry:
 
 
 def plan_close(ws: Workspace, session_id: str, *, overrides: Mapping[int, Override] | None = None,
-               at: datetime | None = None) -> ClosingPlan:
-    """What closing now would record, changing nothing: for the trainer to review before sealing."""
+               at: datetime | None = None, handouts: Sequence[str] = ()) -> ClosingPlan:
+    """What closing now would record, changing nothing: for the trainer to review before sealing. `handouts`
+    are those the trainer confirms were handed out (`all` for every one the session's laws ask for)."""
     with ws.store.transaction() as db:
         session = _closable(db, session_id)
-        return _plan(ws, db, session, overrides or {}, at or datetime.now(UTC), still_open=True)
+        return _plan(ws, db, session, overrides or {}, at or datetime.now(UTC), handouts)
 
 
 def close_session(ws: Workspace, session_id: str, signer: Signer, *,
-                  overrides: Mapping[int, Override] | None = None, at: datetime | None = None) -> SealResult:
+                  overrides: Mapping[int, Override] | None = None, at: datetime | None = None,
+                  handouts: Sequence[str] = ()) -> SealResult:
     """End open visits at `at` (default now), decide eligibility, sign and store the seal, mark it sealed."""
     at = at or datetime.now(UTC)
     with ws.store.write_transaction() as db:
@@ -137,7 +165,7 @@ def close_session(ws: Workspace, session_id: str, signer: Signer, *,
         closed_visits = _end_open_visits(ws, db, session, at)
         session.closed_at = at
         db.flush()
-        plan = _plan(ws, db, session, overrides or {}, at, still_open=False)
+        plan = _plan(ws, db, session, overrides or {}, at, handouts)
         chain = chain_report(db, session.id)
         record = _sealed_record(session, plan, ChainHead(chain.events, chain.head), delivery_digest(db, session.id))
         db.add(SessionSeal(session_id=session.id, created_at=at, payload=record.encode(),
@@ -206,32 +234,35 @@ def _end_open_visits(ws: Workspace, db: Session, session: TrainingSession, at: d
 
 
 def _plan(ws: Workspace, db: Session, session: TrainingSession, overrides: Mapping[int, Override], at: datetime,
-          *, still_open: bool) -> ClosingPlan:
-    try:
-        outline = frozen_workshop(ws, session).outline()
-    except ContentError as exc:
-        raise UserError(_("the workshop frozen for session {session} no longer validates: {problem}").format(
-            session=session.id, problem=exc.problems[0])) from exc
-    profiles = [ws.library.jurisdictions[j.code] for j in session.jurisdictions if j.code in ws.library.jurisdictions]
-    met = jurisdictions_met(outline, profiles)
+          handouts: Sequence[str] = ()) -> ClosingPlan:
     say = in_language(session.language)  # what is sealed is worded in the session's language, not the laptop's
-    rules = minute_rules(outline, session.grace_minutes, met, say=say)
     report = report_for(ws, db, session, at)
+    found = session_credit(ws, db, session, report.planned_start, report.planned_end, at, say=say)
+    rules = minute_rules(found.teaching_minutes, session.grace_minutes, say=say)
     tokens = {e.id: e.badge_token for e in session.roster}
-    attendees = [_outcome(session.id, row, tokens[row.person.id],
-                          decide_eligibility(row.minutes, rules, overrides.get(row.person.id), say=say))
-                 for row in report.rows]
-    return ClosingPlan(session.id, iso(at), rules, met, attendees)
+    attendees = [_outcome(session.id, row, tokens[row.person.id], found, rules, overrides.get(row.person.id),
+                          session.grace_minutes, say) for row in report.rows]
+    evidence = gather(session_profiles(ws, session), report.rows, load_settings(ws), handouts)
+    return ClosingPlan(session.id, iso(at), rules, list(found.coverage), attendees, found.teaching.recorded,
+                       found.teaching.minutes, found.plan.minutes, evidence)
 
 
-def _outcome(session_id: str, row: AttendanceRow, token: str, verdict: Eligibility) -> AttendeeOutcome:
+def _outcome(session_id: str, row: AttendanceRow, token: str, found: SessionCredit, rules: list[MinuteRule],
+             override: Override | None, grace: int, say: Say) -> AttendeeOutcome:
+    """One person's outcome: the teaching they were there for decides the certificate (unless the trainer
+    decided, and said why) and, against each law's own minimum, their credit; an override never adds credit."""
+    minutes = found.minutes_present(row.visits)
+    verdict: Eligibility = decide_eligibility(minutes, rules, override, say=say)
     eligible = verdict.eligible and (verdict.overridden or row.status is not Status.ABSENT)
+    track = Track.of(row.person.is_supervisor)
     return AttendeeOutcome(
         roster_id=row.person.id, name=row.person.full_name, employee_id=row.person.employee_id, badge_token=token,
-        walk_in=row.person.walk_in, first_in=iso(row.first_in), last_out=iso(row.last_out), minutes=row.minutes,
+        walk_in=row.person.walk_in, first_in=iso(row.first_in), last_out=iso(row.last_out), minutes=minutes,
         status=row.status.value, eligible=eligible, required_minutes=verdict.required_minutes,
         reason=verdict.reason, overridden=verdict.overridden,
-        certificate_id=certificate_id(session_id, token) if eligible else None)
+        certificate_id=certificate_id(session_id, token) if eligible else None, track=track.value,
+        present_minutes=row.minutes, credits=sealed_credits(found.credits(track, row.visits, grace, say=say)),
+        acknowledged=row.acknowledged)
 
 
 def _sealed_record(session: TrainingSession, plan: ClosingPlan, chain: ChainHead, delivered: str) -> SealedRecord:
@@ -240,7 +271,13 @@ def _sealed_record(session: TrainingSession, plan: ClosingPlan, chain: ChainHead
         workshop_version=session.workshop_version, materials_sha256=session.workshop_sha256,
         date=session.scheduled_date.isoformat(), location=session.location, trainer=session.trainer,
         language=session.language, closed_at=plan.closed_at, chain=chain,
-        jurisdictions=tuple(CreditedJurisdiction(**asdict(j)) for j in plan.jurisdictions),
+        jurisdictions=tuple(CreditedJurisdiction(c.jurisdiction_code, c.name, c.citation, c.met_requirements,
+                                                 max((t.minimum_minutes for t in c.trainings), default=0))
+                            for c in plan.jurisdictions),
         attendees=tuple(plan.attendees), start=clock(session.start_time), grace_minutes=session.grace_minutes,
         status=SessionStatus.SEALED.value, jurisdiction_codes=tuple(j.code for j in session.jurisdictions),
-        delivery_sha256=delivered)
+        delivery_sha256=delivered, coverage=sealed_coverage(plan.coverage),
+        delivery_recorded=plan.delivery_recorded, delivered_minutes=plan.delivered_minutes,
+        planned_minutes=plan.planned_minutes, trainer_organisation=plan.evidence.trainer_organisation,
+        trainer_qualifications=plan.evidence.trainer_qualifications,
+        handouts_required=plan.evidence.handouts_required, handouts_given=plan.evidence.handouts_given)

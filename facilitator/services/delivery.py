@@ -86,6 +86,11 @@ def session_run(ws: Workspace, session_id: str) -> SessionRun:
         return _session_run(ws, db, find_session(db, session_id))
 
 
+def session_delivery(ws: Workspace, db: Session, session: TrainingSession) -> Delivery:
+    """The session's delivery as its log records it, inside the caller's transaction."""
+    return _session_run(ws, db, session).delivery
+
+
 def _session_run(ws: Workspace, db: Session, session: TrainingSession) -> SessionRun:
     workshop = frozen_workshop(ws, session)
     start = datetime.combine(session.scheduled_date, session.start_time).astimezone()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -10,7 +10,8 @@ from facilitator import paths
 from facilitator.content.library import Library, check_workshop_files, load_library, workshop_paths
 from facilitator.content.problems import ContentProblem
 from facilitator.content.schema import WorkshopFile
-from facilitator.domain.jurisdiction import CoverageResult, Jurisdiction, check_coverage
+from facilitator.domain.compliance import Coverage, evaluate, planned
+from facilitator.domain.jurisdiction import Jurisdiction
 from facilitator.i18n import _
 from facilitator.services.errors import Remedy, UserError
 
@@ -43,7 +44,7 @@ class CheckReport:
     problems: list[ContentProblem]
     workshops: dict[str, WorkshopFile]
     jurisdictions: dict[str, Jurisdiction]
-    matrix: dict[tuple[str, str], CoverageResult] = field(default_factory=dict)
+    matrix: dict[tuple[str, str], Coverage] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -53,14 +54,19 @@ class CheckReport:
         """Each valid workshop with its coverage of each jurisdiction, then each file with problems."""
         out: list[dict[str, object]] = []
         for wid, w in sorted(self.workshops.items()):
-            cov = [{"jurisdiction": code, "satisfied": self.matrix[(wid, code)].satisfied,
-                    "met": list(self.matrix[(wid, code)].met_requirements),
-                    "missing": [s.__dict__ for s in self.matrix[(wid, code)].shortfalls]}
-                   for code in sorted(self.jurisdictions)]
+            cov = [_coverage_json(code, self.matrix[(wid, code)]) for code in sorted(self.jurisdictions)]
             out.append({"id": wid, "title": w.title, "valid": True, "problems": [], "coverage": cov})
         for p in self.problems:
             out.append({"id": None, "file": str(p.file), "valid": False, "problems": [p.as_dict()], "coverage": []})
         return out
+
+
+def _coverage_json(code: str, found: Coverage) -> dict[str, object]:
+    return {"jurisdiction": code, "standing": found.standing.value, "satisfied": found.satisfied,
+            "met": list(found.met_requirements), "missing": [asdict(s) for s in found.shortfalls],
+            "trainings": [{"name": t.name, "audience": t.audience.value, "met": t.met, "minutes": t.minutes,
+                           "minimum_minutes": t.minimum_minutes, "segments": list(t.segments)}
+                          for t in found.trainings]}
 
 
 def builtin_library() -> Library:
@@ -109,8 +115,10 @@ def list_jurisdictions(library: Library) -> list[Jurisdiction]:
     return sorted(library.jurisdictions.values(), key=lambda j: (j.code == "none", j.name))
 
 
-def coverage(workshop: WorkshopFile, jurisdiction: Jurisdiction) -> CoverageResult:
-    return check_coverage(workshop.outline(), jurisdiction)
+def coverage(workshop: WorkshopFile, jurisdiction: Jurisdiction) -> Coverage:
+    """What `workshop` would meet under `jurisdiction` if delivered as written: the same evaluation closing
+    makes of the delivery (domain/compliance.py)."""
+    return evaluate(planned(workshop.outline()), jurisdiction)
 
 
 def check_content(target: Path | None = None) -> CheckReport:

@@ -11,18 +11,21 @@ from cryptography.hazmat.primitives import hashes
 from facilitator.documents import session_report as report_doc
 from facilitator.documents import signin_sheet as signin_doc
 from facilitator.domain.attendance import Status
+from facilitator.domain.compliance import STANDING_WORDS, TRACK_WORDS, Standing, Track
 from facilitator.domain.sessions import SessionStatus
 from facilitator.domain.times import clock, clock_or_none
 from facilitator.i18n import _
 from facilitator.records.pdf_signing import PdfSigner
+from facilitator.records.sealed import SealedCoverage, SealedTraining
 from facilitator.services import attendance, delivery
 from facilitator.services.delivery_report import activities, agenda_entries, delivered_span, trainer_notes
+from facilitator.services.evidence import handouts_of, session_acknowledgment
 from facilitator.services.files import ensure_folder, output_target, save
 from facilitator.services.identity import get_identity
 from facilitator.services.rendering import OutputResult, render
 from facilitator.services.seals import VerifiedSeal, verified_seal
 from facilitator.services.sessions import SessionDetail, get_session
-from facilitator.services.settings import load_settings
+from facilitator.services.settings import Settings, load_settings
 from facilitator.services.workspace import Workspace
 
 
@@ -39,7 +42,7 @@ def make_signin_sheet(ws: Workspace, session_id: str, out: Path, *, paper: str |
         trainer=detail.trainer, actual_start=clock_or_none(min(firsts)) if firsts else None,
         actual_end=clock_or_none(max(lasts)) if lasts else None, rows=rows,
         planned_start=clock_or_none(report.planned_start), planned_end=clock_or_none(report.planned_end),
-        employer=settings.organisation or None)
+        employer=settings.organisation or None, acknowledgment=session_acknowledgment(ws, detail.id) or None)
     pdf = render(lambda o: signin_doc.render_signin_sheet(data, o, paper or settings.paper))
     return _finish(ws, detail, out, target, pdf, passphrase, reason=_("Sign-in sheet"),
                    signed=_("Wrote the signed sign-in sheet to {file}"),
@@ -79,20 +82,98 @@ def make_report(ws: Workspace, session_id: str, out: Path, *, paper: str | None 
     data = report_doc.SessionReportData(
         session_id=detail.id, workshop_title=detail.workshop_title, workshop_version=detail.workshop_version,
         materials_sha256=detail.workshop_sha256, language=detail.language, location=detail.location,
-        trainer=detail.trainer, date=detail.date, planned_start=clock(report.planned_start),
+        trainer=_trainer(detail, seal, settings), date=detail.date, planned_start=clock(report.planned_start),
         planned_end=clock(report.planned_end), actual_start=actual_start, actual_end=actual_end,
-        agenda=agenda_entries(run), activities=activities(ws, run), coverage=_coverage(detail),
+        agenda=agenda_entries(run), activities=activities(ws, run), coverage=report_coverage(detail, seal),
         attendance=_summary(report, seal), chain_head=chain.head, events=chain.events,
-        seal=_seal_info(seal), employer=settings.organisation or None, notes=trainer_notes(run))
+        seal=_seal_info(seal), employer=settings.organisation or None, notes=trainer_notes(run),
+        trainer_qualifications=_qualifications(ws, detail, seal, settings),
+        evidence=_evidence(ws, detail, report, seal))
     pdf = render(lambda o: report_doc.render_session_report(data, o, paper or settings.paper))
     return _finish(ws, detail, out, target, pdf, passphrase, reason=_("Session report"),
                    signed=_("Wrote the signed session report to {file}"),
                    draft=_("Wrote the draft (the session is not sealed) session report to {file}"))
 
 
-def _coverage(detail: SessionDetail) -> tuple[report_doc.JurisdictionCoverage, ...]:
-    return tuple(report_doc.JurisdictionCoverage(c.name, c.citation, c.satisfied, tuple(c.shortfalls))
-                 for c in detail.coverage)
+def report_coverage(detail: SessionDetail, seal: VerifiedSeal | None) -> tuple[report_doc.JurisdictionCoverage, ...]:
+    """The coverage the sealed record states (from the delivery), with the plan's beside it; for a session not
+    sealed (or sealed before coverage was sealed), the plan's alone, said to be the plan."""
+    planned = {c.code: c for c in detail.coverage}
+    sealed = seal.sealed.coverage if seal is not None else None
+    if sealed is None:
+        return tuple(report_doc.JurisdictionCoverage(
+            c.name, c.citation, False, _("not delivered yet: see the plan") if seal is None else
+            _("sealed before coverage was taken from the delivery"), tuple(c.shortfalls), _plan_words(c.satisfied))
+            for c in detail.coverage)
+    return tuple(report_doc.JurisdictionCoverage(
+        c.name, c.citation, _met_for_all(c), _delivered_words(c), tuple(_training_line(t) for t in c.trainings),
+        _plan_words(planned[c.code].satisfied) if c.code in planned else "") for c in sealed)
+
+
+def _evidence(ws: Workspace, detail: SessionDetail, report: attendance.AttendanceReport,
+              seal: VerifiedSeal | None) -> tuple[str, ...]:
+    """The acknowledgments and hand-outs the session's laws ask for: as sealed, or as the record stands now."""
+    lines = []
+    if session_acknowledgment(ws, detail.id):
+        people = [(a.minutes > 0, bool(a.acknowledged)) for a in seal.sealed.attendees] if seal is not None \
+            else [(r.minutes > 0, r.acknowledged) for r in report.rows]
+        attended = [signed for came, signed in people if came]
+        lines.append(_("Signed acknowledgments on record: {signed} of the {attended} who attended").format(
+            signed=sum(attended), attended=len(attended)))
+    sealed = seal.sealed if seal is not None and seal.sealed.coverage is not None else None
+    required = sealed.handouts_required if sealed else handouts_of(
+        [j for j in (ws.library.jurisdictions.get(c) for c in detail.jurisdictions) if j])
+    given = (sealed.handouts_given or ()) if sealed else ()
+    if required:
+        if given:
+            lines.append(_("Handed out, as the trainer confirmed: {items}").format(items="; ".join(given)))
+        missing = [h for h in required or () if h not in given]
+        if missing:
+            lines.append(_("Not confirmed as handed out: {items}").format(items="; ".join(missing)))
+    return tuple(lines)
+
+
+def _trainer(detail: SessionDetail, seal: VerifiedSeal | None, settings: Settings) -> str:
+    """The trainer, with the provider they train for (as sealed, or as the settings say for a draft)."""
+    provider = seal.sealed.trainer_organisation if seal is not None else settings.trainer_organisation
+    return f"{detail.trainer} ({provider})" if provider else detail.trainer
+
+
+def _qualifications(ws: Workspace, detail: SessionDetail, seal: VerifiedSeal | None, settings: Settings
+                    ) -> str | None:
+    """The trainer's qualifications (as sealed, or as set); where a jurisdiction asks for a qualified trainer and
+    none are stated, the report says so rather than leave the line out."""
+    stated = seal.sealed.trainer_qualifications if seal is not None and seal.sealed.coverage is not None \
+        else settings.trainer_qualifications
+    if stated:
+        return stated
+    rules = [j for j in (ws.library.jurisdictions.get(code) for code in detail.jurisdictions) if j and
+             j.qualified_trainer]
+    return "; ".join(_("not stated — {jurisdiction} asks for a qualified trainer ({rule})").format(
+        jurisdiction=j.name, rule=j.qualified_trainer) for j in rules) or None
+
+
+def _met_for_all(c: SealedCoverage) -> bool:
+    found = {c.employee, c.supervisor} - {Standing.NOT_APPLICABLE.value}
+    return found == {Standing.MET.value}
+
+
+def _delivered_words(c: SealedCoverage) -> str:
+    parts = [_("{track}: {standing}").format(track=_(TRACK_WORDS[track]).capitalize(),
+                                             standing=_(STANDING_WORDS[Standing(standing)]))
+             for track, standing in ((Track.EMPLOYEE, c.employee), (Track.SUPERVISOR, c.supervisor))
+             if standing != Standing.NOT_APPLICABLE.value]
+    return "; ".join(parts) or _(STANDING_WORDS[Standing.NOT_APPLICABLE])
+
+
+def _training_line(t: SealedTraining) -> str:
+    if t.met:
+        return _("met: {training} ({minutes} min delivered)").format(training=t.name, minutes=t.minutes)
+    return _("not met: {training}: {why}").format(training=t.name, why="; ".join(t.shortfalls))
+
+
+def _plan_words(met: bool) -> str:
+    return _("the plan would meet it") if met else _("the plan would not meet it")
 
 
 def _summary(report: attendance.AttendanceReport, seal: VerifiedSeal | None) -> report_doc.AttendanceSummary:

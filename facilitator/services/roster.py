@@ -25,7 +25,7 @@ from facilitator.content.roster_file import (
     RosterRow,
     check_person,
     choose_columns,
-    guess_mapping,
+    guess_columns,
     parse_roster,
     read_table,
 )
@@ -206,7 +206,7 @@ def _changeable_session(db: Session, session_id: str) -> TrainingSession:
 def _read(path: Path, choices: ColumnChoices | None) -> ParsedRoster:
     try:
         table = read_table(path)
-        mapping = guess_mapping(table.headers)
+        mapping = guess_columns(table)
         if choices:
             mapping = choose_columns(table.headers, mapping, choices, table.file)
         return parse_roster(table, mapping)

@@ -34,7 +34,7 @@ from facilitator.domain.times import clock, iso
 from facilitator.i18n import _
 from facilitator.records import attendance_log, jws, witness
 from facilitator.records import identity as identity_records
-from facilitator.records.sealed import SEAL_FORMAT, Amendment, RecordFormatError, SealedRecord, record_digest
+from facilitator.records.sealed import SEAL_FORMAT_1, Amendment, RecordFormatError, SealedRecord, record_digest
 from facilitator.services.attendance_record import chain_report, sealed_end_problem
 from facilitator.services.delivery import delivery_digest
 from facilitator.services.errors import Remedy, UserError
@@ -228,7 +228,7 @@ def _log_problem(record: SealedRecord, chain: attendance_log.ChainReport,
 
 def _witness_problem(record: SealedRecord, seen: witness.Witnessed | None) -> str | None:
     """A session sealed by a Facilitator that keeps witnesses (a format-2 seal) has one, which saw the seal."""
-    if record.format != SEAL_FORMAT:
+    if record.format == SEAL_FORMAT_1:
         return None
     if seen is None:
         return _("the witness of this session's records, kept outside the database, is gone")

@@ -1,4 +1,5 @@
-"""The settings: the organisation's name and logo and the paper size documents use, and the language of the app.
+"""The settings: the organisation's name and logo, the paper size documents use, the language of the app, and the
+trainer's profile (the provider they train for and their qualifications).
 
 Kept as a small JSON file in the data folder, written atomically, checked with pydantic so a hand-edited
 file with a mistake gives a clear message instead of a broken certificate.
@@ -33,6 +34,10 @@ class Settings(BaseModel):
     paper: Literal["letter", "a4"] = "letter"
     # "": the computer's own language
     language: str = Field(default="", pattern=r"^([a-z]{2,3}(_[A-Z]{2})?)?$")
+    # The trainer's profile: the provider they train for, and their qualifications ("employment attorney, 6
+    # years"), printed in the report and sealed with each record; California asks for a qualified trainer.
+    trainer_organisation: str = Field(default="", max_length=200)
+    trainer_qualifications: str = Field(default="", max_length=500)
 
     def to_json(self) -> dict[str, object]:
         return self.model_dump()

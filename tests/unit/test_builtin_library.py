@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from facilitator.content.library import Library
-from facilitator.domain.jurisdiction import check_coverage
+from facilitator.domain.compliance import evaluate, planned
 from facilitator.domain.workshop import SegmentKind
 
 WORKSHOPS = {
@@ -14,8 +14,8 @@ WORKSHOPS = {
     "bystander-intervention": 60,
     "allyship": 60,
 }
-JURISDICTIONS = {"ny-state", "nyc", "ca-supervisors", "ca-employees", "il", "chicago", "chicago-supervisors",
-                 "ct", "de", "me", "none"}
+JURISDICTIONS = {"ny-state", "nyc", "ca-supervisors", "ca-employees", "il", "il-restaurants", "chicago",
+                 "chicago-supervisors", "ct", "de", "me", "none"}
 
 
 def test_every_builtin_file_loads_without_problems(library: Library) -> None:
@@ -51,19 +51,19 @@ def test_harassment_workshops_meet_their_target_jurisdictions(library: Library, 
                                                                codes: list[str]) -> None:
     outline = library.workshops[workshop_id].outline()
     for code in codes:
-        result = check_coverage(outline, library.jurisdictions[code])
+        result = evaluate(planned(outline), library.jurisdictions[code])
         assert result.satisfied, (code, result.shortfalls)
 
 
 def test_employees_workshop_does_not_pass_for_supervisors(library: Library) -> None:
     outline = library.workshops["harassment-prevention-employees"].outline()
-    result = check_coverage(outline, library.jurisdictions["ca-supervisors"])
+    result = evaluate(planned(outline), library.jurisdictions["ca-supervisors"])
     assert {s.category for s in result.shortfalls} >= {"audience", "minutes"}
 
 
 def test_bystander_workshop_meets_chicagos_bystander_hour(library: Library) -> None:
     outline = library.workshops["bystander-intervention"].outline()
-    result = check_coverage(outline, library.jurisdictions["chicago"])
+    result = evaluate(planned(outline), library.jurisdictions["chicago"])
     assert "One hour of bystander training" in result.met_requirements
     assert result.partly
 

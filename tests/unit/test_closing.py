@@ -20,6 +20,7 @@ from facilitator.services.roster import add_people
 from facilitator.services.sessions import create_session, get_session
 from facilitator.services.workspace import Workspace
 from facilitator.storage.database import DATABASE_NAME
+from tests.unit.delivering import deliver_as_planned
 
 NOW = datetime.now(UTC)
 
@@ -31,13 +32,14 @@ def session(workspace: Workspace) -> tuple[str, list[str]]:
     detail = create_session(workspace, workshop_id="harassment-prevention-supervisors", on=start.date(),
                             start=start.strftime("%H:%M"), location="Depot", trainer="Sam Lee",
                             jurisdictions=["ca-supervisors"])
-    add_people(workspace, detail.id, [Person("Ana", "Díaz", "E1"), Person("Bo", "Li", "E2"),
-                                      Person("Cy", "Ng", "E3"), Person("Di", "Ow", "E4")])
+    names = [("Ana", "Díaz", "E1"), ("Bo", "Li", "E2"), ("Cy", "Ng", "E3"), ("Di", "Ow", "E4")]
+    add_people(workspace, detail.id, [Person(first, last, eid, is_supervisor=True) for first, last, eid in names])
     codes = [p.badge_code for p in get_session(workspace, detail.id).roster]
     attendance.check_in(workspace, detail.id, codes[0], at=NOW - timedelta(minutes=158))  # all of it
     attendance.check_in(workspace, detail.id, codes[1], at=NOW - timedelta(minutes=158))
     attendance.check_out(workspace, detail.id, codes[1], at=NOW - timedelta(minutes=60))  # left after 98 min
     attendance.check_in(workspace, detail.id, codes[2], at=NOW - timedelta(minutes=100))  # came very late
+    deliver_as_planned(workspace, detail.id, start)
     return detail.id, codes
 
 
@@ -50,7 +52,7 @@ def test_closing_ends_visits_decides_and_seals(workspace: Workspace, session: tu
     assert by_name["Ana Díaz"].eligible and by_name["Ana Díaz"].certificate_id
     assert by_name["Bo Li"].status == "left early" and not by_name["Bo Li"].eligible
     assert by_name["Di Ow"].status == "absent" and by_name["Di Ow"].certificate_id is None
-    assert [j.code for j in result.plan.jurisdictions] == ["ca-supervisors"]
+    assert [j.jurisdiction_code for j in result.plan.jurisdictions] == ["ca-supervisors"]
     # Ana and Cy were still in the room: closing checked them out, so their minutes stop at the close.
     log = attendance.attendance_log_entries(workspace, sid)
     assert [e.kind for e in log[-2:]] == ["check-out", "check-out"]

@@ -35,10 +35,13 @@ AGENDA = (rep.AgendaEntry("Welcome, ground rules and what to expect", "talk", 10
 ACTIVITIES = (rep.ActivityCount("Scenario discussions", 2, "The joke at the loading dock: harassment? yes 14, no 3"),
               rep.ActivityCount("Room votes", 3), rep.ActivityCount("Role-plays", 1, "4 groups; 2 people observed"),
               rep.ActivityCount("Knowledge checks", 1, "8 questions; median score 7/8"))
-COVERAGE = (rep.JurisdictionCoverage("California", "Gov. Code § 12950.1; 2 CCR § 11024", True),
+COVERAGE = (rep.JurisdictionCoverage("California", "Gov. Code § 12950.1; 2 CCR § 11024", True, "Supervisor: met",
+                                     ("met: Supervisors' training (121 min delivered)",), "the plan would meet it"),
             rep.JurisdictionCoverage("Chicago", "Municipal Code § 6-10-040", False,
-                                     ("Minutes: 125 of the 180 required for supervisors",
-                                      "No bystander-intervention hour")))
+                                     "Supervisor: partly met — not complete",
+                                     ("not met: Two hours of prevention: 105 min; needs at least 120",
+                                      "met: One hour of bystander training (60 min delivered)"),
+                                     "the plan would meet it"))
 OVERRIDES = (rep.EligibilityOverride("Ελένη Παπαδοπούλου", "counted eligible",
                                      "Left 6 minutes early for a medical appointment.", "Sam Lee"),
              rep.EligibilityOverride(LONG_NAME, "not eligible", "Arrived 50 minutes late.", "Sam Lee"))
@@ -81,9 +84,9 @@ def test_every_fact_of_the_record_is_printed(tmp_path: Path, paper: str) -> None
              "6 Knowledge check Knowledge check 10 10:33 10:44 11",
              "7 Questions and anonymous feedback Feedback 10 10:44 — —", "8 Close Talk 5 — — —", "Total 105 100",
              "Scenario discussions 2 The joke at the loading dock: harassment? yes 14, no 3", "Room votes 3 —",
-             "California Gov. Code § 12950.1; 2 CCR § 11024 Met None",
-             "Chicago Municipal Code § 6-10-040 Not met • Minutes: 125 of the 180 required for supervisors",
-             "• No bystander-intervention hour",
+             "California Gov. Code § 12950.1; 2 CCR § 11024 Supervisor: met • met: Supervisors' training (121 min",
+             "Chicago Municipal Code § 6-10-040 Supervisor: partly met — not complete • not met: Two hours of",
+             "• met: One hour of bystander training (60 min delivered)",
              "24 17 3 1 1 2 21", "Ελένη Παπαδοπούλου counted eligible Left 6 minutes early", LONG_NAME,
              "Arrived 50 minutes late.", f"{HEAD} (61 events)", "Sam Lee", FINGERPRINT, "2026-12-03T11:25:09Z"]
     for fact in facts:

@@ -297,6 +297,17 @@ def test_email_addresses_must_look_like_one(tmp_path: Path, email: str, ok: bool
         assert problems(parsed)[0][:2] == (2, "Email") and "is not an email address" in problems(parsed)[0][2]
 
 
+def test_a_supervisor_column_of_yes_and_no_is_the_flag_not_a_manager(tmp_path: Path) -> None:
+    """Under "Supervisor", yes and no say who is one (their training track), where names say who the boss is."""
+    parsed = parse(write(tmp_path, "flag.csv", "Name,Supervisor\nA B,Yes\nC D,no\nE F,\nG H,Y\n"))
+    assert parsed.mapping == {"full_name": 0, "is_supervisor": 1} and parsed.problems == []
+    assert {r.person.full_name: r.person.is_supervisor for r in parsed.people} == {
+        "A B": True, "C D": False, "E F": False, "G H": True}
+    assert all(r.person.supervisor is None for r in parsed.people)
+    named = parse(write(tmp_path, "boss.csv", "Name,Supervisor\nA B,Dana Boss\nC D,no\n"))
+    assert named.mapping == {"full_name": 0, "supervisor": 1}  # a name among them: it names the boss
+
+
 def test_supervisor_flags_and_roles(tmp_path: Path) -> None:
     text = ("Name,Supervisor?,Role,Supervisor\nA B,yes,Associate,Dana Boss\nC D,no,Store Manager,\n"
             "E F,,Non-supervisory,\nG H,maybe,,\nI J,X,supervisor,\n")

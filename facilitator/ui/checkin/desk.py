@@ -34,6 +34,7 @@ from facilitator.services import attendance as attendance_service
 from facilitator.services import sessions as session_service
 from facilitator.services.attendance import AttendanceReport, LogEntry, ScanResult
 from facilitator.services.errors import UserError
+from facilitator.services.evidence import session_acknowledgment
 from facilitator.services.sessions import RosterPerson
 from facilitator.services.workspace import Workspace
 from facilitator.ui.checkin.banner import ResultBanner, Sounds, Tone, Verdict, problem_verdict, verdict_for
@@ -155,11 +156,20 @@ class CheckinView(QWidget):
                                        enabled=False)
         self.undo_button.clicked.connect(lambda: self.undo_selected())
         self.in_room_title, self.not_here_title = QLabel(), QLabel()
+        # Where a law asks each trainee to sign an acknowledgment (NYC), the desk can record one confirmed on screen.
+        self.acknowledge_button = QPushButton(_("Signed the ac&knowledgment"), autoDefault=False,
+                                              accessibleName=_("Record that the selected person signed the "
+                                                               "acknowledgment"))
+        self.acknowledge_button.clicked.connect(lambda: self.acknowledge_selected())
+        self.acknowledge_button.setVisible(bool(session_acknowledgment(self._ws, self.session_id)))
+        in_room_head = QHBoxLayout()
+        in_room_head.addWidget(self.in_room_title, 1)
+        in_room_head.addWidget(self.acknowledge_button)
         recent_head = QHBoxLayout()
         recent_head.addWidget(QLabel(f"<b>{_('Recent scans')}</b>"), 1)
         recent_head.addWidget(self.undo_button)
         split = QSplitter(Qt.Orientation.Horizontal, childrenCollapsible=False)
-        split.addWidget(_titled(self.in_room_title, self.in_room_table))
+        split.addWidget(_titled(in_room_head, self.in_room_table))
         split.addWidget(_titled(self.not_here_title, self.not_here_table))
         split.addWidget(_titled(recent_head, self.recent_table))
         split.setSizes([330, 300, 520])
@@ -321,6 +331,22 @@ class CheckinView(QWidget):
             self._show(problem_verdict(error_text(exc)))
             return
         self.banner.show_verdict(Verdict(Tone.NOTICE, _("↶ Undone"), done.message))
+        self.refresh()
+
+    def acknowledge_selected(self) -> None:
+        """The selected person in the room confirmed the acknowledgment on screen: record it in the log."""
+        rows = self.in_room_table.selectionModel().selectedRows()
+        if not rows:
+            self._show(problem_verdict(_("Select the person in the room who signed, then try again.")))
+            return
+        person = self.in_room.row(rows[0].row()).person
+        try:
+            done = attendance_service.acknowledge(self._ws, self.session_id, person.id, source=Source.DESK,
+                                                  actor=self.session.trainer)
+        except UserError as exc:
+            self._show(problem_verdict(error_text(exc)))
+            return
+        self.banner.show_verdict(Verdict(Tone.NOTICE, _("✓ Acknowledged"), done))
         self.refresh()
 
     def use_camera(self, on: bool) -> None:

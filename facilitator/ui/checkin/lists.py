@@ -21,7 +21,8 @@ SOURCES = {Source.SCANNER: N_("scanner"), Source.CAMERA: N_("camera"), Source.TY
            Source.PHONE: N_("phone")}
 UNDO_QUESTIONS = {EventKind.CHECK_IN: N_("Undo the check-in of {person} at {time}?"),
                   EventKind.CHECK_OUT: N_("Undo the check-out of {person} at {time}?"),
-                  EventKind.WALK_IN: N_("Undo the walk-in of {person} at {time}?")}
+                  EventKind.WALK_IN: N_("Undo the walk-in of {person} at {time}?"),
+                  EventKind.ACKNOWLEDGED: N_("Undo the acknowledgment of {person} at {time}?")}
 
 
 def _note(row: AttendanceRow) -> str:
@@ -30,6 +31,8 @@ def _note(row: AttendanceRow) -> str:
         notes.append(_("left {time}").format(time=clock(row.last_out)))
     if row.person.walk_in:
         notes.append(_("walk-in"))
+    if row.acknowledged:
+        notes.append(_("acknowledgment signed"))
     return ", ".join(notes)
 
 
@@ -41,7 +44,8 @@ def _local_times(text: str | None) -> str:
 def _what(entry: LogEntry) -> str:
     names = {EventKind.CHECK_IN: _("Checked in"), EventKind.CHECK_OUT: _("Checked out"),
              EventKind.VOID: pgettext("an undone event in the attendance log", "Undo"),
-             EventKind.WALK_IN: _("Walk-in added"), EventKind.REJECTED: _("Refused")}
+             EventKind.WALK_IN: _("Walk-in added"), EventKind.REJECTED: _("Refused"),
+             EventKind.ACKNOWLEDGED: _("Acknowledgment signed")}
     text = names.get(entry.kind, entry.kind)  # StrEnum keys match the stored strings
     return _("{what} (undone)").format(what=text) if entry.voided_by else text
 

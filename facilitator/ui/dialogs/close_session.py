@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from facilitator.domain.attendance import status_label
+from facilitator.domain.compliance import STANDING_WORDS, Standing
 from facilitator.domain.eligibility import Override
 from facilitator.i18n import N_, _
 from facilitator.services import certificates, closing, reports
@@ -42,8 +44,14 @@ OUTCOME_COLUMNS = [
     Column[AttendeeOutcome](N_("Minutes"), lambda a: a.minutes, align_right=True),
     Column[AttendeeOutcome](N_("Status"), lambda a: status_label(a.status)),
     Column[AttendeeOutcome](N_("Certificate"), lambda a: _("yes") if a.eligible else _("no")),
+    Column[AttendeeOutcome](N_("Credited"), lambda a: _credited(a)),
     Column[AttendeeOutcome](N_("Why"), lambda a: a.reason),
 ]
+
+
+def _credited(outcome: AttendeeOutcome) -> str:
+    """Each jurisdiction's standing for this person, in words: "NYC: met; Chicago: partly met — not complete"."""
+    return "; ".join(f"{c.code}: {_(STANDING_WORDS[Standing(c.standing)])}" for c in outcome.credits or ())
 
 
 class CloseSessionDialog(QDialog):
@@ -63,6 +71,8 @@ class CloseSessionDialog(QDialog):
 
     def _build(self) -> None:
         self.summary = QLabel(wordWrap=True)
+        self.handouts = QVBoxLayout()  # a box per hand-out the session's laws ask for, once the plan says which
+        self.handout_boxes: list[QCheckBox] = []
         self.table = QTableView(accessibleName=_("Who earns a certificate"))
         configure_table(self.table, self.outcomes, stretch=4)
         self.table.activated.connect(lambda _i: self.override_selected())
@@ -80,18 +90,35 @@ class CloseSessionDialog(QDialog):
                                 wordWrap=True))
         layout.addWidget(self.table, 1)
         layout.addWidget(override, alignment=Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(self.handouts)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
 
     def refresh(self) -> None:
         try:
-            plan = closing.plan_close(self._ws, self.session.id, overrides=self.overrides)
+            plan = closing.plan_close(self._ws, self.session.id, overrides=self.overrides,
+                                      handouts=self.handed_out())
         except UserError as exc:
             self.summary.setText(f"<span style='color:#b00020'>{escape(error_text(exc))}</span>")
             self.seal_button.setEnabled(False)
             return
         self.outcomes.set_rows(plan.attendees)
+        self._offer_handouts(plan.evidence.handouts_required)
         self.summary.setText(_summary(plan, self._ws))
+
+    def _offer_handouts(self, required: tuple[str, ...]) -> None:
+        """A box to tick for each hand-out the session's laws ask for (New York State): the answer is sealed."""
+        if self.handout_boxes or not required:
+            return
+        self.handouts.addWidget(QLabel(_("Confirm what was handed out at this training (sealed with the record):")))
+        for item in required:
+            box = QCheckBox(item, accessibleName=item)
+            box.toggled.connect(lambda _on: self.refresh())
+            self.handout_boxes.append(box)
+            self.handouts.addWidget(box)
+
+    def handed_out(self) -> list[str]:
+        return [box.text() for box in self.handout_boxes if box.isChecked()]
 
     def override_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -112,7 +139,7 @@ class CloseSessionDialog(QDialog):
         try:
             self.sealed = closing.close_session(self._ws, self.session.id,
                                                 signer(self._ws, passphrase or None, create_as=self.session.trainer),
-                                                overrides=self.overrides)
+                                                overrides=self.overrides, handouts=self.handed_out())
         except UserError as exc:
             QMessageBox.warning(self, _("Not sealed"), error_text(exc))
             return
@@ -134,8 +161,14 @@ def _summary(plan: ClosingPlan, ws: Workspace) -> str:
                                                                        fingerprint=info.short_fingerprint)
     else:
         who = _("A signing key will be created for the trainer on first use")
-    return _("<b>{eligible} of {total}</b> earn a certificate. Jurisdictions met: {met}. {who}.").format(
+    text = _("<b>{eligible} of {total}</b> earn a certificate. Jurisdictions met: {met}. {who}.").format(
         eligible=plan.eligible, total=len(plan.attendees), met=met, who=who)
+    for warning in plan.warnings:
+        text += "<br>" + escape(warning)
+    if not plan.delivery_recorded:
+        text += "<br><b>" + _("The delivery was not recorded, so no jurisdiction will be credited. Run the session "
+                              "from the presenter console first.") + "</b>"
+    return text
 
 
 def write_documents(parent: QWidget, ws: Workspace, session_id: str, folder: Path | None = None) -> list[Path]:

@@ -88,6 +88,12 @@ class SettingsDialog(QDialog):
         self.language_note = QLabel(_("A new language applies the next time Facilitator opens."), wordWrap=True)
         self.language.currentIndexChanged.connect(self._language_chosen)
         self._language_chosen()
+        self.trainer_organisation = QLineEdit(self.current.trainer_organisation, maxLength=200,
+                                              accessibleName=_("Training provider"),
+                                              placeholderText=_("The firm you train for, if not the employer"))
+        self.trainer_qualifications = QLineEdit(self.current.trainer_qualifications, maxLength=500,
+                                                accessibleName=_("Trainer's qualifications"),
+                                                placeholderText=_("e.g. employment attorney, 6 years"))
         form = QFormLayout()
         form.addRow(_("&Organisation"), self.organisation)
         form.addRow(_("&Logo"), logo_row)
@@ -95,6 +101,8 @@ class SettingsDialog(QDialog):
         form.addRow(_("&Paper"), self.paper)
         form.addRow(_("L&anguage"), self.language)
         form.addRow("", self.language_note)
+        form.addRow(_("&Training provider"), self.trainer_organisation)
+        form.addRow(_("&Qualifications"), self.trainer_qualifications)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -120,7 +128,9 @@ class SettingsDialog(QDialog):
     def values(self) -> dict[str, str]:
         """What the dialog says now, by the settings' own keys."""
         return {"organisation": self.organisation.text().strip(), "logo": self.logo.text().strip(),
-                "paper": self.paper.currentData(), "language": self.language.currentData()}
+                "paper": self.paper.currentData(), "language": self.language.currentData(),
+                "trainer_organisation": self.trainer_organisation.text().strip(),
+                "trainer_qualifications": self.trainer_qualifications.text().strip()}
 
     @property
     def language_changed(self) -> bool:

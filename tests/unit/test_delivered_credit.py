@@ -1,0 +1,360 @@
+"""Claims that hold up (issue 12): what a session is credited with comes from its delivery and each person's
+presence, partial results are said to be partial, and a lecture cannot game the checker. Each test is one way a
+record could claim more than happened."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from facilitator.cli import main
+from facilitator.content.library import Library
+from facilitator.domain.compliance import Standing, Track, delivered, evaluate, planned
+from facilitator.domain.delivery import DeliveryEvent, DeliveryKind, replay
+from facilitator.domain.eligibility import Override
+from facilitator.domain.roster import Person
+from facilitator.domain.segment_kinds import SegmentKind, rules
+from facilitator.services import attendance, certificates, closing, reports, seals
+from facilitator.services.delivery import plan_of
+from facilitator.services.errors import UserError
+from facilitator.services.identity import signer
+from facilitator.services.roster import add_people
+from facilitator.services.sessions import create_session, get_session
+from facilitator.services.settings import set_setting
+from facilitator.services.workspace import Workspace
+from tests.unit.delivering import deliver_as_planned
+
+NOW = datetime.now(UTC).replace(second=0, microsecond=0)
+TOPICS = yaml.safe_load((Path(__file__).parents[2] / "sessions" / "topics.yaml").read_text())
+CA_TOPICS = ["definition", "examples", "federal-law", "state-law", "remedies", "abusive-conduct", "gender-identity",
+             "employer-policy", "internal-complaint", "external-complaint", "investigation", "retaliation",
+             "prevention"]
+
+
+# --- the checker cannot be gamed ----------------------------------------------------------------------------------
+
+def _talk(sid: str, minutes: int, topics: list[str]) -> dict:
+    return {"id": sid, "type": "talk", "title": "A talk", "minutes": minutes, "topics": topics}
+
+
+POLL = {"id": "poll", "type": "poll", "title": "A poll", "minutes": 1, "question": "Ready?", "options": ["Yes", "No"]}
+FEEDBACK = {"id": "feedback", "type": "feedback", "title": "Feedback", "minutes": 1,
+            "rating": {"question": "Useful?", "scale": 5}, "comments": ["What would you change?"]}
+SCENARIO = {"id": "case", "type": "scenario", "title": "A case", "minutes": 1, "topics": ["examples"],
+            "screen": "Someone says something.", "discussion_questions": ["What happened?"],
+            "vote": {"question": "Harassment?", "options": ["Yes", "No"]}, "debrief": ["It depends."]}
+ADVERSARIES = {
+    # one 58-minute talk tagged with every topic, a 1-minute poll and a 1-minute feedback round
+    "every-tag": [_talk("lecture", 58, [t["id"] for t in TOPICS]), POLL, FEEDBACK],
+    # 58 minutes of talks covering each of California's topics, a 1-minute scenario and a 1-minute poll
+    "minute-of-scenario": [_talk("part-1", 20, CA_TOPICS[:5]), _talk("part-2", 20, CA_TOPICS[5:9]),
+                           _talk("part-3", 18, CA_TOPICS[9:]), SCENARIO, POLL],
+}
+
+
+def _checked(tmp_path: Path, capsys, name: str) -> dict[str, dict]:
+    workshop = {"id": name, "title": name, "version": "1.0", "language": "en", "audience": "everyone",
+                "summary": "Made to game the checker.", "planned_minutes": 60, "segments": ADVERSARIES[name]}
+    (tmp_path / f"{name}.yaml").write_text(yaml.safe_dump(workshop, sort_keys=False))
+    assert main(["content", "check", str(tmp_path / f"{name}.yaml"), "--json"]) == 0
+    [found] = json.loads(capsys.readouterr().out)
+    return {c["jurisdiction"]: c for c in found["coverage"]}
+
+
+# The laws each adversary would game: the tagged lecture every one; an hour of talks that does teach each topic
+# only those asking for interactive training (Illinois and Maine ask for none, so an hour of talks can meet them).
+GAMED = {"every-tag": None, "minute-of-scenario": {"ca-employees", "ca-supervisors", "ny-state", "nyc", "de"}}
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIES))
+def test_an_adversarial_workshop_meets_no_jurisdiction_it_would_game(tmp_path: Path, capsys, name: str) -> None:
+    coverage = _checked(tmp_path, capsys, name)
+    for code, found in coverage.items():
+        if code != "none" and (GAMED[name] is None or code in GAMED[name]):
+            assert found["standing"] != "met" and not found["satisfied"], (code, found)
+
+
+def test_a_minute_of_scenario_is_not_interactive_training(tmp_path: Path, capsys) -> None:
+    """Its minutes and topics pass for California's employees: only the interactivity rule stops it."""
+    ca = _checked(tmp_path, capsys, "minute-of-scenario")["ca-employees"]
+    assert {m["category"] for m in ca["missing"]} == {"interactivity"}
+    assert any("took part" in m["message"] for m in ca["missing"])
+
+
+def test_a_poll_with_no_right_answer_assesses_nothing(library: Library) -> None:
+    outline = library.workshops["harassment-prevention-employees"].outline()
+    no_check = outline.__class__(**{**outline.__dict__, "segments": tuple(
+        s for s in outline.segments if s.kind is not SegmentKind.KNOWLEDGE_CHECK)})
+    found = evaluate(planned(no_check), library.jurisdictions["ca-employees"])
+    assert any("assess learning" in s.message for s in found.shortfalls)
+
+
+# --- one evaluation: the plan and a delivery as planned agree -------------------------------------------------------
+
+def _as_planned(outline, start: datetime) -> list[DeliveryEvent]:
+    """The log of a delivery exactly as planned: every segment run for its minutes, every vote counted and shown,
+    every role-play round assigned."""
+    events, at = [], start
+    for segment in outline.segments:
+        events.append(DeliveryEvent(DeliveryKind.STARTED, at, segment.id))
+        if segment.kind in (SegmentKind.SCENARIO, SegmentKind.POLL, SegmentKind.KNOWLEDGE_CHECK):
+            events += [DeliveryEvent(DeliveryKind.TALLY, at, segment.id, {"item": 0, "counts": [3, 1]}),
+                       DeliveryEvent(DeliveryKind.REVEALED, at, segment.id, {"item": 0})]
+        if segment.kind is SegmentKind.ROLE_PLAY:
+            events.append(DeliveryEvent(DeliveryKind.ROLES, at, segment.id, {"round": 1, "groups": []}))
+        at += timedelta(minutes=segment.minutes)
+    return [*events, DeliveryEvent(DeliveryKind.ENDED, at, None)]
+
+
+def test_the_plan_and_a_delivery_as_planned_agree_on_every_workshop_and_jurisdiction(library: Library) -> None:
+    for workshop in library.workshops.values():
+        outline = workshop.outline()
+        log = replay(plan_of(workshop), _as_planned(outline, NOW))
+        as_delivered = delivered(outline, log, NOW + timedelta(hours=5))
+        for jurisdiction in library.jurisdictions.values():
+            plan, done = evaluate(planned(outline), jurisdiction), evaluate(as_delivered, jurisdiction)
+            assert [(t.name, t.met, t.minutes) for t in plan.trainings] == \
+                   [(t.name, t.met, t.minutes) for t in done.trainings], (workshop.id, jurisdiction.code)
+            assert plan.standing is done.standing
+
+
+def test_an_interaction_that_did_not_happen_counts_for_nothing(library: Library) -> None:
+    workshop = library.workshops["harassment-prevention-employees"]
+    outline = workshop.outline()
+    quiet = [e for e in _as_planned(outline, NOW) if e.kind in (DeliveryKind.STARTED, DeliveryKind.ENDED)]
+    found = evaluate(delivered(outline, replay(plan_of(workshop), quiet), NOW + timedelta(hours=2)),
+                     library.jurisdictions["ca-employees"])
+    assert not found.satisfied
+    assert {s.category for s in found.shortfalls} == {"interactivity"}
+    assert rules(SegmentKind.SCENARIO).evidence is not None
+
+
+# --- sessions, closed and sealed -----------------------------------------------------------------------------------
+
+def _session(ws: Workspace, workshop: str, codes: list[str], people: list[Person], *, minutes: int = 170
+             ) -> tuple[str, list[str], datetime]:
+    start = (NOW - timedelta(minutes=minutes)).astimezone()
+    detail = create_session(ws, workshop_id=workshop, on=start.date(), start=start.strftime("%H:%M"),
+                            location="Depot", trainer="Sam Lee", jurisdictions=codes)
+    add_people(ws, detail.id, people)
+    set_setting(ws, "organisation", "Depot Ltd")
+    return detail.id, [p.badge_code for p in get_session(ws, detail.id).roster], start
+
+
+OTHERS = [Person("Cy", "Ng", "E3"), Person("Di", "Ow", "E4")]  # enough for a role-play group
+
+
+def _credits(result: closing.SealResult, name: str) -> dict[str, str]:
+    [person] = [a for a in result.plan.attendees if a.name == name]
+    return {c.code: c.standing for c in person.credits}
+
+
+def _seal(ws: Workspace, sid: str, **overrides: Override) -> closing.SealResult:
+    found = closing.parse_overrides(ws, sid, [f"{who}={'yes' if o.eligible else 'no'}: {o.reason}"
+                                              for who, o in overrides.items()])
+    return closing.close_session(ws, sid, signer(ws, create_as="Sam Lee"), overrides=found, at=NOW)
+
+
+def test_skipped_scenarios_and_knowledge_check_credit_no_california_supervisors(workspace: Workspace) -> None:
+    sid, codes, start = _session(workspace, "harassment-prevention-supervisors", ["ca-supervisors"],
+                                 [Person("Ana", "Díaz", "E1", is_supervisor=True)])
+    attendance.check_in(workspace, sid, codes[0], at=start)
+    deliver_as_planned(workspace, sid, start, skip={"scenario-warehouse", "scenario-restaurant", "knowledge-check"})
+    result = _seal(workspace, sid)
+    assert result.plan.jurisdictions == []
+    assert _credits(result, "Ana Díaz") == {"ca-supervisors": "not-met"}
+    [coverage] = result.plan.coverage
+    assert any("assess learning" in s.message for s in coverage.shortfalls)
+
+
+def test_a_supervisor_present_110_minutes_is_not_credited_the_120(workspace: Workspace, tmp_path: Path) -> None:
+    sid, codes, start = _session(workspace, "harassment-prevention-supervisors", ["ca-supervisors"],
+                                 [Person("Ana", "Díaz", "E1", is_supervisor=True),
+                                  Person("Bo", "Li", "E2", is_supervisor=True)])
+    attendance.check_in(workspace, sid, codes[0], at=start - timedelta(minutes=5))
+    attendance.check_in(workspace, sid, codes[1], at=start - timedelta(minutes=5))
+    end = deliver_as_planned(workspace, sid, start)
+    attendance.check_out(workspace, sid, codes[1], at=end - timedelta(minutes=26))  # misses 26 of the 136
+    result = _seal(workspace, sid, E2=Override(True, "made up the rest on 3 Dec"))
+    people = {a.name: a for a in result.plan.attendees}
+    assert people["Ana Díaz"].minutes == 136  # arrived early, left at the close: teaching only
+    assert people["Bo Li"].minutes == 110 and people["Bo Li"].eligible and people["Bo Li"].overridden
+    assert _credits(result, "Ana Díaz") == {"ca-supervisors": "met"}
+    assert _credits(result, "Bo Li") == {"ca-supervisors": "not-met"}  # the override decided the certificate only
+    made = certificates.make_certificates(workspace, sid, tmp_path / "certs").files
+    [bo] = [f for f in made if "Li" in f.name or _pdf_text(f).count("Bo Li")]
+    text = _pdf_text(bo)
+    assert "trainer's decision: made up the rest on 3 Dec" in text.replace("Trainer's", "trainer's")
+    assert "1 h 50 min" in text and "Not complete".upper() in text.upper()
+    assert "present 110 of the 126 min it requires" in " ".join(text.split())  # 136 delivered, less 10 of grace
+
+
+def test_a_supervisor_on_the_employees_workshop_gets_no_supervisors_credit(workspace: Workspace) -> None:
+    sid, codes, start = _session(workspace, "harassment-prevention-employees", ["ca-employees", "de", "me"],
+                                 [Person("Ana", "Díaz", "E1"), Person("Bo", "Li", "E2", is_supervisor=True),
+                                  *OTHERS])
+    for code in codes:
+        attendance.check_in(workspace, sid, code, at=start)
+    deliver_as_planned(workspace, sid, start)
+    result = _seal(workspace, sid)
+    assert _credits(result, "Ana Díaz") == {"ca-employees": "met", "de": "met", "me": "met"}
+    assert _credits(result, "Bo Li") == {"ca-employees": "not-applicable", "de": "partial", "me": "partial"}
+    [bo] = [a for a in result.plan.attendees if a.name == "Bo Li"]
+    assert bo.track == Track.SUPERVISOR.value
+
+
+def test_a_bystander_session_under_chicago_is_partial_everywhere(workspace: Workspace, tmp_path: Path) -> None:
+    sid, codes, start = _session(workspace, "bystander-intervention", ["chicago"], [Person("Ana", "Díaz", "E1"),
+                                                                                   *OTHERS])
+    for code in codes:
+        attendance.check_in(workspace, sid, code, at=start)
+    deliver_as_planned(workspace, sid, start)
+    result = _seal(workspace, sid)
+    assert result.plan.jurisdictions == [] and _credits(result, "Ana Díaz") == {"chicago": "partial"}
+    [pdf] = [f for f in certificates.make_certificates(workspace, sid, tmp_path / "certs").files
+             if "Ana Díaz" in _pdf_text(f)]
+    text = " ".join(_pdf_text(pdf).split())
+    met_part = text[text.index("REQUIREMENTS MET"):]
+    assert "No jurisdiction's requirements are met by this certificate." in met_part
+    assert "Chicago (employees): partly met — not complete." in met_part
+    [token] = [p.token for p in certificates.certificate_pages(workspace, sid, *_page_args(workspace))[1]
+               if p.data.attendee_name == "Ana Díaz"]
+    claims = json.loads(__import__("base64").urlsafe_b64decode(token.split(".")[1] + "=="))
+    assert claims["jurisdictions"] == [] and claims["partial"] == ["chicago"]
+    reports.make_report(workspace, sid, tmp_path / "report.pdf")
+    report = " ".join(_pdf_text(tmp_path / "report.pdf").split())
+    assert "Employee: partly met — not complete" in report
+    assert "the plan would not meet it" in report
+
+
+def test_a_session_closed_without_its_delivery_credits_nothing(workspace: Workspace) -> None:
+    sid, codes, start = _session(workspace, "harassment-prevention-employees", ["ca-employees"],
+                                 [Person("Ana", "Díaz", "E1")], minutes=200)
+    attendance.check_in(workspace, sid, codes[0], at=start - timedelta(minutes=5))
+    result = _seal(workspace, sid)
+    assert not result.plan.delivery_recorded and result.plan.jurisdictions == []
+    [coverage] = result.plan.coverage
+    assert coverage.shortfalls[0].message == "delivery not recorded: no jurisdiction credited"
+    [ana] = result.plan.attendees
+    assert ana.minutes == 79  # in the room from the planned start to its planned end, not 3 h 25 min
+    assert _credits(result, "Ana Díaz") == {"ca-employees": "not-met"}
+
+
+def _pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _page_args(ws: Workspace) -> tuple:
+    from facilitator.services.identity import get_identity
+    from facilitator.services.settings import load_settings
+
+    return load_settings(ws), get_identity(ws)
+
+
+def test_standing_words_cover_every_standing() -> None:
+    from facilitator.domain.compliance import STANDING_WORDS
+
+    assert set(STANDING_WORDS) == set(Standing)
+
+
+# --- the trainer ----------------------------------------------------------------------------------------------------
+
+def test_california_asks_for_the_trainer_s_qualifications_and_the_record_keeps_them(workspace: Workspace,
+                                                                                   tmp_path: Path) -> None:
+    sid, codes, start = _session(workspace, "harassment-prevention-employees", ["ca-employees"],
+                                 [Person("Ana", "Díaz", "E1"), *OTHERS])
+    for code in codes:
+        attendance.check_in(workspace, sid, code, at=start)
+    deliver_as_planned(workspace, sid, start)
+    [warning] = closing.plan_close(workspace, sid, at=NOW).warnings
+    assert "California" in warning and "qualified trainer" in warning
+    set_setting(workspace, "trainer_qualifications", "Employment attorney, 6 years")
+    set_setting(workspace, "trainer_organisation", "Fair Work Training LLC")
+    result = _seal(workspace, sid)
+    assert result.plan.warnings == ()
+    set_setting(workspace, "trainer_qualifications", "")  # changed later: the sealed record still says what it said
+    reports.make_report(workspace, sid, tmp_path / "report.pdf")
+    report = " ".join(_pdf_text(tmp_path / "report.pdf").split())
+    assert "Employment attorney, 6 years" in report and "Sam Lee (Fair Work Training LLC)" in report
+
+
+def test_a_report_says_when_no_qualification_is_stated(workspace: Workspace, tmp_path: Path) -> None:
+    sid, _codes, _start = _session(workspace, "harassment-prevention-employees", ["ca-employees"],
+                                   [Person("Ana", "Díaz", "E1")])
+    reports.make_report(workspace, sid, tmp_path / "draft.pdf")
+    report = " ".join(_pdf_text(tmp_path / "draft.pdf").split())
+    assert "not stated — California" in report and "asks for a qualified trainer" in report
+
+
+# --- acknowledgments and hand-outs as evidence ----------------------------------------------------------------------
+
+def test_nyc_acknowledgments_are_recorded_sealed_and_printed(workspace: Workspace, tmp_path: Path, capsys) -> None:
+    sid, codes, start = _session(workspace, "harassment-prevention-employees", ["nyc"],
+                                 [Person("Ana", "Díaz", "E1"), Person("Bo", "Li", "E2"), *OTHERS])
+    for code in codes:
+        attendance.check_in(workspace, sid, code, at=start)
+    assert main(["signin-sheet", sid, "--out", str(tmp_path / "draft.pdf")]) == 0
+    sheet = " ".join(_pdf_text(tmp_path / "draft.pdf").split())
+    assert "By signing below, each attendee acknowledges:" in sheet
+    capsys.readouterr()
+    assert main(["attendance", "acknowledge", sid, "E1"]) == 0  # ticked from the signed paper sheet
+    assert "Recorded the signed acknowledgment of Ana Díaz" in capsys.readouterr().out
+    assert main(["attendance", "acknowledge", sid, "E2", "--source", "desk"]) == 0
+    [bo_ack] = [e for e in attendance.attendance_log_entries(workspace, sid)
+                if e.kind == "acknowledged" and e.source == "desk"]
+    attendance.void(workspace, sid, bo_ack.seq, "ticked the wrong row")
+    assert attendance.verify_attendance(workspace, sid).intact
+    deliver_as_planned(workspace, sid, start)
+    plan = closing.plan_close(workspace, sid, at=NOW)
+    assert any("3 people who attended have no signed acknowledgment" in w for w in plan.warnings)
+    result = _seal(workspace, sid)
+    signed = {a.name: a.acknowledged for a in result.plan.attendees}
+    assert signed["Ana Díaz"] is True and signed["Bo Li"] is False
+    reports.make_report(workspace, sid, tmp_path / "report.pdf")
+    assert "Signed acknowledgments on record: 1 of the 4 who attended" in " ".join(
+        _pdf_text(tmp_path / "report.pdf").split())
+    made = certificates.make_certificates(workspace, sid, tmp_path / "certs").files
+    texts = {f: _pdf_text(f) for f in made}
+    [ana] = [t for t in texts.values() if "Ana Díaz" in t]
+    [bo] = [t for t in texts.values() if "Bo Li" in t]
+    assert "Signed acknowledgment on record." in ana and "Signed acknowledgment on record." not in bo
+
+
+def test_new_york_state_hand_outs_are_confirmed_and_sealed(workspace: Workspace, tmp_path: Path) -> None:
+    sid, codes, start = _session(workspace, "harassment-prevention-employees", ["ny-state"],
+                                 [Person("Ana", "Díaz", "E1"), *OTHERS])
+    for code in codes:
+        attendance.check_in(workspace, sid, code, at=start)
+    deliver_as_planned(workspace, sid, start)
+    plan = closing.plan_close(workspace, sid, at=NOW)
+    required = plan.evidence.handouts_required
+    assert len(required) >= 3 and any("not confirmed as handed out" in w for w in plan.warnings)
+    with pytest.raises(UserError, match="is not a hand-out"):
+        closing.plan_close(workspace, sid, at=NOW, handouts=["a leaflet"])
+    assert main(["session", "close", sid, "--handed-out", required[0], "--handed-out", required[1]]) == 0
+    sealed = seals.verified_seal(workspace, sid).sealed
+    assert sealed.handouts_required == required and sealed.handouts_given == required[:2]
+    reports.make_report(workspace, sid, tmp_path / "report.pdf")
+    report = " ".join(_pdf_text(tmp_path / "report.pdf").split())
+    assert f"Handed out, as the trainer confirmed: {required[0]}; {required[1]}" in report
+    assert "Not confirmed as handed out:" in report
+
+
+def test_someone_absent_or_gone_early_is_credited_with_nothing(workspace: Workspace) -> None:
+    """A law with no minimum length (New York) still asks each person to have been there for the training."""
+    sid, codes, start = _session(workspace, "harassment-prevention-employees", ["ny-state"],
+                                 [Person("Ana", "Díaz", "E1"), Person("Bo", "Li", "E2"), Person("Cy", "Ng", "E3"),
+                                  Person("Di", "Ow", "E4"), Person("Ed", "Po", "E5")])
+    for code in codes[:4]:
+        attendance.check_in(workspace, sid, code, at=start)
+    end = deliver_as_planned(workspace, sid, start)
+    attendance.check_out(workspace, sid, codes[3], at=end - timedelta(minutes=30))
+    result = _seal(workspace, sid)
+    assert _credits(result, "Ana Díaz") == {"ny-state": "met"}
+    assert _credits(result, "Di Ow") == {"ny-state": "not-met"}  # left 30 minutes before the end
+    assert _credits(result, "Ed Po") == {"ny-state": "not-met"}  # never came
