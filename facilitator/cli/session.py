@@ -127,6 +127,8 @@ def show_session(args: argparse.Namespace) -> int:
                             if check.citation else line))
             for s in check.shortfalls:
                 print("      " + _("missing: {shortfall}").format(shortfall=s))
+            if check.note:
+                print("      " + _("note: {note}").format(note=check.note))
 
     emit(args, [detail], in_words)
     return 0

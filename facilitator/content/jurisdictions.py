@@ -11,7 +11,13 @@ from facilitator.content.problems import ContentError, ContentProblem
 from facilitator.content.schema import Slug
 from facilitator.content.topics import use_a_topic
 from facilitator.content.yamlfile import YamlDocument, read_yaml
-from facilitator.domain.jurisdiction import DEFAULT_SHARE, InteractivityRule, Jurisdiction, TrainingRequirement
+from facilitator.domain.jurisdiction import (
+    DEFAULT_SHARE,
+    Applicability,
+    InteractivityRule,
+    Jurisdiction,
+    TrainingRequirement,
+)
 from facilitator.domain.workshop import Audience, SegmentKind
 from facilitator.i18n import _
 
@@ -27,6 +33,11 @@ class InteractivityFile(_Strict):
     minimum: int = Field(default=1, ge=1)
     share: float = Field(default=DEFAULT_SHARE, ge=0, le=1)
     reason: Text
+
+
+class ApplicabilityFile(_Strict):
+    employees_at_least: int | None = Field(default=None, ge=1)
+    industries: list[Slug] = Field(default_factory=list)
 
 
 class RequirementFile(_Strict):
@@ -51,6 +62,7 @@ class JurisdictionFile(_Strict):
     qualified_trainer: str = ""
     acknowledgment: str = ""
     handouts: list[Text] = Field(default_factory=list)
+    applies_if: ApplicabilityFile = Field(default_factory=ApplicabilityFile)
     requirements: list[RequirementFile] = Field(default_factory=list)
 
     def to_domain(self) -> Jurisdiction:
@@ -59,6 +71,7 @@ class JurisdictionFile(_Strict):
             frequency=self.frequency, records=tuple(self.records), retention_years=self.retention_years,
             notes=self.notes, audience=Audience(self.audience), qualified_trainer=self.qualified_trainer.strip(),
             acknowledgment=" ".join(self.acknowledgment.split()), handouts=tuple(self.handouts),
+            applies=Applicability(self.applies_if.employees_at_least, tuple(self.applies_if.industries)),
             requirements=tuple(
                 TrainingRequirement(
                     name=r.name, minimum_minutes=r.minimum_minutes, topics=tuple(r.topics),

@@ -355,6 +355,29 @@ def _whole(minutes: float, *, up: bool = False) -> int:
     return int(-(-minutes // 1)) if up else int(minutes + 1e-9)
 
 
+# --- whether a law binds the employer -------------------------------------------------------------------------------
+
+def binds(jurisdiction: Jurisdiction, employees: int | None, industry: str, *, say: Say = _
+          ) -> tuple[bool | None, str]:
+    """Whether `jurisdiction`'s law binds an employer with this headcount and industry (None: the facts it needs
+    were not given), and why, in words; ("", True) where it binds every employer."""
+    rule = jurisdiction.applies
+    if rule.industries and not industry:
+        return None, say(N_("{law} binds only employers in these industries: {industries}; the employer's "
+                            "industry is not set")).format(law=jurisdiction.name, industries=", ".join(rule.industries))
+    if rule.industries and industry not in rule.industries:
+        return False, say(N_("{law} binds only employers in these industries: {industries}; this employer is "
+                             "'{industry}'")).format(law=jurisdiction.name, industries=", ".join(rule.industries),
+                                                     industry=industry)
+    if rule.employees_at_least is not None and employees is None:
+        return None, say(N_("{law} binds employers with {least} or more employees; the employer's headcount is not "
+                            "set")).format(law=jurisdiction.name, least=rule.employees_at_least)
+    if rule.employees_at_least is not None and employees is not None and employees < rule.employees_at_least:
+        return False, say(N_("{law} binds employers with {least} or more employees; this employer has {count}")).format(
+            law=jurisdiction.name, least=rule.employees_at_least, count=employees)
+    return True, ""
+
+
 # --- a person's credit ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ Whether a plan or a delivery meets them is decided in one place, `domain/complia
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from facilitator.domain.workshop import Audience, SegmentKind
 
@@ -37,6 +37,15 @@ class TrainingRequirement:
 
 
 @dataclass(frozen=True)
+class Applicability:
+    """Which employers a law binds, by the facts the employer gives (its headcount, its industry): a session
+    records the employer's answers and the checker says when a law does not bind it, or when it cannot tell."""
+
+    employees_at_least: int | None = None  # counted as the law counts them (the profile's who_must_train says)
+    industries: tuple[str, ...] = ()  # only these industries ("restaurant", "bar"); () for every industry
+
+
+@dataclass(frozen=True)
 class Jurisdiction:
     """A place's rules, kept as data so they can be updated without touching code."""
 
@@ -53,3 +62,4 @@ class Jurisdiction:
     qualified_trainer: str = ""  # who may give the training, where the law says (California); "" if it does not
     acknowledgment: str = ""  # what each trainee signs, where the law asks for a signed acknowledgment (NYC)
     handouts: tuple[str, ...] = ()  # what must be handed out at every training (New York State's policy, form…)
+    applies: Applicability = field(default_factory=Applicability)

@@ -36,7 +36,8 @@ AMENDMENT_FORMAT = "facilitator-amendment-2"
 AMENDMENT_FORMAT_1 = "facilitator-amendment-1"  # made before amendments named the record before them
 SEAL_ONLY = ("start", "grace_minutes", "status", "jurisdiction_codes", "delivery_sha256")  # not in a format-1 seal
 SEAL_3_ONLY = ("coverage", "delivery_recorded", "delivered_minutes", "planned_minutes", "trainer_organisation",
-               "trainer_qualifications", "handouts_required", "handouts_given")  # nor these in format 2
+               "trainer_qualifications", "handouts_required", "handouts_given", "employer_employees",
+               "employer_industry")  # nor these in format 2
 ATTENDEE_3_ONLY = ("track", "present_minutes", "credits", "acknowledged")
 # Certificate ids are derived, not random: closing the same record always names the same certificates.
 CERTIFICATE_NAMESPACE = uuid.UUID("6f1c1d9e-3b0a-5d4e-9a51-7c2b6f0e8a11")
@@ -172,6 +173,8 @@ class SealedRecord:
     trainer_qualifications: str | None = None
     handouts_required: tuple[str, ...] | None = None  # what the session's laws ask to be handed out
     handouts_given: tuple[str, ...] | None = None  # what the trainer confirmed was handed out
+    employer_employees: int | None = None  # the employer's headcount as it gave it, which decides what binds it
+    employer_industry: str | None = None
 
     @property
     def format(self) -> str:

@@ -280,4 +280,5 @@ def _sealed_record(session: TrainingSession, plan: ClosingPlan, chain: ChainHead
         delivery_recorded=plan.delivery_recorded, delivered_minutes=plan.delivered_minutes,
         planned_minutes=plan.planned_minutes, trainer_organisation=plan.evidence.trainer_organisation,
         trainer_qualifications=plan.evidence.trainer_qualifications,
-        handouts_required=plan.evidence.handouts_required, handouts_given=plan.evidence.handouts_given)
+        handouts_required=plan.evidence.handouts_required, handouts_given=plan.evidence.handouts_given,
+        employer_employees=plan.evidence.employer_employees, employer_industry=plan.evidence.employer_industry)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from facilitator.domain.compliance import binds
 from facilitator.domain.jurisdiction import Jurisdiction
 from facilitator.i18n import _, ngettext
 from facilitator.services.attendance_record import AttendanceRow
@@ -28,7 +29,25 @@ class Evidence:
     acknowledgment: str = ""  # the text each trainee signs; "" where no law asks for one
     trainer_organisation: str = ""
     trainer_qualifications: str = ""
+    employer_employees: int | None = None  # the employer's answers, as they were at the close
+    employer_industry: str = ""
     warnings: tuple[str, ...] = ()
+
+
+def employer_notes(profiles: Sequence[Jurisdiction], settings: Settings) -> list[str]:
+    """A law that may not bind the employer, by the headcount and industry it gave, or that cannot tell without
+    them: said, never decided silently (some laws count contractors, domestic workers or supervisors apart)."""
+    notes = []
+    for j in profiles:
+        bound, why = binds(j, settings.employer_employees, settings.employer_industry)
+        if bound is False:
+            notes.append(_("{why}: it may not bind this employer (who must train: {who})").format(
+                why=why, who=j.who_must_train))
+        elif bound is None:
+            notes.append(_("{why}: set it with 'facilitator settings set {key} …' or in File → Settings…").format(
+                why=why, key="employer_industry" if j.applies.industries and not settings.employer_industry
+                else "employer_employees"))
+    return notes
 
 
 def handouts_of(profiles: Sequence[Jurisdiction]) -> tuple[str, ...]:
@@ -67,6 +86,7 @@ def gather(profiles: Sequence[Jurisdiction], rows: Sequence[AttendanceRow], trai
                   "'facilitator settings set trainer_qualifications \"…\"' or in File → Settings…").format(
         jurisdiction=j.name, rule=j.qualified_trainer)
         for j in profiles if j.qualified_trainer and not trainer.trainer_qualifications.strip()]
+    warnings += employer_notes(profiles, trainer)
     missing = [h for h in required if h not in handed]
     if missing:
         warnings.append(_("not confirmed as handed out: {items}").format(items="; ".join(missing)))
@@ -76,4 +96,5 @@ def gather(profiles: Sequence[Jurisdiction], rows: Sequence[AttendanceRow], trai
                                  "{count} people who attended have no signed acknowledgment on record",
                                  unsigned).format(count=unsigned))
     return Evidence(required, handed, acknowledgment, trainer.trainer_organisation.strip(),
-                    trainer.trainer_qualifications.strip(), tuple(warnings))
+                    trainer.trainer_qualifications.strip(), trainer.employer_employees, trainer.employer_industry,
+                    tuple(warnings))

@@ -14,12 +14,15 @@ from sqlalchemy.orm import Session
 from facilitator.content.problems import ContentError
 from facilitator.content.schema import WorkshopFile
 from facilitator.content.workshops import parse_workshop
+from facilitator.domain.compliance import binds
 from facilitator.domain.ids import new_session_id
+from facilitator.domain.jurisdiction import Jurisdiction
 from facilitator.domain.sessions import DEFAULT_GRACE_MINUTES, MAX_GRACE_MINUTES, SessionStatus
 from facilitator.domain.times import clock, iso
 from facilitator.i18n import _, ngettext
 from facilitator.services.errors import Remedy, UserError
 from facilitator.services.library import coverage, get_jurisdiction, get_workshop
+from facilitator.services.settings import load_settings
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import RosterEntry, SessionJurisdiction, TrainingSession
 
@@ -35,6 +38,7 @@ class JurisdictionCheck:
     citation: str
     satisfied: bool
     shortfalls: list[str]
+    note: str = ""  # whether its law binds the employer, by the headcount and industry it gave, where in doubt
 
 
 @dataclass(frozen=True)
@@ -229,8 +233,18 @@ def _coverage(ws: Workspace, row: TrainingSession) -> list[JurisdictionCheck]:
             continue
         result = coverage(workshop, profile)
         checks.append(JurisdictionCheck(profile.code, profile.name, profile.citation, result.satisfied,
-                                        [f"{s.requirement}: {s.message}" for s in result.shortfalls]))
+                                        [f"{s.requirement}: {s.message}" for s in result.shortfalls],
+                                        _binding(ws, profile)))
     return checks
+
+
+def _binding(ws: Workspace, profile: Jurisdiction) -> str:
+    """Where the employer's answers say the law may not bind it, or cannot tell, why; "" where it binds."""
+    try:
+        settings = load_settings(ws)
+    except UserError:
+        return ""  # a damaged settings file is told where the settings are used
+    return binds(profile, settings.employer_employees, settings.employer_industry)[1]
 
 
 def roster_person(p: RosterEntry | Row[Any]) -> RosterPerson:

@@ -38,6 +38,10 @@ class Settings(BaseModel):
     # years"), printed in the report and sealed with each record; California asks for a qualified trainer.
     trainer_organisation: str = Field(default="", max_length=200)
     trainer_qualifications: str = Field(default="", max_length=500)
+    # The employer's answers to what decides whether a law binds it: how many employees it has, counted as the
+    # law counts them, and its industry (Illinois asks more of restaurants and bars). Sealed with each record.
+    employer_employees: int | None = Field(default=None, ge=0, le=10_000_000)
+    employer_industry: Literal["", "restaurant", "bar", "other"] = ""
 
     def to_json(self) -> dict[str, object]:
         return self.model_dump()
@@ -108,7 +112,7 @@ def set_setting(ws: Workspace, key: str, value: str) -> Settings:
     if key == "language" and value not in ("", *i18n.available_languages()):
         raise UserError(_("there is no '{language}' translation; the languages are {languages}, or '' for the "
                           "computer's own").format(language=value, languages=", ".join(i18n.available_languages())))
-    current[key] = value or (None if key == "logo" else "")
+    current[key] = value or (None if Settings.model_fields[key].default is None else "")
     try:
         settings = Settings.model_validate(current)
     except ValidationError as exc:

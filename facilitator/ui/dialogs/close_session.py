@@ -163,8 +163,8 @@ def _summary(plan: ClosingPlan, ws: Workspace) -> str:
         who = _("A signing key will be created for the trainer on first use")
     text = _("<b>{eligible} of {total}</b> earn a certificate. Jurisdictions met: {met}. {who}.").format(
         eligible=plan.eligible, total=len(plan.attendees), met=met, who=who)
-    for warning in plan.warnings:
-        text += "<br>" + escape(warning)
+    if plan.warnings:
+        text += "<ul>" + "".join(f"<li>{escape(warning)}</li>" for warning in plan.warnings) + "</ul>"
     if not plan.delivery_recorded:
         text += "<br><b>" + _("The delivery was not recorded, so no jurisdiction will be credited. Run the session "
                               "from the presenter console first.") + "</b>"

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +33,7 @@ from facilitator.services.workspace import Workspace
 from facilitator.ui.widgets import error_text
 
 PAPERS = (("letter", N_("Letter")), ("a4", N_("A4")))
+INDUSTRIES = (("", N_("Not set")), ("restaurant", N_("Restaurant")), ("bar", N_("Bar")), ("other", N_("Other")))
 LOGO_FILTER = N_("PNG or JPEG images (*.png *.jpg *.jpeg)")
 # Where Qt would name one country's variety of a language ("español de España"), the language's own name.
 OWN_NAMES = {"en": "English", "es": "español"}  # not user text: each language's name for itself, never translated
@@ -94,6 +96,13 @@ class SettingsDialog(QDialog):
         self.trainer_qualifications = QLineEdit(self.current.trainer_qualifications, maxLength=500,
                                                 accessibleName=_("Trainer's qualifications"),
                                                 placeholderText=_("e.g. employment attorney, 6 years"))
+        self.employees = QSpinBox(accessibleName=_("Employer's headcount"), minimum=0, maximum=10_000_000,
+                                  specialValueText=_("not set"))
+        self.employees.setValue(self.current.employer_employees or 0)
+        self.industry = QComboBox(accessibleName=_("Employer's industry"))
+        for value, label in INDUSTRIES:
+            self.industry.addItem(_(label), value)
+        self.industry.setCurrentIndex(max(0, self.industry.findData(self.current.employer_industry)))
         form = QFormLayout()
         form.addRow(_("&Organisation"), self.organisation)
         form.addRow(_("&Logo"), logo_row)
@@ -103,6 +112,8 @@ class SettingsDialog(QDialog):
         form.addRow("", self.language_note)
         form.addRow(_("&Training provider"), self.trainer_organisation)
         form.addRow(_("&Qualifications"), self.trainer_qualifications)
+        form.addRow(_("&Employees"), self.employees)
+        form.addRow(_("&Industry"), self.industry)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -130,7 +141,9 @@ class SettingsDialog(QDialog):
         return {"organisation": self.organisation.text().strip(), "logo": self.logo.text().strip(),
                 "paper": self.paper.currentData(), "language": self.language.currentData(),
                 "trainer_organisation": self.trainer_organisation.text().strip(),
-                "trainer_qualifications": self.trainer_qualifications.text().strip()}
+                "trainer_qualifications": self.trainer_qualifications.text().strip(),
+                "employer_employees": str(self.employees.value() or ""),
+                "employer_industry": self.industry.currentData()}
 
     @property
     def language_changed(self) -> bool:
@@ -140,10 +153,12 @@ class SettingsDialog(QDialog):
         """Save what changed; on a refusal say why, put the focus on that field, and stay open."""
         before = self.current.model_dump()
         fields = {"organisation": self.organisation, "logo": self.logo, "paper": self.paper,
-                  "language": self.language}
+                  "language": self.language, "trainer_organisation": self.trainer_organisation,
+                  "trainer_qualifications": self.trainer_qualifications, "employer_employees": self.employees,
+                  "employer_industry": self.industry}
         saved = None
         for key, value in self.values().items():
-            if value == (before[key] or ""):
+            if value == str(before[key] or ""):
                 continue
             try:
                 saved = set_setting(self._ws, key, value)

@@ -151,7 +151,8 @@ class SessionsView(QWidget):
 
 def session_html(s: SessionDetail) -> str:
     """The session's plan as a trainer reads it before the day."""
-    rows = "".join(f"<li><b>{escape(c.name)}</b>: {_coverage(c.satisfied, c.shortfalls)}</li>" for c in s.coverage)
+    rows = "".join(f"<li><b>{escape(c.name)}</b>: {_coverage(c.satisfied, c.shortfalls)}"
+                   f"{'<br><i>' + escape(c.note) + '</i>' if c.note else ''}</li>" for c in s.coverage)
     supervisor = escape(_("Supervisor"))
     people = "".join(f"<tr><td>{escape(p.full_name)}</td><td>{escape(p.employee_id or '')}</td>"
                      f"<td>{escape(p.department or '')}</td><td>{supervisor if p.is_supervisor else ''}</td></tr>"
