@@ -62,6 +62,10 @@ def register(parser: Parser, noun: str) -> None:
     reveal = _step(parser, "reveal", reveal_votes, _("show the room the results of a vote or question"),
                    _("SESSION SEGMENT [--item N] [--at TIME] [--json]"))
     _segment(reveal)
+    roles = _step(parser, "roles", assign_roles, _("a role-play round: parts assigned at random among those in the "
+                                                  "room, or (once assigned) moved along for the next round"),
+                  _("SESSION SEGMENT [--at TIME] [--json]"))
+    _segment(roles)
     for verb in (tally, reveal):
         verb.add_argument("--item", type=int, metavar=_("N"),
                           help=_("which question of a knowledge check, from 1 (default 1)"))
@@ -324,3 +328,20 @@ def _vote_item(ws: Workspace, args: argparse.Namespace) -> int:
         raise UserError(_("segment '{segment}' has questions 1 to {count}; --item {item} is none of them").format(
             segment=args.segment, count=count, item=args.item))
     return (args.item or 1) - 1
+
+
+def assign_roles(args: argparse.Namespace) -> int:
+    """A role-play round keyed in: the first assigns parts among the people in the room, each later one rotates."""
+    from facilitator.services import delivery
+
+    ws = workspace(args)
+    at = _step_time(ws, args)
+    runs = delivery.session_run(ws, args.session_id).delivery.runs
+    if any(r.segment.id == args.segment and r.role_rounds for r in runs):
+        done = delivery.rotate(ws, args.session_id, args.segment, at=at)
+    else:
+        people = [token for token, _name in delivery.people_present(ws, args.session_id)]
+        done = delivery.assign(ws, args.session_id, args.segment, people, at=at)
+    told = ngettext("Round {round} of {segment}: {groups} group", "Round {round} of {segment}: {groups} groups",
+                    len(done.groups)).format(round=done.round, segment=args.segment, groups=len(done.groups))
+    return _told(args, delivery.session_run(ws, args.session_id), told)

@@ -181,11 +181,10 @@ def print_plan(plan: Any) -> None:
     for a in plan.attendees:
         verdict = _("yes") if a.eligible else _("no")
         print(f"{a.name[:30]:30} {a.minutes:7}  {status_label(a.status):16} {verdict}: {a.reason}")
-    met = ", ".join(j.name for j in plan.jurisdictions) or _("none")
     total = len(plan.attendees)
-    print(ngettext("{eligible} of {total} earns a certificate; jurisdictions met: {met}",
-                   "{eligible} of {total} earn a certificate; jurisdictions met: {met}", total)
-          .format(eligible=plan.eligible, total=total, met=met))
+    print(ngettext("{eligible} of {total} earns a certificate; credited: {credited}",
+                   "{eligible} of {total} earn a certificate; credited: {credited}", total)
+          .format(eligible=plan.eligible, total=total, credited=plan.credited()))
     for coverage in plan.coverage:
         if not coverage.satisfied:
             print(_("  {jurisdiction}: {standing}: {why}").format(

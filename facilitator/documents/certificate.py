@@ -96,6 +96,7 @@ class CertificateData:
     provider: str | None = None  # the training provider, when the trainer works for one
     not_complete: tuple[str, ...] = ()  # a jurisdiction partly met or not met, and why: never under "met"
     delivered_minutes: int | None = None  # the workshop's length as delivered (teaching, breaks excluded)
+    delivery_recorded: bool = True  # False: the session was sealed without its delivery recorded
     decided: str | None = None  # "trainer's decision: why", when the certificate was issued by that decision
     acknowledged: bool = False  # the person's signed acknowledgment is on record (where a law asks for one)
 
@@ -239,6 +240,8 @@ def centre_pieces(data: CertificateData) -> list[Piece]:
     track = _("{track} track").format(track=data.track) if data.track else None
     length = (_("{duration} delivered").format(duration=duration(data.delivered_minutes))
               if data.delivered_minutes is not None else None)
+    if not data.delivery_recorded:
+        length = _("delivery not recorded")
     kind = " · ".join(part for part in (data.delivery_words, length, track) if part)
     pieces = [
         Piece(_("Certificate of Completion"), BOLD, 30, 18, space_after=4 * mm, color=ACCENT),

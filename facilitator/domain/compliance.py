@@ -22,12 +22,12 @@ The rules, so that no lecture can game them:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from facilitator.domain.delivery import Delivery
+from facilitator.domain.delivery import Delivery, SegmentRun
 from facilitator.domain.jurisdiction import InteractivityRule, Jurisdiction, TrainingRequirement
 from facilitator.domain.segment_kinds import Evidence, rules
 from facilitator.domain.workshop import Audience, SegmentKind, WorkshopOutline
@@ -38,6 +38,8 @@ Span = tuple[datetime, datetime]
 
 MAX_TOPICS = 6  # a segment is credited with at most this many topics; more is a list, not teaching
 TOPIC_MINUTES = 1.0  # the least teaching on each required topic, unless a profile asks for more
+MAX_MOVES = 200  # a bound on rebalancing segments between trainings (each move lowers the shortfalls anyway)
+GRACE_SHARE = 0.2  # a grace period excuses at most this share of a training's minutes
 
 AUDIENCES = {Audience.EMPLOYEES: N_("employees"), Audience.SUPERVISORS: N_("supervisors"),
              Audience.EVERYONE: N_("everyone")}
@@ -108,8 +110,8 @@ class Teaching:
 
     @property
     def minutes(self) -> int:
-        """Minutes of teaching, breaks and pauses excluded."""
-        return round(sum(s.minutes for s in self.segments))
+        """Whole minutes of teaching, breaks and pauses excluded (rounded down, as a person's presence is)."""
+        return int(sum(s.minutes for s in self.segments) + 1e-9)
 
 
 def planned(workshop: WorkshopOutline) -> Teaching:
@@ -120,25 +122,60 @@ def planned(workshop: WorkshopOutline) -> Teaching:
         for s in workshop.segments), Basis.PLAN)
 
 
-def delivered(workshop: WorkshopOutline, delivery: Delivery, until: datetime) -> Teaching:
-    """The workshop as its delivery log says it went (a segment still running ends at `until`)."""
-    segments = []
+def delivered(workshop: WorkshopOutline, delivery: Delivery, until: datetime,
+              responses: Mapping[str, int] | None = None) -> Teaching:
+    """The workshop as its delivery log says it went. A segment still running at `until` counts at most up to
+    its allowed minutes (planned and extended): a segment left running over a close is not teaching. Time is
+    counted once: where spans overlap (the same minutes keyed in for two segments), the earlier segment keeps them.
+    `responses` counts the feedback given in each segment: a feedback round with none was not held (None: not
+    known, as for a delivery built in a test)."""
+    segments, claimed = [], []
     for outline in workshop.segments:
         run = delivery.run_of(outline.id)
         paused = delivery.paused_since if delivery.current == outline.id else None
-        spans = tuple(run.taught(until, paused)) if outline.is_instruction else ()
+        spans = _unclaimed(_capped(run, until, paused), claimed) if outline.is_instruction else []
+        claimed += spans
         if not spans:
             continue  # skipped, never run, or a break: no teaching
         minutes = sum((end - start).total_seconds() for start, end in spans) / 60
         segments.append(Taught(outline.id, outline.kind, outline.title, outline.topics, minutes,
-                               _evidence(outline.kind, run.tallies, run.revealed, bool(run.role_rounds)), spans))
-    return Teaching(workshop.id, workshop.audience, tuple(segments), Basis.DELIVERY,
-                    recorded=delivery.log_length > 0)
+                               _evidence(outline.kind, run.tallies, run.revealed, bool(run.role_rounds),
+                                         None if responses is None else responses.get(outline.id, 0)),
+                               tuple(spans)))
+    return Teaching(workshop.id, workshop.audience, tuple(segments), Basis.DELIVERY, recorded=delivery.recorded)
 
 
-def _evidence(kind: SegmentKind, tallies: dict[int, tuple[int, ...]], revealed: set[int], played: bool
-              ) -> frozenset[Evidence]:
-    found = {Evidence.HELD}
+def _capped(run: SegmentRun, until: datetime, paused: datetime | None) -> list[Span]:
+    """The run's taught spans; the time of a span still open counted only up to the segment's allowed minutes."""
+    spans = run.taught(until, paused)
+    if not run.spans or run.spans[-1][1] is not None:
+        return spans
+    closed = run.taught()  # the finished spans alone
+    budget = max(timedelta(), run.allowed - sum((end - start for start, end in closed), timedelta()))
+    kept = list(closed)
+    for start, end in spans[len(closed):]:
+        end = min(end, start + budget)
+        budget -= end - start
+        if end > start:
+            kept.append((start, end))
+    return kept
+
+
+def _unclaimed(spans: list[Span], claimed: list[Span]) -> list[Span]:
+    """`spans` less any time already in `claimed`."""
+    found = []
+    for start, end in spans:
+        pieces = [(start, end)]
+        for c_start, c_end in claimed:
+            pieces = [p for a, b in pieces for p in ((a, min(b, c_start)), (max(a, c_end), b)) if p[1] > p[0]]
+        found += pieces
+    return found
+
+
+def _evidence(kind: SegmentKind, tallies: dict[int, tuple[int, ...]], revealed: set[int], played: bool,
+              responses: int | None) -> frozenset[Evidence]:
+    held = responses is None or responses > 0 or rules(kind).evidence is not Evidence.HELD
+    found = {Evidence.HELD} if held else set()
     if any(sum(c) for c in tallies.values()):
         found.add(Evidence.VOTED)
     if rules(kind).answers and any(item in revealed for item in tallies):
@@ -266,24 +303,31 @@ def allocate(teaching: Teaching, requirements: Sequence[TrainingRequirement], ju
 
 
 def _rebalance(shares: list[list[Taught]], judge: Judge) -> list[list[Taught]]:
+    """Move segments toward trainings not met while that lowers the number of shortfalls in all; each move
+    lowers it, so this ends (and within a bound, whatever the workshop)."""
     results = judge(shares)
-    moved = True
-    while moved:
-        moved = False
-        for short, result in enumerate(results):
-            if result.met:
-                continue
-            for donor, segment in [(d, s) for d, share in enumerate(shares) if d != short for s in share]:
-                trial = [list(share) for share in shares]
-                trial[donor].remove(segment)
-                trial[short].append(segment)
-                after = judge(trial)
-                if after[donor].met >= results[donor].met and len(after[short].shortfalls) < len(result.shortfalls):
-                    shares, results, moved = trial, after, True
-                    break
-            if moved:
-                break
+    for _round in range(MAX_MOVES):
+        move = _better_move(shares, results, judge)
+        if move is None:
+            break
+        shares, results = move
     return shares
+
+
+def _better_move(shares: list[list[Taught]], results: tuple[TrainingResult, ...], judge: Judge
+                 ) -> tuple[list[list[Taught]], tuple[TrainingResult, ...]] | None:
+    total = sum(len(r.shortfalls) for r in results)
+    for short, result in enumerate(results):
+        if result.met:
+            continue
+        for donor, segment in [(d, s) for d, share in enumerate(shares) if d != short for s in share]:
+            trial = [list(share) for share in shares]
+            trial[donor].remove(segment)
+            trial[short].append(segment)
+            after = judge(trial)
+            if after[donor].met >= results[donor].met and sum(len(r.shortfalls) for r in after) < total:
+                return trial, after
+    return None
 
 
 def _whose(training: Audience, profile: Audience) -> Audience:
@@ -317,7 +361,8 @@ def _topic_shortfalls(req: TrainingRequirement, segments: list[Taught], say: Say
     found = [("topics", say(N_("missing topics (at least {least} min each): {topics}")).format(
         least=_whole(TOPIC_MINUTES), topics=", ".join(missing)))] if missing else []
     for topic, needed in req.topic_minutes:
-        have = sum(s.minutes for s in segments if topic in s.credited_topics)
+        have = sum(s.minutes if s.credited_topics[:1] == (topic,) else s.minutes / len(s.credited_topics)
+                   for s in segments if topic in s.credited_topics)
         if have + 1e-9 < needed:
             found.append(("minutes", say(N_("{minutes} min on {topic}; needs at least {needed}")).format(
                 minutes=_whole(have), topic=topic, needed=needed)))
@@ -406,21 +451,38 @@ def credit(coverage: Coverage, track: Track, minutes_in: Callable[[tuple[str, ..
     met, missed = [], []
     for training in needed:
         present = minutes_in(training.segments)
-        needed = max(training.minimum_minutes, training.minutes - grace, 1)
+        least = max(training.minimum_minutes, training.minutes - excused(grace, training.minutes), 1)
         if not training.met:
             missed.append(f"{training.name}: {training.shortfalls[0].message}")
-        elif present < needed:
+        elif present < least:
             missed.append(say(N_("{training}: present {minutes} of the {needed} min it requires")).format(
-                training=training.name, minutes=present, needed=needed))
+                training=training.name, minutes=present, needed=least))
         else:
             met.append(training.name)
     standing = Standing.MET if not missed else (Standing.PARTIAL if met else Standing.NOT_MET)
     return Credit(coverage.jurisdiction_code, coverage.name, coverage.citation, standing, tuple(met), tuple(missed))
 
 
+def excused(grace: int, minutes: int) -> int:
+    """How many of `minutes` a grace period of `grace` may excuse: never more than GRACE_SHARE of them."""
+    return min(grace, int(minutes * GRACE_SHARE))
+
+
 def overlap_minutes(presence: Iterable[Span], taught: Iterable[Span]) -> int:
-    """Whole minutes a person was present while teaching went on."""
-    taught = list(taught)
+    """Whole minutes a person was present while teaching went on (each minute once, however the visits or the
+    spans were keyed in)."""
+    taught = merged(taught)
     seconds = sum(max(0.0, (min(p_end, t_end) - max(p_start, t_start)).total_seconds())
-                  for p_start, p_end in presence for t_start, t_end in taught)
+                  for p_start, p_end in merged(presence) for t_start, t_end in taught)
     return int(seconds / 60 + 1e-9)
+
+
+def merged(spans: Iterable[Span]) -> list[Span]:
+    """The same time as `spans`, with overlapping ones joined."""
+    found: list[Span] = []
+    for start, end in sorted(spans):
+        if found and start <= found[-1][1]:
+            found[-1] = (found[-1][0], max(found[-1][1], end))
+        else:
+            found.append((start, end))
+    return found

@@ -32,6 +32,10 @@ class DeliveryKind(StrEnum):
     NOTE = "note"  # detail: {"text": "..."}, the trainer's own note on a segment
 
 
+# The steps that say when teaching ran: keyed in out of order, they would count the same minutes twice.
+CLOCK_STEPS = frozenset({DeliveryKind.STARTED, DeliveryKind.ENDED, DeliveryKind.PAUSED, DeliveryKind.RESUMED})
+
+
 @dataclass(frozen=True)
 class DeliveryEvent:
     """One entry of a session's delivery log."""
@@ -171,6 +175,7 @@ class Delivery:
     paused_since: datetime | None = None
     last: str | None = None  # the segment started most recently (running or not)
     log_length: int = 0
+    last_at: datetime | None = None  # the latest time a step moved the clock (a start, end, pause or resume)
 
     def run_of(self, segment_id: str) -> SegmentRun:
         for run in self.runs:
@@ -195,6 +200,11 @@ class Delivery:
         return None
 
     @property
+    def recorded(self) -> bool:
+        """Some segment was run: a log of notes or skips alone records no delivery."""
+        return any(run.spans for run in self.runs)
+
+    @property
     def finished(self) -> bool:
         return self.current is None and self.next_up is None and any(r.spans for r in self.runs)
 
@@ -208,6 +218,8 @@ def replay(plan: Sequence[PlannedSegment], events: Iterable[DeliveryEvent]) -> D
     delivery = Delivery([SegmentRun(s) for s in plan])
     for event in events:
         delivery.log_length += 1
+        if event.kind in CLOCK_STEPS:
+            delivery.last_at = event.at if delivery.last_at is None else max(delivery.last_at, event.at)
         _apply(delivery, event)
     return delivery
 

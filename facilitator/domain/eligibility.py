@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from facilitator.domain.compliance import excused
 from facilitator.i18n import N_, _
 
 Say = Callable[[str], str]  # gettext of the language a record is written in
@@ -26,10 +27,11 @@ class MinuteRule:
 
 def minute_rules(teaching_minutes: int, grace_minutes: int, *, say: Say = _) -> list[MinuteRule]:
     """The minimum an attendee must reach for a certificate of attendance: the workshop's minutes of teaching
-    (as delivered, or as planned when the delivery was not recorded) less the grace period. A jurisdiction's
+    (as delivered, or as planned when the delivery was not recorded) less what the grace period may excuse (at
+    most a fifth of them), and never less than a minute. A jurisdiction's
     own minimum is not here: it decides that jurisdiction's credit (domain/compliance.py), never the certificate,
     and no grace period lowers it. `say` gives the record's words (in its language)."""
-    return [MinuteRule(max(0, teaching_minutes - grace_minutes), say(N_("the workshop")))]
+    return [MinuteRule(max(1, teaching_minutes - excused(grace_minutes, teaching_minutes)), say(N_("the workshop")))]
 
 
 @dataclass(frozen=True)

@@ -201,10 +201,13 @@ class SealedRecord:
         return sum(a.eligible for a in self.attendees)
 
     def amended(self, amendments: Iterable[Amendment]) -> SealedRecord:
-        """The record as its signed amendments leave it: for each person, the latest amendment decides."""
+        """The record as its signed amendments leave it: for each person, the latest amendment decides, as a
+        decision against the minutes (with its reason), never as credit."""
         decided = {a.person: a for a in amendments}
         return replace(self, attendees=tuple(
-            replace(a, eligible=decided[a.badge_token].eligible,
+            replace(a, eligible=decided[a.badge_token].eligible, overridden=True,
+                    reason=_("trainer's decision by signed amendment: {reason}").format(
+                        reason=decided[a.badge_token].reason),
                     certificate_id=decided[a.badge_token].certificate_id if decided[a.badge_token].eligible
                     else None)
             if a.badge_token in decided else a for a in self.attendees))

@@ -27,6 +27,7 @@ from facilitator.i18n import _, ngettext
 from facilitator.records.identity import Identity
 from facilitator.records.pdf_signing import PdfSigner
 from facilitator.records.sealed import SEAL_FORMAT, SealedAttendee, SealedRecord
+from facilitator.services.delivery import session_delivery
 from facilitator.services.errors import Remedy, Stopped, UserError
 from facilitator.services.files import output_folder, output_targets, save
 from facilitator.services.identity import IdentitySigner, get_identity
@@ -142,7 +143,9 @@ def _certificate_data(sealed: SealedRecord, attendee: SealedAttendee, employer: 
         certificate_id=attendee.certificate_id or "", attendee_name=attendee.name,
         employee_id=attendee.employee_id, employer=employer, workshop_title=sealed.workshop_title,
         date=sealed.date, minutes_attended=attendee.minutes, trainer=sealed.trainer, topics=topics,
-        jurisdictions=met, track=track, not_complete=not_complete, delivered_minutes=sealed.delivered_minutes,
+        jurisdictions=met, track=track, not_complete=not_complete,
+        delivered_minutes=sealed.delivered_minutes if sealed.delivery_recorded is not False else None,
+        delivery_recorded=sealed.delivery_recorded is not False,
         decided=_decision(attendee), acknowledged=bool(attendee.acknowledged))
 
 
@@ -187,7 +190,13 @@ def _logo(settings: Settings) -> Path | None:
 
 
 def _topic_labels(ws: Workspace, session_id: str) -> tuple[str, ...]:
+    """The topics of the segments actually run (all of the workshop's where no delivery was recorded): a skipped
+    segment's topics were not covered. The delivery log read here is the one the verified seal digests."""
     with ws.store.transaction() as db:
-        outline = frozen_workshop(ws, find_session(db, session_id)).outline()
+        session = find_session(db, session_id)
+        outline = frozen_workshop(ws, session).outline()
+        delivery = session_delivery(ws, db, session)
+    ran = {r.segment.id for r in delivery.runs if r.spans}
+    topics = {t for s in outline.segments if not delivery.recorded or s.id in ran for t in s.topics}
     labels = {t.id: t.label for t in ws.library.topics}
-    return tuple(labels.get(t, t) for t in sorted(outline.topics, key=lambda t: labels.get(t, t)))
+    return tuple(labels.get(t, t) for t in sorted(topics, key=lambda t: labels.get(t, t)))

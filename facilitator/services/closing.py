@@ -89,6 +89,18 @@ class ClosingPlan:
     def eligible(self) -> int:
         return sum(a.eligible for a in self.attendees)
 
+    def credited(self) -> str:
+        """How many people each jurisdiction credits, in words: "New York City: 3 of 4 (1 partly)"."""
+        parts = []
+        for c in self.coverage:
+            standings = [next((k.standing for k in a.credits or () if k.code == c.jurisdiction_code), "")
+                         for a in self.attendees]
+            met, partly = standings.count(Standing.MET.value), standings.count(Standing.PARTIAL.value)
+            text = _("{jurisdiction}: {met} of {total}").format(jurisdiction=c.name, met=met,
+                                                                 total=len(self.attendees))
+            parts.append(text + (" " + _("({count} partly)").format(count=partly) if partly else ""))
+        return "; ".join(parts) or _("none")
+
     @property
     def jurisdictions(self) -> list[Coverage]:
         """The jurisdictions whose every training the delivery met."""

@@ -32,7 +32,7 @@ from facilitator.domain.jurisdiction import Jurisdiction
 from facilitator.domain.workshop import WorkshopOutline
 from facilitator.i18n import _
 from facilitator.records.sealed import SealedCoverage, SealedCredit, SealedTraining
-from facilitator.services.delivery import session_delivery
+from facilitator.services.delivery import feedback_counts, session_delivery
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import frozen_workshop
 from facilitator.services.workspace import Workspace
@@ -79,7 +79,7 @@ def session_credit(ws: Workspace, db: Session, session: TrainingSession, start: 
                    until: datetime, *, say: Say = _) -> SessionCredit:
     """The session's coverage from its delivery log up to `until`, inside the caller's transaction."""
     outline = _outline(ws, session)
-    teaching = delivered(outline, session_delivery(ws, db, session), until)
+    teaching = delivered(outline, session_delivery(ws, db, session), until, feedback_counts(db, session.id))
     coverage = tuple(evaluate(teaching, j, say=say) for j in session_profiles(ws, session))
     return SessionCredit(outline, teaching, planned(outline), coverage, start, end)
 

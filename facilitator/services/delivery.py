@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from facilitator.content.schema import AnySegment, WorkshopFile
 from facilitator.domain.delivery import (
+    CLOCK_STEPS,
     SMALL_GROUP,
     Delivery,
     DeliveryError,
@@ -37,7 +38,7 @@ from facilitator.domain.delivery import (
 )
 from facilitator.domain.segment_kinds import NoSuchVote, Panel, SegmentKind, rules, vote_at
 from facilitator.domain.sessions import SessionStatus
-from facilitator.domain.times import iso
+from facilitator.domain.times import day_and_clock, iso
 from facilitator.i18n import _, either, ngettext
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import find_session, frozen_workshop
@@ -122,6 +123,11 @@ def record(ws: Workspace, session_id: str, kind: DeliveryKind, segment: str | No
         except DeliveryError as exc:
             raise UserError(str(exc)) from None
         when = at or datetime.now(UTC)
+        last = run.delivery.last_at
+        if kind in CLOCK_STEPS and last is not None and when < last:  # it would count the same time twice
+            raise UserError(_("this step is dated {when}, before the last one recorded ({last}); steps are "
+                              "recorded in the order they happened").format(
+                when=day_and_clock(when), last=day_and_clock(last)))
         seq = (db.scalar(select(func.max(DeliveryRecord.seq)).where(DeliveryRecord.session_id == session.id)) or 0)
         db.add(DeliveryRecord(session_id=session.id, seq=seq + 1, kind=kind.value, segment_id=segment,
                               detail=json.dumps(detail, sort_keys=True, ensure_ascii=False), occurred_at=when))
@@ -372,6 +378,13 @@ def now() -> datetime:
 def minutes(delta: timedelta) -> int:
     """Whole minutes, rounded to the nearest."""
     return round(delta.total_seconds() / 60)
+
+
+def feedback_counts(db: Session, session_id: str) -> dict[str, int]:
+    """How many responses each feedback round of the session had."""
+    return dict(db.execute(select(FeedbackResponse.segment_id, func.count())
+                           .where(FeedbackResponse.session_id == session_id)
+                           .group_by(FeedbackResponse.segment_id)).all())
 
 
 def delivery_digest(db: Session, session_id: str) -> str:

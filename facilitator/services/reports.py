@@ -57,8 +57,10 @@ def _sheet_rows(ws: Workspace, detail: SessionDetail, report: attendance.Attenda
         people = verified_seal(ws, detail.id).sealed.attendees
         firsts = [datetime.fromisoformat(a.first_in) for a in people if a.first_in]
         lasts = [datetime.fromisoformat(a.last_out) for a in people if a.last_out]
+        # Minutes in the room, as the draft sheet shows them (a seal before format 3 kept only those).
         return (tuple(signin_doc.SigninRow(a.name, a.employee_id, _clock_of(a.first_in), _clock_of(a.last_out),
-                                           a.minutes, a.status) for a in people), firsts, lasts)
+                                           a.minutes if a.present_minutes is None else a.present_minutes, a.status)
+                      for a in people), firsts, lasts)
     rows = tuple(signin_doc.SigninRow(r.person.full_name, r.person.employee_id, clock_or_none(r.first_in),
                                       clock_or_none(r.last_out), r.minutes, r.status.value) for r in report.rows)
     return rows, [r.first_in for r in report.rows if r.first_in], [r.last_out for r in report.rows if r.last_out]
@@ -143,8 +145,9 @@ def _qualifications(ws: Workspace, detail: SessionDetail, seal: VerifiedSeal | N
                     ) -> str | None:
     """The trainer's qualifications (as sealed, or as set); where a jurisdiction asks for a qualified trainer and
     none are stated, the report says so rather than leave the line out."""
-    stated = seal.sealed.trainer_qualifications if seal is not None and seal.sealed.coverage is not None \
-        else settings.trainer_qualifications
+    if seal is not None and seal.sealed.coverage is None:
+        return None  # sealed before qualifications were: nothing stated then, and today's settings are not it
+    stated = seal.sealed.trainer_qualifications if seal is not None else settings.trainer_qualifications
     if stated:
         return stated
     rules = [j for j in (ws.library.jurisdictions.get(code) for code in detail.jurisdictions) if j and
@@ -177,14 +180,27 @@ def _plan_words(met: bool) -> str:
 
 
 def _summary(report: attendance.AttendanceReport, seal: VerifiedSeal | None) -> report_doc.AttendanceSummary:
-    attendees = seal.sealed.attendees if seal else ()
-    overrides = tuple(report_doc.EligibilityOverride(a.name, _("eligible") if a.eligible else _("not eligible"),
-                                                     a.reason) for a in attendees if a.overridden)
+    attendees = seal.amended.attendees if seal else ()  # the counts as the amendments leave them
+    overrides = _decisions(seal) if seal else ()
     return report_doc.AttendanceSummary(
         on_roster=len(report.rows), present=report.count(Status.PRESENT), late=report.count(Status.LATE),
         left_early=report.count(Status.LEFT_EARLY), absent=report.count(Status.ABSENT),
         eligible=sum(a.eligible for a in attendees), late_and_left_early=report.count(Status.LATE_AND_LEFT_EARLY),
         overrides=overrides)
+
+
+def _decisions(seal: VerifiedSeal) -> tuple[report_doc.EligibilityOverride, ...]:
+    """Every decision against the minutes, and who made it: the trainer's at closing, then each amendment."""
+    def decision(eligible: bool) -> str:
+        return _("eligible") if eligible else _("not eligible")
+
+    at_close = [report_doc.EligibilityOverride(a.name, decision(a.eligible), a.reason,
+                                               _("{trainer}, at closing").format(trainer=seal.sealed.trainer))
+                for a in seal.sealed.attendees if a.overridden]
+    later = [report_doc.EligibilityOverride(a.name, decision(a.eligible), a.reason,
+                                            _("signed amendment {n} ({date})").format(n=n, date=a.at[:10]))
+             for n, a in enumerate(seal.amendments, start=1)]
+    return tuple(at_close + later)
 
 
 def _seal_info(seal: VerifiedSeal | None) -> report_doc.SealInfo | None:

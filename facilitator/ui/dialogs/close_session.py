@@ -154,15 +154,14 @@ class CloseSessionDialog(QDialog):
 
 
 def _summary(plan: ClosingPlan, ws: Workspace) -> str:
-    met = ", ".join(j.name for j in plan.jurisdictions) or _("none")
     if has_identity(ws):
         info = identity_info(ws)
         who = _("Signing as {name} (fingerprint {fingerprint})").format(name=info.name,
                                                                        fingerprint=info.short_fingerprint)
     else:
         who = _("A signing key will be created for the trainer on first use")
-    text = _("<b>{eligible} of {total}</b> earn a certificate. Jurisdictions met: {met}. {who}.").format(
-        eligible=plan.eligible, total=len(plan.attendees), met=met, who=who)
+    text = _("<b>{eligible} of {total}</b> earn a certificate. Credited: {credited}. {who}.").format(
+        eligible=plan.eligible, total=len(plan.attendees), credited=escape(plan.credited()), who=who)
     if plan.warnings:
         text += "<ul>" + "".join(f"<li>{escape(warning)}</li>" for warning in plan.warnings) + "</ul>"
     if not plan.delivery_recorded:
