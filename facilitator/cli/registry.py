@@ -36,7 +36,8 @@ NOUNS: dict[str, Noun] = {
     "badges": Noun("documents", N_("print name badges with QR codes, then a sign-in sheet, as one PDF")),
     "checkin": Noun("checkin", N_("record someone arriving from their badge code")),
     "checkout": Noun("checkin", N_("record someone leaving from their badge code")),
-    "attendance": Noun("attendance", N_("the attendance record: per person, or 'verify', 'log', 'void'")),
+    "attendance": Noun("attendance", N_("the attendance record: per person, or 'verify', 'log', 'void', "
+                                        "'acknowledge'")),
     "run": Noun("run", N_("run a session without the app: the agenda as delivered, or one step of it"),
                 aliases=("delivery",)),
     "feedback": Noun("feedback", N_("the anonymous feedback round: a summary, or type in paper forms")),
@@ -44,7 +45,8 @@ NOUNS: dict[str, Noun] = {
     "signin-sheet": Noun("documents", N_("the sign-in sheet PDF (signed once the session is sealed)")),
     "report": Noun("documents", N_("the session report PDF (signed once the session is sealed)")),
     "verify": Noun("verify", N_("check a certificate PDF, a certificate's QR text, or a sealed session")),
-    "settings": Noun("settings", N_("the organisation's name and logo, the paper size and the language")),
+    "settings": Noun("settings", N_("the organisation's name and logo, the paper size, the language, the "
+                                    "trainer's profile and the employer's headcount and industry")),
     "keys": Noun("keys", N_("the signing identity: show, create, export the certificate, CSR")),
 }
 

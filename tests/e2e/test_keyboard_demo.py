@@ -19,8 +19,8 @@ def test_a_trainer_runs_the_demo_from_the_keyboard(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr + (tmp_path / "demo-app.log").read_text()
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["checked_in"] == 13  # twelve at the door and a latecomer scanned in mid-session
-    assert result["tallies"] == {"scenario-night-shift": [2, 3, 14, 1]}  # counts typed from the keyboard
-    assert result["revealed"] == ["scenario-night-shift"]
+    assert result["tallies"] == {"scenario-out-of-town-job": [2, 3, 14, 1]}  # counts typed from the keyboard
+    assert result["revealed"] == ["scenario-out-of-town-job"]
     assert result["role_groups"] and result["role_groups"][0] >= 1
     assert result["segments_run"] >= 11
     assert result["status"] == "sealed"

@@ -37,7 +37,7 @@ PAGE_DOWN, PAGE_UP = Qt.Key.Key_PageDown, Qt.Key.Key_PageUp
 # The agenda's columns.
 PLANNED, SEGMENT, MINUTES, STARTED, ENDED, TOOK, STATE = 1, 2, 4, 5, 6, 7, 8
 # The demo workshop (harassment-prevention-employees), in order.
-WELCOME, WHAT_IT_IS, NIGHT_SHIFT = "welcome", "what-harassment-is", "scenario-night-shift"
+WELCOME, WHAT_IT_IS, OUT_OF_TOWN = "welcome", "what-harassment-is", "scenario-out-of-town-job"
 GROUP_CHAT = "scenario-group-chat"
 ROLE_PLAY, KNOWLEDGE_CHECK, FEEDBACK = "practice-saying-something", "knowledge-check", "feedback"
 
@@ -320,15 +320,15 @@ def test_skip_next_and_end_segment(qtbot, console, wall, workspace, session_id) 
     assert console.drift_label.text().startswith("9 min ahead of plan")
     wall.advance(minutes=4)
     page_down(qtbot)
-    assert console.run.delivery.current == NIGHT_SHIFT  # the skipped segment is passed over
+    assert console.run.delivery.current == OUT_OF_TOWN  # the skipped segment is passed over
     wall.advance(minutes=2)
     press(qtbot, Qt.Key.Key_End, CTRL)
     assert console.run.delivery.current is None
     assert cell(console, 2, STATE) == "done" and cell(console, 2, ENDED) == "09:06"
     assert console.timer_label.text() == "—:—" and "Not running" in console.now_title.text()
     assert console.current_slide().kind is SlideKind.WELCOME  # between segments: what comes next
-    assert log(workspace, session_id) == [("started", WELCOME), ("skipped", WHAT_IT_IS), ("started", NIGHT_SHIFT),
-                                          ("ended", NIGHT_SHIFT)]
+    assert log(workspace, session_id) == [("started", WELCOME), ("skipped", WHAT_IT_IS), ("started", OUT_OF_TOWN),
+                                          ("ended", OUT_OF_TOWN)]
 
 
 def test_the_last_segment_ends_the_session(qtbot, console, wall, workspace, session_id) -> None:
@@ -381,27 +381,27 @@ def test_a_step_that_makes_no_sense_is_refused_with_a_message(qtbot, console, wo
 
 # --- a scenario's vote ---------------------------------------------------------------------------------------
 
-def to_night_shift_vote(qtbot, console: ConsoleView) -> None:
+def to_out_of_town_vote(qtbot, console: ConsoleView) -> None:
     page_down(qtbot, 3)
-    assert console.run.delivery.current == NIGHT_SHIFT
+    assert console.run.delivery.current == OUT_OF_TOWN
     assert console.current_slide().kind is SlideKind.TEXT and console.stage_label.text() == "Step 1 of 3: On screen"
     page_down(qtbot)
     assert console.stage_label.text() == "Step 2 of 3: Vote"
 
 
 def test_a_vote_is_counted_then_page_down_reveals_it(qtbot, console, keys, workspace, session_id) -> None:
-    to_night_shift_vote(qtbot, console)
+    to_out_of_town_vote(qtbot, console)
     vote = console.current_slide()
     assert vote.kind is SlideKind.VOTE and vote.counts is None
-    assert vote.heading == "Which best describes what Travis is doing?" and len(vote.options) == 4
+    assert vote.heading == "Which best describes what Colleen is doing?" and len(vote.options) == 4
     assert console.panels.currentWidget() is console.vote_panel
     assert all(spin.value() == 0 for spin in console.vote_panel.spins)
     type_counts(qtbot, console, keys, [2, 1, 14, 3])
     assert console.vote_panel.total.text() == "Total: 20"
     assert console.current_slide().counts is None  # typing is not recording, nor showing
     page_down(qtbot)
-    assert log(workspace, session_id)[-2:] == [("tally", NIGHT_SHIFT), ("revealed", NIGHT_SHIFT)]
-    stored = stored_run(workspace, session_id).delivery.run_of(NIGHT_SHIFT)
+    assert log(workspace, session_id)[-2:] == [("tally", OUT_OF_TOWN), ("revealed", OUT_OF_TOWN)]
+    stored = stored_run(workspace, session_id).delivery.run_of(OUT_OF_TOWN)
     assert stored.tallies == {0: (2, 1, 14, 3)} and stored.revealed == {0}
     results = console.current_slide()
     assert results.kind is SlideKind.RESULTS and results.counts == (2, 1, 14, 3)
@@ -414,7 +414,7 @@ def test_the_keyboard_stays_on_the_console_after_counts_are_recorded(qtbot, cons
     """Recording counts rebuilds the count boxes, deleting the one the trainer typed in. The keyboard focus must
     stay in the console, or its shortcuts (all WidgetWithChildrenShortcut) go dead and the clicker stops working
     until the trainer clicks somewhere."""
-    to_night_shift_vote(qtbot, console)
+    to_out_of_town_vote(qtbot, console)
     type_counts(qtbot, console, keys, [1, 0, 9, 0])
     if record == "ctrl+enter":
         press(qtbot, Qt.Key.Key_Return, CTRL)
@@ -429,7 +429,7 @@ def test_the_keyboard_stays_on_the_console_after_counts_are_recorded(qtbot, cons
 
 
 def test_revealing_with_no_counts_is_refused_and_records_nothing(qtbot, console, workspace, session_id) -> None:
-    to_night_shift_vote(qtbot, console)
+    to_out_of_town_vote(qtbot, console)
     before = log(workspace, session_id)
     with qtbot.assertNotEmitted(console.delivery_changed):
         page_down(qtbot)
@@ -442,17 +442,17 @@ def test_revealing_with_no_counts_is_refused_and_records_nothing(qtbot, console,
 
 def test_counts_recorded_with_ctrl_enter_stay_hidden_until_the_reveal(qtbot, console, keys, workspace,
                                                                      session_id) -> None:
-    to_night_shift_vote(qtbot, console)
+    to_out_of_town_vote(qtbot, console)
     type_counts(qtbot, console, keys, [0, 2, 11, 1])
     press(qtbot, Qt.Key.Key_Return, CTRL)
-    assert log(workspace, session_id)[-1] == ("tally", NIGHT_SHIFT)
+    assert log(workspace, session_id)[-1] == ("tally", OUT_OF_TOWN)
     assert console.message.text() == "Counts recorded: 14 in all."
     assert console.current_slide().kind is SlideKind.VOTE and console.current_slide().counts is None
     assert "Counts recorded" in console.vote_panel.status.text()
     focus(qtbot, console.agenda_table)
     press(qtbot, Qt.Key.Key_R, CTRL)  # Ctrl+R on the vote step moves on to the results
     assert console.current_slide().kind is SlideKind.RESULTS and console.current_slide().counts == (0, 2, 11, 1)
-    assert log(workspace, session_id)[-1] == ("revealed", NIGHT_SHIFT)
+    assert log(workspace, session_id)[-1] == ("revealed", OUT_OF_TOWN)
     press(qtbot, PAGE_UP)  # back to the vote: the room sees the question again, not the counts
     assert console.current_slide().kind is SlideKind.VOTE and console.current_slide().counts is None
     assert [s.value() for s in console.vote_panel.spins] == [0, 2, 11, 1]
@@ -771,7 +771,7 @@ def test_reopening_the_console_picks_the_session_up_where_the_log_left_it(qtbot,
     wall.advance(minutes=5)
     press(qtbot, Qt.Key.Key_E, CTRL)
     page_down(qtbot)
-    press(qtbot, Qt.Key.Key_K, CTRL)  # the night-shift scenario is skipped
+    press(qtbot, Qt.Key.Key_K, CTRL)  # the out-of-town-job scenario is skipped
     wall.advance(minutes=8)
     page_down(qtbot, 3)  # the next talk, then the group-chat scenario's screen and its vote
     assert first.run.delivery.current == GROUP_CHAT and first.stage_label.text() == "Step 2 of 3: Vote"
@@ -790,7 +790,7 @@ def test_reopening_the_console_picks_the_session_up_where_the_log_left_it(qtbot,
         assert (again.timer_label.text(), again.drift_label.text(), again.now_title.text()) == (timer, drift, title)
         assert again.run.delivery.current == GROUP_CHAT and again.run.delivery.paused_since is not None
         assert again.pause_button.text() == "Resume (Ctrl+P)"
-        assert cell(again, row_of(again, NIGHT_SHIFT), STATE) == "skipped"
+        assert cell(again, row_of(again, OUT_OF_TOWN), STATE) == "skipped"
         assert cell(again, row_of(again, WELCOME), MINUTES) == "5"
         before = log(workspace, session_id)
         press(qtbot, Qt.Key.Key_P, CTRL)
@@ -859,7 +859,7 @@ def test_delivery_changed_follows_every_recorded_step(qtbot, console, keys, work
         run = blocker.args[0]
         assert run.delivery.log_length == n == len(log(workspace, session_id))
         assert run is console.run
-    assert console.run.delivery.current == NIGHT_SHIFT
+    assert console.run.delivery.current == OUT_OF_TOWN
     with qtbot.assertNotEmitted(console.delivery_changed):
         page_down(qtbot)  # onto the scenario's vote: a step within the segment, nothing recorded
     type_counts(qtbot, console, keys, [1, 1, 1, 1])
@@ -981,7 +981,7 @@ def test_the_audience_window_never_shows_the_trainers_notes(qtbot, console, keys
     for name in ARRIVING:
         scan(qtbot, keys, badge(workspace, session_id, name))
     checked: set[str] = set()
-    for segment_id in (NIGHT_SHIFT, ROLE_PLAY, KNOWLEDGE_CHECK):
+    for segment_id in (OUT_OF_TOWN, ROLE_PLAY, KNOWLEDGE_CHECK):
         start_from_agenda(qtbot, console, segment_id)
         segment = segment_of(console, segment_id)
         secret = private_lines(segment)
@@ -999,7 +999,7 @@ def test_the_audience_window_never_shows_the_trainers_notes(qtbot, console, keys
             for line in secret:
                 assert line not in text, (segment_id, stage, line)
             checked.add(f"{segment_id}:{audience.slide.kind}")
-    assert {"scenario-night-shift:results", "practice-saying-something:round",
+    assert {"scenario-out-of-town-job:results", "practice-saying-something:round",
             "knowledge-check:answer"} <= checked
     everything = "\n".join(slide_text(s) for s in shown)
     for person in demo_people():

@@ -49,9 +49,10 @@ def drive(capsys: pytest.CaptureFixture[str], sid: str) -> None:
     ok(capsys, "delivery", "resume", sid, "--at", "09:15")
     ok(capsys, "delivery", "extend", sid, "--minutes", "2", "--at", "09:16")
     ok(capsys, "delivery", "next", sid, "--at", "09:19")
-    ok(capsys, "delivery", "tally", sid, "scenario-night-shift", "1", "2", "14", "2", "--at", "09:25")
-    ok(capsys, "delivery", "reveal", sid, "scenario-night-shift", "--at", "09:26")
-    ok(capsys, "delivery", "note", sid, "scenario-night-shift", "Long", "talk", "about", "accents", "--at", "09:27")
+    ok(capsys, "delivery", "tally", sid, "scenario-out-of-town-job", "1", "2", "14", "2", "--at", "09:25")
+    ok(capsys, "delivery", "reveal", sid, "scenario-out-of-town-job", "--at", "09:26")
+    ok(capsys, "delivery", "note", sid, "scenario-out-of-town-job", "Long", "talk", "about", "the", "motel",
+       "--at", "09:27")
     ok(capsys, "delivery", "skip", sid, "--at", "09:28")  # the next one: identity-and-abusive-conduct
     ok(capsys, "delivery", "tally", sid, "knowledge-check", "3", "16", "--item", "1", "--at", "09:28")
 
@@ -61,7 +62,7 @@ def test_the_agenda_as_delivered_in_json(capsys, sid: str) -> None:
     view = json.loads(ok(capsys, "delivery", sid, "--json"))
     assert {k for k in view} == {"session", "title", "status", "planned_start", "planned_end", "current", "paused",
                                  "next", "finished", "drift_minutes", "segments"}
-    assert view["session"] == sid and view["current"] == "scenario-night-shift" and not view["paused"]
+    assert view["session"] == sid and view["current"] == "scenario-out-of-town-job" and not view["paused"]
     assert view["next"] == "scenario-group-chat" and not view["finished"]
     assert isinstance(view["drift_minutes"], int)  # a segment is running: ahead of or behind plan
     assert view["planned_start"] == local("09:00") and view["planned_end"] == local("10:19")
@@ -75,13 +76,15 @@ def test_the_agenda_as_delivered_in_json(capsys, sid: str) -> None:
     assert (talk["actual_minutes"], talk["paused_minutes"], talk["extra_minutes"]) == (8, 3, 2)
     assert talk["planned_start"] == local("09:04")
     assert seg["identity-and-abusive-conduct"]["state"] == "skipped"
-    assert seg["scenario-night-shift"]["state"] == "running" and seg["scenario-night-shift"]["actual_end"] is None
-    assert seg["scenario-night-shift"]["tallies"] == [{
-        "item": 1, "question": "Which best describes what Travis is doing?",
-        "options": ["Harmless joking between coworkers", "Rude, but not a workplace issue",
-                    "Conduct that can be harassment based on national origin, and should be reported",
-                    "Only a problem if Mateo complains"], "counts": [1, 2, 14, 2], "revealed": True}]
-    assert seg["scenario-night-shift"]["notes"] == ["Long talk about accents"]
+    scenario = seg["scenario-out-of-town-job"]
+    assert scenario["state"] == "running" and scenario["actual_end"] is None
+    assert scenario["tallies"] == [{
+        "item": 1, "question": "Which best describes what Colleen is doing?",
+        "options": ["Flirting, nothing more - Caleb is an adult and can say no",
+                    "A private matter - it happened after hours, at a motel",
+                    "Sexual harassment - unwanted advances, with his job tied to saying yes",
+                    "Harmless - men don't mind that kind of attention"], "counts": [1, 2, 14, 2], "revealed": True}]
+    assert scenario["notes"] == ["Long talk about the motel"]
     assert seg["knowledge-check"]["tallies"][0]["counts"] == [3, 16]
     assert seg["knowledge-check"]["tallies"][0]["revealed"] is False
     assert seg["feedback"]["state"] == "waiting" and seg["feedback"]["actual_start"] is None
@@ -95,10 +98,11 @@ def test_the_agenda_as_delivered_in_words(capsys, sid: str) -> None:
     assert lines[0].startswith(f"Session {sid}: Respect at Work: Preventing Harassment") and "09:00-10:19" in lines[0]
     assert any(line.split()[:7] == ["2", "09:04", "9", "09:08", "09:19", "8", "done"] for line in lines)
     assert any(line.split()[:6] == ["4", "09:20", "5", "-", "-", "skipped"] for line in lines)
-    assert "vote: Which best describes what Travis is doing? Harmless joking between coworkers 1," in out
-    assert "(revealed)" in out and "note: Long talk about accents" in out
+    assert ("vote: Which best describes what Colleen is doing? Flirting, nothing more - Caleb is an adult and can say "
+            "no 1,") in out
+    assert "(revealed)" in out and "note: Long talk about the motel" in out
     assert "question 1: True or false" in out and "True 3, False 16 (not revealed)" in out
-    assert "3 of 13 segments run, 1 skipped; scenario-night-shift is running; next: scenario-group-chat" in out
+    assert "3 of 13 segments run, 1 skipped; scenario-out-of-town-job is running; next: scenario-group-chat" in out
     assert "behind plan" in lines[-1] or "ahead of plan" in lines[-1] or "on plan" in lines[-1]
 
 
@@ -110,7 +114,7 @@ def test_each_step_says_what_it_did(capsys, sid: str) -> None:
     assert "5 more minutes" in ok(capsys, "delivery", "extend", sid, "--minutes", "5", "--at", "09:05")
     assert ok(capsys, "delivery", "end", sid, "--at", "09:06").startswith("Ended the segment")
     step = json.loads(ok(capsys, "delivery", "skip", sid, "what-harassment-is", "--json", "--at", "09:06"))
-    assert step["message"].startswith("Skipped what-harassment-is") and step["next"] == "scenario-night-shift"
+    assert step["message"].startswith("Skipped what-harassment-is") and step["next"] == "scenario-out-of-town-job"
     assert step["current"] is None and step["drift_minutes"] is None  # nothing is running
 
 
@@ -129,13 +133,13 @@ def test_a_session_runs_to_its_end(capsys, sid: str) -> None:
 @pytest.mark.parametrize(("words", "message"), [
     (["start", "{sid}", "nope"], "workshop has no segment 'nope'"),
     (["tally", "{sid}", "nope", "1", "2"], "workshop has no segment 'nope'"),
-    (["tally", "{sid}", "scenario-night-shift", "1", "2", "-3", "2"], "counts are whole numbers"),
-    (["tally", "{sid}", "scenario-night-shift", "1", "2", "x", "2"], "'x' is not a count"),
-    (["tally", "{sid}", "scenario-night-shift", "1", "2"], "one count per option: 4 options, 2 counts"),
-    (["tally", "{sid}", "scenario-night-shift", "1", "2", "3", "4", "--item", "2"], "has one vote"),
+    (["tally", "{sid}", "scenario-out-of-town-job", "1", "2", "-3", "2"], "counts are whole numbers"),
+    (["tally", "{sid}", "scenario-out-of-town-job", "1", "2", "x", "2"], "'x' is not a count"),
+    (["tally", "{sid}", "scenario-out-of-town-job", "1", "2"], "one count per option: 4 options, 2 counts"),
+    (["tally", "{sid}", "scenario-out-of-town-job", "1", "2", "3", "4", "--item", "2"], "has one vote"),
     (["tally", "{sid}", "knowledge-check", "1", "2", "--item", "7"], "has questions 1 to 6"),
     (["tally", "{sid}", "welcome", "1"], "no vote or question"),
-    (["reveal", "{sid}", "scenario-night-shift"], "count the hands first"),
+    (["reveal", "{sid}", "scenario-out-of-town-job"], "count the hands first"),
     (["end", "{sid}"], "no segment is running"),
     (["pause", "{sid}"], "no segment is running"),
     (["resume", "{sid}"], "the clock is not paused"),
@@ -159,7 +163,7 @@ def test_extending_too_far_is_refused(capsys, sid: str) -> None:
     assert code == 1 and "extend by 1 to 60 minutes" in err
 
 
-@pytest.mark.parametrize("words", [["start", "{sid}"], ["tally", "{sid}", "scenario-night-shift"], ["note", "{sid}",
+@pytest.mark.parametrize("words", [["start", "{sid}"], ["tally", "{sid}", "scenario-out-of-town-job"], ["note", "{sid}",
                                    "welcome"], ["next"], ["pause", "{sid}", "extra"], ["{sid}", "start", "welcome"],
                                    ["reveal", "{sid}"], ["skip", "{sid}", "a", "b"]])
 def test_missing_or_extra_words_exit_2(capsys, sid: str, words: list[str]) -> None:

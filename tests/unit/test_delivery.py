@@ -23,7 +23,7 @@ from facilitator.storage.database import DATABASE_NAME
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 ROLE_PLAY = "practice-saying-something"  # Speaker, Coworker, Observer: three parts, no volunteer-only one
-SCENARIO = "scenario-night-shift"  # four options
+SCENARIO = "scenario-out-of-town-job"  # four options
 QUIZ = "knowledge-check"  # six questions; the last has four options
 FEEDBACK = "feedback"  # a rating from 1 to 5
 

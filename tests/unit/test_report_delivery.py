@@ -26,7 +26,7 @@ MARGIN = 15 * 72 / 25.4
 # The demo workshop (harassment-prevention-employees) as one trainer ran it: (segment, start, end), with the
 # pauses and the skip below. Times are local, on DAY.
 TIMELINE = [("welcome", "09:03", "09:08"), ("what-harassment-is", "09:08", "09:19"),
-            ("scenario-night-shift", "09:19", "09:28"), ("identity-and-abusive-conduct", "09:28", "09:33"),
+            ("scenario-out-of-town-job", "09:19", "09:28"), ("identity-and-abusive-conduct", "09:28", "09:33"),
             ("scenario-group-chat", "09:33", "09:41"), ("the-law", "09:41", "09:48"),
             ("speaking-up", "09:48", "09:55"), ("retaliation-and-supervisors", "09:55", "09:59"),
             ("scenario-clinic", "09:59", "10:07"),
@@ -35,7 +35,8 @@ TIMELINE = [("welcome", "09:03", "09:08"), ("what-harassment-is", "09:08", "09:1
             ("feedback", "10:26", "10:30")]
 PAUSES = {"what-harassment-is": ("09:12", "09:15"),  # a fire-door alarm
           "practice-saying-something": ("10:11", "10:13")}
-VOTES = {"scenario-night-shift": (1, 2, 14, 2), "scenario-group-chat": (3, 1, 13, 2), "scenario-clinic": (0, 2, 16, 1)}
+VOTES = {"scenario-out-of-town-job": (1, 2, 14, 2), "scenario-group-chat": (3, 1, 13, 2),
+         "scenario-clinic": (0, 2, 16, 1)}
 ANSWERS = [(2, 17), (1, 16, 2), (0, 18, 1), (15, 12, 14, 1), (3, 13, 3), (0, 4, 15, 0)]
 RATINGS = [5, 5, 4, 5, 4, 3, 5, 4, 4, 5, None, 4]  # one response is a comment only
 COMMENTS = {0: "The group chat scenario was very real for us.", 5: "Luis Hernández asked the best question.",
@@ -110,7 +111,7 @@ def test_the_agenda_prints_the_recorded_times(workspace: Workspace, delivered: s
     text = report_text(workspace, delivered, out, paper)
     # 11 minutes from 09:08 to 09:19 less a 3-minute pause; 12 from 10:07 to 10:19 less 2.
     for row in ["1 Welcome and ground rules Talk 4 09:03 09:08 5", "2 What harassment is Talk 9 09:08 09:19 8",
-                "3 Scenario: the night shift Scenario 7 09:19 09:28 9",
+                "3 Scenario: the out-of-town job Scenario 7 09:19 09:28 9",
                 "10 If you see something: the five Ds Talk 5 skipped",
                 "11 Practice: telling a coworker it wasn't okay Role-play 10 10:07 10:19 10",
                 "13 Your feedback and final questions Feedback 3 10:26 10:30 4", "Total 79 82",
@@ -126,12 +127,12 @@ def test_interactivity_shows_what_was_held_with_its_tallies(workspace: Workspace
                                                             tmp_path: Path) -> None:
     text = report_text(workspace, delivered, tmp_path / "report.pdf")
     evidence = between(text, "Interactivity", "Trainer's notes")
-    for fact in ["Scenario discussions 3 planned 3 Scenario: the night shift",
+    for fact in ["Scenario discussions 3 planned 3 Scenario: the out-of-town job",
                  # options that are phrases are quoted, so that their commas do not run them together
-                 "Which best describes what Travis is doing? \u201cHarmless joking between coworkers\u201d 1, "
-                 "\u201cRude, but not a workplace issue\u201d 2, \u201cConduct that can be harassment based on "
-                 "national origin, and should be reported\u201d 14, \u201cOnly a problem if Mateo complains\u201d 2 "
-                 "(revealed)",
+                 "Which best describes what Colleen is doing? \u201cFlirting, nothing more - Caleb is an adult and "
+                 "can say no\u201d 1, \u201cA private matter - it happened after hours, at a motel\u201d 2, "
+                 "\u201cSexual harassment - unwanted advances, with his job tied to saying yes\u201d 14, "
+                 "\u201cHarmless - men don't mind that kind of attention\u201d 2 (revealed)",
                  "Scenario: the team group chat Is this a workplace issue?", "\u201cNot sure\u201d 2 (revealed)",
                  "Role-plays 1 planned 1 Practice: telling a coworker it wasn't okay 5 groups, 2 rounds",
                  "Knowledge checks 1 planned 1 Check your knowledge 6 questions, hands counted for 6",
