@@ -51,6 +51,11 @@ def _print_check(report: CheckReport) -> None:
     for wid in sorted(report.workshops):
         cells = [_cell(report.matrix[(wid, c)]).ljust(w) for c, w in zip(codes, widths, strict=True)]
         print(wid.ljust(width) + "  ".join(cells).rstrip())
+    print()
+    for wid in sorted(report.workshops):
+        print(f"{wid}: {report.review_of(wid)}")
+    for warning in report.warnings:
+        print(_("warning: {problem}").format(problem=warning))
     for wid in sorted(report.workshops):
         missing = [(code, s) for code in codes for s in report.matrix[(wid, code)].shortfalls]
         if missing:

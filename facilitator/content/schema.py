@@ -7,6 +7,7 @@ Field names are the author's words. `notes` are for the facilitator only and nev
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -139,6 +140,14 @@ AnySegment = Talk | Scenario | RolePlay | KnowledgeCheck | Poll | Break | Feedba
 Segment = Annotated[AnySegment, Field(discriminator="type")]
 
 
+class Review(_Strict):
+    """Who last checked the law a workshop states against its sources, and when: `content check` warns when that
+    is more than a year ago, since the law moves (the EEOC's guidance, New York's model training)."""
+
+    law_checked: date
+    reviewers: list[Text] = Field(min_length=1)  # their roles: "employment attorney (New York)", never names
+
+
 class WorkshopFile(_Strict):
     """One workshop as its author wrote it."""
 
@@ -151,6 +160,7 @@ class WorkshopFile(_Strict):
     summary: Text
     objectives: list[Text] = Field(default_factory=list)
     content_warnings: list[Text] = Field(default_factory=list)
+    review: Review | None = None
     segments: list[Segment] = Field(min_length=1)
 
     def outline(self) -> WorkshopOutline:

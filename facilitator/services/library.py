@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -45,17 +46,43 @@ class CheckReport:
     workshops: dict[str, WorkshopFile]
     jurisdictions: dict[str, Jurisdiction]
     matrix: dict[tuple[str, str], Coverage] = field(default_factory=dict)
+    today: date = field(default_factory=date.today)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def review_of(self, workshop_id: str) -> str:
+        """When the law in a workshop was last checked, and by whom, in words."""
+        review = self.workshops[workshop_id].review
+        if review is None:
+            return _("the law in it has no recorded check")
+        return _("law last checked {date} by {reviewers}").format(date=review.law_checked.isoformat(),
+                                                                 reviewers="; ".join(review.reviewers))
+
+    @property
+    def warnings(self) -> list[str]:
+        """Workshops whose law was never checked, or not within a year: they are not errors, but say so."""
+        found = []
+        for wid, workshop in sorted(self.workshops.items()):
+            review = workshop.review
+            if review is None:
+                found.append(_("{workshop}: no check of the law it states is recorded; add a 'review' with the "
+                               "date and the reviewers' roles").format(workshop=wid))
+            elif (self.today - review.law_checked).days > REVIEW_DAYS:
+                found.append(_("{workshop}: the law in it was last checked {date}, over a year ago; check it "
+                               "again and update 'review'").format(workshop=wid, date=review.law_checked))
+        return found
 
     def to_json(self) -> list[dict[str, object]]:
         """Each valid workshop with its coverage of each jurisdiction, then each file with problems."""
         out: list[dict[str, object]] = []
         for wid, w in sorted(self.workshops.items()):
             cov = [_coverage_json(code, self.matrix[(wid, code)]) for code in sorted(self.jurisdictions)]
-            out.append({"id": wid, "title": w.title, "valid": True, "problems": [], "coverage": cov})
+            review = None if w.review is None else {"law_checked": w.review.law_checked.isoformat(),
+                                                    "reviewers": list(w.review.reviewers)}
+            out.append({"id": wid, "title": w.title, "valid": True, "problems": [], "coverage": cov,
+                        "review": review, "warnings": [x for x in self.warnings if x.startswith(f"{wid}:")]})
         for p in self.problems:
             out.append({"id": None, "file": str(p.file), "valid": False, "problems": [p.as_dict()], "coverage": []})
         return out
@@ -121,7 +148,10 @@ def coverage(workshop: WorkshopFile, jurisdiction: Jurisdiction) -> Coverage:
     return evaluate(planned(workshop.outline()), jurisdiction)
 
 
-def check_content(target: Path | None = None) -> CheckReport:
+REVIEW_DAYS = 365  # the law in a workshop is checked again at least this often
+
+
+def check_content(target: Path | None = None, *, today: date | None = None) -> CheckReport:
     """Validate the built-in library, another library folder, or workshop files of the author's own.
 
     Workshop files outside a library are checked against the built-in topics and jurisdictions.
@@ -140,6 +170,7 @@ def check_content(target: Path | None = None) -> CheckReport:
             raise UserError(_("{path} holds no .yaml workshop files").format(path=root))
         workshops, problems = check_workshop_files(files_to_check, builtin.topic_ids)
         report = CheckReport(len(files_to_check), problems, workshops, dict(builtin.jurisdictions))
+    report.today = today or date.today()
     for wid, w in report.workshops.items():
         for code, j in report.jurisdictions.items():
             report.matrix[(wid, code)] = coverage(w, j)

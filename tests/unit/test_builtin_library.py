@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from facilitator.content.library import Library
@@ -80,3 +82,23 @@ def test_knowledge_check_questions_have_a_right_answer(library: Library) -> None
         for seg in w.segments:
             for q in getattr(seg, "questions", []):
                 assert any(o.correct for o in q.options), (w.id, seg.id, q.prompt)
+
+
+def test_each_workshop_says_when_its_law_was_last_checked_and_warns_a_year_on(tmp_path) -> None:
+    from datetime import date
+
+    from facilitator.services.library import check_content
+
+    report = check_content()
+    assert report.ok and report.warnings == []
+    for wid in report.workshops:
+        assert "law last checked 2026-11-29" in report.review_of(wid)
+    later = check_content(today=date(2027, 12, 1))
+    assert len(later.warnings) == len(later.workshops)
+    assert all("over a year ago" in w for w in later.warnings)
+    unreviewed = tmp_path / "tiny.yaml"
+    fixture = Path(__file__).parents[1] / "fixtures" / "content" / "tiny.yaml"
+    unreviewed.write_text(fixture.read_text())
+    [warning] = check_content(unreviewed).warnings
+    assert "no check of the law it states is recorded" in warning
+    assert check_content(unreviewed).to_json()[0]["review"] is None
