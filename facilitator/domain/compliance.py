@@ -126,7 +126,8 @@ def delivered(workshop: WorkshopOutline, delivery: Delivery, until: datetime,
               responses: Mapping[str, int] | None = None) -> Teaching:
     """The workshop as its delivery log says it went. A segment still running at `until` counts at most up to
     its allowed minutes (planned and extended): a segment left running over a close is not teaching. Time is
-    counted once: where spans overlap (the same minutes keyed in for two segments), the earlier segment keeps them.
+    counted once: where spans overlap (the same minutes keyed in for two segments), the one earlier in the workshop
+    keeps them.
     `responses` counts the feedback given in each segment: a feedback round with none was not held (None: not
     known, as for a delivery built in a test)."""
     segments, claimed = [], []
