@@ -8,7 +8,7 @@ re-exports these names, so callers may import either module.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -107,8 +107,7 @@ def report_for(ws: Workspace, db: Session, session: TrainingSession, now: dateti
     people = replay(events)
     signed = acknowledged(events)
     schedule = planned_schedule(ws, session)
-    rows = [replace(_row(entry, people.get(entry.id), schedule, until), acknowledged=entry.id in signed)
-            for entry in session.roster]
+    rows = [_row(entry, people.get(entry.id), schedule, until, entry.id in signed) for entry in session.roster]
     return AttendanceReport(session.id, session.workshop_title, schedule.start, schedule.end,
                             session.grace_minutes, rows, clock_jumps(events), len(events))
 
@@ -147,12 +146,14 @@ def _person(people: dict[str, int], token: str | None, row_id: int | None) -> in
     return people.get(token) if token is not None else row_id
 
 
-def _row(entry: RosterEntry, person: PersonAttendance | None, schedule: Schedule, now: datetime) -> AttendanceRow:
+def _row(entry: RosterEntry, person: PersonAttendance | None, schedule: Schedule, now: datetime,
+         signed: bool = False) -> AttendanceRow:
     first = person.first_in if person else None
     last = person.last_out if person else None
     return AttendanceRow(roster_person(entry), local(first) if first else None, local(last) if last else None,
                          person.minutes(now) if person else 0, status(person, schedule), bool(person and person.is_in),
-                         tuple((v.start, v.end or max(now, v.start)) for v in person.visits) if person else ())
+                         tuple((v.start, v.end or max(now, v.start)) for v in person.visits) if person else (),
+                         signed)
 
 
 @dataclass(frozen=True)

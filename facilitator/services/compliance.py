@@ -8,7 +8,7 @@ the checker, the sealed record, the report and the certificates say can never di
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -39,9 +39,14 @@ from facilitator.services.workspace import Workspace
 from facilitator.storage.models import TrainingSession
 
 
+def profiles_of(ws: Workspace, codes: Iterable[str]) -> list[Jurisdiction]:
+    """The library's profiles of these jurisdictions, in order (one no longer in the library left out)."""
+    return [ws.library.jurisdictions[code] for code in codes if code in ws.library.jurisdictions]
+
+
 def session_profiles(ws: Workspace, session: TrainingSession) -> list[Jurisdiction]:
     """The profiles of the jurisdictions the session was planned for, as the library has them."""
-    return [ws.library.jurisdictions[j.code] for j in session.jurisdictions if j.code in ws.library.jurisdictions]
+    return profiles_of(ws, (j.code for j in session.jurisdictions))
 
 
 @dataclass(frozen=True)

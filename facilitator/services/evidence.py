@@ -5,15 +5,15 @@ trainer's qualifications (California). Closing gathers them, warns of what is mi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from facilitator.domain.compliance import binds
 from facilitator.domain.jurisdiction import Jurisdiction
 from facilitator.i18n import _, ngettext
 from facilitator.services.attendance_record import AttendanceRow
+from facilitator.services.compliance import profiles_of
 from facilitator.services.errors import UserError
-from facilitator.services.sessions import get_session
 from facilitator.services.settings import Settings
 from facilitator.services.workspace import Workspace
 
@@ -60,10 +60,9 @@ def acknowledgment_of(profiles: Sequence[Jurisdiction]) -> str:
     return " ".join(dict.fromkeys(j.acknowledgment for j in profiles if j.acknowledgment))
 
 
-def session_acknowledgment(ws: Workspace, session_id: str) -> str:
-    """The acknowledgment a session's laws ask each trainee to sign ("" where none does)."""
-    codes = get_session(ws, session_id).jurisdictions
-    return acknowledgment_of([j for j in (ws.library.jurisdictions.get(c) for c in codes) if j is not None])
+def session_acknowledgment(ws: Workspace, codes: Iterable[str]) -> str:
+    """The acknowledgment the laws of a session's jurisdictions (by code) ask each trainee to sign ("" if none)."""
+    return acknowledgment_of(profiles_of(ws, codes))
 
 
 def confirmed(required: Sequence[str], given: Sequence[str]) -> tuple[str, ...]:

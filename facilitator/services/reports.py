@@ -18,6 +18,7 @@ from facilitator.i18n import _
 from facilitator.records.pdf_signing import PdfSigner
 from facilitator.records.sealed import SealedCoverage, SealedTraining
 from facilitator.services import attendance, delivery
+from facilitator.services.compliance import profiles_of
 from facilitator.services.delivery_report import activities, agenda_entries, delivered_span, trainer_notes
 from facilitator.services.evidence import handouts_of, session_acknowledgment
 from facilitator.services.files import ensure_folder, output_target, save
@@ -42,7 +43,7 @@ def make_signin_sheet(ws: Workspace, session_id: str, out: Path, *, paper: str |
         trainer=detail.trainer, actual_start=clock_or_none(min(firsts)) if firsts else None,
         actual_end=clock_or_none(max(lasts)) if lasts else None, rows=rows,
         planned_start=clock_or_none(report.planned_start), planned_end=clock_or_none(report.planned_end),
-        employer=settings.organisation or None, acknowledgment=session_acknowledgment(ws, detail.id) or None)
+        employer=settings.organisation or None, acknowledgment=session_acknowledgment(ws, detail.jurisdictions) or None)
     pdf = render(lambda o: signin_doc.render_signin_sheet(data, o, paper or settings.paper))
     return _finish(ws, detail, out, target, pdf, passphrase, reason=_("Sign-in sheet"),
                    signed=_("Wrote the signed sign-in sheet to {file}"),
@@ -116,15 +117,14 @@ def _evidence(ws: Workspace, detail: SessionDetail, report: attendance.Attendanc
               seal: VerifiedSeal | None) -> tuple[str, ...]:
     """The acknowledgments and hand-outs the session's laws ask for: as sealed, or as the record stands now."""
     lines = []
-    if session_acknowledgment(ws, detail.id):
+    if session_acknowledgment(ws, detail.jurisdictions):
         people = [(a.minutes > 0, bool(a.acknowledged)) for a in seal.sealed.attendees] if seal is not None \
             else [(r.minutes > 0, r.acknowledged) for r in report.rows]
         attended = [signed for came, signed in people if came]
         lines.append(_("Signed acknowledgments on record: {signed} of the {attended} who attended").format(
             signed=sum(attended), attended=len(attended)))
     sealed = seal.sealed if seal is not None and seal.sealed.coverage is not None else None
-    required = sealed.handouts_required if sealed else handouts_of(
-        [j for j in (ws.library.jurisdictions.get(c) for c in detail.jurisdictions) if j])
+    required = sealed.handouts_required if sealed else handouts_of(profiles_of(ws, detail.jurisdictions))
     given = (sealed.handouts_given or ()) if sealed else ()
     if required:
         if given:
@@ -150,8 +150,7 @@ def _qualifications(ws: Workspace, detail: SessionDetail, seal: VerifiedSeal | N
     stated = seal.sealed.trainer_qualifications if seal is not None else settings.trainer_qualifications
     if stated:
         return stated
-    rules = [j for j in (ws.library.jurisdictions.get(code) for code in detail.jurisdictions) if j and
-             j.qualified_trainer]
+    rules = [j for j in profiles_of(ws, detail.jurisdictions) if j.qualified_trainer]
     return "; ".join(_("not stated — {jurisdiction} asks for a qualified trainer ({rule})").format(
         jurisdiction=j.name, rule=j.qualified_trainer) for j in rules) or None
 

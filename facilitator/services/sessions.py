@@ -22,7 +22,7 @@ from facilitator.domain.times import clock, iso
 from facilitator.i18n import _, ngettext
 from facilitator.services.errors import Remedy, UserError
 from facilitator.services.library import coverage, get_jurisdiction, get_workshop
-from facilitator.services.settings import load_settings
+from facilitator.services.settings import Settings, load_settings
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import RosterEntry, SessionJurisdiction, TrainingSession
 
@@ -226,6 +226,10 @@ def _coverage(ws: Workspace, row: TrainingSession) -> list[JurisdictionCheck]:
             problem=exc.problems[0])
         return [JurisdictionCheck(j.code, j.code, "", False, [reason]) for j in row.jurisdictions]
     checks = []
+    try:
+        settings = load_settings(ws)
+    except UserError:
+        settings = None  # a damaged settings file is told where the settings are used
     for j in row.jurisdictions:
         profile = ws.library.jurisdictions.get(j.code)
         if profile is None:
@@ -234,16 +238,14 @@ def _coverage(ws: Workspace, row: TrainingSession) -> list[JurisdictionCheck]:
         result = coverage(workshop, profile)
         checks.append(JurisdictionCheck(profile.code, profile.name, profile.citation, result.satisfied,
                                         [f"{s.requirement}: {s.message}" for s in result.shortfalls],
-                                        _binding(ws, profile)))
+                                        _binding(profile, settings)))
     return checks
 
 
-def _binding(ws: Workspace, profile: Jurisdiction) -> str:
+def _binding(profile: Jurisdiction, settings: Settings | None) -> str:
     """Where the employer's answers say the law may not bind it, or cannot tell, why; "" where it binds."""
-    try:
-        settings = load_settings(ws)
-    except UserError:
-        return ""  # a damaged settings file is told where the settings are used
+    if settings is None:
+        return ""
     return binds(profile, settings.employer_employees, settings.employer_industry)[1]
 
 

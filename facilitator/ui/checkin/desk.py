@@ -161,7 +161,7 @@ class CheckinView(QWidget):
                                               accessibleName=_("Record that the selected person signed the "
                                                                "acknowledgment"))
         self.acknowledge_button.clicked.connect(lambda: self.acknowledge_selected())
-        self.acknowledge_button.setVisible(bool(session_acknowledgment(self._ws, self.session_id)))
+        self.acknowledge_button.setVisible(bool(session_acknowledgment(self._ws, self.session.jurisdictions)))
         in_room_head = QHBoxLayout()
         in_room_head.addWidget(self.in_room_title, 1)
         in_room_head.addWidget(self.acknowledge_button)
