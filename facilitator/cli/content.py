@@ -54,6 +54,11 @@ def _print_check(report: CheckReport) -> None:
     print()
     for wid in sorted(report.workshops):
         print(f"{wid}: {report.review_of(wid)}")
+    if report.agencies:
+        oldest = min(a.verified_on for a in report.agencies.values())
+        print(ngettext("agency contacts: {count} agency, checked {date}",
+                       "agency contacts: {count} agencies, the oldest checked {date}", len(report.agencies)).format(
+            count=len(report.agencies), date=oldest.isoformat()))
     for warning in report.warnings:
         print(_("warning: {problem}").format(problem=warning))
     for wid in sorted(report.workshops):

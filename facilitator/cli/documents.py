@@ -1,5 +1,5 @@
-"""The PDFs of a session: `facilitator badges` (with the sign-in sheet) before it, and after it `certificates`,
-`signin-sheet` and `report`, signed once the session is sealed."""
+"""The PDFs of a session: `facilitator badges` (with the sign-in sheet) before it, `handout` at any time, and
+after it `certificates`, `signin-sheet` and `report`, signed once the session is sealed."""
 
 from __future__ import annotations
 
@@ -35,6 +35,13 @@ def register(parser: Parser, noun: str) -> None:
         add_json(parser)
         handled_by(parser, make_badges)
         return
+    if noun == "handout":
+        parser.add_argument("--out", required=True, type=Path, metavar=_("FILE.pdf"), help=_("where to write the PDF"))
+        add_force(parser)
+        parser.add_argument("--paper", choices=["letter", "a4"], help=_("default: the 'paper' setting (letter)"))
+        add_json(parser)
+        handled_by(parser, make_handout)
+        return
     parser.add_argument("--out", required=True, type=Path, metavar=_(TARGETS[noun]))
     add_force(parser)
     parser.add_argument("--paper", choices=["letter", "a4"], help=_("default: the 'paper' setting (letter)"))
@@ -62,6 +69,15 @@ def make_badges(args: argparse.Namespace) -> int:
                 "to write in by hand:"), file=sys.stderr)
         for name, code in result.misprinted:
             print("  " + _("{name}: the badge with code {code}").format(name=name, code=code), file=sys.stderr)
+    return 0
+
+
+def make_handout(args: argparse.Namespace) -> int:
+    from facilitator.services.handout import make_handout
+
+    ws = workspace(args)
+    result = replacing(args, lambda force: make_handout(ws, args.session_id, args.out, paper=args.paper, force=force))
+    emit(args, result, lambda: print(result.message))
     return 0
 
 

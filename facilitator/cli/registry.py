@@ -41,6 +41,8 @@ NOUNS: dict[str, Noun] = {
     "run": Noun("run", N_("run a session without the app: the agenda as delivered, or one step of it"),
                 aliases=("delivery",)),
     "feedback": Noun("feedback", N_("the anonymous feedback round: a summary, or type in paper forms")),
+    "handout": Noun("documents", N_("the attendees' hand-out: where to get help, with the agencies of the "
+                                    "session's jurisdictions")),
     "certificates": Noun("documents", N_("signed certificate PDFs for everyone the sealed record says earned one")),
     "signin-sheet": Noun("documents", N_("the sign-in sheet PDF (signed once the session is sealed)")),
     "report": Noun("documents", N_("the session report PDF (signed once the session is sealed)")),

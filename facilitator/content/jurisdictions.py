@@ -7,12 +7,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from facilitator.content.agencies import use_an_agency
 from facilitator.content.problems import ContentError, ContentProblem
 from facilitator.content.schema import Slug
 from facilitator.content.topics import use_a_topic
 from facilitator.content.yamlfile import YamlDocument, read_yaml
 from facilitator.domain.jurisdiction import (
     DEFAULT_SHARE,
+    Agency,
     Applicability,
     InteractivityRule,
     Jurisdiction,
@@ -63,6 +65,7 @@ class JurisdictionFile(_Strict):
     acknowledgment: str = ""
     handouts: list[Text] = Field(default_factory=list)
     applies_if: ApplicabilityFile = Field(default_factory=ApplicabilityFile)
+    contacts: list[Slug] = Field(default_factory=list)  # agency ids in sessions/agencies.yaml
     requirements: list[RequirementFile] = Field(default_factory=list)
 
     def to_domain(self) -> Jurisdiction:
@@ -72,6 +75,7 @@ class JurisdictionFile(_Strict):
             notes=self.notes, audience=Audience(self.audience), qualified_trainer=self.qualified_trainer.strip(),
             acknowledgment=" ".join(self.acknowledgment.split()), handouts=tuple(self.handouts),
             applies=Applicability(self.applies_if.employees_at_least, tuple(self.applies_if.industries)),
+            contacts=tuple(self.contacts),
             requirements=tuple(
                 TrainingRequirement(
                     name=r.name, minimum_minutes=r.minimum_minutes, topics=tuple(r.topics),
@@ -83,8 +87,9 @@ class JurisdictionFile(_Strict):
         )
 
 
-def load_jurisdiction(path: Path, topics: frozenset[str]) -> Jurisdiction:
-    """Read and validate one profile; raise ContentError listing every problem."""
+def load_jurisdiction(path: Path, topics: frozenset[str], agencies: dict[str, Agency] | None = None) -> Jurisdiction:
+    """Read and validate one profile; raise ContentError listing every problem. Its contacts must be agencies in
+    `agencies` (when given)."""
     doc = read_yaml(path)
     if not isinstance(doc.data, dict):
         raise ContentError([doc.problem((), _("not a jurisdiction profile: the file must be a mapping of fields"),
@@ -94,6 +99,9 @@ def load_jurisdiction(path: Path, topics: frozenset[str]) -> Jurisdiction:
     except ValidationError as exc:
         raise ContentError(doc.problems_from(exc)) from None
     problems = _unknown_topics(doc, profile, topics)
+    if agencies is not None:
+        problems += [doc.problem(("contacts", i), _("unknown agency '{id}'").format(id=code), use_an_agency(agencies))
+                     for i, code in enumerate(profile.contacts) if code not in agencies]
     if problems:
         raise ContentError(problems)
     return profile.to_domain()

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from facilitator.content.agencies import load_agencies
 from facilitator.content.jurisdictions import load_jurisdiction
 from facilitator.content.problems import ContentError, ContentProblem
 from facilitator.content.schema import WorkshopFile
 from facilitator.content.topics import load_topics
 from facilitator.content.workshops import load_workshop
-from facilitator.domain.jurisdiction import Jurisdiction
+from facilitator.domain.jurisdiction import Agency, Jurisdiction
 from facilitator.domain.workshop import Topic
 from facilitator.i18n import _
 
 WORKSHOPS_DIR = "workshops"
 JURISDICTIONS_DIR = "jurisdictions"
 TOPICS_FILE = "topics.yaml"
+AGENCIES_FILE = "agencies.yaml"
 
 
 @dataclass
@@ -27,21 +30,32 @@ class Library:
     workshops: dict[str, WorkshopFile] = field(default_factory=dict)
     workshop_files: dict[str, Path] = field(default_factory=dict)
     jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
+    agencies: dict[str, Agency] = field(default_factory=dict)
     problems: list[ContentProblem] = field(default_factory=list)
 
     @property
     def topic_ids(self) -> frozenset[str]:
         return frozenset(t.id for t in self.topics)
 
+    def contacts_for(self, codes: Iterable[str]) -> tuple[Agency, ...]:
+        """The agencies people can go to under these jurisdictions, each once, in the order the profiles list
+        them (the federal agency first, as every profile names it first). Unknown codes add nothing."""
+        ids: dict[str, None] = {}
+        for code in codes:
+            profile = self.jurisdictions.get(code)
+            ids.update(dict.fromkeys(profile.contacts if profile else ()))
+        return tuple(self.agencies[i] for i in ids if i in self.agencies)
+
 
 def load_library(root: Path) -> Library:
-    """Load the topics, workshops and jurisdictions under `root` (the layout of `sessions/`)."""
+    """Load the topics, agencies, workshops and jurisdictions under `root` (the layout of `sessions/`)."""
     lib = Library()
     try:
         lib.topics = load_topics(root / TOPICS_FILE)
     except ContentError as exc:
         lib.problems.extend(exc.problems)
         return lib
+    _collect(lib, root / AGENCIES_FILE, lambda p: setattr(lib, "agencies", load_agencies(p)))
     for path in _yaml_files(root / JURISDICTIONS_DIR):
         _collect(lib, path, lambda p: _add_jurisdiction(lib, p))
     for path in _yaml_files(root / WORKSHOPS_DIR):
@@ -83,7 +97,7 @@ def _add_workshop(lib: Library, path: Path) -> None:
 
 
 def _add_jurisdiction(lib: Library, path: Path) -> None:
-    j = load_jurisdiction(path, lib.topic_ids)
+    j = load_jurisdiction(path, lib.topic_ids, lib.agencies)
     lib.jurisdictions[j.code] = j
 
 

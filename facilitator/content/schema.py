@@ -52,6 +52,9 @@ class _Segment(_Strict):
 
 class Talk(_Segment):
     type: Literal["talk"]
+    # The talk on reporting: after its screen, one more step shows the agencies of the session's jurisdictions
+    # (sessions/agencies.yaml), and the attendees' hand-out lists them, so no number is typed into a workshop.
+    contacts: bool = False
 
 
 class Vote(_Strict):

@@ -6,6 +6,7 @@ Whether a plan or a delivery meets them is decided in one place, `domain/complia
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from facilitator.domain.workshop import Audience, SegmentKind
 
@@ -63,3 +64,29 @@ class Jurisdiction:
     acknowledgment: str = ""  # what each trainee signs, where the law asks for a signed acknowledgment (NYC)
     handouts: tuple[str, ...] = ()  # what must be handed out at every training (New York State's policy, form…)
     applies: Applicability = field(default_factory=Applicability)
+    contacts: tuple[str, ...] = ()  # the agencies (ids in sessions/agencies.yaml) people there can go to
+
+
+@dataclass(frozen=True)
+class Agency:
+    """A government agency that takes harassment complaints, as the reporting segment and the hand-out give it.
+
+    Phone numbers, addresses and deadlines change: each entry says when someone last checked it against the
+    agency's own pages (`verified_on`) and which pages (`sources`), and `content check` warns a year on."""
+
+    id: str
+    name: str  # the official name, as the agency writes it
+    short_name: str  # what the projector shows ("EEOC")
+    covers: str  # whose complaints it takes, under which law
+    phone: str
+    website: str  # an https address
+    filing: str  # how to file: online, by phone, in person
+    deadline: str  # how long after what happened a complaint may be filed
+    verified_on: date
+    sources: tuple[str, ...]
+    tty: str = ""
+
+    @property
+    def web_address(self) -> str:
+        """The website as people type it: without the scheme or a trailing slash."""
+        return self.website.removeprefix("https://").removeprefix("http://").removeprefix("www.").rstrip("/")

@@ -53,7 +53,7 @@ class Panel(StrEnum):
 class Stage:
     """One step of a segment: what kind of step, and which item (question or round) it is about."""
 
-    name: str  # "screen", "vote", "results", "question", "answer", "round", "break", "feedback"
+    name: str  # "screen", "contacts", "vote", "results", "question", "answer", "round", "break", "feedback"
     item: int = 0
 
     @property
@@ -106,8 +106,9 @@ class KindRules:
 
 # --- the steps and votes of each kind -------------------------------------------------------------------------
 
-def _screen(_segment: Any) -> list[Stage]:
-    return [Stage("screen")]
+def _talk_stages(segment: Any) -> list[Stage]:
+    """A talk's screen, then the agencies' contacts if it is the talk on reporting."""
+    return [Stage("screen")] + ([Stage("contacts")] if getattr(segment, "contacts", False) else [])
 
 
 def _no_votes(_segment: Any) -> tuple[Vote, ...]:
@@ -185,7 +186,7 @@ def _feedback_sections(segment: Any) -> list[Section]:
 
 KINDS: Mapping[SegmentKind, KindRules] = {
     SegmentKind.TALK: KindRules(N_("Talk"), None, interactive=False, instruction=True, panel=Panel.NONE,
-                                stages=_screen, votes=_no_votes, sections=_nothing_more),
+                                stages=_talk_stages, votes=_no_votes, sections=_nothing_more),
     SegmentKind.SCENARIO: KindRules(
         N_("Scenario"), N_("Scenario discussions"), interactive=True, instruction=True, panel=Panel.VOTES,
         stages=lambda s: [Stage("screen"), Stage("vote"), Stage("results")], votes=_scenario_votes,

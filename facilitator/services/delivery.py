@@ -36,6 +36,7 @@ from facilitator.domain.delivery import (
     replay,
     rotate_roles,
 )
+from facilitator.domain.jurisdiction import Agency
 from facilitator.domain.segment_kinds import NoSuchVote, Panel, SegmentKind, rules, vote_at
 from facilitator.domain.sessions import SessionStatus
 from facilitator.domain.times import day_and_clock, iso
@@ -60,6 +61,7 @@ class SessionRun:
     workshop: WorkshopFile
     planned_start: datetime
     delivery: Delivery
+    contacts: tuple[Agency, ...] = ()  # the agencies of the session's jurisdictions, for the talk on reporting
 
     @property
     def sealed(self) -> bool:
@@ -96,7 +98,8 @@ def _session_run(ws: Workspace, db: Session, session: TrainingSession) -> Sessio
     workshop = frozen_workshop(ws, session)
     start = datetime.combine(session.scheduled_date, session.start_time).astimezone()
     return SessionRun(session.id, session.workshop_title, session.effective_status, workshop, start,
-                      replay(plan_of(workshop), _events(db, session.id)))
+                      replay(plan_of(workshop), _events(db, session.id)),
+                      ws.library.contacts_for(j.code for j in session.jurisdictions))
 
 
 def _events(db: Session, session_id: str) -> list[DeliveryEvent]:

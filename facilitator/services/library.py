@@ -12,7 +12,7 @@ from facilitator.content.library import Library, check_workshop_files, load_libr
 from facilitator.content.problems import ContentProblem
 from facilitator.content.schema import WorkshopFile
 from facilitator.domain.compliance import Coverage, evaluate, planned
-from facilitator.domain.jurisdiction import Jurisdiction
+from facilitator.domain.jurisdiction import Agency, Jurisdiction
 from facilitator.i18n import _
 from facilitator.services.errors import Remedy, UserError
 
@@ -47,6 +47,7 @@ class CheckReport:
     jurisdictions: dict[str, Jurisdiction]
     matrix: dict[tuple[str, str], Coverage] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
+    agencies: dict[str, Agency] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -62,7 +63,31 @@ class CheckReport:
 
     @property
     def warnings(self) -> list[str]:
-        """Workshops whose law was never checked, or not within a year: they are not errors, but say so."""
+        """What is not an error but needs a person: law or agency contacts not checked within a year, a profile
+        that names no agency, a workshop that teaches outside complaints without showing where to make them."""
+        return self._review_warnings() + self._contact_warnings()
+
+    def _contact_warnings(self) -> list[str]:
+        found = []
+        for agency in sorted(self.agencies.values(), key=lambda a: a.id):
+            age = (self.today - agency.verified_on).days
+            if age > REVIEW_DAYS:
+                found.append(_("agency {agency}: its contact details were last checked {date}, over a year ago; "
+                               "check them against {source} and update 'verified_on'").format(
+                    agency=agency.id, date=agency.verified_on.isoformat(), source=agency.sources[0]))
+            elif age < 0:
+                found.append(_("agency {agency}: 'verified_on' ({date}) is in the future; give the day the "
+                               "details were checked").format(agency=agency.id, date=agency.verified_on.isoformat()))
+        found += [_("jurisdiction {code}: it names no agency people can complain to; add 'contacts'").format(code=code)
+                  for code, j in sorted(self.jurisdictions.items()) if j.requirements and not j.contacts]
+        for wid, workshop in sorted(self.workshops.items()):
+            teaches = any("external-complaint" in s.topics for s in workshop.segments)
+            if teaches and not any(getattr(s, "contacts", False) for s in workshop.segments):
+                found.append(_("{workshop}: it teaches outside complaints but no segment shows the agencies' "
+                               "contacts; add 'contacts: true' to the talk on reporting").format(workshop=wid))
+        return found
+
+    def _review_warnings(self) -> list[str]:
         found = []
         for wid, workshop in sorted(self.workshops.items()):
             review = workshop.review
@@ -160,7 +185,8 @@ def check_content(target: Path | None = None, *, today: date | None = None) -> C
     if root.is_dir() and (root / "topics.yaml").is_file():
         lib = load_library(root)
         files = _count_files(root)
-        report = CheckReport(files, list(lib.problems), dict(lib.workshops), dict(lib.jurisdictions))
+        report = CheckReport(files, list(lib.problems), dict(lib.workshops), dict(lib.jurisdictions),
+                             agencies=dict(lib.agencies))
     else:
         if not root.exists():
             raise UserError(_("{path} does not exist; give a workshop file or a folder of them").format(path=root))
@@ -178,4 +204,5 @@ def check_content(target: Path | None = None, *, today: date | None = None) -> C
 
 
 def _count_files(root: Path) -> int:
-    return 1 + sum(1 for folder in ("workshops", "jurisdictions") for p in (root / folder).glob("*.y*ml"))
+    agencies = 1 if (root / "agencies.yaml").is_file() else 0
+    return 1 + agencies + sum(1 for folder in ("workshops", "jurisdictions") for p in (root / folder).glob("*.y*ml"))

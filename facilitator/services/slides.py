@@ -10,6 +10,7 @@ before the trainer has revealed it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -17,6 +18,7 @@ from typing import Any
 
 from facilitator.documents.qr import qr_matrix
 from facilitator.domain.delivery import SegmentRun
+from facilitator.domain.jurisdiction import Agency
 from facilitator.domain.segment_kinds import Panel, SegmentKind, Stage, rules, vote_at
 from facilitator.i18n import _, ngettext
 
@@ -33,6 +35,7 @@ class SlideKind(StrEnum):
     BREAK = "break"  # a countdown to the end of the break
     FEEDBACK = "feedback"  # the rating question and comment prompts
     CHECKIN = "checkin"  # how to check in, with a QR code when phones can check themselves in
+    CONTACTS = "contacts"  # the agencies people can complain to outside the company, for the session's laws
     BLANK = "blank"  # the trainer blanked the screen
     END = "end"  # after the last segment
 
@@ -81,9 +84,12 @@ BLANK = Slide(SlideKind.BLANK, "")
 
 
 def slide(segment: Any, stage: Stage, run: SegmentRun, *, title: str, until: datetime | None = None,
-          paused: bool = False) -> Slide:
-    """The audience's view of `segment` at `stage`. Counts and answers appear only if `run` says revealed."""
+          paused: bool = False, contacts: Sequence[Agency] = ()) -> Slide:
+    """The audience's view of `segment` at `stage`. Counts and answers appear only if `run` says revealed;
+    `contacts` are the agencies of the session's jurisdictions, for the talk on reporting."""
     warning = " ".join((segment.content_warning or "").split())  # the author's line wrapping is not a break
+    if stage.name == "contacts":
+        return contacts_slide(contacts, title)
     if stage.name in ("vote", "results"):
         return _vote_slide(segment, stage, run, title)
     if stage.name in ("question", "answer"):
@@ -105,6 +111,24 @@ def slide(segment: Any, stage: Stage, run: SegmentRun, *, title: str, until: dat
         return Slide(SlideKind.ROLE_PLAY, segment.title, _role_play_body(segment), footer=title,
                      content_warning=warning)
     return Slide(SlideKind.TEXT, segment.title, _screen_body(segment), footer=title, content_warning=warning)
+
+
+def contacts_slide(contacts: Sequence[Agency], title: str) -> Slide:
+    """Where to complain outside the company: each agency's name, phone, website and deadline, with the day its
+    details were checked, so the room can copy them down (the hand-out has them in full)."""
+    if not contacts:
+        return Slide(SlideKind.CONTACTS, _("Outside the company"),
+                     _("The session names no jurisdiction with agency contacts: ask the trainer for your state's "
+                       "agency."), footer=title)
+    blocks = []
+    for agency in contacts:
+        phone = agency.phone + (_(" (TTY {tty})").format(tty=agency.tty) if agency.tty else "")
+        blocks.append("\n".join((f"{agency.short_name}: {phone} · {agency.web_address}",
+                                 "- " + _("Deadline: {deadline}").format(deadline=agency.deadline))))
+    checked = min(a.verified_on for a in contacts)  # the claim holds for the oldest
+    footer = _("Checked {date} · full details on your hand-out").format(date=checked.isoformat())
+    return Slide(SlideKind.CONTACTS, _("Outside the company: government agencies"), "\n\n".join(blocks),
+                 footer=footer)
 
 
 def _screen_body(segment: Any) -> str:

@@ -110,6 +110,8 @@ class MainWindow(QMainWindow):
         new = self._action(file_menu, _("&New session…"), QKeySequence.StandardKey.New, lambda: self.plan_session())
         import_roster = self._action(file_menu, _("&Import roster…"), QKeySequence("Ctrl+I"),
                                      lambda: self.import_roster())
+        handout = self._action(file_menu, _("Attendees' &hand-out…"), QKeySequence("Ctrl+Shift+H"),
+                               lambda: self.print_handout())
         identity = self._action(file_menu, _("Signing &identity…"), None, lambda: self.show_identity())
         settings = self._action(file_menu, _("&Settings…"), QKeySequence("Ctrl+,"), lambda: self.edit_settings())
         file_menu.addSeparator()
@@ -125,7 +127,7 @@ class MainWindow(QMainWindow):
         open_checkin = self._action(view, _("Open check-in for the selected session"), QKeySequence("F2"),
                                     lambda: self.open_checkin())
         self._open_checkin_action = open_checkin
-        self._needs_workspace = [new, import_roster, identity, settings, sessions, library, checkin, run,
+        self._needs_workspace = [new, import_roster, handout, identity, settings, sessions, library, checkin, run,
                                  open_checkin]
         for action in self._needs_workspace:
             action.setEnabled(False)
@@ -174,6 +176,20 @@ class MainWindow(QMainWindow):
         dialog.imported.connect(lambda result: self._roster_imported(session_id, result))
         dialog.open()
         return dialog
+
+    def print_handout(self, session_id: str | None = None, target: Path | None = None) -> Path | None:
+        """Save the hand-out with the agencies of `session_id` (or the selected session), and say where it went."""
+        from facilitator.ui.dialogs.handout import save_handout
+
+        assert self._ws is not None, "print_handout before the workspace is attached"
+        session_id = session_id or self.sessions_view.current_id()
+        if session_id is None:
+            self.statusBar().showMessage(_("Choose a session first, then save its hand-out"), 5000)
+            return None
+        saved = save_handout(self, self._ws, session_id, target)
+        if saved is not None:
+            self.statusBar().showMessage(_("Saved the hand-out to {path}").format(path=saved), 8000)
+        return saved
 
     def _roster_imported(self, session_id: str, result: RosterImportResult) -> None:
         self.sessions_view.refresh(select_id=session_id)

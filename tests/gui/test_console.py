@@ -467,6 +467,21 @@ def test_ctrl_page_down_leaves_a_scenario_without_voting(qtbot, console, workspa
 
 # --- a knowledge check ---------------------------------------------------------------------------------------
 
+def test_the_talk_on_reporting_shows_the_sessions_agencies_on_a_step_of_its_own(qtbot, console) -> None:
+    start_from_agenda(qtbot, console, "speaking-up")
+    assert console.current_slide().kind is SlideKind.TEXT
+    assert console.next_label.text().startswith("Page Down: agencies")
+    page_down(qtbot)
+    shown = console.current_slide()
+    assert shown.kind is SlideKind.CONTACTS and console.run.delivery.current == "speaking-up"
+    for agency in console.run.contacts:  # the demo is in New York City
+        assert agency.short_name in shown.body and agency.phone in shown.body
+    assert {a.id for a in console.run.contacts} >= {"eeoc", "nyc-cchr", "nys-dhr"}
+    assert "agencies" in console.screen_label.text()
+    page_down(qtbot)
+    assert console.run.delivery.current == "retaliation-and-supervisors"
+
+
 def test_a_knowledge_check_marks_the_answer_for_the_trainer_and_shows_it_only_after_the_reveal(
         qtbot, console, keys, workspace, session_id) -> None:
     start_from_agenda(qtbot, console, KNOWLEDGE_CHECK)

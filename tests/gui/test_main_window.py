@@ -135,3 +135,19 @@ def test_controls_have_accessible_names(window, qtbot) -> None:
             if button.isVisible():
                 assert button.text() or button.accessibleName(), button
     dialog.reject()
+
+
+def test_the_attendees_handout_is_saved_for_the_selected_session(demo_window, tmp_path, qtbot) -> None:
+    win, session_id = demo_window
+    action = next(a for a in win.menuBar().actions()[0].menu().actions() if "hand-out" in a.text())
+    assert action.isEnabled() and action.shortcut().toString() == "Ctrl+Shift+H"
+    win.sessions_view.select(session_id)
+    saved = win.print_handout(target=tmp_path / "help.pdf")
+    assert saved == tmp_path / "help.pdf" and saved.read_bytes().startswith(b"%PDF")
+    assert "help.pdf" in win.statusBar().currentMessage()
+
+
+def test_the_handout_needs_a_session(window, tmp_path) -> None:
+    assert window.print_handout(target=tmp_path / "help.pdf") is None
+    assert "Choose a session" in window.statusBar().currentMessage()
+    assert not (tmp_path / "help.pdf").exists()

@@ -20,8 +20,9 @@ from facilitator.i18n import N_, _
 from facilitator.services.delivery import SessionRun
 from facilitator.ui.models import Column, Index, RowsModel
 
-STAGE_NAMES = {"screen": N_("On screen"), "vote": N_("Vote"), "results": N_("Results"), "question": N_("Question"),
-               "answer": N_("Answer"), "round": N_("Round"), "break": N_("Break"), "feedback": N_("Feedback")}
+STAGE_NAMES = {"screen": N_("On screen"), "contacts": N_("Agencies"), "vote": N_("Vote"), "results": N_("Results"),
+               "question": N_("Question"), "answer": N_("Answer"), "round": N_("Round"), "break": N_("Break"),
+               "feedback": N_("Feedback")}
 NUMBERED_STAGES = ("question", "answer", "round")  # "Question 2": one of several of its kind
 STATE_NAMES = {RunState.WAITING: "", RunState.RUNNING: N_("▶ now"), RunState.PAUSED: N_("⏸ paused"),
                RunState.DONE: N_("done"), RunState.SKIPPED: N_("skipped")}

@@ -26,7 +26,7 @@ SLIDE_NAMES = {SlideKind.WELCOME: N_("welcome"), SlideKind.TEXT: N_("text"), Sli
                SlideKind.RESULTS: N_("results"), SlideKind.QUESTION: N_("question"), SlideKind.ANSWER: N_("answer"),
                SlideKind.ROLE_PLAY: N_("role play"), SlideKind.ROUND: N_("round"), SlideKind.BREAK: N_("break"),
                SlideKind.FEEDBACK: N_("feedback"), SlideKind.CHECKIN: N_("checkin"), SlideKind.BLANK: N_("blank"),
-               SlideKind.END: N_("end")}
+               SlideKind.END: N_("end"), SlideKind.CONTACTS: N_("agencies")}
 
 
 class AudienceLink:
@@ -60,7 +60,7 @@ class AudienceLink:
         stage = running_stages(run)[self.console.stage_index]
         paused = d.paused_since is not None
         return slide(segment, stage, current, title=title, until=None if paused else self._until(segment, stage),
-                     paused=paused)
+                     paused=paused, contacts=run.contacts)
 
     def _until(self, segment: Any, stage: Stage) -> datetime | None:
         console = self.console
