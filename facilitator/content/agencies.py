@@ -39,7 +39,7 @@ class AgencyFile(BaseModel):
     tty: str = Field(default="", max_length=60)
     website: Address
     filing: Text
-    deadline: Text
+    deadline: str = ""  # none for a help line that advises but takes no complaints
     verified_on: date
     sources: list[Address] = Field(min_length=1)
 

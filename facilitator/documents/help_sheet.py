@@ -105,8 +105,11 @@ def _agency(agency: Agency, width: float) -> list[Flowable]:
     rows = [[para(_("Phone"), LABEL), para(agency.phone, CELL_BOLD)]]
     if agency.tty:
         rows.append([para(_("Deaf or hard of hearing"), LABEL), para(agency.tty, CELL)])
-    rows += [[para(_("Website"), LABEL), para(agency.web_address, CELL)],
-             [para(_("How to file"), LABEL), para(agency.filing, CELL)],
-             [para(_("Deadline"), LABEL), para(agency.deadline, CELL_BOLD)]]
+    rows.append([para(_("Website"), LABEL), para(agency.web_address, CELL)])
+    if agency.deadline:
+        rows += [[para(_("How to file"), LABEL), para(agency.filing, CELL)],
+                 [para(_("Deadline"), LABEL), para(agency.deadline, CELL_BOLD)]]
+    else:  # a help line: it advises, and takes no complaint
+        rows.append([para(_("How it works"), LABEL), para(agency.filing, CELL)])
     return [para(agency.name, AGENCY), para(agency.covers, KICKER), Spacer(1, 1.5 * mm),
             grid_table(rows, [width * 0.2, width * 0.8], header=False)]

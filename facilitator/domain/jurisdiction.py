@@ -80,11 +80,11 @@ class Agency:
     covers: str  # whose complaints it takes, under which law
     phone: str
     website: str  # an https address
-    filing: str  # how to file: online, by phone, in person
-    deadline: str  # how long after what happened a complaint may be filed
+    filing: str  # how to file (online, by phone, in person), or for a help line what it does
     verified_on: date
     sources: tuple[str, ...]
-    tty: str = ""
+    deadline: str = ""  # how long after what happened a complaint may be filed; "" for a help line
+    tty: str = ""  # the line for deaf and hard-of-hearing callers, named as the agency names it
 
     @property
     def web_address(self) -> str:

@@ -122,9 +122,9 @@ def contacts_slide(contacts: Sequence[Agency], title: str) -> Slide:
                        "agency."), footer=title)
     blocks = []
     for agency in contacts:
-        phone = agency.phone + (_(" (TTY {tty})").format(tty=agency.tty) if agency.tty else "")
-        blocks.append("\n".join((f"{agency.short_name}: {phone} · {agency.web_address}",
-                                 "- " + _("Deadline: {deadline}").format(deadline=agency.deadline))))
+        phone = agency.phone + (f" ({agency.tty})" if agency.tty else "")
+        detail = _("Deadline: {deadline}").format(deadline=agency.deadline) if agency.deadline else agency.filing
+        blocks.append("\n".join((f"{agency.short_name}: {phone} · {agency.web_address}", "- " + detail)))
     checked = min(a.verified_on for a in contacts)  # the claim holds for the oldest
     footer = _("Checked {date} · full details on your hand-out").format(date=checked.isoformat())
     return Slide(SlideKind.CONTACTS, _("Outside the company: government agencies"), "\n\n".join(blocks),

@@ -55,7 +55,9 @@ def test_every_agency_says_when_and_where_it_was_checked(library: Library) -> No
     for agency in library.agencies.values():
         assert agency.verified_on <= date.today()
         assert agency.sources and all(s.startswith("https://") for s in agency.sources)
-        assert agency.phone and agency.deadline and agency.filing and agency.website.startswith("https://")
+        assert agency.phone and agency.filing and agency.website.startswith("https://")
+        helpline = agency.id.endswith(("hotline", "helpline"))
+        assert bool(agency.deadline) is not helpline, "an agency says its deadline; a help line takes no complaint"
 
 
 def test_contacts_for_several_jurisdictions_name_each_agency_once_in_order(library: Library) -> None:
@@ -173,7 +175,8 @@ def test_the_agencies_step_shows_the_sessions_agencies(library: Library) -> None
     assert shown.kind is SlideKind.CONTACTS
     for agency in contacts:
         assert agency.short_name in shown.body and agency.phone in shown.body and agency.web_address in shown.body
-    assert "1-844-234-5122" in shown.body, "the accessible line too"
+    assert "(ASL videophone 1-844-234-5122)" in shown.body, "the accessible line too, named as the agency names it"
+    assert "does not file a complaint" in shown.body, "a help line says what it is, not a deadline"
     assert "3 years" in shown.body and "180 days" in shown.body
     assert min(a.verified_on for a in contacts).isoformat() in shown.footer
     assert "https://" not in shown.body, "addresses as people type them"
@@ -201,7 +204,7 @@ def test_the_handout_lists_every_agency_in_full(workspace: Workspace, tmp_path: 
     text = squeeze(run(tool("pdftotext"), str(pdf), "-"))  # reading order: a table row's label, then its value
     assert squeeze("Where to get help") in text and squeeze("Inside your organization") in text
     for agency in session_run(workspace, session).contacts:
-        for part in (agency.name, agency.phone, agency.deadline, agency.web_address):
+        for part in (agency.name, agency.phone, agency.deadline, agency.filing, agency.web_address):
             assert squeeze(part) in text, part
     assert squeeze("1-800-HARASS-3 (1-800-427-2773)") in text
     assert squeeze("checked on") in text and squeeze("not legal advice") in text
