@@ -79,7 +79,7 @@ def test_content_list(capsys) -> None:
                                                  "harassment-prevention-employees",
                                                  "harassment-prevention-supervisors"}
     code, out, _ = run(capsys, "content", "list")
-    assert "harassment-prevention-supervisors" in out and "146 min" in out
+    assert "harassment-prevention-supervisors" in out and "161 min" in out
 
 
 def test_session_create_list_show(capsys, data_dir: Path) -> None:
