@@ -48,6 +48,17 @@ SLIDES = {
                               options=("1", "2", "3", "4", "5"), footer="Anonymous: no names are recorded"),
     SlideKind.CHECKIN: Slide(SlideKind.CHECKIN, "Welcome: please check in", "- Show your badge\n- No badge? Tell the "
                              "trainer", qr_text=CHECKIN_URL, footer="Workshop"),
+    SlideKind.CONTACTS: Slide(SlideKind.CONTACTS, "Outside the company: government agencies",
+                              "EEOC: 1-800-669-4000 (ASL videophone 1-844-234-5122) · publicportal.eeoc.gov\n"
+                              "- Deadline: 180 days after the last incident; 300 days where a state or local agency "
+                              "enforces a law against the same discrimination\n\n"
+                              "NYC Commission on Human Rights: 718-722-3131 (or call 311) · nyc.gov/site/cchr\n"
+                              "- Deadline: 1 year after the last incident; 3 years for gender-based harassment\n\n"
+                              "NYS Division of Human Rights: 1-888-392-3644 · dhr.ny.gov/complaint\n"
+                              "- Deadline: 3 years after the last incident\n\n"
+                              "NYS harassment hotline: 1-800-HARASS-3 (1-800-427-2773) · dhr.ny.gov\n"
+                              "- Call on a weekday. The hotline advises; it does not file a complaint for you.",
+                              footer="Checked 2026-11-29 · full details on your hand-out"),
     SlideKind.BLANK: BLANK,
     SlideKind.END: Slide(SlideKind.END, "Thank you", "Please check out on your way out.", footer="Workshop"),
 }

@@ -31,12 +31,12 @@ def test_every_model_passes_the_model_tester(qtmodeltester, demo_window) -> None
 def test_the_library_lists_workshops_with_agenda_notes_and_coverage(window) -> None:
     lib = window.library_view
     titles = [w.title for w in lib.workshops.rows()]
-    assert len(titles) == 4 and titles == sorted(titles)
+    assert len(titles) == 7 and titles == sorted(titles)
     supervisors = next(i for i, w in enumerate(lib.workshops.rows()) if w.id == "harassment-prevention-supervisors")
     lib.workshop_table.selectRow(supervisors)
     agenda = lib.agenda.rows()
     assert agenda[0].offset == 0 and agenda[1].offset == agenda[0].segment.minutes
-    assert sum(r.segment.minutes for r in agenda) == 146
+    assert sum(r.segment.minutes for r in agenda) == 161
     lib.agenda_table.selectRow(3)
     text = lib.segment_text.toPlainText()
     assert agenda[3].segment.title in text and "Facilitator notes" in text

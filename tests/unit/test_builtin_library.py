@@ -12,17 +12,21 @@ from facilitator.domain.workshop import SegmentKind
 
 WORKSHOPS = {
     "harassment-prevention-employees": 60,
+    "harassment-prevention-employees-2h": 120,
     "harassment-prevention-supervisors": 120,
+    "harassment-prevention-chicago": 60,
     "bystander-intervention": 60,
     "allyship": 60,
 }
+# Supplements add what one law asks to a full training given separately: shorter, with fewer scenarios.
+SUPPLEMENTS = {"restaurant-and-bar-supplement": 30}
 JURISDICTIONS = {"ny-state", "nyc", "ca-supervisors", "ca-employees", "il", "il-restaurants", "chicago",
                  "chicago-supervisors", "ct", "de", "me", "none"}
 
 
 def test_every_builtin_file_loads_without_problems(library: Library) -> None:
     assert library.problems == []
-    assert set(library.workshops) == set(WORKSHOPS)
+    assert set(library.workshops) == set(WORKSHOPS) | set(SUPPLEMENTS)
     assert set(library.jurisdictions) == JURISDICTIONS
 
 
@@ -37,7 +41,17 @@ def test_each_workshop_is_long_enough_and_interactive(library: Library, workshop
     assert kinds[-1] is SegmentKind.FEEDBACK
 
 
-@pytest.mark.parametrize("workshop_id", WORKSHOPS)
+@pytest.mark.parametrize(("workshop_id", "minimum"), SUPPLEMENTS.items())
+def test_each_supplement_is_interactive(library: Library, workshop_id: str, minimum: int) -> None:
+    outline = library.workshops[workshop_id].outline()
+    assert outline.instruction_minutes >= minimum
+    kinds = [s.kind for s in outline.segments]
+    assert kinds.count(SegmentKind.SCENARIO) >= 2
+    assert SegmentKind.KNOWLEDGE_CHECK in kinds
+    assert kinds[-1] is SegmentKind.FEEDBACK
+
+
+@pytest.mark.parametrize("workshop_id", [*WORKSHOPS, *SUPPLEMENTS])
 def test_every_workshop_warns_and_gives_notes(library: Library, workshop_id: str) -> None:
     w = library.workshops[workshop_id]
     assert w.content_warnings
@@ -48,6 +62,9 @@ def test_every_workshop_warns_and_gives_notes(library: Library, workshop_id: str
 @pytest.mark.parametrize(("workshop_id", "codes"), [
     ("harassment-prevention-supervisors", ["ca-supervisors", "ny-state", "nyc", "ct", "il", "de", "me"]),
     ("harassment-prevention-employees", ["ca-employees", "ny-state", "nyc", "il", "de", "me"]),
+    ("harassment-prevention-employees-2h", ["ca-employees", "ny-state", "nyc", "il", "de", "me", "ct"]),
+    ("harassment-prevention-chicago", ["il"]),
+    ("restaurant-and-bar-supplement", ["il-restaurants"]),
 ])
 def test_harassment_workshops_meet_their_target_jurisdictions(library: Library, workshop_id: str,
                                                                codes: list[str]) -> None:
@@ -68,6 +85,21 @@ def test_bystander_workshop_meets_chicagos_bystander_hour(library: Library) -> N
     result = evaluate(planned(outline), library.jurisdictions["chicago"])
     assert "One hour of bystander training" in result.met_requirements
     assert result.partly
+
+
+def test_chicagos_two_hours_are_the_prevention_hour_and_the_bystander_hour(library: Library) -> None:
+    """Chicago asks each employee for an hour of prevention and, separately, an hour of bystander training: the
+    Chicago prevention hour meets the first on its own, the bystander workshop the second."""
+    chicago = library.jurisdictions["chicago"]
+    prevention = evaluate(planned(library.workshops["harassment-prevention-chicago"].outline()), chicago)
+    assert prevention.met_requirements == ("One hour of sexual harassment prevention training",)
+    bystander = evaluate(planned(library.workshops["bystander-intervention"].outline()), chicago)
+    assert bystander.met_requirements == ("One hour of bystander training",)
+
+
+def test_the_restaurant_supplement_does_not_stand_in_for_the_illinois_training(library: Library) -> None:
+    outline = library.workshops["restaurant-and-bar-supplement"].outline()
+    assert not evaluate(planned(outline), library.jurisdictions["il"]).satisfied
 
 
 def test_every_jurisdiction_cites_its_law_and_uses_known_topics(library: Library) -> None:
@@ -94,7 +126,7 @@ def test_each_workshop_says_when_its_law_was_last_checked_and_warns_a_year_on(tm
     for wid in report.workshops:
         assert "law last checked 2026-11-29" in report.review_of(wid)
     later = check_content(today=date(2027, 12, 1))
-    assert len(later.warnings) == len(later.workshops)
+    assert len(later.warnings) == len(later.workshops) + len(later.agencies)
     assert all("over a year ago" in w for w in later.warnings)
     unreviewed = tmp_path / "tiny.yaml"
     fixture = Path(__file__).parents[1] / "fixtures" / "content" / "tiny.yaml"
@@ -102,3 +134,17 @@ def test_each_workshop_says_when_its_law_was_last_checked_and_warns_a_year_on(tm
     [warning] = check_content(unreviewed).warnings
     assert "no check of the law it states is recorded" in warning
     assert check_content(unreviewed).to_json()[0]["review"] is None
+
+
+# The two-hour edition is the one-hour employees' workshop with more in it: a segment both have is the same text,
+# so a fix to one cannot quietly miss the other. Only these are the edition's own (its welcome, law, reporting,
+# retaliation and closing say what Connecticut adds).
+EDITION_OWN = {"welcome", "the-law", "speaking-up", "retaliation-and-supervisors", "knowledge-check", "feedback"}
+
+
+def test_the_two_hour_edition_keeps_the_shared_segments_word_for_word(library: Library) -> None:
+    short = {s.id: s for s in library.workshops["harassment-prevention-employees"].segments}
+    long = {s.id: s for s in library.workshops["harassment-prevention-employees-2h"].segments}
+    shared = (set(short) & set(long)) - EDITION_OWN
+    assert len(shared) >= 7
+    assert [sid for sid in sorted(shared) if short[sid] != long[sid]] == []

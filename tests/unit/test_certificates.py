@@ -80,7 +80,7 @@ def test_a_certificate_passes_every_independent_check(workspace: Workspace, seal
     key = ECKey.import_key(get_identity(workspace).cert.public_key())
     claims = json.loads(jose_jws.deserialize_compact(token, key, algorithms=["ES256"]).payload)
     assert claims["name"] == "Zoë O'Neil" and claims["employer"] == "Harbor View Clinic"
-    assert claims["jurisdictions"] == ["ca-supervisors"] and claims["minutes"] == 136
+    assert claims["jurisdictions"] == ["ca-supervisors"] and claims["minutes"] == 150
     assert main(["verify", token]) == 0
     assert main(["verify", str(pdf)]) == 0
 

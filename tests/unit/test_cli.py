@@ -77,7 +77,10 @@ def test_content_list(capsys) -> None:
     assert code == 0
     assert {w["id"] for w in json.loads(out)} == {"allyship", "bystander-intervention",
                                                  "harassment-prevention-employees",
-                                                 "harassment-prevention-supervisors"}
+                                                 "harassment-prevention-employees-2h",
+                                                 "harassment-prevention-chicago",
+                                                 "harassment-prevention-supervisors",
+                                                 "restaurant-and-bar-supplement"}
     code, out, _ = run(capsys, "content", "list")
     assert "harassment-prevention-supervisors" in out and "161 min" in out
 

@@ -183,7 +183,7 @@ def test_a_session_not_yet_run_says_so_honestly(workspace: Workspace, tmp_path: 
     assert squeeze("2 Opening poll: what feels hardest Poll 3 09:07 — —") in text  # still running
     assert squeeze("ACTUAL START, END 09:01 \u2013 —") in text
     evidence = between(text, "Interactivity", "Coverage by jurisdiction")
-    assert squeeze("Scenario discussions 4 planned, not held 0 Scenario: the night-shift radio not held") in evidence
+    assert squeeze("Scenario discussions 5 planned, not held 0 Scenario: the night-shift radio not held") in evidence
     assert squeeze("Role-plays planned, not held 0 Role-play: Can I talk to you about something? not held") in evidence
     assert squeeze("Room votes 1 planned 1 Opening poll: what feels hardest When someone on your team raises a "
                    "concern about how they're being treated, which part feels hardest? 3 hands in all, too few to "
