@@ -55,9 +55,13 @@ def load_library(root: Path) -> Library:
     except ContentError as exc:
         lib.problems.extend(exc.problems)
         return lib
-    _collect(lib, root / AGENCIES_FILE, lambda p: setattr(lib, "agencies", load_agencies(p)))
+    known: dict[str, Agency] | None = None  # a broken agency file is reported once, not against every profile
+    try:
+        known = lib.agencies = load_agencies(root / AGENCIES_FILE)
+    except ContentError as exc:
+        lib.problems.extend(exc.problems)
     for path in _yaml_files(root / JURISDICTIONS_DIR):
-        _collect(lib, path, lambda p: _add_jurisdiction(lib, p))
+        _collect(lib, path, lambda p: _add_jurisdiction(lib, p, known))
     for path in _yaml_files(root / WORKSHOPS_DIR):
         _collect(lib, path, lambda p: _add_workshop(lib, p))
     return lib
@@ -96,8 +100,8 @@ def _add_workshop(lib: Library, path: Path) -> None:
     lib.workshop_files[w.id] = path
 
 
-def _add_jurisdiction(lib: Library, path: Path) -> None:
-    j = load_jurisdiction(path, lib.topic_ids, lib.agencies)
+def _add_jurisdiction(lib: Library, path: Path, agencies: dict[str, Agency] | None) -> None:
+    j = load_jurisdiction(path, lib.topic_ids, agencies)
     lib.jurisdictions[j.code] = j
 
 

@@ -91,9 +91,9 @@ def _outside(contacts: Sequence[Agency], width: float) -> list[Flowable]:
         story += [KeepTogether(_agency(agency, width)), Spacer(1, 4 * mm)]
     oldest = min(a.verified_on for a in contacts)
     story += [
-        para(_("These details were checked on {date} against each agency's own website. Numbers, addresses and "
-               "deadlines change: check the agency's site before you rely on a deadline. This sheet is "
-               "information, not legal advice.").format(date=human_date(oldest.isoformat())), NOTE),
+        para(_("These details were checked on {date} against the sources below, the agencies' own pages first. "
+               "Numbers, addresses and deadlines change: check the agency's site before you rely on a deadline. "
+               "This sheet is information, not legal advice.").format(date=human_date(oldest.isoformat())), NOTE),
         Spacer(1, 1.5 * mm),
         para(_("Sources: {sources}").format(sources=" · ".join(dict.fromkeys(s for a in contacts for s in a.sources))),
              NOTE),

@@ -118,6 +118,15 @@ def test_a_profile_naming_an_unknown_agency_is_a_problem_and_is_left_out(tmp_pat
     assert problem.file == profile and "unknown agency 'me-hrc'" in problem.message and "me-mhrc" in problem.fix
 
 
+def test_a_broken_agency_file_is_one_problem_and_every_profile_still_loads(tmp_path: Path) -> None:
+    root = library_copy(tmp_path)
+    (root / "agencies.yaml").write_text("- id: eeoc\n  name: [not, text]\n")
+    lib = load_library(root)
+    assert lib.agencies == {} and set(lib.jurisdictions) == set(load_library(library_folder()).jurisdictions)
+    assert {p.file.name for p in lib.problems} == {"agencies.yaml"}
+    assert lib.contacts_for(["nyc"]) == ()
+
+
 def test_content_check_warns_a_year_after_a_contact_was_checked(tmp_path: Path) -> None:
     root = library_copy(tmp_path)
     (root / "agencies.yaml").write_text(
