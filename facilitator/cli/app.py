@@ -7,7 +7,7 @@ appears at once, then the data folder opens into it.
 from __future__ import annotations
 
 import argparse
-from datetime import date
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from facilitator.cli.common import Parser, handled_by, workspace
@@ -30,9 +30,10 @@ def demo(args: argparse.Namespace) -> int:
     from facilitator.ui.app import run_app
 
     def load() -> tuple[Workspace, str | None]:
-        from facilitator.services.demo import ensure_demo_session
+        from facilitator.services.demo import demo_start, ensure_demo_session
 
         ws = workspace(args, demo=True)
-        return ws, ensure_demo_session(ws, date.today())
+        now = datetime.now()  # the local wall clock, as sessions are planned
+        return ws, ensure_demo_session(ws, now.date(), demo_start(now))
 
     return run_app(load, run=True)

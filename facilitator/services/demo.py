@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from sqlalchemy import select
@@ -21,6 +21,10 @@ from facilitator.services.workspace import Workspace
 from facilitator.storage.models import TrainingSession
 
 DEMO_FILE = "demo/session.json"  # under the built-in library folder
+DEFAULT_START = time(9, 0)  # a demo planned for a given day, with no moment it is opened (tests, examples)
+# The demo opened now starts this long before: people scanning in are on time, not "arrived late", and a run
+# through it is a delivery that earns certificates.
+LEAD = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -50,15 +54,24 @@ def demo_people() -> list[Person]:
             for i, p in enumerate(demo_session().people)]
 
 
-def ensure_demo_session(ws: Workspace, today: date) -> str:
-    """The id of today's demo session, creating it (with its roster) if the folder has none for today."""
+def demo_start(now: datetime) -> time:
+    """When a demo opened at `now` starts: a few minutes earlier, to the minute, and never the day before."""
+    earlier = now - LEAD
+    if earlier.date() != now.date():
+        return time(0, 0)
+    return earlier.time().replace(second=0, microsecond=0)
+
+
+def ensure_demo_session(ws: Workspace, today: date, start: time = DEFAULT_START) -> str:
+    """The id of today's demo session, creating it (with its roster, starting at `start`) if the folder has none
+    for today; one made earlier today keeps its own start."""
     demo = demo_session()
     with ws.store.transaction() as db:
         existing = db.scalars(select(TrainingSession.id).where(
             TrainingSession.scheduled_date == today, TrainingSession.location == demo.location)).first()
     if existing:
         return existing
-    session = create_session(ws, workshop_id=demo.workshop, on=today, start=time(9, 0), location=demo.location,
+    session = create_session(ws, workshop_id=demo.workshop, on=today, start=start, location=demo.location,
                              trainer=demo.trainer, jurisdictions=demo.jurisdictions)
     add_people(ws, session.id, demo_people())
     return session.id

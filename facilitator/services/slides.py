@@ -20,6 +20,7 @@ from facilitator.documents.qr import qr_matrix
 from facilitator.domain.delivery import SegmentRun
 from facilitator.domain.jurisdiction import Agency
 from facilitator.domain.segment_kinds import Panel, SegmentKind, Stage, rules, vote_at
+from facilitator.domain.times import clock
 from facilitator.i18n import _, ngettext
 
 
@@ -99,8 +100,10 @@ def slide(segment: Any, stage: Stage, run: SegmentRun, *, title: str, until: dat
                      footer=_("Round {number} of {total}").format(number=stage.item + 1, total=segment.rounds),
                      content_warning=warning)
     if stage.name == "break":
-        return Slide(SlideKind.BREAK, segment.title, segment.screen.strip(), until=until, paused=paused,
-                     footer=title)
+        # The return time follows the break's own clock, extensions included: no blank to fill in on screen.
+        back = _("Back at {time}").format(time=clock(until)) if until is not None and not paused else ""
+        body = "\n\n".join(p for p in (segment.screen.strip(), back) if p)
+        return Slide(SlideKind.BREAK, segment.title, body, until=until, paused=paused, footer=title)
     if stage.name == "feedback":
         comments = "\n".join(f"- {c}" for c in segment.comments)
         body = "\n\n".join(p for p in (segment.screen.strip(), comments) if p)

@@ -5,6 +5,9 @@ Run it under `xvfb-run` (tests/e2e/test_keyboard_demo.py does): it starts `facil
 and advances segments, counts a vote's hands and reveals them, assigns a role-play, and closes and seals the
 session. Only keys are sent, never mouse clicks. With `--shots DIR` it also saves screenshots of both windows.
 It prints one JSON line describing what the data folder holds afterwards.
+
+After each key that should change the record, the driver waits for the change to reach the database (read
+through a read-only connection) rather than for a fixed time, so it keeps in step on a busy machine.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 PEOPLE_TO_CHECK_IN = 12
@@ -25,7 +29,8 @@ def xdo(*args: str) -> str:
     return subprocess.run(["xdotool", *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
-def key(*names: str, pause: float = 0.35) -> None:
+def key(*names: str, pause: float = 0.15) -> None:
+    """Keys as a trainer presses them, a moment apart (what they change is waited for, not this pause)."""
     for name in names:
         xdo("key", "--clearmodifiers", name)
         time.sleep(pause)
@@ -35,7 +40,63 @@ def scan(code: str) -> None:
     """A USB scanner: the characters a few milliseconds apart, then Enter."""
     xdo("type", "--delay", "4", code)
     xdo("key", "Return")
-    time.sleep(0.4)
+
+
+class Record:
+    """The demo's data folder as the app leaves it, read-only, so the driver never races the app's writes."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+
+    def query(self, sql: str, *args: object) -> list[tuple]:
+        for path in self.data_dir.glob("*.sqlite"):
+            try:
+                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+                try:
+                    return db.execute(sql, args).fetchall()
+                finally:
+                    db.close()
+            except sqlite3.Error:  # not created yet, or busy for longer than the timeout
+                continue
+        return []
+
+    def count(self, sql: str, *args: object) -> int:
+        rows = self.query(sql, *args)
+        return int(rows[0][0]) if rows else 0
+
+    def checked_in(self, session: str) -> int:
+        return self.count("SELECT COUNT(DISTINCT roster_entry_id) FROM attendance_events "
+                          "WHERE session_id = ? AND kind = 'check-in'", session)
+
+    def steps(self, session: str, kind: str | None = None) -> int:
+        if kind is None:
+            return self.count("SELECT COUNT(*) FROM delivery_events WHERE session_id = ?", session)
+        return self.count("SELECT COUNT(*) FROM delivery_events WHERE session_id = ? AND kind = ?", session, kind)
+
+    def sealed(self, session: str) -> bool:
+        return self.count("SELECT COUNT(*) FROM session_seals WHERE session_id = ?", session) > 0
+
+
+def until(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    """Wait for `condition` to hold, polling; fail naming `what` if it never does."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"gave up after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.1)
+
+
+def scan_until_counted(record: Record, session: str, code: str, expected: int, timeout: float = 60) -> None:
+    """Scan, and scan again if the app was not listening yet: a second scan of someone already here changes
+    nothing (the desk says they are here), so repeating is safe."""
+    deadline = time.monotonic() + timeout
+    while record.checked_in(session) < expected:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the scan of person {expected} was never recorded")
+        scan(code)
+        wait_until = time.monotonic() + 3
+        while record.checked_in(session) < expected and time.monotonic() < wait_until:
+            time.sleep(0.1)
 
 
 def window(name: str, timeout: float = 60) -> str:
@@ -109,49 +170,66 @@ class Camera:
 def drive(data_dir: Path, shots: Path | None) -> None:
     main = window("Facilitator")
     session_id, codes = demo_codes(data_dir)
-    time.sleep(2)  # the console opens once the window has painted and the data folder is open
+    record = Record(data_dir)
     focus(main)
+    # The console opens once the window has painted and the data folder is open: the first scan is repeated
+    # until the app has recorded it, which is the sign it is listening.
+    scan_until_counted(record, session_id, codes[0], 1)
     camera = Camera(shots, main)
     camera.console("01-console-checkin-open")
-    for code in codes[:PEOPLE_TO_CHECK_IN]:
+    for number, code in enumerate(codes[1:PEOPLE_TO_CHECK_IN], start=2):
         scan(code)
+        until(lambda n=number: record.checked_in(session_id) >= n, f"check-in {number}")
     camera.console("02-checked-in")
     key("F7")  # the audience window
     camera.audience = window("Audience")
     focus(main)
     camera.projector("03-audience-checkin")
-    key("Next")  # Page Down: the first segment starts (and the desk gives way to the console)
+    step(record, session_id, "Next", "started", 1)  # Page Down: the first segment starts, the desk gives way
     camera.console("04-first-segment")
     camera.projector("05-audience-first-segment")
-    key("Next", "Next")  # the second segment, then the scenario
-    key("Next")  # the scenario's vote
+    step(record, session_id, "Next", "started", 2)  # the second segment
+    step(record, session_id, "Next", "started", 3)  # the scenario
+    key("Next")  # the scenario's vote (a step on screen only: nothing is recorded)
     camera.projector("06-audience-vote")
     key("ctrl+t")  # into the first count box
     for count in ("2", "3", "14", "1"):
-        xdo("type", "--delay", "120", count)
-        key("Tab", pause=0.2)
-    key("Next")  # reveal
+        xdo("type", "--delay", "60", count)
+        key("Tab")
+    step(record, session_id, "Next", "revealed", 1)  # reveal (the counts are recorded with it)
     camera.console("07-console-revealed")
     camera.projector("08-audience-results")
     for _ in range(20):  # on to the role-play, a segment at a time
+        started = record.steps(session_id, "started")
         key("ctrl+Next")
-        if _current_kind(data_dir, session_id) in ("role-play", None):
+        until(lambda s=started: record.steps(session_id, "started") > s, "the next segment to start")
+        if _current_kind(data_dir, session_id) == "role-play":
             break
-    key("ctrl+g")  # assign parts among those present
+    step(record, session_id, "ctrl+g", "roles", 1)  # assign parts among those present
     camera.console("09-console-role-play")
     key("Next")  # round 1
     camera.projector("10-audience-round")
     scan(codes[PEOPLE_TO_CHECK_IN])  # a latecomer, scanned in mid-session from the console
+    until(lambda: record.checked_in(session_id) > PEOPLE_TO_CHECK_IN, "the latecomer's check-in")
+    started = record.steps(session_id, "started")
     key("ctrl+Next")  # on to the knowledge check
+    until(lambda: record.steps(session_id, "started") > started, "the knowledge check to start")
     key("Next")
     camera.projector("11-audience-question")
-    key("ctrl+End")  # end the segment
+    step(record, session_id, "ctrl+End", "ended", record.steps(session_id, "ended") + 1)  # end the segment
     key("F7")  # put the projector away
     key("ctrl+shift+s")  # Close and seal…
-    time.sleep(1.5)
+    window("Close and seal")
     shot(shots, "12-close-dialog") if shots else None
-    key("alt+s", pause=3)  # Seal the record
+    key("alt+s")  # Seal the record
+    until(lambda: record.sealed(session_id), "the seal", timeout=120)
     key("Escape")  # not writing the documents now: `facilitator certificates` can, later
+
+
+def step(record: Record, session: str, name: str, kind: str, expected: int) -> None:
+    """Press `name` and wait until the delivery log holds `expected` steps of `kind`."""
+    key(name)
+    until(lambda: record.steps(session, kind) >= expected, f"{name} to record step '{kind}' number {expected}")
 
 
 def _current_kind(data_dir: Path, session_id: str) -> str | None:
@@ -202,7 +280,6 @@ def main() -> int:
     app = subprocess.Popen([sys.executable, "-m", "facilitator", "demo"], env=env, stdout=log, stderr=log)
     try:
         drive(args.data_dir, args.shots)
-        time.sleep(1)
     finally:
         app.terminate()
         app.wait(timeout=30)

@@ -287,7 +287,7 @@ def test_pause_freezes_the_time_left_and_resume_carries_on(qtbot, console, wall,
     assert log(workspace, session_id)[-1] == ("paused", None)
     assert console.run.delivery.paused_since == wall.now
     assert console.timer_label.text() == "3:00 left · paused"
-    assert cell(console, 0, STATE) == "⏸ paused" and console.pause_button.text() == "Resume (Ctrl+P)"
+    assert cell(console, 0, STATE) == "paused" and console.pause_button.text() == "Resume (Ctrl+P)"
     wall.advance(minutes=5)  # a fire alarm
     console.tick()
     assert console.timer_label.text() == "3:00 left · paused"
@@ -541,7 +541,7 @@ def test_f2_swaps_in_the_check_in_desk_and_back(qtbot, console, keys, workspace,
     assert console.checkin_open and console.right.currentWidget() is console.checkin
     qtbot.waitUntil(lambda: QApplication.focusWidget() is console.checkin.field, timeout=1000)
     assert console.current_slide().kind is SlideKind.CHECKIN
-    assert console.screen_label.text() == "On screen: checkin"
+    assert console.screen_label.text() == "On screen: check-in"
     # The scanner is heard with the keyboard in the agenda too, and nothing lands in the desk's box.
     focus(qtbot, console.agenda_table)
     scan(qtbot, keys, badge(workspace, session_id, "Mei Chen"))

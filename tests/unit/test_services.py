@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
 
 from facilitator import paths
 from facilitator.domain.ids import ALPHABET, BADGE_TOKEN_LENGTH, normalise_code
+from facilitator.services import attendance
 from facilitator.services import sessions as session_service
-from facilitator.services.demo import ensure_demo_session
+from facilitator.services.demo import demo_start, ensure_demo_session
 from facilitator.services.errors import UserError
 from facilitator.services.workspace import Workspace, open_workspace
 
@@ -77,3 +78,22 @@ def test_a_broken_install_is_told_not_a_traceback(tmp_path, monkeypatch) -> None
     for use in (builtin_library, check_content):  # `content list` and `content check` too
         with pytest.raises(UserError, match="reinstall Facilitator"):
             use()
+
+
+@pytest.mark.parametrize(("now", "start"), [
+    (datetime(2026, 11, 21, 14, 37, 45), time(14, 32)), (datetime(2026, 11, 21, 0, 3), time(0, 0)),
+    (datetime(2026, 11, 21, 9, 5), time(9, 0)),
+])
+def test_the_demo_starts_a_few_minutes_before_it_is_opened(now: datetime, start: time) -> None:
+    assert demo_start(now) == start
+
+
+def test_people_scanned_when_the_demo_opens_are_on_time(workspace: Workspace) -> None:
+    now = datetime.now()
+    session_id = ensure_demo_session(workspace, now.date(), demo_start(now))
+    detail = session_service.get_session(workspace, session_id)
+    assert detail.start <= now.strftime("%H:%M")
+    person = detail.roster[0]
+    result = attendance.check_in(workspace, session_id, person.badge_code)
+    assert "arrived late" not in result.message
+    assert ensure_demo_session(workspace, now.date(), time(9, 0)) == session_id, "reopened: the same session"

@@ -146,6 +146,17 @@ def test_countdown_slides_carry_their_end_and_pause() -> None:
     assert paused.paused and paused.until is None
 
 
+def test_a_break_says_when_the_room_is_back_by_its_own_clock() -> None:
+    workshop, segment = next((w, s) for w, s in SEGMENTS if s.type == "break")
+    until = datetime(2030, 1, 1, 10, 47, tzinfo=UTC).astimezone()  # the console's clock, extensions included
+    shown = slide(segment, Stage("break"), empty_run(segment), title=workshop.title, until=until)
+    assert shown.kind is SlideKind.BREAK and f"Back at {until.strftime('%H:%M')}" in shown.body
+    assert "____" not in shown.body
+    paused = slide(segment, Stage("break"), empty_run(segment), title=workshop.title, paused=True)
+    assert "Back at" not in paused.body, "a paused break has no return time yet"
+    assert all("____" not in s.screen for _, s in SEGMENTS), "no blank to fill in on any screen"
+
+
 def test_fixed_slides() -> None:
     assert BLANK.kind is SlideKind.BLANK and on_screen(BLANK).strip() == ""
     assert checkin_slide("Workshop").qr_text is None

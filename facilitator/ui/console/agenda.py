@@ -24,7 +24,7 @@ STAGE_NAMES = {"screen": N_("On screen"), "contacts": N_("Agencies"), "vote": N_
                "question": N_("Question"), "answer": N_("Answer"), "round": N_("Round"), "break": N_("Break"),
                "feedback": N_("Feedback")}
 NUMBERED_STAGES = ("question", "answer", "round")  # "Question 2": one of several of its kind
-STATE_NAMES = {RunState.WAITING: "", RunState.RUNNING: N_("▶ now"), RunState.PAUSED: N_("⏸ paused"),
+STATE_NAMES = {RunState.WAITING: "", RunState.RUNNING: N_("▶ now"), RunState.PAUSED: N_("paused"),
                RunState.DONE: N_("done"), RunState.SKIPPED: N_("skipped")}
 TIMER_COLOURS = {"ok": "#1b5e20", "warning": "#8a5300", "over": "#b71c1c", "idle": "#37474f"}
 

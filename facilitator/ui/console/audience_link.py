@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 SLIDE_NAMES = {SlideKind.WELCOME: N_("welcome"), SlideKind.TEXT: N_("text"), SlideKind.VOTE: N_("vote"),
                SlideKind.RESULTS: N_("results"), SlideKind.QUESTION: N_("question"), SlideKind.ANSWER: N_("answer"),
                SlideKind.ROLE_PLAY: N_("role play"), SlideKind.ROUND: N_("round"), SlideKind.BREAK: N_("break"),
-               SlideKind.FEEDBACK: N_("feedback"), SlideKind.CHECKIN: N_("checkin"), SlideKind.BLANK: N_("blank"),
+               SlideKind.FEEDBACK: N_("feedback"), SlideKind.CHECKIN: N_("check-in"), SlideKind.BLANK: N_("blank"),
                SlideKind.END: N_("end"), SlideKind.CONTACTS: N_("agencies")}
 
 
