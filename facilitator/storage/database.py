@@ -191,6 +191,38 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def changes(self) -> ChangeProbe:
+        """A probe that tells when anything committed to this store since it last looked."""
+        return ChangeProbe(self.path)
+
+
+class ChangeProbe:
+    """Whether the database changed since the last look, whoever changed it: this process through its own
+    connections, the command line, a second window. SQLite's `PRAGMA data_version` moves whenever another
+    connection commits; the probe keeps one read-only connection of its own, which never writes, so every
+    commit is another connection's. Cheap enough to ask a few times a second."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.2, check_same_thread=False)
+        self._seen = self._version()
+
+    def _version(self) -> int | None:
+        try:
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:  # locked for longer than the timeout, or the file is gone: ask again next time
+            return None
+
+    def changed(self) -> bool:
+        """True once for each look after a commit elsewhere."""
+        now = self._version()
+        if now is None or now == self._seen:
+            return False
+        self._seen = now
+        return True
+
+    def close(self) -> None:
+        self._db.close()
+
 
 def _refuse_unless_a_file(path: Path) -> None:
     """The database's name must be a file (or nothing yet): not a folder, a device or a link to /dev/null."""

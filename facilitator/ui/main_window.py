@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBo
 from facilitator import __version__
 from facilitator.i18n import N_, _, ngettext
 from facilitator.paths import APP_NAME
+from facilitator.ui.store_watch import StoreWatch
 
 if TYPE_CHECKING:  # the views bring in the services and the database; they load after the first paint
     from facilitator.services.roster import RosterImportResult
@@ -71,7 +72,8 @@ class MainWindow(QMainWindow):
         from facilitator.ui.sessions.view import SessionsView
 
         self._ws = workspace
-        self.sessions_view = SessionsView(workspace)
+        self.store_watch = StoreWatch(workspace, self)
+        self.sessions_view = SessionsView(workspace, changes=self.store_watch)
         self.library_view = LibraryView(workspace)
         self.tabs = QTabWidget(documentMode=True)
         self.tabs.addTab(self.sessions_view, _("&Sessions"))
@@ -192,9 +194,7 @@ class MainWindow(QMainWindow):
         return saved
 
     def _roster_imported(self, session_id: str, result: RosterImportResult) -> None:
-        self.sessions_view.refresh(select_id=session_id)
-        if self.checkin_view is not None and self.checkin_view.session_id == session_id:
-            self.checkin_view.refresh()
+        self.sessions_view.select(session_id)  # the views show the new roster by themselves (StoreWatch)
         text = ngettext("Imported {n} person from {file}", "Imported {n} people from {file}", result.imported).format(
             n=result.imported, file=result.file)
         skipped = len(result.skipped_rows)
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(_("Choose a session first, then run it"), 5000)
             return None
         if self.console is None or self.console.session_id != session_id:
-            console = ConsoleView(self._ws, session_id)
+            console = ConsoleView(self._ws, session_id, changes=self.store_watch)
             console.close_requested.connect(self.close_session)
             old, self.console = self.console, console
             if old is not None:
@@ -304,6 +304,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.console is not None:
             self.console.shut()  # the audience window is a window of its own
+        if self._ws is not None:
+            self.store_watch.stop()
         super().closeEvent(event)
 
     def open_checkin(self, session_id: str | None = None) -> CheckinView | None:
@@ -313,7 +315,7 @@ class MainWindow(QMainWindow):
         assert self._ws is not None, "open_checkin before the workspace is attached"
         session_id = session_id or self.sessions_view.current_id()
         if session_id is not None and (self.checkin_view is None or self.checkin_view.session_id != session_id):
-            self._put_checkin(CheckinView(self._ws, session_id))
+            self._put_checkin(CheckinView(self._ws, session_id, changes=self.store_watch))
         self.tabs.setCurrentIndex(CHECKIN_TAB)
         if self.checkin_view is not None:
             self.checkin_view.field.setFocus()

@@ -44,12 +44,11 @@ def test_the_library_lists_workshops_with_agenda_notes_and_coverage(window) -> N
     assert verdicts["ca-supervisors"] == "Yes" and verdicts["ny-state"] == "Yes"
 
 
-def test_a_session_created_by_the_cli_shows_in_the_window(window, data_dir, capsys) -> None:
+def test_a_session_created_by_the_cli_shows_in_the_window(window, data_dir, capsys, qtbot) -> None:
     assert cli(["session", "create", "--workshop", "allyship", "--date", "2026-12-01", "--start", "13:30",
                 "--location", "Depot 4", "--trainer", "Ana Ruiz", "--jurisdiction", "none"]) == 0
     session_id = capsys.readouterr().out.strip()
-    window.sessions_view.refresh()
-    assert [s.id for s in window.sessions_view.sessions.rows()] == [session_id]
+    qtbot.waitUntil(lambda: [s.id for s in window.sessions_view.sessions.rows()] == [session_id], timeout=2000)
     assert window.sessions_view.current_id() == session_id
     assert "Depot 4" in window.sessions_view.detail.toPlainText()
 

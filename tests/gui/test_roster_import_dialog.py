@@ -91,6 +91,8 @@ def test_the_main_window_imports_into_the_selected_session(qtbot: QtBot, window,
     path.write_text("First name,Last name\nAna,Díaz\nBo,Li\n", encoding="utf-8")
     dialog.load(path)
     dialog.import_button.click()
-    row = next(s for s in window.sessions_view.sessions.rows() if s.id == session.id)
-    assert row.roster_count == 2
+    def counted() -> int:
+        return next(s for s in window.sessions_view.sessions.rows() if s.id == session.id).roster_count
+
+    qtbot.waitUntil(lambda: counted() == 2, timeout=2000)  # the list notices the store changed by itself
     assert "Imported 2 people" in window.statusBar().currentMessage()

@@ -43,6 +43,7 @@ from facilitator.ui.checkin.lists import IN_ROOM, LATE, MATCHES, NOT_HERE, RECEN
 from facilitator.ui.checkin.scanner import ScanCatcher
 from facilitator.ui.dialogs.checkin import UndoDialog, WalkInDialog
 from facilitator.ui.models import RowsModel
+from facilitator.ui.store_watch import StoreWatch
 from facilitator.ui.widgets import configure_table, error_text, heading
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class CheckinView(QWidget):
 
     def __init__(self, workspace: Workspace, session_id: str, parent: QWidget | None = None, *,
                  sounds: Sounds | None = None, camera_factory: CameraFactory = find_camera,
-                 catcher: ScanCatcher | None = None, listen: bool = True) -> None:
+                 catcher: ScanCatcher | None = None, listen: bool = True, changes: StoreWatch | None = None) -> None:
         super().__init__(parent)
         # An embedding view (the console) may listen for scanners itself and pass them to `scan`.
         self._listen = listen
@@ -75,6 +76,8 @@ class CheckinView(QWidget):
         self._build()
         self.set_direction(Direction.IN)
         self.refresh()
+        if changes is not None:  # a check-in at another desk, the console's or the command line's, shows here
+            changes.changed.connect(self.refresh)
 
     # --- layout -------------------------------------------------------------------------------------------
 

@@ -65,6 +65,7 @@ from facilitator.ui.console.agenda import (
 from facilitator.ui.console.audience_link import AudienceLink
 from facilitator.ui.console.steps import StepController
 from facilitator.ui.library.segment_html import segment_html
+from facilitator.ui.store_watch import StoreWatch
 from facilitator.ui.widgets import configure_table
 
 if TYPE_CHECKING:
@@ -86,7 +87,8 @@ class ConsoleView(QWidget):
 
     def __init__(self, workspace: Workspace, session_id: str, parent: QWidget | None = None, *,
                  sounds: Sounds | None = None, camera_factory: Callable[[], FrameSource | None] = find_camera,
-                 catcher: ScanCatcher | None = None, now: Now = delivery_service.now) -> None:
+                 catcher: ScanCatcher | None = None, now: Now = delivery_service.now,
+                 changes: StoreWatch | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.now = now
@@ -100,7 +102,7 @@ class ConsoleView(QWidget):
         self.catcher = catcher or ScanCatcher(self)
         self.catcher.scanned.connect(lambda code: self.checkin.scan(code, Source.SCANNER))
         self.checkin = CheckinView(workspace, session_id, self, sounds=sounds, camera_factory=camera_factory,
-                                   listen=False)
+                                   listen=False, changes=changes)
         self.checkin.scan_recorded.connect(self._scan_recorded)
         self.setAccessibleName(_("Presenter console: {title}").format(title=self.run.title))
         self._build()
@@ -110,6 +112,15 @@ class ConsoleView(QWidget):
         self._ticks = 0
         self.show_run(self.run)
         if self.run.sealed:
+            self.refresh_after_seal()
+        if changes is not None:
+            changes.changed.connect(self._store_changed)
+
+    def _store_changed(self) -> None:
+        """Sealed elsewhere (the command line, a second window): stop offering steps that would change it."""
+        if self.run.sealed:
+            return
+        if delivery_service.session_run(self.workspace, self.session_id).sealed:
             self.refresh_after_seal()
 
     # --- layout -------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from facilitator.services import sessions as session_service
 from facilitator.services.sessions import SessionDetail, SessionSummary
 from facilitator.services.workspace import Workspace
 from facilitator.ui.models import Column, RowsModel
+from facilitator.ui.store_watch import StoreWatch
 from facilitator.ui.widgets import coloured, configure_table
 
 
@@ -53,12 +54,15 @@ class SessionsView(QWidget):
     close_requested = Signal(str)
     run_requested = Signal(str)
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None, *,
+                 changes: StoreWatch | None = None) -> None:
         super().__init__(parent)
         self._ws = workspace
         self.sessions = RowsModel(SESSION_COLUMNS, [], self)
         self._build()
         self.refresh()
+        if changes is not None:  # a session planned, imported or sealed anywhere shows here
+            changes.changed.connect(lambda: self.refresh())
 
     def _build(self) -> None:
         self.table = QTableView(accessibleName=_("Sessions"))
