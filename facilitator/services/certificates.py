@@ -22,6 +22,7 @@ from typing import Any
 from PIL import Image
 
 from facilitator.documents import certificate as cert_doc
+from facilitator.documents.file_names import handout_names
 from facilitator.domain.compliance import STANDING_WORDS, TRACK_WORDS, Standing, Track
 from facilitator.i18n import _, ngettext
 from facilitator.records.identity import Identity
@@ -32,6 +33,7 @@ from facilitator.services.errors import Remedy, Stopped, UserError
 from facilitator.services.files import output_folder, output_targets, save
 from facilitator.services.identity import IdentitySigner, get_identity
 from facilitator.services.rendering import OutputResult, render
+from facilitator.services.roster import list_roster
 from facilitator.services.seals import sealed_record
 from facilitator.services.sessions import find_session, frozen_workshop
 from facilitator.services.settings import LOGO_MAX_PIXELS, Settings, load_settings
@@ -78,7 +80,7 @@ def make_certificates(ws: Workspace, session_id: str, out_dir: Path, *, paper: s
     identity = get_identity(ws, passphrase)
     sealed, pages = certificate_pages(ws, session_id, settings, identity)
     folder = output_folder(ws, out_dir)
-    targets = output_targets(ws, [folder / cert_doc.file_name(page.data) for page in pages], force=force)
+    targets = output_targets(ws, [folder / name for name in _file_names(ws, sealed)], force=force)
     paper = paper or settings.paper
     box = cert_doc.signature_note_box(paper)
     pdf_signer = PdfSigner(identity)
@@ -87,10 +89,11 @@ def make_certificates(ws: Workspace, session_id: str, out_dir: Path, *, paper: s
     not_made: list[str] = []
     try:
         for done, (page, target) in enumerate(zip(pages, targets, strict=True), start=1):
-            # The page prints `facilitator verify` with the file name it is saved under (cert_doc.file_name).
+            # The page prints `facilitator verify` with the file name it is saved under.
             try:
-                pdf = render(lambda out, p=page: cert_doc.render_certificate(
-                    p.data, out, paper, org_name=p.data.employer, logo_path=logo, qr_text=p.token, created=created))
+                pdf = render(lambda out, p=page, t=target: cert_doc.render_certificate(
+                    p.data, out, paper, org_name=p.data.employer, logo_path=logo, qr_text=p.token, created=created,
+                    verify_hint=cert_doc.verify_command(t.name)))
             except UserError as exc:  # this person's name cannot be printed: the others' certificates still are
                 not_made.append(exc.message)
             else:
@@ -127,6 +130,14 @@ def certificate_pages(ws: Workspace, session_id: str, settings: Settings, identi
         token = jws_signer.sign(certificate_claims(sealed, attendee, employer), typ=CERTIFICATE_TYP)
         pages.append(CertificatePage(_certificate_data(sealed, attendee, employer, topics), token))
     return sealed, pages
+
+
+def _file_names(ws: Workspace, sealed: SealedRecord) -> list[str]:
+    """Each certificate's file name, in the order of `certificate_pages`, from the roster's first and last names
+    ('Diaz-Ana-certificate.pdf'): a trainer can find each person's and hand it over."""
+    names = {p.id: (p.last_name, p.first_name) for p in list_roster(ws, sealed.session)}
+    return handout_names([(*names.get(a.roster_id, (a.name, "")), a.certificate_id or "")
+                          for a in sealed.attendees if a.eligible])
 
 
 def _certificate_data(sealed: SealedRecord, attendee: SealedAttendee, employer: str, topics: tuple[str, ...]

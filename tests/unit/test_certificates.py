@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -66,6 +67,9 @@ def test_only_people_present_long_enough_get_certificates(workspace: Workspace, 
     assert len(result.files) == 1
     text = subprocess.run(["pdftotext", str(result.files[0]), "-"], capture_output=True, text=True).stdout
     assert "Zoë O'Neil" in text and "Harbor View Clinic" in text and "California" in text
+    assert result.files[0].name == "O-Neil-Zoe-certificate.pdf", "named so the trainer can hand it out"
+    # The command may wrap after a hyphen, which pdftotext then drops: the page names the file it is saved as.
+    assert re.search(r"facilitator verify O-Neil-Zoe-?\s*certificate\.pdf", text)
     assert "José" not in text
 
 
