@@ -28,6 +28,7 @@ from facilitator.services.seals import check_seal
 from facilitator.services.sessions import find_session
 from facilitator.services.workspace import Workspace
 
+EXAMPLE_CERTIFICATE = "Lastname-Firstname-certificate.pdf"  # not user text: how certificates are named
 CERTIFICATE_TYP = "facilitator-certificate+jwt"
 MAX_PDF_BYTES = 50 * 1024 * 1024  # a certificate PDF with its logo is well under 1 MB
 _JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
@@ -106,7 +107,7 @@ def verify(ws: Workspace, target: str, trust: Iterable[Path] = ()) -> Verdict:
         raise UserError(_("{folder} is a folder, not a certificate PDF, a certificate's QR text or a session id")
                         .format(folder=target), Remedy(
             command=_("give one certificate PDF in it, such as {file}").format(
-                file=path / "certificate-….pdf"),  # not user text
+                file=next(iter(sorted(path.glob("*.pdf"))), path / EXAMPLE_CERTIFICATE)),
             menu=_("choose one certificate PDF in it")))
     if path.suffix.lower() == ".pdf" or there == "file":
         return _still_standing(ws, verify_certificate_pdf(path, trusted), trusted)
