@@ -37,6 +37,11 @@ class UserError(Exception):
         return self.for_command_line()
 
 
+class Cancelled(KeyboardInterrupt):
+    """The trainer pressed Cancel: raised by a progress callback, it stops a long job between two whole files as
+    Ctrl-C does (and is caught where Ctrl-C is), so the job says how far it got."""
+
+
 class Stopped(KeyboardInterrupt):
     """A long job was interrupted (Ctrl-C) between two whole files; `summary` says how far it got ("stopped: wrote
     3 of 12 certificates to …"). Still a KeyboardInterrupt, so whatever does not know it stops as for any other."""

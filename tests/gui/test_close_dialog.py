@@ -65,3 +65,70 @@ def test_the_main_window_seals_from_the_sessions_list(qtbot, window, monkeypatch
     box = window.show_identity()
     assert "Sam Lee" in box.text() and "Fingerprint" in box.text()
     box.close()
+
+
+def sealed_with(ws, people: int) -> str:
+    """A sealed session in which `people` attended the whole of it (no delivery recorded: certificates still)."""
+    from facilitator.services import closing
+    from facilitator.services.identity import signer
+
+    start = (NOW - timedelta(minutes=160)).astimezone()
+    detail = create_session(ws, workshop_id="harassment-prevention-supervisors", on=start.date(),
+                            start=start.strftime("%H:%M"), location="Depot", trainer="Sam Lee",
+                            jurisdictions=["ca-supervisors"])
+    add_people(ws, detail.id, [Person(f"Person{i}", "Signing", f"E{i:03}") for i in range(people)])
+    for person in get_session(ws, detail.id).roster:
+        attendance.check_in(ws, detail.id, person.badge_code, at=NOW - timedelta(minutes=158))
+    set_setting(ws, "organisation", "Harbor View Clinic")
+    closing.close_session(ws, detail.id, signer(ws, create_as="Sam Lee"), at=NOW)
+    return detail.id
+
+
+def test_the_window_keeps_turning_while_60_certificates_sign(qtbot, workspace, tmp_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog, QWidget
+
+    session_id = sealed_with(workspace, 60)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    ticks: list[int] = []
+    clock = QTimer(interval=20)
+    clock.timeout.connect(lambda: ticks.append(1))
+    clock.start()
+    shown: list[int] = []
+    probe = QTimer(interval=50)  # what the trainer sees: the progress bar moving
+    probe.timeout.connect(lambda: shown.extend(d.value() for d in parent.findChildren(QProgressDialog)))
+    probe.start()
+    made = write_documents(parent, workspace, session_id, tmp_path / "out")
+    clock.stop()
+    probe.stop()
+    assert len(made) == 62
+    assert len(ticks) >= 20, "the event loop ran all along (a frozen window would tick once at the end)"
+    assert len(set(shown)) >= 3, "the progress bar moved"
+
+
+def test_cancel_stops_between_two_whole_certificates(qtbot, workspace, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+
+    session_id = sealed_with(workspace, 40)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    told: list[str] = []
+    monkeypatch.setattr("facilitator.ui.dialogs.close_session.QMessageBox.information",
+                        lambda _parent, _title, text: told.append(text))
+
+    def press_cancel() -> None:  # as the trainer does: the dialog's Cancel button
+        for dialog in parent.findChildren(QProgressDialog):
+            if dialog.value() >= 3 and dialog.isVisible():
+                dialog.findChild(QPushButton).click()
+
+    canceller = QTimer(interval=20)
+    canceller.timeout.connect(press_cancel)
+    canceller.start()
+    assert write_documents(parent, workspace, session_id, tmp_path / "out") == []
+    canceller.stop()
+    written = sorted((tmp_path / "out" / "certificates").glob("*.pdf"))
+    assert 3 <= len(written) < 40
+    assert told and f"wrote {len(written)} of 40" in told[0]
+    assert all(verify(workspace, str(p)).valid for p in written), "every file left behind is whole and signed"

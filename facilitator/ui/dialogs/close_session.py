@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -32,11 +31,13 @@ from facilitator.domain.eligibility import Override
 from facilitator.i18n import N_, _
 from facilitator.services import certificates, closing, reports
 from facilitator.services.closing import AttendeeOutcome, ClosingPlan
-from facilitator.services.errors import UserError
+from facilitator.services.errors import Stopped, UserError
 from facilitator.services.identity import has_identity, identity_info, needs_passphrase, signer
+from facilitator.services.rendering import OutputResult
 from facilitator.services.sessions import get_session
 from facilitator.services.workspace import Workspace
 from facilitator.ui.models import Column, RowsModel
+from facilitator.ui.operations import Progress, run_operation
 from facilitator.ui.widgets import configure_table, error_text, heading
 
 OUTCOME_COLUMNS = [
@@ -183,26 +184,23 @@ def write_documents(parent: QWidget, ws: Workspace, session_id: str, folder: Pat
                                               QLineEdit.EchoMode.Password)
         if not ok:
             return []
-    progress = QProgressDialog(_("Signing certificates…"), "", 0, 0, parent)
-    progress.setCancelButton(None)  # a half-written set is worse than waiting a few seconds
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(300)
 
-    def step(done: int, total: int) -> None:
-        progress.setMaximum(total)
-        progress.setValue(done)
-
-    try:
+    def write(progress: Progress) -> tuple[OutputResult, list[Path]]:
         certified = certificates.make_certificates(ws, session_id, folder / "certificates", passphrase=passphrase,
-                                                   progress=step)
+                                                   progress=progress)
         made = list(certified.files)
         made += reports.make_signin_sheet(ws, session_id, folder / "sign-in-sheet.pdf", passphrase=passphrase).files
         made += reports.make_report(ws, session_id, folder / "session-report.pdf", passphrase=passphrase).files
+        return certified, made
+
+    try:
+        certified, made = run_operation(parent, _("Signing certificates…"), write)
+    except Stopped as stopped:  # Cancel: the files written so far are whole; say how far it got
+        QMessageBox.information(parent, _("Stopped"), stopped.summary)
+        return []
     except UserError as exc:
         QMessageBox.warning(parent, _("Documents not written"), error_text(exc))
         return []
-    finally:
-        progress.close()
     if certified.not_made:  # the others were written; say which could not be, one line each
         QMessageBox.warning(parent, _("Some certificates not made"), "\n".join(
             [_("These certificates could not be made (the others were):"), *certified.not_made]))
