@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.sessions_view.import_requested.connect(self.import_roster)
         self.sessions_view.close_requested.connect(self.close_session)
         self.sessions_view.run_requested.connect(self.open_console)
+        self.sessions_view.documents_requested.connect(self.write_session_documents)
         self.library_view.plan_requested.connect(self.plan_session)
         for action in self._needs_workspace:
             action.setEnabled(True)
@@ -214,7 +215,6 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _session_sealed(self, dialog: CloseSessionDialog) -> None:
-        from facilitator.ui.dialogs.close_session import write_documents
 
         assert self._ws is not None and dialog.sealed is not None
         session_id = dialog.session.id
@@ -228,11 +228,20 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(self, _("Write the documents?"), _("Write the signed certificates, the "
                                                                          "sign-in sheet and the session report now?"))
         if answer == QMessageBox.StandardButton.Yes:
-            made = write_documents(self, self._ws, session_id)
-            if made:
-                wrote = ngettext("Wrote {n} document to {folder}", "Wrote {n} documents to {folder}", len(made))
-                self.statusBar().showMessage(wrote.format(n=len(made), folder=made[-1].parent), 8000)
-                self._offer_folder(made[-1].parent, len(made))
+            self.write_session_documents(session_id)
+
+    def write_session_documents(self, session_id: str, folder: Path | None = None) -> list[Path]:
+        """A sealed session's signed documents, into a folder the trainer picks (or `folder`), at any time after
+        the seal; then offer to open the folder."""
+        from facilitator.ui.dialogs.close_session import write_documents
+
+        assert self._ws is not None, "write_session_documents before the workspace is attached"
+        made = write_documents(self, self._ws, session_id, folder)
+        if made:
+            wrote = ngettext("Wrote {n} document to {folder}", "Wrote {n} documents to {folder}", len(made))
+            self.statusBar().showMessage(wrote.format(n=len(made), folder=made[-1].parent), 8000)
+            self._offer_folder(made[-1].parent, len(made))
+        return made
 
     def _offer_folder(self, folder: Path, count: int) -> QMessageBox:
         """The end of the flow: say where the documents are and offer to open the folder."""

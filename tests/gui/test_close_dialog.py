@@ -132,3 +132,18 @@ def test_cancel_stops_between_two_whole_certificates(qtbot, workspace, tmp_path:
     assert 3 <= len(written) < 40
     assert told and f"wrote {len(written)} of 40" in told[0]
     assert all(verify(workspace, str(p)).valid for p in written), "every file left behind is whole and signed"
+
+
+def test_a_sealed_sessions_documents_can_be_written_again_from_the_sessions_list(qtbot, window, tmp_path: Path,
+                                                                                  monkeypatch) -> None:
+    session_id = sealed_with(window._ws, 2)
+    window.sessions_view.refresh(select_id=session_id)
+    assert window.sessions_view.documents_button.isEnabled() and not window.sessions_view.close_button.isEnabled()
+    opened: list[str] = []
+    monkeypatch.setattr("facilitator.ui.main_window.QDesktopServices.openUrl", lambda url: opened.append(url))
+    made = window.write_session_documents(session_id, tmp_path / "again")
+    assert len(made) == 4 and {p.name for p in made} >= {"sign-in-sheet.pdf", "session-report.pdf"}
+    assert "Wrote 4 documents" in window.statusBar().currentMessage()
+    box = next(w for w in window.findChildren(QMessageBox) if w.isVisible())
+    next(b for b in box.buttons() if "Open the folder" in b.text()).click()
+    assert opened, "the folder is opened for the trainer"

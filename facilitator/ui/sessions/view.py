@@ -53,6 +53,7 @@ class SessionsView(QWidget):
     import_requested = Signal(str)
     close_requested = Signal(str)
     run_requested = Signal(str)
+    documents_requested = Signal(str)  # a sealed session's signed documents, written again at any time
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None, *,
                  changes: StoreWatch | None = None) -> None:
@@ -92,6 +93,10 @@ class SessionsView(QWidget):
                                         accessibleName=_("Close the selected session and seal its record"))
         self.close_button.clicked.connect(lambda: self._emit_current(self.close_requested))
         buttons.addWidget(self.close_button)
+        self.documents_button = QPushButton(_("&Documents…"), enabled=False, accessibleName=_(
+            "Write the sealed session's signed certificates, sign-in sheet and report"))
+        self.documents_button.clicked.connect(lambda: self._emit_current(self.documents_requested))
+        buttons.addWidget(self.documents_button)
         buttons.addStretch(1)
         self.detail = QTextBrowser(accessibleName=_("Session details"))
         left = QWidget()
@@ -147,10 +152,13 @@ class SessionsView(QWidget):
         self.run_button.setEnabled(session_id is not None)
         if session_id:
             detail = session_service.get_session(self._ws, session_id)
-            self.close_button.setEnabled(detail.status != SessionStatus.SEALED)
+            sealed = detail.status == SessionStatus.SEALED
+            self.close_button.setEnabled(not sealed)
+            self.documents_button.setEnabled(sealed)
             self.detail.setHtml(session_html(detail))
         else:
             self.close_button.setEnabled(False)
+            self.documents_button.setEnabled(False)
 
 
 def session_html(s: SessionDetail) -> str:
