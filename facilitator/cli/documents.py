@@ -30,8 +30,7 @@ def register(parser: Parser, noun: str) -> None:
     if noun == "badges":
         parser.add_argument("--out", required=True, type=Path, metavar=_("FILE.pdf"), help=_("where to write the PDF"))
         add_force(parser)
-        parser.add_argument("--paper", choices=("a4", "letter"), default="a4",
-                            help=_("paper size (default %(default)s)"))
+        parser.add_argument("--paper", choices=("a4", "letter"), help=_("default: the 'paper' setting (letter)"))
         add_json(parser)
         handled_by(parser, make_badges)
         return

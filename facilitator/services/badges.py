@@ -10,6 +10,7 @@ from facilitator.i18n import _, either
 from facilitator.services.errors import UserError
 from facilitator.services.files import output_target, save
 from facilitator.services.sessions import SessionDetail, get_session
+from facilitator.services.settings import load_settings
 from facilitator.services.workspace import Workspace
 
 
@@ -28,11 +29,11 @@ class BadgesResult:
                 "misprinted": [{"name": name, "code": code} for name, code in self.misprinted]}
 
 
-def make_badges(ws: Workspace, session_id: str, out: Path, paper: str = "a4", *, force: bool = False
+def make_badges(ws: Workspace, session_id: str, out: Path, paper: str | None = None, *, force: bool = False
                 ) -> BadgesResult:
     """Write badges for everyone on the session's roster, then the sign-in roster, to `out` (replacing a file
-    Facilitator did not write only with `force`: see services/files.py)."""
-    paper = paper.strip().lower()
+    Facilitator did not write only with `force`: see services/files.py), on `paper` or the 'paper' setting."""
+    paper = (paper or load_settings(ws).paper).strip().lower()
     if paper not in PAPERS:
         raise UserError(_("unknown paper size '{paper}'; choose {sizes}").format(
             paper=paper, sizes=either(PAPERS)))

@@ -150,7 +150,8 @@ class MainWindow(QMainWindow):
         from facilitator.ui.dialogs.new_session import NewSessionDialog
 
         assert self._ws is not None, "plan_session before the workspace is attached"
-        dialog = NewSessionDialog(self._ws, workshop_id, self)
+        # Ctrl+N starts on the workshop the trainer was looking at in the library, if any.
+        dialog = NewSessionDialog(self._ws, workshop_id or self.library_view.current_workshop_id(), self)
         dialog.accepted.connect(lambda: self._session_created(dialog))
         dialog.open()
         return dialog

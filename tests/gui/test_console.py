@@ -348,17 +348,18 @@ def test_the_last_segment_ends_the_session(qtbot, console, wall, workspace, sess
     assert log(workspace, session_id) == before
 
 
-def test_a_note_is_kept_for_the_report_and_never_reaches_the_room(qtbot, console, workspace, session_id,
-                                                                   monkeypatch) -> None:
-    from facilitator.ui.console import view as console_module
+def test_a_note_is_kept_for_the_report_and_never_reaches_the_room(qtbot, console, workspace, session_id) -> None:
+    from PySide6.QtCore import QTimer
 
-    class TypedNote:
-        @staticmethod
-        def getMultiLineText(*_args, **_kwargs) -> tuple[str, bool]:
-            return "Ran long: good questions about remote work", True
+    from facilitator.ui.dialogs.note import NoteDialog
 
-    monkeypatch.setattr(console_module, "QInputDialog", TypedNote)
+    def type_the_note() -> None:  # the console's scanner catcher would take a test's instant keystrokes
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, NoteDialog) and w.isVisible())
+        dialog.editor.setPlainText("Ran long: good questions about remote work")
+        qtbot.keyClick(dialog.editor, Qt.Key.Key_Return, CTRL)  # Ctrl+Enter saves
+
     page_down(qtbot)
+    QTimer.singleShot(200, type_the_note)
     press(qtbot, Qt.Key.Key_N, CTRL | SHIFT)
     assert log(workspace, session_id)[-1] == ("note", WELCOME)
     assert stored_run(workspace, session_id).delivery.run_of(WELCOME).notes == [

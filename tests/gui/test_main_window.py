@@ -106,6 +106,17 @@ def test_keyboard_shortcuts_switch_views_and_plan(window, qtbot) -> None:
     dialog.reject()
 
 
+def test_ctrl_n_starts_on_the_workshop_selected_in_the_library(window, qtbot) -> None:
+    lib = window.library_view
+    row = next(i for i, w in enumerate(lib.workshops.rows()) if w.id == "bystander-intervention")
+    lib.workshop_table.selectRow(row)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.findChild(NewSessionDialog) is not None)
+    dialog = window.findChild(NewSessionDialog)
+    assert dialog.workshop.currentData() == "bystander-intervention"
+    dialog.reject()
+
+
 def test_opening_from_the_sessions_list_emits_the_session(demo_window, qtbot) -> None:
     win, session_id = demo_window
     with qtbot.waitSignal(win.sessions_view.session_opened, timeout=1000) as blocker:

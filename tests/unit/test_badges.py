@@ -243,3 +243,16 @@ def test_printed_badges_read_by_zbar_check_each_person_in_once(workspace, sessio
     assert err.count("already checked in") == len(NAMES)
     report = attendance_report(workspace, session.id)
     assert report.in_room == len(NAMES) and report.events == 2 * len(NAMES)
+
+
+def test_badges_follow_the_paper_setting_unless_told(workspace, session, tmp_path: Path) -> None:
+    from facilitator.services.settings import set_setting
+
+    def size(pdf: Path) -> str:
+        return re.search(r"Page size:\s+(\S+ x \S+)", run(tool("pdfinfo"), str(pdf))).group(1)
+
+    set_setting(workspace, "paper", "letter")
+    assert size(badge_service.make_badges(workspace, session.id, tmp_path / "a.pdf").path) == "612 x 792"
+    set_setting(workspace, "paper", "a4")
+    assert size(badge_service.make_badges(workspace, session.id, tmp_path / "b.pdf").path).startswith("595")
+    assert size(badge_service.make_badges(workspace, session.id, tmp_path / "c.pdf", "letter").path) == "612 x 792"

@@ -25,7 +25,6 @@ from PySide6.QtGui import QAction, QFont, QGuiApplication, QHideEvent, QKeySeque
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPushButton,
     QSplitter,
@@ -276,9 +275,10 @@ class ConsoleView(QWidget):
             self.say(_("Start a segment first: notes belong to a segment."), error=True)
             return None
         if text is None:
-            text, ok = QInputDialog.getMultiLineText(self, _("Note on this segment"),
-                                                     _("Your note (it is printed in the session report):"))
-            if not ok:
+            from facilitator.ui.dialogs.note import ask_note
+
+            text = ask_note(self)
+            if text is None:
                 return None
         return self.steps.note(segment, text)
 
