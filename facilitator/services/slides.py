@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from facilitator.documents.qr import qr_matrix
-from facilitator.domain.delivery import SegmentRun
+from facilitator.domain.delivery import SMALL_GROUP, SegmentRun
 from facilitator.domain.jurisdiction import Agency
 from facilitator.domain.segment_kinds import Panel, SegmentKind, Stage, rules, vote_at
 from facilitator.domain.times import clock
@@ -142,12 +142,22 @@ def _screen_body(segment: Any) -> str:
     return "\n".join(lines).strip()
 
 
+def room_counts(counts: tuple[int, ...] | None) -> tuple[tuple[int, ...] | None, str]:
+    """What the room may see of a tally: the counts, or, from fewer than SMALL_GROUP hands, only their total (so
+    no one in a small group can be picked out by their answer), as the report does."""
+    total = sum(counts) if counts else 0
+    if counts is None or total == 0 or total >= SMALL_GROUP:
+        return counts, ""
+    return None, ngettext("{count} hand in all: too few to show per option",
+                          "{count} hands in all: too few to show per option", total).format(count=total)
+
+
 def _vote_slide(segment: Any, stage: Stage, run: SegmentRun, title: str) -> Slide:
     vote = vote_at(segment, stage.item)
     shown = stage.name == "results" and stage.item in run.revealed
-    counts = run.tallies.get(stage.item) if shown else None
+    counts, withheld = room_counts(run.tallies.get(stage.item) if shown else None)
     # A scenario's text stays under its vote, for those who came in late; a poll has only its question.
-    body = _screen_body(segment) if segment.type == SegmentKind.SCENARIO and not shown else ""
+    body = _screen_body(segment) if segment.type == SegmentKind.SCENARIO and not shown else withheld
     return Slide(SlideKind.RESULTS if shown else SlideKind.VOTE, vote.question, body, options=vote.options,
                  counts=counts, footer=segment.title if segment.title != vote.question else title)
 
@@ -156,9 +166,9 @@ def _question_slide(segment: Any, stage: Stage, run: SegmentRun, title: str) -> 
     question = vote_at(segment, stage.item)
     footer = _("Question {number} of {total}").format(number=stage.item + 1, total=len(segment.questions))
     if stage.name == "answer" and stage.item in run.revealed:
-        return Slide(SlideKind.ANSWER, question.question, options=question.options,
-                     counts=run.tallies.get(stage.item), correct=question.correct,
-                     explanation=question.explanation, footer=footer)
+        counts, withheld = room_counts(run.tallies.get(stage.item))
+        return Slide(SlideKind.ANSWER, question.question, withheld, options=question.options, counts=counts,
+                     correct=question.correct, explanation=question.explanation, footer=footer)
     return Slide(SlideKind.QUESTION, question.question, options=question.options, footer=footer)
 
 

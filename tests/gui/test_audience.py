@@ -119,8 +119,9 @@ def test_type_follows_the_height_and_the_zoom() -> None:
     assert type_sizes(768, 9).heading == type_sizes(768, 1.8).heading  # the zoom is clamped
 
 
-def test_bars_are_scaled_to_the_largest_count() -> None:
-    assert bar_lengths((2, 9, 4), 900) == (200, 900, 400)
+def test_bars_are_each_options_share_of_all_votes() -> None:
+    assert bar_lengths((2, 9, 4), 900) == (120, 540, 240)  # 2 of 15 is 13% of the width, as its label says
+    assert bar_lengths((1, 1), 900) == (450, 450), "one vote of two is half a bar, not a whole one"
     assert bar_lengths((0, 0), 900) == (0, 0)
     assert count_labels((1, 3)) == ("1 · 25%", "3 · 75%")
     assert count_labels((0, 0)) == ("0 · 0%", "0 · 0%")

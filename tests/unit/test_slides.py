@@ -90,7 +90,7 @@ def test_counts_taken_but_not_revealed_stay_hidden(workshop, segment, stage: Sta
 @pytest.mark.parametrize(("workshop", "segment", "stage"), [p for p in STEPS if p.values[2].reveals])
 def test_a_reveal_shows_the_counts_and_the_right_answers(workshop, segment, stage: Stage) -> None:
     run = empty_run(segment)
-    counts = tuple(range(1, options_of(segment, stage.item) + 1))
+    counts = tuple(range(3, options_of(segment, stage.item) + 3))  # at least five hands: shown per option
     run.tallies[stage.item] = counts
     run.revealed.add(stage.item)
     shown = slide(segment, stage, run, title=workshop.title)
@@ -144,6 +144,24 @@ def test_countdown_slides_carry_their_end_and_pause() -> None:
     assert running.footer == f"Round 1 of {segment.rounds}"
     paused = slide(segment, Stage("round", 0), empty_run(segment), title=workshop.title, paused=True)
     assert paused.paused and paused.until is None
+
+
+def test_the_projector_shows_a_small_groups_answers_only_as_a_total() -> None:
+    workshop, segment = next((w, s) for w, s in SEGMENTS if s.type == "scenario")
+    run = empty_run(segment)
+    run.revealed.add(0)
+    run.tallies[0] = tuple([1, 2, 1] + [0] * (options_of(segment, 0) - 3))
+    few = slide(segment, Stage("results"), run, title=workshop.title)
+    assert few.counts is None and "4 hands in all: too few to show per option" in few.body
+    run.tallies[0] = tuple([3, 2, 1] + [0] * (options_of(segment, 0) - 3))
+    enough = slide(segment, Stage("results"), run, title=workshop.title)
+    assert enough.counts == run.tallies[0] and "too few" not in enough.body
+    quiz, check = next((w, s) for w, s in SEGMENTS if s.type == "knowledge-check")
+    answered = empty_run(check)
+    answered.revealed.add(0)
+    answered.tallies[0] = tuple([2] + [0] * (len(check.questions[0].options) - 1))
+    shown = slide(check, Stage("answer", 0), answered, title=quiz.title)
+    assert shown.counts is None and shown.correct and "2 hands in all" in shown.body
 
 
 def test_a_break_says_when_the_room_is_back_by_its_own_clock() -> None:

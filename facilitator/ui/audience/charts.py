@@ -33,9 +33,10 @@ def letter(i: int) -> str:
 
 
 def bar_lengths(counts: Sequence[int], full: float) -> tuple[float, ...]:
-    """Each option's bar, the largest count taking the `full` length; all zero when nobody voted."""
-    top = max(counts, default=0)
-    return tuple(full * c / top if top > 0 else 0.0 for c in counts)
+    """Each option's bar as its share of all votes (everyone's vote would take the `full` length), so a bar means
+    the same as its percentage: one vote of two is half a bar, not a whole one; all zero when nobody voted."""
+    total = sum(counts)
+    return tuple(full * c / total if total > 0 else 0.0 for c in counts)
 
 
 def count_labels(counts: Sequence[int]) -> tuple[str, ...]:
