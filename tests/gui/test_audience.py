@@ -201,6 +201,14 @@ def test_only_the_slides_own_words_are_drawn(window, kind: SlideKind) -> None:
             assert piece in own or piece in LABELS or _is_count(piece) or _is_clock(piece), piece
 
 
+def test_a_small_groups_results_say_so_and_never_no_votes(window) -> None:
+    few = Slide(SlideKind.RESULTS, "Which D would you try first?", "4 hands in all: too few to show per option",
+                options=("Distract", "Delegate", "Direct"))
+    shown(window, few)
+    texts = " ".join(window.composition().texts())
+    assert "4 hands in all" in texts and "No votes recorded" not in texts
+
+
 def _is_count(text: str) -> bool:
     count, _, share = text.partition(" · ")
     return count.isdigit() and share.endswith("%")

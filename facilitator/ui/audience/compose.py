@@ -147,11 +147,11 @@ def _body_blocks(slide: Slide, sizes: TypeSizes, countdown: Callable[[], tuple[s
         blocks.append(OptionsBlock(slide.options, body))
     elif kind is SlideKind.RESULTS:
         blocks.append(OptionsBlock(slide.options, body, counts=slide.counts))
-        if not any_votes(slide.counts):
+        if not any_votes(slide.counts) and not slide.body:  # a body here says the counts are withheld, not absent
             blocks.append(TextBlock(_(NO_VOTES), body, bold=True, colour=ACCENT.name()))
     elif kind is SlideKind.ANSWER:
         blocks.append(OptionsBlock(slide.options, body, counts=slide.counts, correct=slide.correct, answer=True))
-        if not any_votes(slide.counts):
+        if not any_votes(slide.counts) and not slide.body:
             blocks.append(TextBlock(_(NO_VOTES), body * 0.8, colour=MUTED.name()))
         if slide.explanation:
             blocks.append(TextBlock(slide.explanation, body, prose=True))
