@@ -133,8 +133,18 @@ def _questions(segment: Any) -> tuple[Vote, ...]:
                  for q in segment.questions)
 
 
+def _intro(segment: Any) -> list[Stage]:
+    """The segment's own screen first, where its author wrote one (how the quiz or poll works, say)."""
+    return [Stage("screen")] if (getattr(segment, "screen", "") or "").strip() else []
+
+
 def _question_stages(segment: Any) -> list[Stage]:
-    return [s for i in range(len(segment.questions)) for s in (Stage("question", i), Stage("answer", i))]
+    return _intro(segment) + [s for i in range(len(segment.questions))
+                              for s in (Stage("question", i), Stage("answer", i))]
+
+
+def _poll_stages(segment: Any) -> list[Stage]:
+    return [*_intro(segment), Stage("vote"), Stage("results")]
 
 
 def _role_play_stages(segment: Any) -> list[Stage]:
@@ -200,7 +210,7 @@ KINDS: Mapping[SegmentKind, KindRules] = {
         evidence=Evidence.ANSWERED),
     SegmentKind.POLL: KindRules(
         N_("Poll"), N_("Room votes"), interactive=True, instruction=True, panel=Panel.VOTES,
-        stages=lambda s: [Stage("vote"), Stage("results")], votes=_poll_votes, sections=_poll_sections,
+        stages=_poll_stages, votes=_poll_votes, sections=_poll_sections,
         evidence=Evidence.VOTED),
     SegmentKind.BREAK: KindRules(N_("Break"), None, interactive=False, instruction=False, panel=Panel.NONE,
                                  stages=lambda s: [Stage("break")], votes=_no_votes, sections=_nothing_more),

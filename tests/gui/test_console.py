@@ -439,6 +439,19 @@ def test_revealing_with_no_counts_is_refused_and_records_nothing(qtbot, console,
     assert "#b71c1c" in console.message.styleSheet()
     assert console.stage_label.text() == "Step 2 of 3: Vote"
     assert console.current_slide().kind is SlideKind.VOTE and console.current_slide().counts is None
+    assert "Page Down again" in console.message.text()
+
+
+def test_a_clicker_never_gets_stuck_on_a_question_nobody_counted(qtbot, console, workspace, session_id) -> None:
+    start_from_agenda(qtbot, console, KNOWLEDGE_CHECK)
+    page_down(qtbot)  # past the quiz's own screen
+    assert console.current_slide().kind is SlideKind.QUESTION
+    page_down(qtbot)  # no hands counted: refused, and said how to go on
+    assert console.stage_label.text().endswith("Question 1") and "Page Down again" in console.message.text()
+    page_down(qtbot)  # a clicker has only this key: on to question 2, results never shown
+    assert console.stage_label.text().endswith("Question 2") and console.message.text() == ""
+    assert console.current_slide().kind is SlideKind.QUESTION
+    assert not stored_run(workspace, session_id).delivery.run_of(KNOWLEDGE_CHECK).revealed
 
 
 def test_counts_recorded_with_ctrl_enter_stay_hidden_until_the_reveal(qtbot, console, keys, workspace,
@@ -486,6 +499,9 @@ def test_the_talk_on_reporting_shows_the_sessions_agencies_on_a_step_of_its_own(
 def test_a_knowledge_check_marks_the_answer_for_the_trainer_and_shows_it_only_after_the_reveal(
         qtbot, console, keys, workspace, session_id) -> None:
     start_from_agenda(qtbot, console, KNOWLEDGE_CHECK)
+    intro = console.current_slide()  # the quiz's own screen first: how it works
+    assert intro.kind is SlideKind.TEXT and intro.heading == segment_of(console, KNOWLEDGE_CHECK).title
+    page_down(qtbot)
     question = console.current_slide()
     assert question.kind is SlideKind.QUESTION and question.footer == "Question 1 of 6"
     assert question.correct == () and question.counts is None and question.explanation == ""
@@ -493,13 +509,13 @@ def test_a_knowledge_check_marks_the_answer_for_the_trainer_and_shows_it_only_af
     labels = option_labels(console)
     assert "✓ correct" not in labels[0] and "✓ correct" in labels[1]  # "False" is right, on the laptop only
     assert "Explanation" in console.vote_panel.explanation.text()
-    assert console.stage_label.text() == "Step 1 of 12: Question 1"
+    assert console.stage_label.text() == "Step 2 of 13: Question 1"
     type_counts(qtbot, console, keys, [4, 16])
     page_down(qtbot)
     answer = console.current_slide()
     assert answer.kind is SlideKind.ANSWER and answer.correct == (1,) and answer.counts == (4, 16)
     assert answer.explanation.startswith("False. Harassment because of race")
-    assert console.stage_label.text() == "Step 2 of 12: Answer 1"
+    assert console.stage_label.text() == "Step 3 of 13: Answer 1"
     assert log(workspace, session_id)[-2:] == [("tally", KNOWLEDGE_CHECK), ("revealed", KNOWLEDGE_CHECK)]
     focus(qtbot, console.agenda_table)
     page_down(qtbot)
@@ -515,7 +531,7 @@ def test_a_knowledge_check_marks_the_answer_for_the_trainer_and_shows_it_only_af
 
 def test_several_correct_options_are_all_marked(qtbot, console) -> None:
     start_from_agenda(qtbot, console, KNOWLEDGE_CHECK)
-    console.move_to_step(6)  # question 4: the forms retaliation can take
+    console.move_to_step(7)  # question 4 (after the quiz's own screen): the forms retaliation can take
     assert console.current_slide().footer == "Question 4 of 6" and console.current_slide().correct == ()
     marked = [i for i, label in enumerate(option_labels(console)) if "✓ correct" in label]
     assert marked == [0, 1, 2]

@@ -27,6 +27,7 @@ class StepController:
 
     def __init__(self, console: ConsoleView) -> None:
         self.console = console
+        self._pass_over: tuple[str | None, int] | None = None  # a refused reveal that a second Page Down passes
 
     # --- recording ----------------------------------------------------------------------------------------
 
@@ -86,8 +87,26 @@ class StepController:
         if steps and c.stage_index + 1 < len(steps):
             following = steps[c.stage_index + 1]
             if following.reveals and not c.activities.reveal_item(following.item):
-                return None
+                return self._offer_to_pass_over(steps)
             self.move_to_step(c.stage_index + 1)
+            return c.run
+        return self.next_segment()
+
+    def _offer_to_pass_over(self, steps: list) -> SessionRun | None:
+        """A reveal refused (no hands counted): a clicker has only Page Down, so pressing it again at the same
+        place goes on without showing results, to the next question or segment. Nothing is recorded as shown."""
+        c = self.console
+        here = (c.run.delivery.current, c.stage_index)
+        if self._pass_over != here:
+            self._pass_over = here
+            refused = c.message.text()  # why the results cannot be shown, as the service said it
+            c.say(" ".join(p for p in (refused, _("Or press Page Down again to go on without showing results."))
+                           if p), error=True)
+            return None
+        self._pass_over = None
+        c.say("")
+        if c.stage_index + 2 < len(steps):
+            self.move_to_step(c.stage_index + 2)  # past the results, to the next question
             return c.run
         return self.next_segment()
 
