@@ -39,7 +39,7 @@ from facilitator.services.compliance import (
     session_credit,
     session_profiles,
 )
-from facilitator.services.delivery import delivery_digest
+from facilitator.services.delivery import delivery_digest, end_running_segment
 from facilitator.services.errors import UserError
 from facilitator.services.evidence import Evidence, gather
 from facilitator.services.seals import amendment_rows, seal_row, verified_seal, witness_amendment, witness_seal
@@ -175,6 +175,7 @@ def close_session(ws: Workspace, session_id: str, signer: Signer, *,
         session = _closable(db, session_id)
         _refuse_broken_chain(db, session.id, ws)
         closed_visits = _end_open_visits(ws, db, session, at)
+        end_running_segment(ws, db, session, at)  # the record says when teaching stopped, not "still running"
         session.closed_at = at
         db.flush()
         plan = _plan(ws, db, session, overrides or {}, at, handouts)

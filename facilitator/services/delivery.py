@@ -138,6 +138,26 @@ def record(ws: Workspace, session_id: str, kind: DeliveryKind, segment: str | No
         return _session_run(ws, db, session)
 
 
+def end_running_segment(ws: Workspace, db: Session, session: TrainingSession, at: datetime) -> bool:
+    """Sealing ends the segment still running (or paused), at the close, inside the caller's transaction: the
+    record then says when teaching stopped instead of leaving it open. False if nothing was running, or the
+    close is dated before the last step recorded (a close keyed in for the past)."""
+    run = _session_run(ws, db, session)
+    current = run.delivery.current
+    last = run.delivery.last_at
+    if current is None or (last is not None and at < last):
+        return False
+    try:
+        check_step(run.delivery, DeliveryKind.ENDED, current, {})
+    except DeliveryError:
+        return False
+    seq = db.scalar(select(func.max(DeliveryRecord.seq)).where(DeliveryRecord.session_id == session.id)) or 0
+    db.add(DeliveryRecord(session_id=session.id, seq=seq + 1, kind=DeliveryKind.ENDED.value, segment_id=current,
+                          detail=json.dumps({}), occurred_at=at))
+    db.flush()
+    return True
+
+
 def _known_segment(run: SessionRun, segment_id: str) -> None:
     if segment_id not in {s.id for s in run.workshop.segments}:
         raise UserError(_("session {session}'s workshop has no segment '{segment}'").format(

@@ -564,3 +564,18 @@ def test_a_feedback_round_without_a_response_was_not_held(workspace: Workspace) 
     delivery.remove_last_feedback(workspace, sid, "feedback")
     [coverage] = closing.plan_close(workspace, sid, at=NOW).coverage
     assert not coverage.satisfied and any("feedback survey" in s.message for s in coverage.shortfalls)
+
+
+def test_sealing_ends_the_segment_still_running(workspace: Workspace) -> None:
+    from facilitator.services import delivery
+    from facilitator.services.delivery import session_run
+
+    sid, codes, start = _session(workspace, "harassment-prevention-employees", ["none"],
+                                 [Person("Ana", "Díaz", "E1")])
+    attendance.check_in(workspace, sid, codes[0], at=start)
+    delivery.start(workspace, sid, "welcome", at=start + timedelta(minutes=1))
+    closing.close_session(workspace, sid, signer(workspace, create_as="Sam Lee"), at=start + timedelta(minutes=4))
+    run = session_run(workspace, sid)
+    assert run.delivery.current is None, "the record says when teaching stopped"
+    welcome = run.delivery.run_of("welcome")
+    assert welcome.spans and welcome.spans[-1][1] == start + timedelta(minutes=4)
