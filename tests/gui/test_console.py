@@ -623,12 +623,12 @@ def test_role_play_parts_are_assigned_among_those_present_and_rotate(qtbot, cons
     assert "Round 1 of 2" in console.role_panel.summary.text()
 
     page_down(qtbot)  # round 1: the countdown starts
-    assert console.stage_label.text() == "Step 2 of 3: Round 1"
+    assert console.stage_label.text().startswith("Step 2 of 3: Round 1")
     round_one = console.current_slide()
     assert round_one.kind is SlideKind.ROUND and round_one.until == wall.now + timedelta(minutes=3)
     wall.advance(minutes=3)
     page_down(qtbot)  # round 2: everyone moves one part along
-    assert console.stage_label.text() == "Step 3 of 3: Round 2"
+    assert console.stage_label.text().startswith("Step 3 of 3: Round 2")
     assert [kind for kind, _ in log(workspace, session_id)].count("roles") == 2
     rounds = stored_run(workspace, session_id).delivery.run_of(ROLE_PLAY).role_rounds
     assert [r.round for r in rounds] == [1, 2]
@@ -686,6 +686,17 @@ def test_a_pause_stops_a_rounds_countdown_and_resuming_carries_on(qtbot, console
     resumed = console.current_slide()
     assert not resumed.paused
     assert resumed.until == wall.now + timedelta(minutes=2), "the round should go on with the 2 minutes it had left"
+
+
+def test_the_trainer_sees_the_rounds_clock_too(qtbot, console, wall) -> None:
+    start_from_agenda(qtbot, console, ROLE_PLAY)
+    page_down(qtbot)
+    wall.advance(seconds=45)
+    console.tick()
+    assert console.stage_label.text().endswith("round clock 2:15")
+    press(qtbot, Qt.Key.Key_P, CTRL)
+    console.tick()
+    assert console.stage_label.text().endswith("round clock Paused")
 
 
 def test_extending_the_segment_does_not_restart_a_rounds_countdown(qtbot, console, wall) -> None:

@@ -42,8 +42,9 @@ from facilitator.i18n import N_, _
 from facilitator.services import delivery as delivery_service
 from facilitator.services.attendance import ScanResult
 from facilitator.services.delivery import SessionRun
-from facilitator.services.slides import Slide
+from facilitator.services.slides import Slide, SlideKind
 from facilitator.services.workspace import Workspace
+from facilitator.ui.audience.charts import countdown_text
 from facilitator.ui.checkin.banner import Sounds, verdict_for
 from facilitator.ui.checkin.camera import FrameSource, find_camera
 from facilitator.ui.checkin.desk import CheckinView
@@ -362,9 +363,23 @@ class ConsoleView(QWidget):
         self.timer_label.setText(text)
         self.timer_label.setStyleSheet(f"color: {TIMER_COLOURS[colour]};")
         self.drift_label.setText(plan_text(c))
+        self._show_round_clock()
         self._ticks += 1
         if self._ticks % 15 == 1:
             self._show_count()
+
+    def _show_round_clock(self) -> None:
+        """During a role-play round the trainer sees the room's countdown too, beside the step."""
+        current = self.run.delivery.current
+        steps = self._stages()
+        if current is None or not steps:
+            return
+        step = step_text(steps, self.stage_index)
+        shown = self.link.current_slide()
+        if shown.kind is SlideKind.ROUND:
+            left = countdown_text(shown.kind, shown.until, shown.paused, self.now())
+            step = _("{step} · round clock {left}").format(step=step, left=left)
+        self.stage_label.setText(step)
 
     def _show_count(self) -> None:
         report = self.checkin.report
