@@ -272,11 +272,13 @@ class Coverage:
         return tuple(t for t in self.trainings if t.applies_to(track))
 
 
-def evaluate(teaching: Teaching, jurisdiction: Jurisdiction, *, say: Say = _) -> Coverage:
+def evaluate(teaching: Teaching, jurisdiction: Jurisdiction, *, say: Say = _,
+             labels: Mapping[str, str] | None = None) -> Coverage:
     """Whether `teaching` meets each training `jurisdiction` asks for. `say` words the shortfalls (in the
-    language of the record they go into)."""
+    language of the record they go into); `labels` names topics as a trainer reads them (the library's labels),
+    where ids would do for an author."""
     def judge(shares: list[list[Taught]]) -> tuple[TrainingResult, ...]:
-        return tuple(_training(teaching, req, segments, say)
+        return tuple(_training(teaching, req, segments, say, labels or {})
                      for req, segments in zip(jurisdiction.requirements, shares, strict=True))
 
     trainings = judge(allocate(teaching, jurisdiction.requirements, judge))
@@ -336,7 +338,8 @@ def _whose(training: Audience, profile: Audience) -> Audience:
     return training if training is not Audience.EVERYONE else profile
 
 
-def _training(teaching: Teaching, req: TrainingRequirement, segments: list[Taught], say: Say) -> TrainingResult:
+def _training(teaching: Teaching, req: TrainingRequirement, segments: list[Taught], say: Say,
+              labels: Mapping[str, str]) -> TrainingResult:
     minutes = sum(s.minutes for s in segments)
     found: list[tuple[str, str]] = []  # (category, message)
     if not teaching.recorded:
@@ -348,25 +351,26 @@ def _training(teaching: Teaching, req: TrainingRequirement, segments: list[Taugh
         found.append(("minutes", say(N_("{minutes} min of training counted toward it (breaks and pauses "
                                          "excluded); needs at least {needed}")).format(
             minutes=_whole(minutes), needed=req.minimum_minutes)))
-    found += _topic_shortfalls(req, segments, say)
+    found += _topic_shortfalls(req, segments, say, labels)
     found += [("interactivity", _interactivity_shortfall(rule, segments, minutes, say))
               for rule in req.interactivity if not _interactive_enough(rule, segments, minutes)]
     return TrainingResult(req.name, req.audience, req.minimum_minutes, _whole(minutes), tuple(s.id for s in segments),
                           tuple(Shortfall(req.name, category, message) for category, message in found))
 
 
-def _topic_shortfalls(req: TrainingRequirement, segments: list[Taught], say: Say) -> list[tuple[str, str]]:
+def _topic_shortfalls(req: TrainingRequirement, segments: list[Taught], say: Say, labels: Mapping[str, str]
+                      ) -> list[tuple[str, str]]:
     shared = topic_minutes(segments)
     explicit = dict(req.topic_minutes)
     missing = [t for t in req.topics if t not in explicit and shared.get(t, 0) + 1e-9 < TOPIC_MINUTES]
     found = [("topics", say(N_("missing topics (at least {least} min each): {topics}")).format(
-        least=_whole(TOPIC_MINUTES), topics=", ".join(missing)))] if missing else []
+        least=_whole(TOPIC_MINUTES), topics=", ".join(labels.get(t, t) for t in missing)))] if missing else []
     for topic, needed in req.topic_minutes:
         have = sum(s.minutes if s.credited_topics[:1] == (topic,) else s.minutes / len(s.credited_topics)
                    for s in segments if topic in s.credited_topics)
         if have + 1e-9 < needed:
             found.append(("minutes", say(N_("{minutes} min on {topic}; needs at least {needed}")).format(
-                minutes=_whole(have), topic=topic, needed=needed)))
+                minutes=_whole(have), topic=labels.get(topic, topic), needed=needed)))
     return found
 
 

@@ -167,10 +167,12 @@ def list_jurisdictions(library: Library) -> list[Jurisdiction]:
     return sorted(library.jurisdictions.values(), key=lambda j: (j.code == "none", j.name))
 
 
-def coverage(workshop: WorkshopFile, jurisdiction: Jurisdiction) -> Coverage:
+def coverage(workshop: WorkshopFile, jurisdiction: Jurisdiction, library: Library | None = None) -> Coverage:
     """What `workshop` would meet under `jurisdiction` if delivered as written: the same evaluation closing
-    makes of the delivery (domain/compliance.py)."""
-    return evaluate(planned(workshop.outline()), jurisdiction)
+    makes of the delivery (domain/compliance.py). With the `library`, topics are named by their labels, as a
+    trainer reads them; without, by their ids, as an author writes them (`content check`)."""
+    labels = {t.id: t.label for t in library.topics} if library is not None else None
+    return evaluate(planned(workshop.outline()), jurisdiction, labels=labels)
 
 
 REVIEW_DAYS = 365  # the law in a workshop is checked again at least this often

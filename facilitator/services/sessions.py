@@ -235,7 +235,7 @@ def _coverage(ws: Workspace, row: TrainingSession) -> list[JurisdictionCheck]:
         if profile is None:
             checks.append(JurisdictionCheck(j.code, j.code, "", False, [_("this profile is no longer in the library")]))
             continue
-        result = coverage(workshop, profile)
+        result = coverage(workshop, profile, ws.library)
         checks.append(JurisdictionCheck(profile.code, profile.name, profile.citation, result.satisfied,
                                         [f"{s.requirement}: {s.message}" for s in result.shortfalls],
                                         _binding(profile, settings)))

@@ -42,6 +42,10 @@ def test_the_library_lists_workshops_with_agenda_notes_and_coverage(window) -> N
     assert agenda[3].segment.title in text and "Facilitator notes" in text
     verdicts = {r.code: r.verdict for r in lib.coverage.rows()}
     assert verdicts["ca-supervisors"] == "Yes" and verdicts["ny-state"] == "Yes"
+    allyship = next(i for i, w in enumerate(lib.workshops.rows()) if w.id == "allyship")
+    lib.workshop_table.selectRow(allyship)
+    missing = next(r.detail for r in lib.coverage.rows() if r.code == "ca-employees")
+    assert "Federal law" in missing and "federal-law" not in missing, "topics by their labels, never raw ids"
 
 
 def test_a_session_created_by_the_cli_shows_in_the_window(window, data_dir, capsys, qtbot) -> None:

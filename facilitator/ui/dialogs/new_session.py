@@ -115,7 +115,7 @@ class NewSessionDialog(QDialog):
         lines = []
         for code in codes:
             j = library_service.get_jurisdiction(self._ws.library, code)
-            result = library_service.coverage(workshop, j)
+            result = library_service.coverage(workshop, j, self._ws.library)
             if result.satisfied:
                 meets = _("Meets {jurisdiction}").format(jurisdiction=j.name)
                 lines.append(coloured(f"&#10004; {meets}", "#1b5e20"))

@@ -151,7 +151,7 @@ class LibraryView(QWidget):
         self.agenda_table.selectRow(0)
 
     def _coverage_row(self, workshop: object, jurisdiction: object) -> CoverageRow:
-        result = library_service.coverage(workshop, jurisdiction)
+        result = library_service.coverage(workshop, jurisdiction, self._ws.library)
         verdict = _("Yes") if result.satisfied else (_("Partly") if result.partly else _("No"))
         detail = "; ".join(f"{s.requirement}: {s.message}" for s in result.shortfalls)
         return CoverageRow(jurisdiction.name, jurisdiction.code, verdict, detail)
