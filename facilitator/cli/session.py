@@ -33,9 +33,10 @@ def register(parser: Parser, noun: str) -> None:
     create.add_argument("--trainer", required=True, metavar=_("NAME"))
     create.add_argument("--jurisdiction", required=True, action="append", metavar=_("CODE"),
                         help=_("repeat for each jurisdiction whose law the session must meet ('none' for none)"))
-    create.add_argument("--grace-minutes", type=int, default=DEFAULT_GRACE_MINUTES, metavar=_("MINUTES"),
-                        help=_("minutes after the start before someone counts as late, 0 to {most} (default "
-                               "{default})").format(most=MAX_GRACE_MINUTES, default=DEFAULT_GRACE_MINUTES))
+    create.add_argument("--grace-minutes", type=int, metavar=_("MINUTES"),
+                        help=_("minutes after the start before someone counts as late, 0 to {most} (default: the "
+                               "'grace_minutes' setting, {default} unless changed)").format(
+                            most=MAX_GRACE_MINUTES, default=DEFAULT_GRACE_MINUTES))
     add_json(create)
     add_json(add_verb(parser, "list", list_sessions, _("list sessions")))
     show = add_verb(parser, "show", show_session, _("show one session"))
@@ -67,10 +68,13 @@ def register(parser: Parser, noun: str) -> None:
 
 def create_session(args: argparse.Namespace) -> int:
     from facilitator.services.sessions import create_session
+    from facilitator.services.settings import load_settings
 
+    ws = workspace(args)
+    grace = args.grace_minutes if args.grace_minutes is not None else load_settings(ws).grace_minutes
     detail = create_session(
-        workspace(args), workshop_id=args.workshop, on=args.date, start=args.start, location=args.location,
-        trainer=args.trainer, jurisdictions=args.jurisdiction, grace_minutes=args.grace_minutes)
+        ws, workshop_id=args.workshop, on=args.date, start=args.start, location=args.location,
+        trainer=args.trainer, jurisdictions=args.jurisdiction, grace_minutes=grace)
 
     def in_words() -> None:
         print(detail.id)

@@ -1,5 +1,5 @@
-"""The settings: the organisation's name and logo, the paper size documents use, the language of the app, and the
-trainer's profile (the provider they train for and their qualifications).
+"""The settings: the organisation's name and logo, the paper size documents use, the language of the app, the
+trainer's profile (the provider they train for and their qualifications), and new sessions' grace period.
 
 Kept as a small JSON file in the data folder, written atomically, checked with pydantic so a hand-edited
 file with a mistake gives a clear message instead of a broken certificate.
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from facilitator import i18n, paths
+from facilitator.domain.sessions import DEFAULT_GRACE_MINUTES, MAX_GRACE_MINUTES
 from facilitator.files import NotARegularFile, read_bounded
 from facilitator.i18n import _
 from facilitator.services.errors import Remedy, UserError
@@ -42,6 +43,8 @@ class Settings(BaseModel):
     # law counts them, and its industry (Illinois asks more of restaurants and bars). Sealed with each record.
     employer_employees: int | None = Field(default=None, ge=0, le=10_000_000)
     employer_industry: Literal["", "restaurant", "bar", "other"] = ""
+    # How late someone may arrive (or how early leave) before the record says so: each new session's default.
+    grace_minutes: int = Field(default=DEFAULT_GRACE_MINUTES, ge=0, le=MAX_GRACE_MINUTES)
 
     def to_json(self) -> dict[str, object]:
         return self.model_dump()
@@ -112,7 +115,7 @@ def set_setting(ws: Workspace, key: str, value: str) -> Settings:
     if key == "language" and value not in ("", *i18n.available_languages()):
         raise UserError(_("there is no '{language}' translation; the languages are {languages}, or '' for the "
                           "computer's own").format(language=value, languages=", ".join(i18n.available_languages())))
-    current[key] = value or (None if Settings.model_fields[key].default is None else "")
+    current[key] = value or Settings.model_fields[key].default  # an empty value puts the default back
     try:
         settings = Settings.model_validate(current)
     except ValidationError as exc:

@@ -147,3 +147,28 @@ def test_a_sealed_sessions_documents_can_be_written_again_from_the_sessions_list
     box = next(w for w in window.findChildren(QMessageBox) if w.isVisible())
     next(b for b in box.buttons() if "Open the folder" in b.text()).click()
     assert opened, "the folder is opened for the trainer"
+
+
+def test_a_missing_organisation_is_asked_for_in_place(qtbot, workspace, tmp_path: Path, monkeypatch) -> None:
+    from facilitator.services.settings import load_settings, set_setting
+
+    session_id = sealed_with(workspace, 2)
+    set_setting(workspace, "organisation", "")
+    monkeypatch.setattr("facilitator.ui.dialogs.close_session.QInputDialog.getText",
+                        lambda *a, **k: ("Harbor View Clinic", True))
+    made = write_documents(None, workspace, session_id, tmp_path / "asked")
+    assert len(made) == 4 and load_settings(workspace).organisation == "Harbor View Clinic"
+
+
+def test_without_an_organisation_the_rest_is_still_written(qtbot, workspace, tmp_path: Path, monkeypatch) -> None:
+    from facilitator.services.settings import set_setting
+
+    session_id = sealed_with(workspace, 2)
+    set_setting(workspace, "organisation", "")
+    monkeypatch.setattr("facilitator.ui.dialogs.close_session.QInputDialog.getText", lambda *a, **k: ("", False))
+    told: list[str] = []
+    monkeypatch.setattr("facilitator.ui.dialogs.close_session.QMessageBox.information",
+                        lambda _parent, _title, text: told.append(text))
+    made = write_documents(None, workspace, session_id, tmp_path / "partial")
+    assert {p.name for p in made} == {"sign-in-sheet.pdf", "session-report.pdf"}
+    assert told and "File → Settings" in told[0]

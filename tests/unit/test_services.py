@@ -97,3 +97,20 @@ def test_people_scanned_when_the_demo_opens_are_on_time(workspace: Workspace) ->
     result = attendance.check_in(workspace, session_id, person.badge_code)
     assert "arrived late" not in result.message
     assert ensure_demo_session(workspace, now.date(), time(9, 0)) == session_id, "reopened: the same session"
+
+
+def test_new_sessions_take_the_grace_period_from_the_settings(workspace: Workspace, capsys) -> None:
+    from facilitator.cli import main
+    from facilitator.services.settings import load_settings, set_setting
+
+    assert load_settings(workspace).grace_minutes == 10
+    set_setting(workspace, "grace_minutes", "5")
+    assert main(["--data-dir", str(workspace.data_dir), "session", "create", "--workshop", "allyship",
+                 "--date", "2026-12-01", "--start", "09:00", "--location", "Hall", "--trainer", "Sam",
+                 "--jurisdiction", "none"]) == 0
+    session_id = capsys.readouterr().out.strip()
+    assert session_service.get_session(workspace, session_id).grace_minutes == 5
+    set_setting(workspace, "grace_minutes", "")  # cleared: the default again
+    assert load_settings(workspace).grace_minutes == 10
+    with pytest.raises(UserError):
+        set_setting(workspace, "grace_minutes", "121")

@@ -35,6 +35,7 @@ from facilitator.services.errors import Stopped, UserError
 from facilitator.services.identity import has_identity, identity_info, needs_passphrase, signer
 from facilitator.services.rendering import OutputResult
 from facilitator.services.sessions import get_session
+from facilitator.services.settings import load_settings, set_setting
 from facilitator.services.workspace import Workspace
 from facilitator.ui.models import Column, RowsModel
 from facilitator.ui.operations import Progress, run_operation
@@ -184,11 +185,12 @@ def write_documents(parent: QWidget, ws: Workspace, session_id: str, folder: Pat
                                               QLineEdit.EchoMode.Password)
         if not ok:
             return []
+    with_certificates = _employer_named(parent, ws)  # asked for in place; without it, the rest is still written
 
-    def write(progress: Progress) -> tuple[OutputResult, list[Path]]:
+    def write(progress: Progress) -> tuple[OutputResult | None, list[Path]]:
         certified = certificates.make_certificates(ws, session_id, folder / "certificates", passphrase=passphrase,
-                                                   progress=progress)
-        made = list(certified.files)
+                                                   progress=progress) if with_certificates else None
+        made = list(certified.files) if certified else []
         made += reports.make_signin_sheet(ws, session_id, folder / "sign-in-sheet.pdf", passphrase=passphrase).files
         made += reports.make_report(ws, session_id, folder / "session-report.pdf", passphrase=passphrase).files
         return certified, made
@@ -201,7 +203,27 @@ def write_documents(parent: QWidget, ws: Workspace, session_id: str, folder: Pat
     except UserError as exc:
         QMessageBox.warning(parent, _("Documents not written"), error_text(exc))
         return []
-    if certified.not_made:  # the others were written; say which could not be, one line each
+    if certified is None:
+        QMessageBox.information(parent, _("Certificates not written"), _(
+            "The sign-in sheet and the report were written. Certificates name the employer: set the organisation "
+            "in File → Settings…, then choose Documents… on the sessions list."))
+    elif certified.not_made:  # the others were written; say which could not be, one line each
         QMessageBox.warning(parent, _("Some certificates not made"), "\n".join(
             [_("These certificates could not be made (the others were):"), *certified.not_made]))
     return made
+
+
+def _employer_named(parent: QWidget, ws: Workspace) -> bool:
+    """Whether certificates can name the employer: the organisation setting, asked for here if it is not set
+    (and saved, as File → Settings… would). False if the trainer leaves it unset."""
+    if load_settings(ws).organisation.strip():
+        return True
+    name, ok = QInputDialog.getText(parent, _("Organisation"), _("Certificates name the employer. Organisation:"))
+    if not ok or not name.strip():
+        return False
+    try:
+        set_setting(ws, "organisation", name.strip())
+    except UserError as exc:
+        QMessageBox.warning(parent, _("Organisation not saved"), error_text(exc))
+        return False
+    return True

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from facilitator.domain.sessions import MAX_GRACE_MINUTES
+from facilitator.domain.sessions import DEFAULT_GRACE_MINUTES, MAX_GRACE_MINUTES
 from facilitator.i18n import _
 from facilitator.services import library as library_service
 from facilitator.services import sessions as session_service
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import SessionDetail
+from facilitator.services.settings import load_settings
 from facilitator.services.workspace import Workspace
 from facilitator.ui.widgets import coloured, error_text
 
@@ -48,6 +49,13 @@ class NewSessionDialog(QDialog):
         self._update_preview()
         self.location.setFocus()  # the workshop is usually chosen already; the place never is
 
+    def _default_grace(self) -> int:
+        """The settings' grace period (File → Settings…), or the built-in default if the settings cannot be read."""
+        try:
+            return load_settings(self._ws).grace_minutes
+        except UserError:
+            return DEFAULT_GRACE_MINUTES
+
     def _build(self, workshop_id: str | None) -> None:
         self.workshop = QComboBox(accessibleName=_("Workshop"))
         for w in library_service.list_workshops(self._ws.library):
@@ -62,7 +70,7 @@ class NewSessionDialog(QDialog):
         self.location = QLineEdit(accessibleName=_("Location"), placeholderText=_("Site, building and room"))
         self.trainer = QLineEdit(accessibleName=_("Trainer"),
                                  placeholderText=_("Your name as it should appear on records"))
-        self.grace = QSpinBox(minimum=0, maximum=MAX_GRACE_MINUTES, value=session_service.DEFAULT_GRACE_MINUTES,
+        self.grace = QSpinBox(minimum=0, maximum=MAX_GRACE_MINUTES, value=self._default_grace(),
                               suffix=_(" min"), accessibleName=_("Grace period before someone counts as late"))
         self.jurisdictions = QListWidget(accessibleName=_("Jurisdictions"))
         for j in library_service.list_jurisdictions(self._ws.library):

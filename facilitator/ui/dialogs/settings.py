@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from facilitator.domain.sessions import MAX_GRACE_MINUTES
 from facilitator.i18n import N_, _, available_languages
 from facilitator.services.errors import UserError
 from facilitator.services.settings import Settings, load_settings, set_setting
@@ -103,6 +104,9 @@ class SettingsDialog(QDialog):
         for value, label in INDUSTRIES:
             self.industry.addItem(_(label), value)
         self.industry.setCurrentIndex(max(0, self.industry.findData(self.current.employer_industry)))
+        self.grace = QSpinBox(accessibleName=_("Grace period for new sessions, in minutes"), minimum=0,
+                              maximum=MAX_GRACE_MINUTES, suffix=_(" min"))
+        self.grace.setValue(self.current.grace_minutes)
         form = QFormLayout()
         form.addRow(_("&Organisation"), self.organisation)
         form.addRow(_("&Logo"), logo_row)
@@ -114,6 +118,7 @@ class SettingsDialog(QDialog):
         form.addRow(_("&Qualifications"), self.trainer_qualifications)
         form.addRow(_("&Employees"), self.employees)
         form.addRow(_("&Industry"), self.industry)
+        form.addRow(_("&Grace period"), self.grace)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -143,7 +148,7 @@ class SettingsDialog(QDialog):
                 "trainer_organisation": self.trainer_organisation.text().strip(),
                 "trainer_qualifications": self.trainer_qualifications.text().strip(),
                 "employer_employees": str(self.employees.value() or ""),
-                "employer_industry": self.industry.currentData()}
+                "employer_industry": self.industry.currentData(), "grace_minutes": str(self.grace.value())}
 
     @property
     def language_changed(self) -> bool:
@@ -155,7 +160,7 @@ class SettingsDialog(QDialog):
         fields = {"organisation": self.organisation, "logo": self.logo, "paper": self.paper,
                   "language": self.language, "trainer_organisation": self.trainer_organisation,
                   "trainer_qualifications": self.trainer_qualifications, "employer_employees": self.employees,
-                  "employer_industry": self.industry}
+                  "employer_industry": self.industry, "grace_minutes": self.grace}
         saved = None
         for key, value in self.values().items():
             if value == str(before[key] or ""):
