@@ -122,11 +122,11 @@ def camera_decode(repeat: int) -> list[Figure]:
 
 def certificates(repeat: int) -> list[Figure]:
     """500 signed certificates (JWS in the QR, PAdES signature, written to disk) against bare ReportLab drawing
-    the same pages unsigned (benchmarks/certificates_bench.py)."""
+    the same pages without their QR codes, unsigned (benchmarks/certificates_bench.py)."""
     from benchmarks.certificates_bench import measure
 
     ours, bare = measure(500)
-    return [Figure("certificates", ours, "ms", bare, "bare ReportLab, unsigned", 3.0)]
+    return [Figure("certificates", ours, "ms", bare, "bare ReportLab, no QR code, unsigned", 3.0)]
 
 
 BENCHMARKS: dict[str, Callable[[int], list[Figure]]] = {"startup": startup, "checkin": checkin,
