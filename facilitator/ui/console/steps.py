@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from facilitator.domain.segment_kinds import Stage
 from facilitator.i18n import _
 from facilitator.services import delivery as delivery_service
 from facilitator.services.delivery import SessionRun
@@ -88,11 +89,12 @@ class StepController:
             following = steps[c.stage_index + 1]
             if following.reveals and not c.activities.reveal_item(following.item):
                 return self._offer_to_pass_over(steps)
+            self._pass_over = None
             self.move_to_step(c.stage_index + 1)
             return c.run
         return self.next_segment()
 
-    def _offer_to_pass_over(self, steps: list) -> SessionRun | None:
+    def _offer_to_pass_over(self, steps: list[Stage]) -> SessionRun | None:
         """A reveal refused (no hands counted): a clicker has only Page Down, so pressing it again at the same
         place goes on without showing results, to the next question or segment. Nothing is recorded as shown."""
         c = self.console
