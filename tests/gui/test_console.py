@@ -688,6 +688,14 @@ def test_a_pause_stops_a_rounds_countdown_and_resuming_carries_on(qtbot, console
     assert resumed.until == wall.now + timedelta(minutes=2), "the round should go on with the 2 minutes it had left"
 
 
+def test_a_talks_notes_get_the_room_a_votes_panel_shows_when_needed(qtbot, console) -> None:
+    start_from_agenda(qtbot, console, WHAT_IT_IS)
+    assert not console.panels.isVisible() and console.notes.height() > 400  # at 1366 x 768
+    start_from_agenda(qtbot, console, OUT_OF_TOWN)
+    page_down(qtbot)  # the vote: its counts panel comes back
+    assert console.panels.isVisible() and console.panels.currentWidget() is console.vote_panel
+
+
 def test_the_trainer_sees_the_rounds_clock_too(qtbot, console, wall) -> None:
     start_from_agenda(qtbot, console, ROLE_PLAY)
     page_down(qtbot)

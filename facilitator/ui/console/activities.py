@@ -77,6 +77,8 @@ class ActivityController:
             self.panels.setCurrentWidget(self.feedback_panel)
         else:
             self.panels.setCurrentIndex(0)
+        # A talk or a break has no panel: the notes get the room, which a 1366 x 768 laptop screen needs.
+        self.panels.setVisible(self.panels.currentIndex() != 0)
 
     # --- votes and questions ------------------------------------------------------------------------------
 
