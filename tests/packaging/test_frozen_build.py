@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -54,11 +54,17 @@ def test_the_frozen_demo_runs_offscreen(frozen: Path, tmp_path: Path) -> None:
     assert (tmp_path / "facilitator.sqlite").is_file(), "the demo created its session in the data folder"
 
 
+
+def yesterday() -> date:
+    return date.today() - timedelta(days=1)
+
 @pytest.mark.slow
 def test_the_frozen_program_imports_a_roster_prints_badges_and_checks_in(frozen: Path, tmp_path: Path) -> None:
     """The parts with native code or data files of their own: openpyxl, ReportLab's fonts, the QR encoder."""
     env = {**os.environ, "FACILITATOR_DATA_DIR": str(tmp_path / "data")}
-    created = run(frozen, "session", "create", "--workshop", "allyship", "--date", date.today().isoformat(),
+    # Yesterday: the whole session lies in the past whatever the time now (just after midnight, a session at 00:00
+    # today would still be running, and no one would have been there long enough).
+    created = run(frozen, "session", "create", "--workshop", "allyship", "--date", yesterday().isoformat(),
                   "--start", "00:00", "--location", "Depot", "--trainer", "Sam", "--jurisdiction", "none", env=env)
     session_id = created.stdout.strip()
     roster = tmp_path / "roster.csv"
