@@ -11,6 +11,7 @@ import platformdirs
 APP_NAME = "Facilitator"  # not user text: the folder's name, the same in every language
 DATA_DIR_ENV = "FACILITATOR_DATA_DIR"
 SETTINGS_FILE = "settings.json"  # in the data folder
+PRESENTER_FILE = "presenter.json"  # in the data folder: the step each session's console was on
 TRANSLATIONS_ENV = "FACILITATOR_TRANSLATIONS_DIR"  # another folder of catalogues: a translator's work in progress
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -26,6 +27,11 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
 def settings_file(data_dir: Path) -> Path:
     """The settings of a data folder (its organisation, paper, language …)."""
     return data_dir / SETTINGS_FILE
+
+
+def presenter_file(data_dir: Path) -> Path:
+    """Where the console keeps the step each session was on, so a reopened console resumes there."""
+    return data_dir / PRESENTER_FILE
 
 
 def demo_data_dir(override: str | os.PathLike[str] | None = None) -> Path:

@@ -40,6 +40,7 @@ from facilitator.domain.delivery import Clock, SegmentRun, clock
 from facilitator.domain.segment_kinds import Stage
 from facilitator.i18n import N_, _
 from facilitator.services import delivery as delivery_service
+from facilitator.services import presenter_state
 from facilitator.services.attendance import ScanResult
 from facilitator.services.delivery import SessionRun
 from facilitator.services.slides import Slide, SlideKind
@@ -94,7 +95,8 @@ class ConsoleView(QWidget):
         self.now = now
         self.run = delivery_service.session_run(workspace, session_id)
         self.session_id = self.run.session_id
-        self.stage_index = 0
+        # A console reopened mid-segment resumes on the step it was on (the delivery log has the segment).
+        self.stage_index = presenter_state.saved_step(workspace, self.session_id, self.run.delivery.current)
         self._zoom = 1
         self.steps = StepController(self)
         self.activities = ActivityController(self)
@@ -323,6 +325,8 @@ class ConsoleView(QWidget):
         self.run = run
         steps = self._stages()
         self.stage_index = min(self.stage_index, max(len(steps) - 1, 0))
+        if not run.sealed:  # where a reopened console resumes
+            presenter_state.save_step(self.workspace, self.session_id, run.delivery.current, self.stage_index)
         self.agenda.set_rows(agenda_rows(run, self.now()))
         self._show_segment()
         self.activities.show_panel()
