@@ -438,6 +438,11 @@ def rotate_roles(previous: RoleAssignment, roles: Sequence[Role]) -> RoleAssignm
 SMALL_GROUP = 5  # anonymous answers from fewer people than this are shown only as a total (DESIGN.md §3)
 
 
+def per_option(counts: Sequence[int]) -> bool:
+    """Whether a tally may be shown option by option (the report, the projector): from SMALL_GROUP hands up."""
+    return sum(counts) >= SMALL_GROUP
+
+
 def shares(counts: Sequence[int]) -> tuple[float, ...]:
     """Each option's share of the votes, 0 to 1; all zero when nobody voted."""
     total = sum(counts)

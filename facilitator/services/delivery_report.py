@@ -10,7 +10,14 @@ from datetime import datetime
 from typing import Any
 
 from facilitator.documents import session_report as report_doc
-from facilitator.domain.delivery import SMALL_GROUP, RunState, SegmentRun, clock, describe_tally, planned_starts
+from facilitator.domain.delivery import (
+    RunState,
+    SegmentRun,
+    clock,
+    describe_tally,
+    per_option,
+    planned_starts,
+)
 from facilitator.domain.segment_kinds import KINDS, Panel, rules, vote_at, votes
 from facilitator.domain.times import clock_or_none, local_iso
 from facilitator.i18n import _, ngettext
@@ -119,7 +126,7 @@ def _vote_words(segment: Any, r: SegmentRun, item: int, uncounted: str) -> str:
         return f"{question} ({uncounted})"
     shown = _("(revealed)") if item in r.revealed else _("(not revealed to the room)")
     total = sum(counts)
-    if total < SMALL_GROUP:
+    if not per_option(counts):
         return ngettext("{question} {count} hand in all, too few to show per option {shown}",
                         "{question} {count} hands in all, too few to show per option {shown}", total).format(
             question=question, count=total, shown=shown)

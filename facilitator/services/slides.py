@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from facilitator.documents.qr import qr_matrix
-from facilitator.domain.delivery import SMALL_GROUP, SegmentRun
+from facilitator.domain.delivery import SegmentRun, per_option
 from facilitator.domain.jurisdiction import Agency
 from facilitator.domain.segment_kinds import Panel, SegmentKind, Stage, rules, vote_at
 from facilitator.domain.times import clock
@@ -145,9 +145,9 @@ def _screen_body(segment: Any) -> str:
 def room_counts(counts: tuple[int, ...] | None) -> tuple[tuple[int, ...] | None, str]:
     """What the room may see of a tally: the counts, or, from fewer than SMALL_GROUP hands, only their total (so
     no one in a small group can be picked out by their answer), as the report does."""
-    total = sum(counts) if counts else 0
-    if counts is None or total == 0 or total >= SMALL_GROUP:
+    if counts is None or not any(counts) or per_option(counts):  # no hands at all: the slide says no votes
         return counts, ""
+    total = sum(counts)
     return None, ngettext("{count} hand in all: too few to show per option",
                           "{count} hands in all: too few to show per option", total).format(count=total)
 

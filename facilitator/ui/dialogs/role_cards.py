@@ -4,29 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from facilitator.i18n import _
-from facilitator.services.errors import UserError
 from facilitator.services.role_cards import make_role_cards
 from facilitator.services.workspace import Workspace
-from facilitator.ui.widgets import error_text
+from facilitator.ui.dialogs.save_pdf import save_pdf
 
 
 def save_role_cards(parent: QWidget, ws: Workspace, session_id: str, segment_id: str,
                     target: Path | None = None) -> Path | None:
-    """Ask where to save (unless `target` is given) and write the PDF; None if cancelled or refused. A file the
-    save dialog asked about is replaced; one given as `target` only if Facilitator wrote it."""
-    confirmed = target is None  # the save dialog asks before it lets an existing file be chosen
-    if target is None:
-        suggested = Path.home() / f"role-cards-{segment_id}.pdf"
-        chosen, _filter = QFileDialog.getSaveFileName(parent, _("Save the role cards"), str(suggested),
-                                                      _("PDF (*.pdf)"))
-        if not chosen:
-            return None
-        target = Path(chosen)
-    try:
-        return make_role_cards(ws, session_id, segment_id, target, force=confirmed).path
-    except UserError as exc:
-        QMessageBox.warning(parent, _("Role cards not saved"), error_text(exc))
-        return None
+    """The role cards of `segment_id`, saved where the trainer chooses (or to `target`); None if not saved."""
+    return save_pdf(parent, lambda out, force: make_role_cards(ws, session_id, segment_id, out, force=force).path,
+                    title=_("Save the role cards"), suggested=f"role-cards-{segment_id}.pdf",
+                    refused=_("Role cards not saved"), target=target)
