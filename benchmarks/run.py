@@ -65,7 +65,7 @@ def startup(repeat: int) -> list[Figure]:
             ready.append(done)
     baseline = statistics.median(bare) * 1000
     return [Figure("startup", statistics.median(painted) * 1000, "ms", baseline, "bare PySide6 window", 2.0),
-            Figure("startup_ready", statistics.median(ready) * 1000, "ms", baseline, "bare PySide6 window")]
+            Figure("startup_ready", statistics.median(ready) * 1000, "ms", baseline, "bare PySide6 window", 2.0)]
 
 
 def checkin(repeat: int) -> list[Figure]:

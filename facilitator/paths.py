@@ -12,6 +12,8 @@ APP_NAME = "Facilitator"  # not user text: the folder's name, the same in every 
 DATA_DIR_ENV = "FACILITATOR_DATA_DIR"
 SETTINGS_FILE = "settings.json"  # in the data folder
 PRESENTER_FILE = "presenter.json"  # in the data folder: the step each session's console was on
+CACHE_DIR_ENV = "FACILITATOR_CACHE_DIR"  # where the validated library is kept between runs (tests use their own)
+LIBRARY_CACHE_FILE = "library.pickle"
 TRANSLATIONS_ENV = "FACILITATOR_TRANSLATIONS_DIR"  # another folder of catalogues: a translator's work in progress
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -22,6 +24,14 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     if chosen:
         return Path(chosen).expanduser().resolve()
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def library_cache_file() -> Path:
+    """The validated workshop library kept between runs: $FACILITATOR_CACHE_DIR, else the user's cache folder."""
+    chosen = os.environ.get(CACHE_DIR_ENV)
+    if chosen:
+        return Path(chosen).expanduser().resolve() / LIBRARY_CACHE_FILE
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / LIBRARY_CACHE_FILE
 
 
 def settings_file(data_dir: Path) -> Path:

@@ -22,6 +22,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.gui)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def library_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tests keep the validated library in a folder of their own (and their command-line children inherit
+    it), never in the user's cache folder."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(paths.CACHE_DIR_ENV, str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def library() -> Library:
     return load_library(paths.library_dir())

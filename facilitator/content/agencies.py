@@ -29,7 +29,7 @@ Address = Annotated[str, AfterValidator(_https)]
 
 
 class AgencyFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when first used
 
     id: Slug
     name: Text

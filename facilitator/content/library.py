@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,9 @@ class Library:
     topics: tuple[Topic, ...] = ()
     workshops: dict[str, WorkshopFile] = field(default_factory=dict)
     workshop_files: dict[str, Path] = field(default_factory=dict)
+    # The SHA-256 of each workshop file's text as a session freezes it: a session whose snapshot has the same
+    # digest can use the workshop validated here instead of parsing its snapshot again.
+    workshop_digests: dict[str, str] = field(default_factory=dict)
     jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
     agencies: dict[str, Agency] = field(default_factory=dict)
     problems: list[ContentProblem] = field(default_factory=list)
@@ -98,6 +102,12 @@ def _add_workshop(lib: Library, path: Path) -> None:
             id=w.id, file=lib.workshop_files[w.id]), _("give each workshop its own id"))])
     lib.workshops[w.id] = w
     lib.workshop_files[w.id] = path
+    lib.workshop_digests[w.id] = text_digest(path.read_text(encoding="utf-8"))
+
+
+def text_digest(text: str) -> str:
+    """The SHA-256 a session records of its workshop snapshot (the file's text, as UTF-8)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _add_jurisdiction(lib: Library, path: Path, agencies: dict[str, Agency] | None) -> None:

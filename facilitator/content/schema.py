@@ -37,7 +37,7 @@ Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
 class _Strict(BaseModel):
     """Unknown fields are errors: a misspelt field would otherwise vanish silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when first used
 
 
 class _Segment(_Strict):

@@ -14,7 +14,7 @@ from facilitator.i18n import _
 
 
 class TopicFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when first used
     id: Slug
     label: Text
     description: Text

@@ -23,6 +23,7 @@ from typing import BinaryIO
 from reportlab.lib.units import inch, mm
 from reportlab.pdfgen.canvas import Canvas
 
+from facilitator.documents import PRODUCT
 from facilitator.documents.qr import QUIET_ZONE, draw_qr, qr_matrix
 from facilitator.documents.text import (
     ASCENT,
@@ -30,7 +31,6 @@ from facilitator.documents.text import (
     INK,
     MONO,
     MUTED,
-    PRODUCT,
     RULE,
     SANS,
     Piece,

@@ -25,6 +25,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from facilitator.documents import PRODUCT
 from facilitator.documents.qr import LEVELS, draw_matrix, encode
 from facilitator.documents.text import (
     BOLD,
@@ -32,7 +33,6 @@ from facilitator.documents.text import (
     INK,
     MONO,
     MUTED,
-    PRODUCT,
     SANS,
     Line,
     Piece,

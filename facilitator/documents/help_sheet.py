@@ -16,9 +16,10 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from facilitator.documents import PRODUCT
 from facilitator.documents.pages import CELL, CELL_BOLD, KICKER, LABEL, MARGIN, SECTION, TITLE, grid_table, para, style
 from facilitator.documents.pages import build as build_pages
-from facilitator.documents.text import BOLD, MUTED, PRODUCT, check_paper, human_date, register_fonts
+from facilitator.documents.text import BOLD, MUTED, check_paper, human_date, register_fonts
 from facilitator.domain.jurisdiction import Agency
 from facilitator.i18n import _
 

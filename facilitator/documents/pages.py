@@ -17,13 +17,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
+from facilitator.documents import PRODUCT
 from facilitator.documents.text import (
     ASCENT,
     BOLD,
     INK,
     MONO,
     MUTED,
-    PRODUCT,
     RULE,
     SANS,
     Piece,

@@ -9,10 +9,12 @@ inside it by mistake.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import zxingcpp
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Level Q restores up to a quarter of the code: badges go into plastic holders with glare, get folded and
 # scratched. Our 31-character payload still fits version 3 (29 modules), so modules stay large.
@@ -40,9 +42,15 @@ def encode(text: str, error_correction: str = ERROR_CORRECTION) -> list[list[boo
     Upper-case letters and digits go in alphanumeric mode by themselves; the smallest version that holds the
     text at this level is used."""
     code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level=error_correction)
-    symbol = np.asarray(code.to_image(scale=1, add_quiet_zones=False)) == 0  # black modules are 0
-    framed = np.pad(symbol, QUIET_ZONE, constant_values=False)
-    return framed.tolist()
+    # Read through the image's buffer, not numpy: the console draws QR codes, and numpy would add a tenth of a
+    # second to the app's start for a grid of at most 177x177 modules.
+    pixels = memoryview(code.to_image(scale=1, add_quiet_zones=False))
+    height, width = pixels.shape
+    flat = pixels.tobytes()  # row by row; black modules are 0
+    blank = [False] * (width + 2 * QUIET_ZONE)
+    rows = [[False] * QUIET_ZONE + [v == 0 for v in flat[r * width:(r + 1) * width]] + [False] * QUIET_ZONE
+            for r in range(height)]
+    return [list(blank) for _ in range(QUIET_ZONE)] + rows + [list(blank) for _ in range(QUIET_ZONE)]
 
 
 def dark_runs(row: list[bool]) -> list[tuple[int, int]]:
@@ -86,6 +94,8 @@ def draw_matrix(canvas: Any, matrix: list[list[bool]], x: float, y: float, size:
 
 def read_qr_codes(gray: np.ndarray) -> list[str]:
     """The text of every QR code in a grayscale frame (height x width, uint8), each once, in reading order."""
+    import numpy as np  # only the camera needs it: not loaded at start-up
+
     frame = np.ascontiguousarray(gray, dtype=np.uint8)
     if frame.ndim != 2:
         raise ValueError(f"expected a grayscale frame (height x width), got shape {frame.shape}")  # not user text

@@ -15,6 +15,8 @@ from typing import BinaryIO
 
 from reportlab.pdfgen.canvas import Canvas
 
+from facilitator.documents import PRODUCT
+
 # The names the services (and the tests) use, wherever they are defined.
 from facilitator.documents.observer_sheet import TITLE_SHARE as TITLE_SHARE
 from facilitator.documents.observer_sheet import draw_observer_sheet
@@ -32,7 +34,7 @@ from facilitator.documents.role_card_parts import ObserverGuide as ObserverGuide
 from facilitator.documents.role_card_parts import PageDone, RoleCardSet
 from facilitator.documents.role_card_parts import RoleCard as RoleCard
 from facilitator.documents.role_card_parts import paragraphs as paragraphs
-from facilitator.documents.text import PRODUCT, SANS, check_paper, register_fonts
+from facilitator.documents.text import SANS, check_paper, register_fonts
 from facilitator.i18n import _
 
 

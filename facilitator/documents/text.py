@@ -26,7 +26,6 @@ from facilitator import paths
 from facilitator.i18n import N_, _
 
 PAPERS = {"a4": A4, "letter": LETTER}
-PRODUCT = "Facilitator"  # not user text: the program's name, never translated; every PDF's creator
 
 # Binary streams rather than ASCII85 text: a quarter smaller, and ReportLab's ASCII85 encoder is pure Python,
 # a few milliseconds per file, which adds up over a session's 500 certificates. Every PDF reader takes both.

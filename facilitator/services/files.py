@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
-from facilitator.documents.text import PRODUCT
+from facilitator.documents import PRODUCT
 from facilitator.files import FolderRefused, NotARegularFile, ReplaceFailed, write_atomically
 from facilitator.i18n import _, ngettext
 from facilitator.services.errors import Remedy, UserError

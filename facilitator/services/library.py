@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from facilitator import paths
 from facilitator.content.library import Library, check_workshop_files, load_library, workshop_paths
+from facilitator.content.library_cache import cached_library
 from facilitator.content.problems import ContentProblem
 from facilitator.content.schema import WorkshopFile
 from facilitator.domain.compliance import Coverage, evaluate, planned
@@ -122,8 +123,9 @@ def _coverage_json(code: str, found: Coverage) -> dict[str, object]:
 
 
 def builtin_library() -> Library:
-    """The library shipped with the app (no data folder needed)."""
-    return load_library(library_folder())
+    """The library shipped with the app (no data folder needed), as validated at its last load when no file has
+    changed since (content/library_cache.py)."""
+    return cached_library(library_folder(), paths.library_cache_file())
 
 
 def library_folder() -> Path:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
 
 from facilitator.documents.qr import read_qr_codes
+
+if TYPE_CHECKING:  # numpy loads with the first camera frame
+    import numpy as np
 
 
 def read_badge_codes(gray: np.ndarray) -> list[str]:

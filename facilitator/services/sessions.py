@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
+from facilitator.content.library import text_digest
 from facilitator.content.problems import ContentError
 from facilitator.content.schema import WorkshopFile
 from facilitator.content.workshops import parse_workshop
@@ -146,7 +148,7 @@ def create_session(ws: Workspace, *, workshop_id: str, on: str | date, start: st
     snapshot = ws.library.workshop_files[workshop.id].read_text(encoding="utf-8")
     row = TrainingSession(
         id=new_session_id(), workshop_id=workshop.id, workshop_version=workshop.version,
-        workshop_title=workshop.title, workshop_sha256=hashlib.sha256(snapshot.encode()).hexdigest(),
+        workshop_title=workshop.title, workshop_sha256=text_digest(snapshot),
         workshop_snapshot=snapshot,
         scheduled_date=on if isinstance(on, date) else parse_date(on),
         start_time=start if isinstance(start, time) else parse_time(start),
@@ -215,7 +217,17 @@ def frozen_workshop(ws: Workspace, row: TrainingSession) -> WorkshopFile:
     """The workshop as it was frozen for this session, not as the library has it now.
 
     Raises ContentError if the snapshot no longer validates against today's topics."""
-    return parse_workshop(row.workshop_snapshot, ws.data_dir / f"session-{row.id}.yaml", ws.library.topic_ids)
+    if ws.library.workshop_digests.get(row.workshop_id) == text_digest(row.workshop_snapshot):
+        return ws.library.workshops[row.workshop_id]  # the very text the library validated, against the same topics
+    return _parsed_snapshot(row.workshop_snapshot, ws.data_dir / f"session-{row.id}.yaml", ws.library.topic_ids)
+
+
+@lru_cache(maxsize=32)
+def _parsed_snapshot(text: str, name: Path, topics: frozenset[str]) -> WorkshopFile:
+    # Every view of a session asks for its workshop, and parsing and validating a snapshot takes tens of
+    # milliseconds; a snapshot never changes once frozen, and the parsed workshop is immutable (a snapshot that
+    # fails is not kept: it is parsed again, and fails again, with the same message).
+    return parse_workshop(text, name, topics)
 
 
 def _coverage(ws: Workspace, row: TrainingSession) -> list[JurisdictionCheck]:

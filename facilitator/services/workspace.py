@@ -9,7 +9,7 @@ from pathlib import Path
 from facilitator import paths
 from facilitator.content.library import Library, load_library
 from facilitator.services.errors import Remedy, UserError
-from facilitator.services.library import library_folder
+from facilitator.services.library import builtin_library
 from facilitator.storage.database import Store, StoreError
 
 
@@ -27,9 +27,10 @@ class Workspace:
 
 def open_workspace(data_dir: str | os.PathLike[str] | None = None, *, demo: bool = False,
                    library_root: Path | None = None) -> Workspace:
-    """Open the data folder (created and migrated as needed) and load the built-in library."""
+    """Open the data folder (created and migrated as needed) and load the built-in library (kept validated between
+    runs, content/library_cache.py); another `library_root` is always loaded afresh."""
     folder = paths.demo_data_dir(data_dir) if demo else paths.data_dir(data_dir)
-    library = load_library(library_root or library_folder())
+    library = builtin_library() if library_root is None else load_library(library_root)
     try:
         store = Store.open(folder)
     except StoreError as exc:

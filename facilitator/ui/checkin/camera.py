@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -28,9 +28,12 @@ from facilitator.ui.multimedia import (
     QVideoSink,
 )
 
+if TYPE_CHECKING:  # loaded when a camera frame first arrives, not at start-up
+    import numpy as np
+
 log = logging.getLogger(__name__)
 Clock = Callable[[], float]
-Reader = Callable[[np.ndarray], list[str]]
+Reader = Callable[["np.ndarray"], list[str]]
 
 REPEAT_AFTER_S = 3.0  # a badge held up longer than this, or shown again after, counts as a new scan
 CAMERA_FPS = 12  # enough to read a badge and show a smooth preview, without converting every camera frame
@@ -97,6 +100,8 @@ def grey_array(image: QImage) -> np.ndarray:
     """The picture as a height x width array of 8-bit grey levels, as the QR reader wants it.
 
     Each row of a QImage is padded to a multiple of 4 bytes, so rows are cut back to the picture's width."""
+    import numpy as np
+
     grey = image.convertToFormat(QImage.Format.Format_Grayscale8)
     width, height, stride = grey.width(), grey.height(), grey.bytesPerLine()
     rows = np.frombuffer(grey.constBits(), dtype=np.uint8, count=stride * height).reshape(height, stride)
