@@ -1,6 +1,7 @@
 """`facilitator run` (and its older name, `facilitator delivery`): run a session without the app, as the app's
-presenter console (Run) does. `show`, the default, prints the agenda as delivered; each other verb records one
-step: start, next, pause, resume, extend, skip, end, note, tally and reveal."""
+presenter console (Run) does. `show`, the default, prints the agenda as delivered and the step on screen; each other
+verb records one step: start, next, pause, resume, extend, skip, end, note, tally and reveal; `step` and `back`
+move as Page Down and Page Up do, with the console's own presenter model (services/presenter.py)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from facilitator.cli.common import Handler, Parser, add_json, add_session, add_verb, add_verbs, emit, workspace
 from facilitator.domain.delivery import RunState
-from facilitator.domain.segment_kinds import kind_label, rules, votes
+from facilitator.domain.segment_kinds import kind_label, rules, stage_name, step_text, votes
 from facilitator.domain.sessions import status_label as session_status
 from facilitator.domain.times import clock
 from facilitator.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from facilitator.services.delivery import SessionRun
+    from facilitator.services.presenter import Presenter
     from facilitator.services.workspace import Workspace
 
 DEFAULT_VERB = "show"
@@ -39,6 +41,14 @@ def register(parser: Parser, noun: str) -> None:
     _segment(start)
     _step(parser, "next", next_segment, _("end the running segment and start the next one still to run"),
           _("SESSION [--at TIME] [--json]"))
+    step = _step(parser, "step", next_step, _("the next step, as Page Down in the console: the running segment's "
+                                              "next screen (revealing a vote's results first), else the next "
+                                              "segment"), _("SESSION [--without-results] [--at TIME] [--json]"))
+    step.add_argument("--without-results", action="store_true",
+                      help=_("go past a vote's or question's results without showing them (when no hands were "
+                             "counted)"))
+    _step(parser, "back", previous_step, _("the running segment's step before, as Page Up in the console"),
+          _("SESSION [--json]"))
     _step(parser, "pause", pause, _("stop the clock; pauses are left out of actual minutes"),
           _("SESSION [--at TIME] [--json]"))
     _step(parser, "resume", resume, _("start the clock again"), _("SESSION [--at TIME] [--json]"))
@@ -101,15 +111,34 @@ def agenda(run: SessionRun) -> dict[str, Any]:
 
 
 def show_agenda(args: argparse.Namespace) -> int:
-    from facilitator.services.delivery import session_run
+    from facilitator.services.presenter import Presenter
 
-    run = session_run(workspace(args), args.session_id)
-    view = agenda(run)
-    emit(args, view, lambda: _print_agenda(run, view))
+    presenter = Presenter(workspace(args), args.session_id)
+    run = presenter.run
+    view = {**agenda(run), "presenter": _presenter_view(presenter)}
+    emit(args, view, lambda: _print_agenda(run, view, _where(presenter)))
     return 0
 
 
-def _print_agenda(run: SessionRun, view: dict[str, Any]) -> None:
+def _presenter_view(presenter: Presenter) -> dict[str, Any]:
+    """Where the presenter is, as --json prints it: the running segment's step and the slide the room sees."""
+    steps = presenter.stages()
+    return {"segment": presenter.segment, "step": presenter.step + 1 if steps else None, "steps": len(steps),
+            "step_name": stage_name(steps[presenter.step]) if steps else None,
+            "on_screen": str(presenter.slide().kind)}
+
+
+def _where(presenter: Presenter) -> str:
+    """'Now: the-law, step 2 of 3: Vote; on screen: vote'."""
+    steps = presenter.stages()
+    slide = presenter.slide().kind.label
+    if not steps:
+        return _("No segment running; on screen: {slide}").format(slide=slide)
+    return _("Now: {segment}, {step}; on screen: {slide}").format(segment=presenter.segment,
+                                                                 step=step_text(steps, presenter.step), slide=slide)
+
+
+def _print_agenda(run: SessionRun, view: dict[str, Any], where: str) -> None:
     print(_("Session {session}: {title} ({status}), plan {start}-{end}").format(
         session=run.session_id, title=run.title, status=session_status(run.status), start=clock(run.planned_start),
         end=clock(_moment(view["planned_end"]))))
@@ -137,6 +166,7 @@ def _print_agenda(run: SessionRun, view: dict[str, Any]) -> None:
         for note in seg["notes"]:
             print(INDENT + _("note: {note}").format(note=note))
     print(_status(view))
+    print(where)
 
 
 def _moment(iso: str | None) -> datetime | None:
@@ -200,6 +230,27 @@ def _started(run: SessionRun) -> str:
         return _("Ended the last segment; every segment has been run or skipped")
     return _("Started {segment}: {title} ({minutes} min planned)").format(
         segment=current.segment.id, title=current.segment.title, minutes=current.segment.minutes)
+
+
+def _presenter(args: argparse.Namespace) -> Presenter:
+    """The session's presenter, on the step the console (or the last `step`) left it; --at sets the step's time."""
+    from facilitator.services import delivery
+    from facilitator.services.presenter import Presenter
+
+    ws = workspace(args)
+    at = _step_time(ws, args) if getattr(args, "at", None) else None
+    return Presenter(ws, args.session_id, now=(lambda: at) if at is not None else delivery.now)
+
+
+def next_step(args: argparse.Namespace) -> int:
+    presenter = _presenter(args)
+    run = presenter.next_step(without_results=args.without_results)
+    return _told(args, run, _where(presenter))
+
+
+def previous_step(args: argparse.Namespace) -> int:
+    presenter = _presenter(args)
+    return _told(args, presenter.previous_step(), _where(presenter))
 
 
 def start_segment(args: argparse.Namespace) -> int:

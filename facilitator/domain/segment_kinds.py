@@ -256,3 +256,28 @@ def vote_at(segment: Any, index: int) -> Vote:
 
 def interactive_kinds() -> frozenset[SegmentKind]:
     return frozenset(k for k, r in KINDS.items() if r.interactive)
+
+
+# --- steps as the presenter reads them ---------------------------------------------------------------------------
+
+STAGE_NAMES = {"screen": N_("On screen"), "contacts": N_("Agencies"), "vote": N_("Vote"), "results": N_("Results"),
+               "question": N_("Question"), "answer": N_("Answer"), "round": N_("Round"), "break": N_("Break"),
+               "feedback": N_("Feedback")}
+NUMBERED_STAGES = ("question", "answer", "round")  # "Question 2": one of several of its kind
+
+
+def stage_word(name: str) -> str:
+    """'Vote', 'Question': a kind of step as the trainer calls it."""
+    return _(STAGE_NAMES[name]) if name in STAGE_NAMES else name
+
+
+def stage_name(stage: Stage) -> str:
+    """'Vote', 'Question 2': the step as the trainer calls it."""
+    word = stage_word(stage.name)
+    return f"{word} {stage.item + 1}" if stage.name in NUMBERED_STAGES else word
+
+
+def step_text(steps: list[Stage], index: int) -> str:
+    """'Step 2 of 3: Vote'."""
+    return _("Step {number} of {count}: {step}").format(number=index + 1, count=len(steps),
+                                                        step=stage_name(steps[index]))

@@ -42,6 +42,16 @@ def save_step(ws: Workspace, session_id: str, segment_id: str | None, step: int)
         log.warning("the presenter's step could not be kept: %s", error)
 
 
+def stamp(ws: Workspace) -> tuple[int, int] | None:
+    """When and how large the kept steps last were: a console compares it to notice a step taken elsewhere (the
+    command line's `run SESSION step`). None while nothing is kept."""
+    try:
+        info = paths.presenter_file(ws.data_dir).stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
 def _read(ws: Workspace) -> dict[str, object]:
     path = paths.presenter_file(ws.data_dir)
     if not path.exists():

@@ -55,6 +55,18 @@ def make_role_cards(ws: Workspace, session_id: str, segment_id: str, out: Path, 
     return OutputResult(out, [out], _("Wrote the role cards ({which}) to {path}").format(which=named, path=out))
 
 
+def role_play_segments(ws: Workspace, session_id: str) -> list[str]:
+    """The ids of the session's role-play segments, in the workshop's order."""
+    return [s.id for s in session_run(ws, session_id).workshop.segments if rules(s.type).panel is Panel.ROLES]
+
+
+def make_all_role_cards(ws: Workspace, session_id: str, folder: Path, *, force: bool = False) -> list[Path]:
+    """Every role-play's cards into `folder`, one file each (role-cards-SEGMENT.pdf): named where parts were
+    assigned, blank to hand out otherwise. None for a workshop without a role-play."""
+    return [make_role_cards(ws, session_id, segment, folder / f"role-cards-{segment}.pdf", force=force).path
+            for segment in role_play_segments(ws, session_id)]
+
+
 def _observer_teaching(ws: Workspace, workshop_id: str, segment: Any) -> dict[str, Any]:
     """The workshop file's guide for observers (the five Ds, say) and its advice on feedback, in its own words.
 

@@ -21,7 +21,7 @@ from facilitator.domain.delivery import SegmentRun, per_option
 from facilitator.domain.jurisdiction import Agency
 from facilitator.domain.segment_kinds import Panel, SegmentKind, Stage, rules, vote_at
 from facilitator.domain.times import clock
-from facilitator.i18n import _, ngettext
+from facilitator.i18n import N_, _, ngettext
 
 
 class SlideKind(StrEnum):
@@ -40,6 +40,17 @@ class SlideKind(StrEnum):
     BLANK = "blank"  # the trainer blanked the screen
     END = "end"  # after the last segment
 
+    @property
+    def label(self) -> str:
+        """What the presenter is told is on the room's screen ("On screen: results"), in their language."""
+        return _(SLIDE_NAMES[self])
+
+
+SLIDE_NAMES = {SlideKind.WELCOME: N_("welcome"), SlideKind.TEXT: N_("text"), SlideKind.VOTE: N_("vote"),
+               SlideKind.RESULTS: N_("results"), SlideKind.QUESTION: N_("question"), SlideKind.ANSWER: N_("answer"),
+               SlideKind.ROLE_PLAY: N_("role play"), SlideKind.ROUND: N_("round"), SlideKind.BREAK: N_("break"),
+               SlideKind.FEEDBACK: N_("feedback"), SlideKind.CHECKIN: N_("check-in"), SlideKind.BLANK: N_("blank"),
+               SlideKind.END: N_("end"), SlideKind.CONTACTS: N_("agencies")}
 
 @dataclass(frozen=True)
 class Slide:

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
+from facilitator.domain.changes import EVERYTHING, Changes
 from facilitator.i18n import _
 from facilitator.storage.faults import (
     StoreError,
@@ -38,7 +39,7 @@ log = logging.getLogger("facilitator.storage")
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest schema revision. Checked against Alembic's own head by a test; kept here so that opening an
 # up-to-date database (every start but the first after an upgrade) needs no Alembic import at all.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 DATABASE_NAME = "facilitator.sqlite"
 BACKUPS_DIR = "backups"
 BUSY_TIMEOUT_MS = 5000  # SQLite waits this long for another writer before saying "database is locked" …
@@ -197,14 +198,16 @@ class Store:
 
 
 class ChangeProbe:
-    """Whether the database changed since the last look, whoever changed it: this process through its own
+    """What changed in the database since the last look, whoever changed it: this process through its own
     connections, the command line, a second window. SQLite's `PRAGMA data_version` moves whenever another
-    connection commits; the probe keeps one read-only connection of its own, which never writes, so every
-    commit is another connection's. Cheap enough to ask a few times a second."""
+    connection commits (the probe keeps one read-only connection of its own, which never writes, so every commit
+    is another connection's); then the journal that the store's triggers keep (migration 0006) says which sessions
+    and which kinds of their data. Cheap enough to ask a few times a second."""
 
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.2, check_same_thread=False)
         self._seen = self._version()
+        self._last = self._newest()
 
     def _version(self) -> int | None:
         try:
@@ -212,13 +215,28 @@ class ChangeProbe:
         except sqlite3.Error:  # locked for longer than the timeout, or the file is gone: ask again next time
             return None
 
-    def changed(self) -> bool:
-        """True once for each look after a commit elsewhere."""
+    def _newest(self) -> int:
+        try:
+            return int(self._db.execute("SELECT coalesce(max(id), 0) FROM store_changes").fetchone()[0])
+        except sqlite3.Error:
+            return 0
+
+    def changed(self) -> Changes | None:
+        """What changed since the last look, once for each look after a commit elsewhere; None if nothing did."""
         now = self._version()
         if now is None or now == self._seen:
-            return False
+            return None
         self._seen = now
-        return True
+        try:
+            rows = self._db.execute("SELECT id, session_id, kind FROM store_changes WHERE id > ? ORDER BY id",
+                                    (self._last,)).fetchall()
+        except sqlite3.Error:  # cannot tell what changed: say everything did
+            return EVERYTHING
+        if not rows:  # a commit that changed nothing the journal watches (a pragma, a backup)
+            return Changes()
+        behind = rows[0][0] > self._last + 1 and self._last != 0  # the journal dropped rows this probe never saw
+        self._last = rows[-1][0]
+        return EVERYTHING if behind else Changes.of((session, kind) for _id, session, kind in rows)
 
     def close(self) -> None:
         self._db.close()

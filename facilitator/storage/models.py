@@ -221,3 +221,14 @@ class FeedbackResponse(Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16))  # "paper" (typed in by the trainer), later "phone"
+
+
+class StoreChange(Base):
+    """One row of the journal of what commits changed (a session, and which kind of its data), written by SQLite
+    triggers (migration 0006) for the open windows to refresh only what changed. Not part of any record."""
+
+    __tablename__ = "store_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str | None] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))

@@ -158,7 +158,8 @@ class MainWindow(QMainWindow):
 
     def _session_created(self, dialog: NewSessionDialog) -> None:
         if dialog.created is not None:
-            self.sessions_view.refresh(select_id=dialog.created.id)
+            self.store_watch.look()  # every view follows now, not within half a second
+            self.sessions_view.select(dialog.created.id)
             self.tabs.setCurrentIndex(SESSIONS_TAB)
             self.statusBar().showMessage(_("Session {session} created").format(session=dialog.created.id), 5000)
 
@@ -219,9 +220,8 @@ class MainWindow(QMainWindow):
 
         assert self._ws is not None and dialog.sealed is not None
         session_id = dialog.session.id
-        self.sessions_view.refresh(select_id=session_id)
-        if self.console is not None and self.console.session_id == session_id:
-            self.console.refresh_after_seal()
+        self.store_watch.look()  # the sessions list and an open console follow the seal by themselves
+        self.sessions_view.select(session_id)
         earned = dialog.sealed.plan.eligible
         self.statusBar().showMessage(ngettext("Session {session} sealed: {n} certificate earned",
                                               "Session {session} sealed: {n} certificates earned", earned).format(
@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
     def _offer_folder(self, folder: Path, count: int) -> QMessageBox:
         """The end of the flow: say where the documents are and offer to open the folder."""
         box = QMessageBox(QMessageBox.Icon.Information, _("Documents written"),
-                          ngettext("{n} signed document is in {folder}.", "{n} signed documents are in {folder}.",
+                          ngettext("{n} document is in {folder}.", "{n} documents are in {folder}.",
                                    count).format(n=count, folder=folder), parent=self)
         opener = box.addButton(_("Open the folder"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Close)

@@ -109,10 +109,20 @@ def window(name: str, timeout: float = 60) -> str:
     raise SystemExit(f"no window named {name!r} appeared within {timeout:.0f} s")
 
 
+GRAB = """import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+window = 0 if sys.argv[1] == "root" else int(sys.argv[1])
+sys.exit(0 if app.primaryScreen().grabWindow(window).save(sys.argv[2]) else 1)
+"""
+
+
 def shot(shots: Path | None, name: str, window_id: str = "root") -> None:
+    """A screenshot of one window (or the whole screen), taken by Qt from the same X display: no ImageMagick."""
     if shots is not None:
         time.sleep(0.5)
-        subprocess.run(["import", "-window", window_id, str(shots / f"{name}.png")], check=True)
+        env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+        subprocess.run([sys.executable, "-c", GRAB, window_id, str(shots / f"{name}.png")], check=True, env=env)
 
 
 def demo_codes(data_dir: Path, timeout: float = 60) -> tuple[str, list[str]]:
@@ -154,8 +164,7 @@ class Camera:
             key("F7")
         shot(self.folder, name, self.main)
         if self.audience:
-            key("F7")
-            focus(self.main)
+            key("F7")  # the keyboard stays with the console: no focus given back
 
     def projector(self, name: str) -> None:
         if self.folder is None or not self.audience:
@@ -181,9 +190,8 @@ def drive(data_dir: Path, shots: Path | None) -> None:
         scan(code)
         until(lambda n=number: record.checked_in(session_id) >= n, f"check-in {number}")
     camera.console("02-checked-in")
-    key("F7")  # the audience window
+    key("F7")  # the audience window; the keyboard stays with the console (no window manager here to give it back)
     camera.audience = window("Audience")
-    focus(main)
     camera.projector("03-audience-checkin")
     step(record, session_id, "Next", "started", 1)  # Page Down: the first segment starts, the desk gives way
     camera.console("04-first-segment")

@@ -47,7 +47,8 @@ def test_review_override_seal_and_write(qtbot, workspace, tmp_path: Path, qtmode
         dialog.seal_button.click()
     assert get_session(workspace, session_id).status == "sealed"
     made = write_documents(dialog, workspace, session_id, tmp_path / "out")
-    assert len(made) == 4  # two certificates, the sign-in sheet and the report
+    assert len(made) == 5  # two certificates, the sign-in sheet, the report and the role-play's cards
+    assert made[-1].name == "role-cards-roleplay-clinic.pdf"
     assert all(verify(workspace, str(p)).valid for p in made if p.parent.name == "certificates")
 
 
@@ -102,7 +103,7 @@ def test_the_window_keeps_turning_while_60_certificates_sign(qtbot, workspace, t
     made = write_documents(parent, workspace, session_id, tmp_path / "out")
     clock.stop()
     probe.stop()
-    assert len(made) == 62
+    assert len(made) == 63
     assert len(ticks) >= 20, "the event loop ran all along (a frozen window would tick once at the end)"
     assert len(set(shown)) >= 3, "the progress bar moved"
 
@@ -142,8 +143,8 @@ def test_a_sealed_sessions_documents_can_be_written_again_from_the_sessions_list
     opened: list[str] = []
     monkeypatch.setattr("facilitator.ui.main_window.QDesktopServices.openUrl", lambda url: opened.append(url))
     made = window.write_session_documents(session_id, tmp_path / "again")
-    assert len(made) == 4 and {p.name for p in made} >= {"sign-in-sheet.pdf", "session-report.pdf"}
-    assert "Wrote 4 documents" in window.statusBar().currentMessage()
+    assert len(made) == 5 and {p.name for p in made} >= {"sign-in-sheet.pdf", "session-report.pdf"}
+    assert "Wrote 5 documents" in window.statusBar().currentMessage()
     box = next(w for w in window.findChildren(QMessageBox) if w.isVisible())
     next(b for b in box.buttons() if "Open the folder" in b.text()).click()
     assert opened, "the folder is opened for the trainer"
@@ -157,7 +158,7 @@ def test_a_missing_organisation_is_asked_for_in_place(qtbot, workspace, tmp_path
     monkeypatch.setattr("facilitator.ui.dialogs.close_session.QInputDialog.getText",
                         lambda *a, **k: ("Harbor View Clinic", True))
     made = write_documents(None, workspace, session_id, tmp_path / "asked")
-    assert len(made) == 4 and load_settings(workspace).organisation == "Harbor View Clinic"
+    assert len(made) == 5 and load_settings(workspace).organisation == "Harbor View Clinic"
 
 
 def test_without_an_organisation_the_rest_is_still_written(qtbot, workspace, tmp_path: Path, monkeypatch) -> None:
@@ -170,5 +171,6 @@ def test_without_an_organisation_the_rest_is_still_written(qtbot, workspace, tmp
     monkeypatch.setattr("facilitator.ui.dialogs.close_session.QMessageBox.information",
                         lambda _parent, _title, text: told.append(text))
     made = write_documents(None, workspace, session_id, tmp_path / "partial")
-    assert {p.name for p in made} == {"sign-in-sheet.pdf", "session-report.pdf"}
+    assert {p.name for p in made} == {"sign-in-sheet.pdf", "session-report.pdf",
+                                      "role-cards-roleplay-clinic.pdf"}
     assert told and "File → Settings" in told[0]

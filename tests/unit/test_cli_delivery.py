@@ -61,7 +61,7 @@ def test_the_agenda_as_delivered_in_json(capsys, sid: str) -> None:
     drive(capsys, sid)
     view = json.loads(ok(capsys, "delivery", sid, "--json"))
     assert {k for k in view} == {"session", "title", "status", "planned_start", "planned_end", "current", "paused",
-                                 "next", "finished", "drift_minutes", "segments"}
+                                 "next", "finished", "drift_minutes", "segments", "presenter"}
     assert view["session"] == sid and view["current"] == "scenario-out-of-town-job" and not view["paused"]
     assert view["next"] == "scenario-group-chat" and not view["finished"]
     assert isinstance(view["drift_minutes"], int)  # a segment is running: ahead of or behind plan
@@ -103,7 +103,26 @@ def test_the_agenda_as_delivered_in_words(capsys, sid: str) -> None:
     assert "(revealed)" in out and "note: Long talk about the motel" in out
     assert "question 1: True or false" in out and "True 3, False 16 (not revealed)" in out
     assert "3 of 13 segments run, 1 skipped; scenario-out-of-town-job is running; next: scenario-group-chat" in out
-    assert "behind plan" in lines[-1] or "ahead of plan" in lines[-1] or "on plan" in lines[-1]
+    assert "behind plan" in lines[-2] or "ahead of plan" in lines[-2] or "on plan" in lines[-2]
+    assert lines[-1] == "Now: scenario-out-of-town-job, Step 1 of 3: On screen; on screen: text"
+
+
+def test_step_and_back_move_as_the_console_does(capsys, sid: str, workspace: Workspace) -> None:
+    from facilitator.services.presenter import Presenter
+
+    ok(capsys, "delivery", "start", sid, "scenario-out-of-town-job", "--at", "09:20")
+    assert ok(capsys, "run", "step", sid).strip() == (
+        "Now: scenario-out-of-town-job, Step 2 of 3: Vote; on screen: vote")
+    assert Presenter(workspace, sid).step == 1  # where the console will open
+    code, _out, err = run(capsys, "run", "step", sid)  # no hands counted: the results cannot be shown
+    assert code == 1 and "count the hands first" in err and "--without-results" in err
+    ok(capsys, "run", "tally", sid, "scenario-out-of-town-job", "1", "2", "14", "2")
+    view = json.loads(ok(capsys, "run", "step", sid, "--json"))
+    assert view["message"].endswith("Step 3 of 3: Results; on screen: results")
+    assert json.loads(ok(capsys, "run", sid, "--json"))["presenter"] == {
+        "segment": "scenario-out-of-town-job", "step": 3, "steps": 3, "step_name": "Results", "on_screen": "results"}
+    ok(capsys, "run", "back", sid)
+    assert ok(capsys, "run", "step", sid, "--without-results").startswith("Now: identity-and-abusive-conduct")
 
 
 def test_each_step_says_what_it_did(capsys, sid: str) -> None:

@@ -42,7 +42,10 @@ class AudienceWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(_("Audience"))
         self.setAccessibleName(_("Audience window"))
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a click on it gives it the keys (F11, zoom)
+        # Showing it (F7) must leave the keyboard with the console, where a presentation clicker's Page Down goes:
+        # without a window manager Qt would otherwise give it the X input focus as it maps.
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumSize(320, 180)
         self._now = now or (lambda: datetime.now(UTC))

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from facilitator.domain.attendance import Direction, Source
+from facilitator.domain.changes import ChangeKind, Changes
 from facilitator.domain.ids import read_code
-from facilitator.i18n import _, ngettext
+from facilitator.i18n import N_, _, ngettext
 from facilitator.services import attendance as attendance_service
 from facilitator.services import sessions as session_service
 from facilitator.services.attendance import AttendanceReport, LogEntry, ScanResult
@@ -49,6 +50,11 @@ from facilitator.ui.widgets import configure_table, error_text, heading
 log = logging.getLogger(__name__)
 CameraFactory = Callable[[], FrameSource | None]
 RECENT_LIMIT = 200
+ARRIVING_HINT = N_("Scan a badge or type a name")  # the scan field's hint; the banner says the rest
+LEAVING_HINT = N_("Scan a badge to check out")
+SHOWN_HERE = (ChangeKind.ATTENDANCE, ChangeKind.ROSTER, ChangeKind.SEAL, ChangeKind.SESSION)
+
+
 class CheckinView(QWidget):
     """The desk at the door for one session. While it is on screen it listens for badge scanners."""
 
@@ -76,8 +82,18 @@ class CheckinView(QWidget):
         self._build()
         self.set_direction(Direction.IN)
         self.refresh()
+        self._changes = changes
         if changes is not None:  # a check-in at another desk, the console's or the command line's, shows here
-            changes.changed.connect(self.refresh)
+            changes.changed.connect(self._store_changed)
+
+    def _store_changed(self, changes: Changes) -> None:
+        if changes.touches(self.session_id, *SHOWN_HERE):
+            self.refresh()
+
+    def _recorded(self) -> None:
+        """After a step taken at this desk: every view follows at once (this one once, through the watch)."""
+        if self._changes is None or not self._changes.look():
+            self.refresh()
 
     # --- layout -------------------------------------------------------------------------------------------
 
@@ -124,6 +140,9 @@ class CheckinView(QWidget):
         self.leaving.clicked.connect(lambda: self.set_direction(Direction.OUT))
         self.field = QLineEdit(accessibleName=_("Badge code or name"), clearButtonEnabled=True)
         self.field.setFont(_points(self.field.font(), 16))
+        # Wide enough for its longest hint in the large type, so "Scan a badge…" is never cut short.
+        self.field.setMinimumWidth(max(self.field.fontMetrics().horizontalAdvance(_(hint)) for hint in (
+            ARRIVING_HINT, LEAVING_HINT)) + 48)
         self.field.returnPressed.connect(self.submit)
         self.field.installEventFilter(_DownToMatches(self))
         go = QPushButton(_("Find / check in"), accessibleName=_("Check in the code, or search for the name, typed"))
@@ -175,7 +194,9 @@ class CheckinView(QWidget):
         split.addWidget(_titled(in_room_head, self.in_room_table))
         split.addWidget(_titled(self.not_here_title, self.not_here_table))
         split.addWidget(_titled(recent_head, self.recent_table))
-        split.setSizes([330, 300, 520])
+        # Who is not here yet matters most at the door: its names get the room before the log of recent scans
+        # (at 1366 x 768, inside the console, the three share about 800 pixels).
+        split.setSizes([300, 380, 280])
         return split
 
     def _search_page(self) -> QWidget:
@@ -225,11 +246,11 @@ class CheckinView(QWidget):
         if direction is Direction.IN:
             self.banner.set_ready(_("Arriving: scan a badge"), _("Or type a name or badge code above and press Enter."),
                                   at_once=True)
-            self.field.setPlaceholderText(_("Scan a badge, or type a name or badge code and press Enter"))
+            self.field.setPlaceholderText(_(ARRIVING_HINT))
         else:
             self.banner.set_ready(_("Leaving: scan badges to check people out"),
                                   _("Press F5 to go back to checking people in."), at_once=True)
-            self.field.setPlaceholderText(_("Scan a badge, or type a name, to check someone out"))
+            self.field.setPlaceholderText(_(LEAVING_HINT))
 
     def submit(self) -> None:
         """Enter in the box: a badge code is checked in (or out); anything else searches the roster."""
@@ -291,7 +312,7 @@ class CheckinView(QWidget):
                                                                        "on paper; the scan was not saved.")))
             return None
         self._show(verdict_for(result))
-        self.refresh()
+        self._recorded()
         self.scan_recorded.emit(result)
         return result
 
@@ -334,7 +355,7 @@ class CheckinView(QWidget):
             self._show(problem_verdict(error_text(exc)))
             return
         self.banner.show_verdict(Verdict(Tone.NOTICE, _("↶ Undone"), done.message))
-        self.refresh()
+        self._recorded()
 
     def acknowledge_selected(self) -> None:
         """The selected person in the room confirmed the acknowledgment on screen: record it in the log."""
@@ -350,7 +371,7 @@ class CheckinView(QWidget):
             self._show(problem_verdict(error_text(exc)))
             return
         self.banner.show_verdict(Verdict(Tone.NOTICE, _("✓ Acknowledged"), done))
-        self.refresh()
+        self._recorded()
 
     def use_camera(self, on: bool) -> None:
         """Read badges with the camera too (or stop). Without a camera the panel says so."""

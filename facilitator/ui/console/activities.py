@@ -15,7 +15,6 @@ from facilitator.domain.segment_kinds import Panel, rules, vote_at
 from facilitator.i18n import _, ngettext
 from facilitator.services import delivery as delivery_service
 from facilitator.services.delivery import SessionRun
-from facilitator.ui.console.agenda import running_stages
 from facilitator.ui.console.panels import FeedbackPanel, RolePlayPanel, VotePanel
 
 if TYPE_CHECKING:
@@ -47,9 +46,6 @@ class ActivityController:
         segment = self.console.run.segment(current)
         return segment if rules(segment.type).panel is panel else None
 
-    def _record(self, call: Any) -> SessionRun | None:
-        steps = self.console.steps
-        return steps.apply(steps.record(call), stage=self.console.stage_index)
 
     # --- showing the running segment's panel --------------------------------------------------------------
 
@@ -60,7 +56,7 @@ class ActivityController:
         segment = c.run.segment(current.segment.id) if current else None
         panel = rules(segment.type).panel if segment is not None else Panel.NONE
         if segment is not None and current is not None and panel is Panel.VOTES:
-            item = running_stages(c.run)[c.stage_index].item
+            item = c.presenter.stages()[c.stage_index].item
             vote = vote_at(segment, item)
             self.vote_panel.show_vote(vote.question, vote.options, current.tallies.get(item), correct=vote.correct,
                                       explanation=vote.explanation, revealed=item in current.revealed)
@@ -83,7 +79,7 @@ class ActivityController:
     # --- votes and questions ------------------------------------------------------------------------------
 
     def _vote_item(self) -> int | None:
-        steps = running_stages(self.console.run)
+        steps = self.console.presenter.stages()
         if not steps or self._segment_with(Panel.VOTES) is None:
             return None
         return steps[self.console.stage_index].item
@@ -95,8 +91,7 @@ class ActivityController:
         if item is None or segment is None:
             c.say(_("There is no vote in this segment."), error=True)
             return None
-        run = self._record(lambda: delivery_service.tally(c.workspace, c.session_id, segment, item, counts,
-                                                          at=c.now()))
+        run = c.steps.take(lambda: c.presenter.tally(item, counts))
         if run is not None:
             c.say(_("Counts recorded: {total} in all.").format(total=sum(counts)))
         return run
@@ -109,32 +104,20 @@ class ActivityController:
         else:
             self.console.say(_("There is no vote to count in this segment."), error=True)
 
-    def reveal_item(self, item: int) -> bool:
-        """Record the counts typed so far (if changed) and the reveal; False if the room cannot see results yet."""
-        c = self.console
-        segment = c.run.delivery.current
-        if segment is None:
-            return False
-        current = c.run.delivery.run_of(segment)
-        typed = self.vote_panel.counts()
-        changed = typed != list(current.tallies.get(item, ())) and (any(typed) or item in current.tallies)
-        if changed and self.record_counts(typed) is None:
-            return False
-        if item in c.run.delivery.run_of(segment).revealed:
-            return True
-        return self._record(lambda: delivery_service.reveal(c.workspace, c.session_id, segment, item,
-                                                            at=c.now())) is not None
+    def typed_counts(self) -> list[int] | None:
+        """The hands typed in the vote panel, if it is showing: a step that reveals records them first."""
+        return self.vote_panel.counts() if self.panels.currentWidget() is self.vote_panel else None
 
     def reveal(self) -> None:
         """Ctrl+R: show the room the results of the vote or question on screen now."""
         c = self.console
-        steps = running_stages(c.run)
+        steps = c.presenter.stages()
         item = self._vote_item()
         if item is None:
             c.say(_("There is nothing to reveal in this segment."), error=True)
             return
         if steps[c.stage_index].reveals:
-            self.reveal_item(item)
+            c.steps.take(lambda: c.presenter.reveal_item(item, self.typed_counts()))
             return
         if c.stage_index + 1 < len(steps) and steps[c.stage_index + 1].reveals:
             c.steps.next_step()
@@ -154,11 +137,9 @@ class ActivityController:
             return
         people = self.role_panel.people
         tokens = [token for token, _name in people.rows()]
-        assignment = c.steps.record(lambda: delivery_service.assign(
-            c.workspace, c.session_id, segment.id, tokens, opted_out=sorted(people.opted_out),
-            volunteers=sorted(people.volunteers)))
+        assignment = c.steps.take(lambda: c.presenter.assign(segment.id, tokens, opted_out=sorted(people.opted_out),
+                                                             volunteers=sorted(people.volunteers)))
         if assignment is not None:
-            c.steps.apply(delivery_service.session_run(c.workspace, c.session_id), stage=c.stage_index)
             n = len(assignment.groups)
             c.say(ngettext("Parts assigned: {n} group. Print the role cards or read them out.",
                            "Parts assigned: {n} groups. Print the role cards or read them out.", n).format(n=n))
@@ -168,9 +149,8 @@ class ActivityController:
         segment = self._role_play()
         if segment is None:
             return
-        assignment = c.steps.record(lambda: delivery_service.rotate(c.workspace, c.session_id, segment.id))
+        assignment = c.steps.take(lambda: c.presenter.rotate(segment.id))
         if assignment is not None:
-            c.steps.apply(delivery_service.session_run(c.workspace, c.session_id), stage=c.stage_index)
             c.say(_("Parts rotated for round {round}.").format(round=assignment.round))
 
     def print_role_cards(self) -> None:

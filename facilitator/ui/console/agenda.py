@@ -14,16 +14,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
 
 from facilitator.domain.delivery import Clock, RunState, SegmentRun, planned_starts
-from facilitator.domain.segment_kinds import Stage, kind_label, stages
+from facilitator.domain.segment_kinds import Stage, kind_label, stage_word
 from facilitator.domain.times import clock as clock_text
 from facilitator.i18n import N_, _
 from facilitator.services.delivery import SessionRun
 from facilitator.ui.models import Column, Index, RowsModel
 
-STAGE_NAMES = {"screen": N_("On screen"), "contacts": N_("Agencies"), "vote": N_("Vote"), "results": N_("Results"),
-               "question": N_("Question"), "answer": N_("Answer"), "round": N_("Round"), "break": N_("Break"),
-               "feedback": N_("Feedback")}
-NUMBERED_STAGES = ("question", "answer", "round")  # "Question 2": one of several of its kind
 STATE_NAMES = {RunState.WAITING: "", RunState.RUNNING: N_("▶ now"), RunState.PAUSED: N_("paused"),
                RunState.DONE: N_("done"), RunState.SKIPPED: N_("skipped")}
 TIMER_COLOURS = {"ok": "#1b5e20", "warning": "#8a5300", "over": "#b71c1c", "idle": "#37474f"}
@@ -64,22 +60,6 @@ def plan_text(c: Clock) -> str:
         drift=drift_text(c.drift), end=clock_text(c.projected_end, "—"), planned=clock_text(c.planned_end, "—"))
 
 
-def _stage_word(name: str) -> str:
-    return _(STAGE_NAMES[name]) if name in STAGE_NAMES else name
-
-
-def stage_name(stage: Stage) -> str:
-    """'Vote', 'Question 2': the step as the trainer calls it."""
-    word = _stage_word(stage.name)
-    return f"{word} {stage.item + 1}" if stage.name in NUMBERED_STAGES else word
-
-
-def step_text(steps: list[Stage], index: int) -> str:
-    """'Step 2 of 3: Vote'."""
-    return _("Step {number} of {count}: {step}").format(number=index + 1, count=len(steps),
-                                                        step=stage_name(steps[index]))
-
-
 def next_text(run: SessionRun, steps: list[Stage], index: int) -> str:
     """What Page Down does next: the segment's next step, the next segment, or the end."""
     d = run.delivery
@@ -87,17 +67,11 @@ def next_text(run: SessionRun, steps: list[Stage], index: int) -> str:
     if d.current_run is not None and index + 1 < len(steps):
         step = steps[index + 1]
         then = following.segment.title if following else _("the end")
-        return _("Page Down: {step} (then next: {then})").format(step=_stage_word(step.name).lower(), then=then)
+        return _("Page Down: {step} (then next: {then})").format(step=stage_word(step.name).lower(), then=then)
     if following is not None:
         return _("Page Down: next segment, {title} ({minutes} min)").format(title=following.segment.title,
                                                                              minutes=following.segment.minutes)
     return _("Page Down: end of the session") if d.current_run is not None else ""
-
-
-def running_stages(run: SessionRun) -> list[Stage]:
-    """The steps of the running segment (none between segments)."""
-    current = run.delivery.current
-    return stages(run.segment(current)) if current is not None else []
 
 
 def now_title(run: SessionRun) -> str:
@@ -149,16 +123,20 @@ AGENDA = [Column[AgendaRow](N_("#"), lambda r: r.number, align_right=True),
           Column[AgendaRow]("", lambda r: _state_name(r.state))]
 
 
+FONT_ROLE, FOREGROUND_ROLE = int(Qt.ItemDataRole.FontRole), int(Qt.ItemDataRole.ForegroundRole)
+
+
 class AgendaModel(RowsModel[AgendaRow]):
     """The agenda with planned and actual times; the running segment in bold, finished ones greyed."""
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if index.isValid() and 0 <= index.row() < self.rowCount():
+        role = int(role)
+        if role in (FONT_ROLE, FOREGROUND_ROLE) and index.isValid() and 0 <= index.row() < self.rowCount():
             state = self.row(index.row()).state
-            if role == Qt.ItemDataRole.FontRole and state in (RunState.RUNNING, RunState.PAUSED):
+            if role == FONT_ROLE and state in (RunState.RUNNING, RunState.PAUSED):
                 font = QFont()
                 font.setBold(True)
                 return font
-            if role == Qt.ItemDataRole.ForegroundRole and state in (RunState.DONE, RunState.SKIPPED):
+            if role == FOREGROUND_ROLE and state in (RunState.DONE, RunState.SKIPPED):
                 return QGuiApplication.palette().placeholderText()
         return super().data(index, role)

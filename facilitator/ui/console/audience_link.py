@@ -1,33 +1,23 @@
-"""The console's side of the audience window: which slide the room should see at each moment, the window itself
-(made when first shown, placed on the chosen screen), blanking it, and the clock of a role-play round.
+"""The console's side of the audience window: the window itself (made when first shown, placed on the chosen
+screen), sending it each new slide, and blanking it.
 
-The slide is chosen here from the delivery the console shows, and only through services/slides.py, which decides
-what may reach the projector: never the trainer's notes, the roster or results not yet revealed.
+Which slide the room sees is the presenter model's choice (services/presenter.py), made only through
+services/slides.py, which decides what may reach the projector: never the trainer's notes, the roster or results
+not yet revealed.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QGuiApplication
 
-from facilitator.domain.segment_kinds import Stage
-from facilitator.i18n import N_, _
-from facilitator.services.slides import BLANK, Slide, SlideKind, checkin_slide, end_slide, slide, welcome_slide
-from facilitator.ui.console.agenda import running_stages
+from facilitator.i18n import _
+from facilitator.services.slides import Slide
 
 if TYPE_CHECKING:
     from facilitator.ui.audience.window import AudienceWindow
     from facilitator.ui.console.view import ConsoleView
-
-# What the console's top bar says is on the projector.
-SLIDE_NAMES = {SlideKind.WELCOME: N_("welcome"), SlideKind.TEXT: N_("text"), SlideKind.VOTE: N_("vote"),
-               SlideKind.RESULTS: N_("results"), SlideKind.QUESTION: N_("question"), SlideKind.ANSWER: N_("answer"),
-               SlideKind.ROLE_PLAY: N_("role play"), SlideKind.ROUND: N_("round"), SlideKind.BREAK: N_("break"),
-               SlideKind.FEEDBACK: N_("feedback"), SlideKind.CHECKIN: N_("check-in"), SlideKind.BLANK: N_("blank"),
-               SlideKind.END: N_("end"), SlideKind.CONTACTS: N_("agencies")}
-
 
 class AudienceLink:
     """Keeps the audience window showing the slide for the console's current segment and step."""
@@ -35,57 +25,24 @@ class AudienceLink:
     def __init__(self, console: ConsoleView) -> None:
         self.console = console
         self.window: AudienceWindow | None = None  # made when first shown
-        self.blanked = False
         self.slide: Slide | None = None  # the slide last sent to the window
-        self._round_started: datetime | None = None  # when the current role-play round began
-        self._round_stage = -1  # the step that round belongs to
-        self._round_paused = timedelta()  # the segment's paused time when the round began
+
+    @property
+    def blanked(self) -> bool:
+        return self.console.presenter.blanked
 
     def current_slide(self) -> Slide:
-        """What the room should see now."""
-        run = self.console.run
-        d, title = run.delivery, run.title
-        if self.blanked:
-            return BLANK
-        current = d.current_run
-        if current is None:
-            if d.finished:
-                return end_slide(title)
-            checkin_open = self.console.checkin_open
-            if checkin_open or not any(r.spans for r in d.runs):
-                return checkin_slide(title) if checkin_open else welcome_slide(title)
-            following = d.next_up
-            return welcome_slide(title, _("Next: {title}").format(title=following.segment.title) if following else "")
-        segment = run.segment(current.segment.id)
-        stage = running_stages(run)[self.console.stage_index]
-        paused = d.paused_since is not None
-        return slide(segment, stage, current, title=title, until=None if paused else self._until(segment, stage),
-                     paused=paused, contacts=run.contacts)
-
-    def _until(self, segment: Any, stage: Stage) -> datetime | None:
-        console = self.console
-        if stage.name == "break":
-            return console.now() + console.clock().left
-        if stage.name == "round":
-            run = console.run.delivery.current_run
-            paused = run.paused if run is not None else timedelta()
-            if self._round_started is None:
-                self._round_started, self._round_stage, self._round_paused = console.now(), console.stage_index, paused
-            # A pause stops the round's clock too: its end moves on by the time spent paused since it began.
-            return self._round_started + timedelta(minutes=segment.round_minutes) + (paused - self._round_paused)
-        return None
-
-    def restart_round(self, stage: int | None = None) -> None:
-        """Forget when the round began (the segment moved on), or only if `stage` is another step than its own."""
-        if stage is None or stage != self._round_stage:
-            self._round_started = None
+        """What the room should see now: the presenter model chooses it (services/presenter.py)."""
+        presenter = self.console.presenter
+        presenter.checkin_open = self.console.checkin_open
+        return presenter.slide()
 
     def update(self) -> Slide:
         """Send the room's slide to the window (and say which it is) if it changed."""
         new = self.current_slide()
         if new != self.slide:
             self.slide = new
-            self.console.screen_label.setText(_("On screen: {slide}").format(slide=_(SLIDE_NAMES[new.kind])))
+            self.console.screen_label.setText(_("On screen: {slide}").format(slide=new.kind.label))
             if self.window is not None:
                 self.window.show_slide(new)
             self.console.slide_changed.emit(new)
@@ -109,7 +66,7 @@ class AudienceLink:
         return self.window
 
     def toggle_blank(self) -> None:
-        self.blanked = not self.blanked
+        self.console.presenter.blanked = not self.console.presenter.blanked
         self.slide = None
         self.update()
 

@@ -36,17 +36,18 @@ from PySide6.QtWidgets import (
 )
 
 from facilitator.domain.attendance import Source
-from facilitator.domain.delivery import Clock, SegmentRun, clock
-from facilitator.domain.segment_kinds import Stage
+from facilitator.domain.changes import EVERYTHING, ChangeKind, Changes
+from facilitator.domain.delivery import Clock, SegmentRun
+from facilitator.domain.segment_kinds import Stage, step_text
 from facilitator.i18n import N_, _
 from facilitator.services import delivery as delivery_service
-from facilitator.services import presenter_state
 from facilitator.services.attendance import ScanResult
 from facilitator.services.delivery import SessionRun
+from facilitator.services.presenter import Presenter
 from facilitator.services.slides import Slide, SlideKind
 from facilitator.services.workspace import Workspace
 from facilitator.ui.audience.charts import countdown_text
-from facilitator.ui.checkin.banner import Sounds, verdict_for
+from facilitator.ui.checkin.banner import SHOW_FOR_MS, Sounds, verdict_for
 from facilitator.ui.checkin.camera import FrameSource, find_camera
 from facilitator.ui.checkin.desk import CheckinView
 from facilitator.ui.checkin.scanner import ScanCatcher
@@ -59,8 +60,6 @@ from facilitator.ui.console.agenda import (
     next_text,
     now_title,
     plan_text,
-    running_stages,
-    step_text,
     timer_text,
 )
 from facilitator.ui.console.audience_link import AudienceLink
@@ -75,6 +74,8 @@ if TYPE_CHECKING:
 Now = Callable[[], datetime]
 ZOOM_STEPS = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75)
 # The keys that still work once the session is sealed: they change nothing on record.
+# What the console follows from elsewhere: its steps, and who is in the room (a role-play's parts go to them).
+FOLLOWED = (ChangeKind.DELIVERY, ChangeKind.SEAL, ChangeKind.ATTENDANCE, ChangeKind.FEEDBACK)
 KEPT_AFTER_SEAL = {N_("Audience window"), N_("Blank the audience window"), N_("Larger text"), N_("Smaller text"),
                    N_("Check-in desk")}
 
@@ -93,10 +94,10 @@ class ConsoleView(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.now = now
-        self.run = delivery_service.session_run(workspace, session_id)
-        self.session_id = self.run.session_id
-        # A console reopened mid-segment resumes on the step it was on (the delivery log has the segment).
-        self.stage_index = presenter_state.saved_step(workspace, self.session_id, self.run.delivery.current)
+        # The session as the presenter moves through it: a console reopened mid-segment resumes on the step it was
+        # on, and steps taken elsewhere are caught up with (services/presenter.py).
+        self.presenter = Presenter(workspace, session_id, now=now)
+        self.session_id = self.presenter.session_id
         self._zoom = 1
         self.steps = StepController(self)
         self.activities = ActivityController(self)
@@ -109,21 +110,37 @@ class ConsoleView(QWidget):
         self.setAccessibleName(_("Presenter console: {title}").format(title=self.run.title))
         self._build()
         self._build_actions()
+        self._scan_shown = QTimer(self, singleShot=True, interval=SHOW_FOR_MS)
+        self._scan_shown.timeout.connect(self.scan_label.clear)
         self.ticker = QTimer(self, interval=1000)
         self.ticker.timeout.connect(self.tick)
         self._ticks = 0
-        self.show_run(self.run)
+        self.show_run()
         if self.run.sealed:
             self.refresh_after_seal()
         if changes is not None:
             changes.changed.connect(self._store_changed)
 
-    def _store_changed(self) -> None:
-        """Sealed elsewhere (the command line, a second window): stop offering steps that would change it."""
-        if self.run.sealed:
+    @property
+    def run(self) -> SessionRun:
+        """The delivery as last recorded (the presenter's)."""
+        return self.presenter.run
+
+    @property
+    def stage_index(self) -> int:
+        """The step of the running segment on screen."""
+        return self.presenter.step
+
+    def _store_changed(self, changes: Changes = EVERYTHING) -> None:
+        """A step recorded elsewhere (the command line, a second window) is shown here too; once the session is
+        sealed, the console stops offering steps that would change it."""
+        if self.run.sealed or not changes.touches(self.session_id, *FOLLOWED):
             return
-        if delivery_service.session_run(self.workspace, self.session_id).sealed:
-            self.refresh_after_seal()
+        logged = self.run.delivery.log_length
+        if self.presenter.catch_up():
+            self.steps.shown(moved=False, recorded=self.run.delivery.log_length != logged)
+            if self.run.sealed:
+                self.refresh_after_seal()
 
     # --- layout -------------------------------------------------------------------------------------------
 
@@ -268,7 +285,7 @@ class ConsoleView(QWidget):
     # --- what the trainer does here -----------------------------------------------------------------------
 
     def move_to_step(self, index: int) -> None:
-        """Move within the running segment (see `StepController.move_to_step`)."""
+        """Move within the running segment (see `Presenter.move_to`)."""
         self.steps.move_to_step(index)
 
     def add_note(self, text: str | None = None) -> SessionRun | None:
@@ -310,7 +327,8 @@ class ConsoleView(QWidget):
 
     def refresh_after_seal(self) -> None:
         """The session was sealed: nothing more can be recorded, so the controls say so."""
-        self.show_run(delivery_service.session_run(self.workspace, self.session_id))
+        self.presenter.catch_up()
+        self.show_run()
         self.say(_("This session is sealed: its delivery and attendance can no longer change."))
         for name, action in self.shortcuts.items():
             action.setEnabled(name in KEPT_AFTER_SEAL)
@@ -318,15 +336,12 @@ class ConsoleView(QWidget):
     # --- showing the state --------------------------------------------------------------------------------
 
     def _stages(self) -> list[Stage]:
-        return running_stages(self.run)
+        return self.presenter.stages()
 
-    def show_run(self, run: SessionRun) -> None:
-        """Show `run` everywhere: the agenda, the segment and its panel, the timer and the room's slide."""
-        self.run = run
-        steps = self._stages()
-        self.stage_index = min(self.stage_index, max(len(steps) - 1, 0))
-        if not run.sealed:  # where a reopened console resumes
-            presenter_state.save_step(self.workspace, self.session_id, run.delivery.current, self.stage_index)
+    def show_run(self) -> None:
+        """Show the presenter's session everywhere: the agenda, the segment and its panel, the timer and the room's
+        slide."""
+        run = self.presenter.run
         self.agenda.set_rows(agenda_rows(run, self.now()))
         self._show_segment()
         self.activities.show_panel()
@@ -358,7 +373,7 @@ class ConsoleView(QWidget):
         return html
 
     def clock(self) -> Clock:
-        return clock(self.run.delivery, self.run.planned_start, self.now())
+        return self.presenter.clock()
 
     def tick(self) -> None:
         """Once a second: the timer, ahead or behind, and every so often the count of who is in."""
@@ -368,6 +383,8 @@ class ConsoleView(QWidget):
         self.timer_label.setStyleSheet(f"color: {TIMER_COLOURS[colour]};")
         self.drift_label.setText(plan_text(c))
         self._show_round_clock()
+        if self.presenter.moved_elsewhere():  # `facilitator run SESSION step` moves the step without a commit
+            self._store_changed()
         self._ticks += 1
         if self._ticks % 15 == 1:
             self._show_count()
@@ -394,6 +411,7 @@ class ConsoleView(QWidget):
     def _scan_recorded(self, result: ScanResult) -> None:
         verdict = verdict_for(result)
         self.scan_label.setText(verdict.headline)
+        self._scan_shown.start()  # cleared as the desk's banner is: an old "Checked in" must not look like news
         self._show_count()
         if self.run.delivery.current is not None and self.panels.currentWidget() is self.role_panel:
             self.activities.show_panel()  # a latecomer can join the role-play

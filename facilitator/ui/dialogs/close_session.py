@@ -34,6 +34,7 @@ from facilitator.services.closing import AttendeeOutcome, ClosingPlan
 from facilitator.services.errors import Stopped, UserError
 from facilitator.services.identity import has_identity, identity_info, needs_passphrase, signer
 from facilitator.services.rendering import OutputResult
+from facilitator.services.role_cards import make_all_role_cards
 from facilitator.services.sessions import get_session
 from facilitator.services.settings import load_settings, set_setting
 from facilitator.services.workspace import Workspace
@@ -173,7 +174,8 @@ def _summary(plan: ClosingPlan, ws: Workspace) -> str:
 
 
 def write_documents(parent: QWidget, ws: Workspace, session_id: str, folder: Path | None = None) -> list[Path]:
-    """Certificates, the sign-in sheet and the report into a folder the trainer picks, with a progress bar."""
+    """Certificates, the sign-in sheet, the report and each role-play's cards into a folder the trainer picks, with
+    a progress bar."""
     if folder is None:
         chosen = QFileDialog.getExistingDirectory(parent, _("Where should the documents go?"), str(Path.home()))
         if not chosen:
@@ -193,6 +195,7 @@ def write_documents(parent: QWidget, ws: Workspace, session_id: str, folder: Pat
         made = list(certified.files) if certified else []
         made += reports.make_signin_sheet(ws, session_id, folder / "sign-in-sheet.pdf", passphrase=passphrase).files
         made += reports.make_report(ws, session_id, folder / "session-report.pdf", passphrase=passphrase).files
+        made += make_all_role_cards(ws, session_id, folder)
         return certified, made
 
     try:
@@ -205,8 +208,8 @@ def write_documents(parent: QWidget, ws: Workspace, session_id: str, folder: Pat
         return []
     if certified is None:
         QMessageBox.information(parent, _("Certificates not written"), _(
-            "The sign-in sheet and the report were written. Certificates name the employer: set the organisation "
-            "in File → Settings…, then choose Documents… on the sessions list."))
+            "The sign-in sheet, the report and the role cards were written. Certificates name the employer: set the "
+            "organisation in File → Settings…, then choose Documents… on the sessions list."))
     elif certified.not_made:  # the others were written; say which could not be, one line each
         QMessageBox.warning(parent, _("Some certificates not made"), "\n".join(
             [_("These certificates could not be made (the others were):"), *certified.not_made]))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from facilitator.domain.changes import ChangeKind, Changes
 from facilitator.domain.sessions import SessionStatus
 from facilitator.domain.sessions import status_label as session_status_label
 from facilitator.i18n import N_, _
@@ -63,7 +64,11 @@ class SessionsView(QWidget):
         self._build()
         self.refresh()
         if changes is not None:  # a session planned, imported or sealed anywhere shows here
-            changes.changed.connect(lambda: self.refresh())
+            changes.changed.connect(self._store_changed)
+
+    def _store_changed(self, changes: Changes) -> None:
+        if changes.touches(None, ChangeKind.SESSION, ChangeKind.ROSTER, ChangeKind.SEAL):
+            self.refresh()
 
     def _build(self) -> None:
         self.table = QTableView(accessibleName=_("Sessions"))
@@ -94,7 +99,7 @@ class SessionsView(QWidget):
         self.close_button.clicked.connect(lambda: self._emit_current(self.close_requested))
         buttons.addWidget(self.close_button)
         self.documents_button = QPushButton(_("&Documents…"), enabled=False, accessibleName=_(
-            "Write the sealed session's signed certificates, sign-in sheet and report"))
+            "Write the sealed session's signed certificates, sign-in sheet and report, and its role cards"))
         self.documents_button.clicked.connect(lambda: self._emit_current(self.documents_requested))
         buttons.addWidget(self.documents_button)
         buttons.addStretch(1)
