@@ -96,3 +96,26 @@ def test_the_main_window_imports_into_the_selected_session(qtbot: QtBot, window,
 
     qtbot.waitUntil(lambda: counted() == 2, timeout=2000)  # the list notices the store changed by itself
     assert "Imported 2 people" in window.statusBar().currentMessage()
+
+
+def test_a_big_roster_is_read_and_imported_while_the_window_keeps_turning(
+        qtbot: QtBot, workspace: Workspace, tmp_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+
+    dialog = make_dialog(qtbot, workspace)
+    path = tmp_path / "big.csv"
+    path.write_text("Employee ID,First name,Last name,E-mail\n" + "".join(
+        f"E{i:05},Person{i},Roster{i},p{i}@example.com\n" for i in range(5000)), encoding="utf-8")
+    ticks: list[int] = []
+    clock = QTimer(interval=10)
+    clock.timeout.connect(lambda: ticks.append(1))
+    clock.start()
+    dialog.load(path)
+    read = len(ticks)
+    assert read >= 3, "the event loop turned while the file was read (a frozen window ticks once at the end)"
+    assert "5000 of 5000 rows" in dialog.how_read.text() and dialog.import_button.isEnabled()
+    with qtbot.waitSignal(dialog.imported, timeout=60_000) as signal:
+        dialog.import_button.click()
+    clock.stop()
+    assert signal.args[0].imported == 5000 and len(ticks) > read
+    assert len(list_roster(workspace, dialog._session_id)) == 5000

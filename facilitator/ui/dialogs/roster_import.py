@@ -34,6 +34,7 @@ from facilitator.services import roster as roster_service
 from facilitator.services.errors import UserError
 from facilitator.services.roster import RosterImportResult, RosterPreview
 from facilitator.services.workspace import Workspace
+from facilitator.ui.operations import run_operation
 from facilitator.ui.widgets import coloured, error_text, heading
 
 NOT_IN_FILE = N_("(not in the file)")
@@ -110,8 +111,10 @@ class RosterImportDialog(QDialog):
 
     def _refresh(self, choices: dict[str, int | None] | None) -> None:
         assert self._path is not None
-        try:
-            self.preview = roster_service.preview_roster(self._ws, self._session_id, self._path, choices)
+        path = self._path
+        try:  # a roster of thousands of rows takes a moment to read: the window keeps painting meanwhile
+            self.preview = run_operation(self, _("Reading the roster…"), lambda _progress: (
+                roster_service.preview_roster(self._ws, self._session_id, path, choices)), cancellable=False)
         except UserError as exc:
             self.preview = None
             self._show_unreadable(error_text(exc))
@@ -191,9 +194,10 @@ class RosterImportDialog(QDialog):
         if self._path is None or not self.import_button.isEnabled():
             return
         choices = {field: box.currentData() for field, box in self.boxes.items()}
+        path, skip_invalid = self._path, self.skip_invalid.isChecked()
         try:
-            result = roster_service.import_roster(self._ws, self._session_id, self._path, mapping=choices,
-                                                  skip_invalid=self.skip_invalid.isChecked())
+            result = run_operation(self, _("Importing the roster…"), lambda _progress: roster_service.import_roster(
+                self._ws, self._session_id, path, mapping=choices, skip_invalid=skip_invalid), cancellable=False)
         except UserError as exc:
             self._show_unreadable(error_text(exc))
             return
