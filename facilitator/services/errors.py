@@ -49,3 +49,16 @@ class Stopped(KeyboardInterrupt):
     def __init__(self, summary: str) -> None:
         super().__init__(summary)
         self.summary = summary
+
+
+class Advice(str):
+    """A note worth reading before going on (not an error), said both ways as an error's remedy is: the string
+    itself is the command line's form ("…; run 'facilitator settings set …'"), `in_app` the app's ("…; set it in
+    File → Settings…"), so a window never tells a trainer to type a shell command."""
+
+    in_app: str
+
+    def __new__(cls, message: str, remedy: Remedy | None = None) -> Advice:
+        advice = super().__new__(cls, f"{message}; {remedy.command}" if remedy else message)
+        advice.in_app = f"{message}; {remedy.menu}" if remedy else message
+        return advice

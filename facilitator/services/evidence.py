@@ -13,7 +13,7 @@ from facilitator.domain.jurisdiction import Jurisdiction
 from facilitator.i18n import _, ngettext
 from facilitator.services.attendance_record import AttendanceRow
 from facilitator.services.compliance import profiles_of
-from facilitator.services.errors import UserError
+from facilitator.services.errors import Advice, Remedy, UserError
 from facilitator.services.settings import Settings
 from facilitator.services.workspace import Workspace
 
@@ -44,9 +44,11 @@ def employer_notes(profiles: Sequence[Jurisdiction], settings: Settings) -> list
             notes.append(_("{why}: it may not bind this employer (who must train: {who})").format(
                 why=why, who=j.who_must_train))
         elif bound is None:
-            notes.append(_("{why}: set it with 'facilitator settings set {key} …' or in File → Settings…").format(
-                why=why, key="employer_industry" if j.applies.industries and not settings.employer_industry
-                else "employer_employees"))
+            key = "employer_industry" if j.applies.industries and not settings.employer_industry else \
+                "employer_employees"
+            notes.append(Advice(why, Remedy(
+                command=_("set it with 'facilitator settings set {key} …'").format(key=key),
+                menu=_("set it in File → Settings…"))))
     return notes
 
 
@@ -81,9 +83,10 @@ def gather(profiles: Sequence[Jurisdiction], rows: Sequence[AttendanceRow], trai
     required = handouts_of(profiles)
     handed = confirmed(required, given)
     acknowledgment = acknowledgment_of(profiles)
-    warnings = [_("{jurisdiction} asks for a qualified trainer ({rule}); state your qualifications with "
-                  "'facilitator settings set trainer_qualifications \"…\"' or in File → Settings…").format(
-        jurisdiction=j.name, rule=j.qualified_trainer)
+    warnings = [Advice(_("{jurisdiction} asks for a qualified trainer ({rule})").format(
+        jurisdiction=j.name, rule=j.qualified_trainer), Remedy(
+        command=_("state your qualifications with 'facilitator settings set trainer_qualifications \"…\"'"),
+        menu=_("state your qualifications in File → Settings…")))
         for j in profiles if j.qualified_trainer and not trainer.trainer_qualifications.strip()]
     warnings += employer_notes(profiles, trainer)
     missing = [h for h in required if h not in handed]

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 
 from facilitator.domain.roster import Person
-from facilitator.services import attendance
+from facilitator.services import attendance, closing
 from facilitator.services.roster import add_people
 from facilitator.services.sessions import create_session, get_session
 from facilitator.services.settings import set_setting
@@ -50,6 +50,19 @@ def test_review_override_seal_and_write(qtbot, workspace, tmp_path: Path, qtmode
     assert len(made) == 5  # two certificates, the sign-in sheet, the report and the role-play's cards
     assert made[-1].name == "role-cards-roleplay-clinic.pdf"
     assert all(verify(workspace, str(p)).valid for p in made if p.parent.name == "certificates")
+
+
+def test_the_review_speaks_the_trainers_language_not_codes_or_commands(qtbot, workspace) -> None:
+    session_id = make_session(workspace)  # no headcount or qualifications set: the review says what to set
+    dialog = CloseSessionDialog(workspace, session_id)
+    qtbot.addWidget(dialog)
+    credited = dialog.outcomes.data(dialog.outcomes.index(0, 4))
+    assert credited.startswith("California (supervisors): ") and "ca-supervisors" not in credited
+    summary = dialog.summary.text()
+    assert "File → Settings" in summary
+    assert "facilitator " not in summary and "settings set" not in summary, "no shell command in a window"
+    plan_text = " ".join(closing.plan_close(workspace, session_id).warnings)
+    assert "facilitator settings set" in plan_text, "the command line still says the command"
 
 
 def test_the_main_window_seals_from_the_sessions_list(qtbot, window, monkeypatch) -> None:

@@ -53,8 +53,8 @@ OUTCOME_COLUMNS = [
 
 
 def _credited(outcome: AttendeeOutcome) -> str:
-    """Each jurisdiction's standing for this person, in words: "NYC: met; Chicago: partly met — not complete"."""
-    return "; ".join(f"{c.code}: {_(STANDING_WORDS[Standing(c.standing)])}" for c in outcome.credits or ())
+    """Each jurisdiction's standing for this person, by its name (never its code): "New York City: met"."""
+    return "; ".join(f"{c.name}: {_(STANDING_WORDS[Standing(c.standing)])}" for c in outcome.credits or ())
 
 
 class CloseSessionDialog(QDialog):
@@ -166,7 +166,7 @@ def _summary(plan: ClosingPlan, ws: Workspace) -> str:
     text = _("<b>{eligible} of {total}</b> earn a certificate. Credited: {credited}. {who}.").format(
         eligible=plan.eligible, total=len(plan.attendees), credited=escape(plan.credited()), who=who)
     if plan.warnings:
-        text += "<ul>" + "".join(f"<li>{escape(warning)}</li>" for warning in plan.warnings) + "</ul>"
+        text += "<ul>" + "".join(f"<li>{escape(getattr(w, 'in_app', w))}</li>" for w in plan.warnings) + "</ul>"
     if not plan.delivery_recorded:
         text += "<br><b>" + _("The delivery was not recorded, so no jurisdiction will be credited. Run the session "
                               "from the presenter console first.") + "</b>"
