@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractItemModel, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
@@ -25,6 +25,11 @@ def configure_table(view: QTableView, model: QAbstractItemModel, stretch: int | 
     for column in (stretch,) if isinstance(stretch, int) else stretch:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     header.setHighlightSections(False)
+    # Rows take the height their wrapped text needs at the columns' widths, but Qt measures them only when the
+    # data changes; when a stretched column narrows (a smaller window), measure again, once the resizing settles.
+    settle = QTimer(view, singleShot=True, interval=0)
+    settle.timeout.connect(view.resizeRowsToContents)
+    header.sectionResized.connect(lambda *_args: settle.start())
 
 
 def heading(text: str, scale: float = 1.4) -> QLabel:
