@@ -5,8 +5,9 @@ and employee id, employer, workshop title and type, topics, date, time attended,
 jurisdictions whose requirements the session met with their citations, and a way to verify it — a QR code
 holding the certificate's facts as a compact JWS, readable offline by any JOSE library.
 
-The PDF is plain and unsigned; the services layer signs it afterwards (PAdES), and may write a visible
-signature note in the strip `signature_note_box` leaves empty at the bottom left.
+The PDF is plain and unsigned; the services layer signs it afterwards (PAdES), with a visible stamp
+(documents/signature_stamp.py, set like this page) in the strip `signature_note_box` leaves empty at the bottom
+left.
 """
 
 from __future__ import annotations

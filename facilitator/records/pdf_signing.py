@@ -18,9 +18,9 @@ from __future__ import annotations
 import io
 import logging
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
@@ -34,30 +34,18 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
-from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp import BaseStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from facilitator.i18n import N_, _, ngettext
+from facilitator.i18n import _, ngettext
 from facilitator.records.identity import Identity
 
 FIELD_NAME = "FacilitatorSignature"  # not user text: the PDF form field's name
 Box = tuple[float, float, float, float]  # x1, y1, x2, y2 in PDF points from the page's lower-left corner
-# pyHanko's default stamp says "Timestamp:" over its own logo; with no timestamp authority that would mislead.
-# Its built-in stamp font only has WinAnsi (Latin-1-like) glyphs: a name outside that set garbles the whole
-# stamp, so such names are left off it (PDF readers show the signer from the certificate all the same), and a
-# translation it cannot print is left in English. %(signer)s and %(ts)s are pyHanko's placeholders.
-STAMP_TEXT = N_("Digitally signed by %(signer)s\n%(ts)s")
-STAMP_TEXT_WITHOUT_NAME = N_("Digitally signed\n%(ts)s")
-STAMP_TIME = "%Y-%m-%d %H:%M UTC"  # not user text: a strftime format
-
-
-def stamp_style(signer_name: str) -> TextStampStyle:
-    """The visible stamp, in the chosen language where its font can print it; the name only where it can too."""
-    text = STAMP_TEXT if _win_ansi(signer_name) else STAMP_TEXT_WITHOUT_NAME
-    translated = _(text)
-    return TextStampStyle(stamp_text=translated if _win_ansi(translated) else text, timestamp_format=STAMP_TIME,
-                          background=None)
+# A visible signature's stamp, drawn by whoever knows the page it goes on (documents/signature_stamp.py): given
+# the signer's name and the signing time (UTC), the pyHanko stamp style to draw in the box.
+StampDrawing = Callable[[str, datetime], BaseStampStyle]
 
 
 class _KeySigner(signers.Signer):
@@ -88,24 +76,21 @@ class PdfSigner:
         self._reserved = 2 * (1024 + certs)
 
     def sign(self, pdf_bytes: bytes, *, reason: str, location: str, signer_name: str,
-             box: Box | None = None, page: int = 0) -> bytes:
-        """Return `pdf_bytes` with a signature appended; visible in `box` on `page` if a box is given."""
+             box: Box | None = None, page: int = 0, stamp: StampDrawing | None = None) -> bytes:
+        """Return `pdf_bytes` with a signature appended; visible in `box` on `page`, drawn by `stamp`, if a box is
+        given."""
+        if box is not None and stamp is None:
+            raise ValueError("a visible signature needs a stamp to draw")  # not user text: a bug in the caller
         meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
             reason=reason, location=location, name=signer_name)
         spec = fields.SigFieldSpec(FIELD_NAME, on_page=page, box=box)
+        # The stamp's time is taken a moment before pyHanko's own signing time; it shows minutes only.
+        style = stamp(signer_name, datetime.now(UTC)) if box is not None and stamp is not None else None
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
-        out = signers.PdfSigner(meta, self._signer, new_field_spec=spec, stamp_style=stamp_style(signer_name)).sign_pdf(
+        out = signers.PdfSigner(meta, self._signer, new_field_spec=spec, stamp_style=style).sign_pdf(
             writer, bytes_reserved=self._reserved)
         return out.getvalue()
-
-
-def _win_ansi(text: str) -> bool:
-    try:
-        text.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 _SIGNERS: weakref.WeakKeyDictionary[Identity, PdfSigner] = weakref.WeakKeyDictionary()
@@ -120,10 +105,10 @@ def signer_for(identity: Identity) -> PdfSigner:
 
 
 def sign_pdf(pdf_bytes: bytes, identity: Identity, *, reason: str, location: str, signer_name: str,
-             box: Box | None = None) -> bytes:
+             box: Box | None = None, stamp: StampDrawing | None = None) -> bytes:
     """Sign `pdf_bytes` (PAdES B-B) with `identity`; invisible unless `box` places a stamp on the first page."""
     return signer_for(identity).sign(pdf_bytes, reason=reason, location=location, signer_name=signer_name,
-                                     box=box)
+                                     box=box, stamp=stamp)
 
 
 # pyHanko logs every failed check with a traceback, and with no logging set up Python prints that to the

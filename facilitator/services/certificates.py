@@ -22,6 +22,7 @@ from typing import Any
 from PIL import Image
 
 from facilitator.documents import certificate as cert_doc
+from facilitator.documents import signature_stamp
 from facilitator.documents.file_names import handout_names
 from facilitator.domain.compliance import STANDING_WORDS, TRACK_WORDS, Standing, Track
 from facilitator.i18n import _, ngettext
@@ -99,7 +100,8 @@ def make_certificates(ws: Workspace, session_id: str, out_dir: Path, *, paper: s
             else:
                 save(target, pdf_signer.sign(pdf, reason=_("Certificate of completion"), location=sealed.location,
                                              signer_name=sealed.trainer,
-                                             box=(box[0], box[1], box[0] + box[2], box[1] + box[3])))
+                                             box=(box[0], box[1], box[0] + box[2], box[1] + box[3]),
+                                             stamp=signature_stamp.stamp_style))
                 files.append(folder / target.name)
             if progress:
                 progress(done, len(pages))

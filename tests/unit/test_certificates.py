@@ -71,6 +71,7 @@ def test_only_people_present_long_enough_get_certificates(workspace: Workspace, 
     # The command may wrap after a hyphen, which pdftotext then drops: the page names the file it is saved as.
     assert re.search(r"facilitator verify O-Neil-Zoe-?\s*certificate\.pdf", text)
     assert "José" not in text
+    assert "DIGITALLY SIGNED BY Sam Lee · " in " ".join(text.split()), "the signature's stamp names the trainer"
 
 
 def test_a_certificate_passes_every_independent_check(workspace: Workspace, sealed: str, tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ MACHINE_CALLS = {
     "fromhex", "mimeData", "hasFormat", "setApplicationName", "setOrganizationName", "setDesktopFileName",
     "setApplicationVersion", "QUrl", "fromLocalFile", "QStandardPaths", "isinstance", "mkstemp",
     "NamedTemporaryFile", "TemporaryDirectory", "datetime", "date", "time", "timedelta",
+    "pdf_name", "NameObject",  # PDF names (/Font, /Widths): keys of the file's structure
 }
 # Keyword arguments that are for the machine.
 MACHINE_KEYWORDS = {"dest", "metavar_id", "encoding", "errors", "newline", "mode", "prefix", "suffix", "dir",
