@@ -61,6 +61,6 @@ def decide_eligibility(minutes: int, rules: Iterable[MinuteRule], override: Over
     if minutes >= strictest.minutes:
         reason = say(N_("present {minutes} of the {needed} minutes needed"))
         return Eligibility(True, strictest.minutes, reason.format(minutes=minutes, needed=strictest.minutes))
-    reason = say(N_("present {minutes} min; {source} needs {needed}"))
+    reason = say(N_("present {minutes} min; {source} needs {needed} min"))
     return Eligibility(False, strictest.minutes, reason.format(minutes=minutes, source=strictest.source,
                                                                needed=strictest.minutes))

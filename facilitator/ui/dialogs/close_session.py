@@ -77,7 +77,7 @@ class CloseSessionDialog(QDialog):
         self.handouts = QVBoxLayout()  # a box per hand-out the session's laws ask for, once the plan says which
         self.handout_boxes: list[QCheckBox] = []
         self.table = QTableView(accessibleName=_("Who earns a certificate"))
-        configure_table(self.table, self.outcomes, stretch=4)
+        configure_table(self.table, self.outcomes, stretch=(4, 5))  # what is credited, and why: both wrap
         self.table.activated.connect(lambda _i: self.override_selected())
         override = QPushButton(_("&Decide for this person…"),
                                accessibleName=_("Override the selected person's outcome"))
