@@ -109,6 +109,12 @@ def window(name: str, timeout: float = 60) -> str:
     raise SystemExit(f"no window named {name!r} appeared within {timeout:.0f} s")
 
 
+def focused(window_id: str) -> bool:
+    """Whether X gives the keyboard to `window_id` now (no window manager here: Qt's own focus request decides)."""
+    found = subprocess.run(["xdotool", "getwindowfocus"], capture_output=True, text=True)
+    return found.stdout.strip() == window_id
+
+
 GRAB = """import sys
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
@@ -227,7 +233,10 @@ def drive(data_dir: Path, shots: Path | None) -> None:
     step(record, session_id, "ctrl+End", "ended", record.steps(session_id, "ended") + 1)  # end the segment
     key("F7")  # put the projector away
     key("ctrl+shift+s")  # Close and seal…
-    window("Close and seal")
+    dialog = window("Close and seal")
+    # A trainer types once the dialog is in front: keys sent before it has the keyboard would reach the window
+    # behind it (where Alt+S is the Sessions tab), so wait until it has it, as they would.
+    until(lambda: focused(dialog), "the close dialog to have the keyboard")
     shot(shots, "12-close-dialog") if shots else None
     key("alt+s")  # Seal the record
     until(lambda: record.sealed(session_id), "the seal", timeout=120)
