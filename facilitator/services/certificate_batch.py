@@ -133,8 +133,12 @@ def certificates_made(jobs: Sequence[Job], shared: Shared, identity: Identity) -
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
                                initargs=(_identity_parts(identity), i18n.language(), shared))
     try:
-        with _interrupts_held_back():  # the workers start as the first jobs are handed out
-            futures = [pool.submit(_make_in_worker, job) for job in jobs]
+        try:
+            with _interrupts_held_back():  # the workers start as the first jobs are handed out
+                futures = [pool.submit(_make_in_worker, job) for job in jobs]
+        except (OSError, BrokenProcessPool) as exc:  # no process could be started (too many open, say)
+            raise WorkerFailed(_("could not start the processes that make certificates: {reason}").format(
+                reason=getattr(exc, "strerror", None) or exc)) from exc
         yield _in_order(futures)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -158,7 +162,7 @@ def _worker_died() -> str:
 def _interrupts_held_back() -> Iterator[None]:
     """Ctrl-C blocked in this thread while workers are started, so that they start with it blocked (a blocked
     signal stays blocked across fork and exec) until `_start_worker` ignores it. Not on Windows, which has no
-    signal masks; there a worker ignores Ctrl-C from its first task on."""
+    signal masks; there a worker ignores Ctrl-C once `_start_worker` has run."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return

@@ -7,6 +7,7 @@ hundred; each such test pays the workers' start-up, about a second."""
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import re
@@ -170,6 +171,23 @@ def test_a_worker_that_dies_stops_the_batch_with_a_message(workspace: Workspace,
     assert "choose Documents… on the sessions list" in message
     assert all(validate_pdf(p.read_bytes(), [get_identity(workspace).cert_pem()]).ok for p in written)
     assert multiprocessing.active_children() == []
+
+
+def test_workers_that_cannot_start_are_a_message(workspace: Workspace, tmp_path: Path, pools: Pools,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    session_id = sealed_session(workspace, people(3))
+
+    class Refused(certificate_batch.ProcessPoolExecutor):  # type: ignore[misc, name-defined]
+        def submit(self, *args: Any, **kwargs: Any) -> Future[Any]:
+            raise OSError(errno.EMFILE, "Too many open files")
+
+    monkeypatch.setattr(certificate_batch, "ProcessPoolExecutor", Refused)
+    out = tmp_path / "certs"
+    with pytest.raises(UserError) as failed:
+        certificates.make_certificates(workspace, session_id, out)
+    assert failed.value.message == ("could not start the processes that make certificates: Too many open files; "
+                                    f"wrote 0 of 3 certificates to {out}")
+    assert list(out.iterdir()) == [] and multiprocessing.active_children() == []
 
 
 def made_despite_ctrl_c(*args: Any, **kwargs: Any) -> OutputResult:
