@@ -93,17 +93,22 @@ def make_certificates(ws: Workspace, session_id: str, out_dir: Path, *, paper: s
                                                                                              strict=True)]
     files: list[Path] = []
     not_made: list[str] = []
+    writing: tuple[Path, bytes] | None = None
     try:
         with certificate_batch.certificates_made(jobs, shared, identity) as made:
             for done, (certificate, target) in enumerate(zip(made, targets, strict=True), start=1):
                 if certificate.pdf is None:  # this person's name cannot be printed: the others' still are
                     not_made.append(certificate.problem or "")
                 else:
+                    writing = target, certificate.pdf
                     save(target, certificate.pdf)
                     files.append(folder / target.name)
+                    writing = None
                 if progress:
                     progress(done, len(pages))
     except KeyboardInterrupt:  # between two whole files (save leaves none half-written): say how far it got
+        if writing and files[-1:] != [folder / writing[0].name] and _holds(*writing):
+            files.append(folder / writing[0].name)  # Ctrl-C came once it was in place, before it was counted
         raise Stopped(ngettext("stopped: wrote {count} of {total} certificate to {folder}",
                                "stopped: wrote {count} of {total} certificates to {folder}", len(pages)).format(
             count=len(files), total=len(pages), folder=folder)) from None
@@ -117,6 +122,14 @@ def make_certificates(ws: Workspace, session_id: str, out_dir: Path, *, paper: s
     return OutputResult(folder, files, ngettext("Wrote {count} signed certificate to {folder}",
                                                 "Wrote {count} signed certificates to {folder}", len(files)).format(
         count=len(files), folder=folder), not_made)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file holds exactly `data` (a certificate's signature makes its bytes unlike any earlier one's)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def certificate_pages(ws: Workspace, session_id: str, settings: Settings, identity: Identity
