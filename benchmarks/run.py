@@ -121,12 +121,13 @@ def camera_decode(repeat: int) -> list[Figure]:
 
 
 def certificates(repeat: int) -> list[Figure]:
-    """500 signed certificates (JWS in the QR, PAdES signature, written to disk) against bare ReportLab drawing
-    the same pages without their QR codes, unsigned (benchmarks/certificates_bench.py)."""
+    """500 signed certificates (JWS in the QR, PAdES signature, written to disk; drawn and signed on every core)
+    against bare ReportLab drawing the same pages without their QR codes, unsigned, on one core
+    (benchmarks/certificates_bench.py)."""
     from benchmarks.certificates_bench import measure
 
     ours, bare = measure(500)
-    return [Figure("certificates", ours, "ms", bare, "bare ReportLab, no QR code, unsigned", 3.0)]
+    return [Figure("certificates", ours, "ms", bare, "bare ReportLab, no QR code, unsigned, one core", 3.0)]
 
 
 BENCHMARKS: dict[str, Callable[[int], list[Figure]]] = {"startup": startup, "checkin": checkin,

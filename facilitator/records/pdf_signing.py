@@ -7,7 +7,12 @@ reader trusts.
 
 A day's certificates are signed in one go, so `PdfSigner` is built once per identity and reused: the
 key stays a parsed `cryptography` object (pyHanko's SimpleSigner would re-parse the DER key per signature)
-and the ASN.1 certificate store is made once. About 10 ms per one-page certificate on a laptop-class CPU.
+and the ASN.1 certificate store is made once. So is the one signed attribute that never changes, the
+signing-certificate-v2 naming our certificate: built afresh, asn1crypto re-encodes such a nested structure
+every time anything containing it is encoded, and it cost more than the rest of the signature
+(wbond/asn1crypto#256). Kept as DER and handed out parsed from it, it is encoded once. The signed attributes
+are parsed back from their DER for the same reason before the signature packages them. About 10 ms per
+one-page certificate on a laptop-class CPU.
 
 pyHanko runs its coroutines with `asyncio.run`, so call `sign_pdf` and `validate_pdf` from a plain or worker
 thread, never from inside a running event loop (such as the companion server's).
@@ -23,6 +28,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from asn1crypto import cms, tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -30,7 +36,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
+from pyhanko.sign import attributes, fields, signers
+from pyhanko.sign.general import as_signing_certificate_v2
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
@@ -48,6 +55,31 @@ Box = tuple[float, float, float, float]  # x1, y1, x2, y2 in PDF points from the
 StampDrawing = Callable[[str, datetime], BaseStampStyle]
 
 
+class _SigningCertificate(attributes.CMSAttributeProvider):
+    """The signing-certificate-v2 attribute (PAdES requires it), encoded once and parsed from DER for each use."""
+
+    attribute_type = "signing_certificate_v2"  # not user text: an ASN.1 attribute name
+
+    def __init__(self, signing_cert: asn1_x509.Certificate) -> None:
+        self._der = as_signing_certificate_v2(signing_cert).dump()
+
+    async def build_attr_value(self, dry_run: bool = False) -> tsp.SigningCertificateV2:
+        return tsp.SigningCertificateV2.load(self._der)
+
+
+class _PadesAttributes(attributes.SignedAttributeProviderSpec):
+    """The signed attributes pyHanko gives a PAdES signature without a timestamp or CAdES extras (its
+    CAdESSignedAttributeProviderSpec with is_pades=True): the signing certificate's, beside the content type and
+    message digest every CMS signature has."""
+
+    def __init__(self, signing_cert: asn1_x509.Certificate) -> None:
+        self._signing_certificate = _SigningCertificate(signing_cert)
+
+    def signed_attr_providers(self, data_digest: bytes, digest_algorithm: str
+                              ) -> Iterable[attributes.CMSAttributeProvider]:
+        return [self._signing_certificate]
+
+
 class _KeySigner(signers.Signer):
     """A pyHanko signer over an already-loaded P-256 key."""
 
@@ -55,8 +87,14 @@ class _KeySigner(signers.Signer):
                  chain: Iterable[x509.Certificate]) -> None:
         registry = SimpleCertificateStore()
         registry.register_multiple([_asn1(c) for c in chain])
-        super().__init__(signing_cert=_asn1(cert), cert_registry=registry)
+        signing_cert = _asn1(cert)
+        super().__init__(signing_cert=signing_cert, cert_registry=registry)
+        self.signed_attr_prov_spec = _PadesAttributes(signing_cert)
         self._key = key
+
+    async def signed_attrs(self, *args: Any, **kwargs: Any) -> cms.CMSAttributes:
+        # Parsed back from their encoding, they are not encoded again for the signature and again in the package.
+        return cms.CMSAttributes.load((await super().signed_attrs(*args, **kwargs)).dump())
 
     async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
         if digest_algorithm.lower() != "sha256":  # we always ask for SHA-256; anything else is a bug upstream

@@ -4,8 +4,9 @@ Certificates come only from a sealed session's record (and its signed amendments
 claim more than the seal does. Each carries its facts twice, both signed: as a compact JWS in its QR code
 (and its Keywords), and under the PDF's own PAdES signature. Every file is written beside its final name and
 moved into place, so an interrupted run leaves whole files or none; Ctrl-C stops between two files and says how
-many were written (Stopped). A person whose name the bundled fonts cannot print gets no certificate, and the
-others still do: the result's `not_made` names each one left out.
+many were written (Stopped). A large batch is drawn and signed on every core (certificate_batch.py); the files
+are still written here, one after another, in order. A person whose name the bundled fonts cannot print gets no
+certificate, and the others still do: the result's `not_made` names each one left out.
 """
 
 from __future__ import annotations
@@ -22,18 +23,17 @@ from typing import Any
 from PIL import Image
 
 from facilitator.documents import certificate as cert_doc
-from facilitator.documents import signature_stamp
 from facilitator.documents.file_names import handout_names
 from facilitator.domain.compliance import STANDING_WORDS, TRACK_WORDS, Standing, Track
 from facilitator.i18n import _, ngettext
 from facilitator.records.identity import Identity
-from facilitator.records.pdf_signing import PdfSigner
 from facilitator.records.sealed import SEAL_FORMAT, SealedAttendee, SealedRecord
+from facilitator.services import certificate_batch
 from facilitator.services.delivery import session_delivery
 from facilitator.services.errors import Remedy, Stopped, UserError
 from facilitator.services.files import output_folder, output_targets, save
 from facilitator.services.identity import IdentitySigner, get_identity
-from facilitator.services.rendering import OutputResult, render
+from facilitator.services.rendering import OutputResult
 from facilitator.services.roster import list_roster
 from facilitator.services.seals import sealed_record
 from facilitator.services.sessions import find_session, frozen_workshop
@@ -84,34 +84,52 @@ def make_certificates(ws: Workspace, session_id: str, out_dir: Path, *, paper: s
     targets = output_targets(ws, [folder / name for name in _file_names(ws, sealed)], force=force)
     paper = paper or settings.paper
     box = cert_doc.signature_note_box(paper)
-    pdf_signer = PdfSigner(identity)
-    created = datetime.fromisoformat(sealed.closed_at)
+    shared = certificate_batch.Shared(
+        paper=paper, logo=logo, created=datetime.fromisoformat(sealed.closed_at),
+        reason=_("Certificate of completion"), location=sealed.location, signer_name=sealed.trainer,
+        box=(box[0], box[1], box[0] + box[2], box[1] + box[3]))
+    # The page prints `facilitator verify` with the file name it is saved under.
+    jobs = [certificate_batch.Job(page.data, page.token, target.name) for page, target in zip(pages, targets,
+                                                                                             strict=True)]
     files: list[Path] = []
     not_made: list[str] = []
+    writing: tuple[Path, bytes] | None = None
     try:
-        for done, (page, target) in enumerate(zip(pages, targets, strict=True), start=1):
-            # The page prints `facilitator verify` with the file name it is saved under.
-            try:
-                pdf = render(lambda out, p=page, t=target: cert_doc.render_certificate(
-                    p.data, out, paper, org_name=p.data.employer, logo_path=logo, qr_text=p.token, created=created,
-                    verify_hint=cert_doc.verify_command(t.name)))
-            except UserError as exc:  # this person's name cannot be printed: the others' certificates still are
-                not_made.append(exc.message)
-            else:
-                save(target, pdf_signer.sign(pdf, reason=_("Certificate of completion"), location=sealed.location,
-                                             signer_name=sealed.trainer,
-                                             box=(box[0], box[1], box[0] + box[2], box[1] + box[3]),
-                                             stamp=signature_stamp.stamp_style))
-                files.append(folder / target.name)
-            if progress:
-                progress(done, len(pages))
+        with certificate_batch.certificates_made(jobs, shared, identity) as made:
+            for done, (certificate, target) in enumerate(zip(made, targets, strict=True), start=1):
+                if certificate.pdf is None:  # this person's name cannot be printed: the others' still are
+                    not_made.append(certificate.problem or "")
+                else:
+                    writing = target, certificate.pdf
+                    save(target, certificate.pdf)
+                    files.append(folder / target.name)
+                    writing = None
+                if progress:
+                    progress(done, len(pages))
     except KeyboardInterrupt:  # between two whole files (save leaves none half-written): say how far it got
+        if writing and files[-1:] != [folder / writing[0].name] and _holds(*writing):
+            files.append(folder / writing[0].name)  # Ctrl-C came once it was in place, before it was counted
         raise Stopped(ngettext("stopped: wrote {count} of {total} certificate to {folder}",
                                "stopped: wrote {count} of {total} certificates to {folder}", len(pages)).format(
             count=len(files), total=len(pages), folder=folder)) from None
+    except certificate_batch.WorkerFailed as exc:  # never a traceback: what happened, and how far it got
+        raise UserError(ngettext("{reason}; wrote {count} of {total} certificate to {folder}",
+                                 "{reason}; wrote {count} of {total} certificates to {folder}", len(pages)).format(
+            reason=exc.reason, count=len(files), total=len(pages), folder=folder), Remedy(
+            command=_("run the command again: certificates already written are replaced"),
+            menu=_("choose Documents… on the sessions list to try again: certificates already written are "
+                   "replaced"))) from exc
     return OutputResult(folder, files, ngettext("Wrote {count} signed certificate to {folder}",
                                                 "Wrote {count} signed certificates to {folder}", len(files)).format(
         count=len(files), folder=folder), not_made)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file holds exactly `data` (a certificate's signature makes its bytes unlike any earlier one's)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def certificate_pages(ws: Workspace, session_id: str, settings: Settings, identity: Identity

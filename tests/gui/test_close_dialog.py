@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from facilitator.domain.roster import Person
-from facilitator.services import attendance, closing
+from facilitator.services import attendance, certificate_batch, closing
 from facilitator.services.roster import add_people
 from facilitator.services.sessions import create_session, get_session
 from facilitator.services.settings import set_setting
@@ -121,10 +123,15 @@ def test_the_window_keeps_turning_while_60_certificates_sign(qtbot, workspace, t
     assert len(set(shown)) >= 3, "the progress bar moved"
 
 
-def test_cancel_stops_between_two_whole_certificates(qtbot, workspace, tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("pooled", [False, True], ids=["one process", "worker processes"])
+def test_cancel_stops_between_two_whole_certificates(qtbot, workspace, tmp_path: Path, monkeypatch,
+                                                     pooled: bool) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
+    if pooled:  # 40 certificates would be made in one process: made by two workers here, whatever the computer
+        monkeypatch.setattr(certificate_batch, "PER_WORKER", 1)
+        monkeypatch.setattr(certificate_batch, "_cores", lambda: 2)
     session_id = sealed_with(workspace, 40)
     parent = QWidget()
     qtbot.addWidget(parent)
@@ -146,6 +153,7 @@ def test_cancel_stops_between_two_whole_certificates(qtbot, workspace, tmp_path:
     assert 3 <= len(written) < 40
     assert told and f"wrote {len(written)} of 40" in told[0]
     assert all(verify(workspace, str(p)).valid for p in written), "every file left behind is whole and signed"
+    assert multiprocessing.active_children() == [], "no worker left behind"
 
 
 def test_a_sealed_sessions_documents_can_be_written_again_from_the_sessions_list(qtbot, window, tmp_path: Path,

@@ -89,3 +89,28 @@ def test_the_frozen_program_imports_a_roster_prints_badges_and_checks_in(frozen:
     [certificate] = (tmp_path / "certs").glob("*.pdf")
     checked = run(frozen, "verify", str(certificate), env=env)
     assert checked.returncode == 0 and "valid" in checked.stdout, checked.stderr
+
+
+@pytest.mark.slow
+def test_the_frozen_program_makes_a_large_batch_with_worker_processes(frozen: Path, tmp_path: Path) -> None:
+    """A hundred certificates are drawn and signed by worker processes, which start as copies of the frozen
+    program: `multiprocessing.freeze_support()` in packaging/launcher.py must turn each into a worker (without it
+    a copy would run the command line on the worker's arguments, and the batch would stop with a message)."""
+    from facilitator.domain.roster import Person
+    from facilitator.services import certificate_batch
+    from facilitator.services.workspace import open_workspace
+    from tests.unit.test_faults import sealed_session
+
+    if certificate_batch.workers_for(100) < 2:
+        pytest.skip("one core: a batch is made in one process, with no workers to start")
+    data = tmp_path / "data"
+    ws = open_workspace(data)  # prepared by the same code the build froze
+    session_id = sealed_session(ws, [Person(f"Person{i}", "Tester", f"E{i:03}") for i in range(100)])
+    ws.close()
+    env = {**os.environ, "FACILITATOR_DATA_DIR": str(data)}
+    made = run(frozen, "certificates", session_id, "--out", str(tmp_path / "certs"), env=env)
+    assert made.returncode == 0 and "Wrote 100 signed certificates" in made.stdout, made.stderr
+    assert made.stderr == ""
+    certificate = sorted((tmp_path / "certs").glob("*.pdf"))[57]
+    checked = run(frozen, "verify", str(certificate), env=env)
+    assert checked.returncode == 0 and "valid" in checked.stdout, checked.stderr

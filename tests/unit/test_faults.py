@@ -479,6 +479,30 @@ def test_ctrl_c_during_certificates_stops_cleanly_with_a_summary(workspace: Work
     assert [p.name for p in out.iterdir()] == [saved[0].name], "one whole file, no partial one, no litter"
 
 
+def test_ctrl_c_just_after_a_file_is_in_place_counts_it(workspace: Workspace, tmp_path: Path, capsys,
+                                                       monkeypatch) -> None:
+    """Ctrl-C while the folder is synced after the second file was moved into place (the file is whole and there):
+    the summary counts it, as the folder shows."""
+    session_id = sealed_session(workspace, [Person("Zoë", "O'Neil", "E1"), Person("Ana", "Díaz", "E2"),
+                                            Person("Sam", "Lee", "E3")])
+    real_save = certificates.save
+    saved: list[Path] = []
+
+    def interrupted_once_the_second_is_placed(target: Path, data: bytes, **kwargs: object) -> object:
+        real_save(target, data, **kwargs)
+        saved.append(target)
+        if len(saved) == 2:
+            raise KeyboardInterrupt
+        return None
+
+    monkeypatch.setattr(certificates, "save", interrupted_once_the_second_is_placed)
+    out = tmp_path / "certs"
+    status, _out, err = cli(capsys, "certificates", session_id, "--out", str(out))
+    assert status == 130
+    assert err.strip() == f"facilitator: stopped: wrote 2 of 3 certificates to {out}"
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in saved)
+
+
 def tiny_png_claiming(width: int, height: int) -> bytes:
     """A PNG whose header says `width` by `height` pixels (its picture data is a few bytes: only headers are read
     before the size is judged)."""

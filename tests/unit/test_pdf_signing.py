@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 import shutil
@@ -14,6 +15,8 @@ from pathlib import Path
 import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import signers
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -122,6 +125,24 @@ def test_the_signer_is_built_once_per_identity_and_signing_is_quick(me: identity
     for _ in range(20):
         pdf_signing.sign_pdf(pdf, me, **SIGN)
     assert (time.perf_counter() - started) / 20 < 0.1  # about 10 ms here; 500 certificates must not take minutes
+
+
+@pytest.mark.parametrize("with_ca", [False, True])
+def test_our_signed_attributes_are_the_ones_pyhanko_would_make(tmp_path: Path, with_ca: bool) -> None:
+    """The signing-certificate attribute is made once per signer, not by pyHanko per signature: the signed
+    attributes must still be byte for byte what pyHanko's own PAdES signer makes, or a newer pyHanko that adds one
+    would be silently overridden."""
+    mine = identity.create(tmp_path / "me", "Sam Lee", "Acme")
+    if with_ca:
+        ca_key, ca_cert = make_ca()
+        mine = identity.install_cert(mine, pem(issue_from_csr(identity.make_csr(mine), ca_key, ca_cert), ca_cert))
+    ours = pdf_signing.PdfSigner(mine)._signer
+    theirs = signers.SimpleSigner(ours.signing_cert, None, ours.cert_registry)  # pyHanko's stock attribute spec
+    digest = bytes(range(32))
+    for _ in range(2):  # the second time from what the first left behind
+        made = [asyncio.run(signer.signed_attrs(digest, "sha256", attr_settings=PdfCMSSignedAttributes(),
+                                                use_pades=True)).dump() for signer in (ours, theirs)]
+        assert made[0] == made[1]
 
 
 def test_a_certificate_from_the_organisation_ca_is_trusted_through_the_root(tmp_path: Path) -> None:
