@@ -37,6 +37,7 @@ class _Operation(QRunnable):
     def __init__(self, work: Callable[[Progress], object], signals: _Signals) -> None:
         super().__init__()
         self.work, self.signals, self.cancelled = work, signals, False
+        self.outcome: dict[str, object] = {}  # kept here too, for when the GUI thread stops listening
 
     def progress(self, done: int, total: int) -> None:
         if self.cancelled:
@@ -47,8 +48,10 @@ class _Operation(QRunnable):
         try:
             result = self.work(self.progress)
         except BaseException as error:
+            self.outcome["error"] = error
             self.signals.failed.emit(error)
         else:
+            self.outcome["result"] = result
             self.signals.finished.emit(result)
 
 
@@ -83,6 +86,10 @@ def run_operation(parent: QWidget | None, label: str, work: Callable[[Progress],
     loop.exec()
     dialog.close()
     dialog.deleteLater()
+    if not outcome:  # the loop was told to stop (the app is quitting): the work stops between two whole files
+        operation.cancelled = True
+        _POOL.waitForDone()
+        outcome = operation.outcome
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["result"]  # type: ignore[return-value]

@@ -212,3 +212,26 @@ def test_uninstalling_delivers_held_keys_and_stops_catching(qtbot, desk, clock) 
     assert first.text() == "ABC" and not catcher.installed
     type_keys(qtbot, field, clock, "DEFGHIJKL", gap_ms=5)
     assert found == [] and first.text() == "ABCDEFGHIJKL"
+
+
+def test_a_busy_app_reads_the_keys_already_typed_before_it_gives_up_on_a_burst(qtbot, desk, clock) -> None:
+    """The catcher's timer can fire before keys the scanner typed in time were read (the app was busy): it reads
+    them first, so the burst is still one scan and nothing lands in the field."""
+    _, first, _, _, catcher = desk
+    field = focus(qtbot, first)
+    found = scans(catcher)
+    type_keys(qtbot, field, clock, CODE[:10], gap_ms=8, end=None)
+    for char in CODE[10:]:  # typed on time, but still waiting in the event queue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.postEvent(field, QKeyEvent(kind, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, char))
+    QApplication.postEvent(field, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier))
+    catcher._timed_out()  # the timer's turn came first
+    assert found == [CODE] and field.text() == ""
+
+
+def test_a_person_who_stops_typing_gets_their_keys_when_the_timer_runs_out(qtbot, desk, clock) -> None:
+    _, first, _, _, catcher = desk
+    field = focus(qtbot, first)
+    type_keys(qtbot, field, clock, "Mei", gap_ms=8, end=None)
+    assert field.text() == ""  # held a moment, in case a scanner is typing
+    qtbot.waitUntil(lambda: field.text() == "Mei", timeout=1000)

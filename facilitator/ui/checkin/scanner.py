@@ -53,8 +53,9 @@ class ScanCatcher(QObject):
         self._last: tuple[float, int] = (0.0, 0)  # the clock and the event's own timestamp at the last character
         self._replaying = False
         self._installed = False
+        self._draining = False
         self._timer = QTimer(self, singleShot=True)
-        self._timer.timeout.connect(self.release)
+        self._timer.timeout.connect(self._timed_out)
 
     def install(self) -> None:
         """Start watching every key press in the application."""
@@ -127,6 +128,21 @@ class ScanCatcher(QObject):
         if stamp and stamp_then and stamp >= stamp_then:
             return (stamp - stamp_then) / 1000
         return self._clock() - clock_then
+
+    def _timed_out(self) -> None:
+        """No next key in time, or so it seems: an app kept busy (a laptop with both cores working) may not yet have
+        read keys the scanner typed in time, and this timer can fire before them. Read what is waiting first (their
+        own timestamps then judge the gaps); release the held keys only if nothing followed."""
+        if self._draining:
+            return
+        typed = len(self._text)
+        self._draining = True
+        try:
+            QCoreApplication.processEvents()
+        finally:
+            self._draining = False
+        if self._held and len(self._text) == typed and not self._timer.isActive():
+            self.release()
 
     def release(self) -> None:
         """Deliver the held keys to the widgets they were typed into: they were not a scan."""
