@@ -18,6 +18,7 @@ from facilitator.ui.audience.compose import NO_VOTES
 from facilitator.ui.audience.text import body_lines, fitted_font, type_sizes
 from facilitator.ui.audience.window import AudienceWindow
 from facilitator.ui.checkin.camera import grey_array
+from tests.gui.waiting import WAIT_MS
 
 SIZES = [(1366, 768), (1920, 1080)]
 NOW = datetime(2030, 3, 4, 10, 0, 0, tzinfo=UTC)
@@ -334,12 +335,12 @@ def test_slide_shown_and_what_assistive_technology_hears(window, qtbot) -> None:
     assert window.accessibleName() == "Audience window"
     assert window.slide is BLANK
     slide = SLIDES[SlideKind.VOTE]
-    with qtbot.waitSignal(window.slide_shown, timeout=1000) as signal:
+    with qtbot.waitSignal(window.slide_shown, timeout=WAIT_MS) as signal:
         window.show_slide(slide)
     assert signal.args == [slide]
     assert window.slide is slide
     assert window.accessibleDescription() == slide.heading
-    with qtbot.waitSignal(window.slide_shown, timeout=1000) as signal:
+    with qtbot.waitSignal(window.slide_shown, timeout=WAIT_MS) as signal:
         window.show_slide(BLANK)
     assert signal.args == [BLANK] and window.accessibleDescription() == ""
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from facilitator.domain.ids import badge_payload
 from facilitator.ui.checkin.camera import NO_CAMERA, CameraDecoder, CameraPanel, FrameSource, frame_image, grey_array
 from facilitator.ui.multimedia import QVideoFrame
+from tests.gui.waiting import WAIT_MS
 
 PAYLOAD = badge_payload("7K3M9QXD", "ABCDEFGHJKMNPQRSTVWX")
 
@@ -85,7 +86,7 @@ def test_grey_array_cuts_the_row_padding(qtbot) -> None:
 def test_a_badge_held_up_to_the_camera_is_read(qtbot, decoder, angle, blur) -> None:
     source = PictureSource()
     source.frame.connect(decoder.offer)
-    with qtbot.waitSignal(decoder.code_read, timeout=3000) as blocker:
+    with qtbot.waitSignal(decoder.code_read, timeout=WAIT_MS) as blocker:
         source.show(badge_photo(angle=angle, blur=blur))
     assert blocker.args == [PAYLOAD]
 
@@ -95,7 +96,7 @@ def test_a_badge_held_up_to_the_camera_is_read(qtbot, decoder, angle, blur) -> N
 def test_a_video_frame_from_the_camera_path_is_read(qtbot, decoder) -> None:
     video_frame = QVideoFrame(badge_photo(angle=8))
     assert video_frame.isValid() and video_frame.width() == 1280
-    with qtbot.waitSignal(decoder.code_read, timeout=3000) as blocker:
+    with qtbot.waitSignal(decoder.code_read, timeout=WAIT_MS) as blocker:
         decoder.offer(frame_image(video_frame))
     assert blocker.args == [PAYLOAD]
 
@@ -108,12 +109,12 @@ def test_the_same_badge_held_up_gives_one_code_until_it_is_gone_a_while(qtbot, d
         decoder.offer(photo)
         qtbot.wait(2)
     decoder.wait()
-    qtbot.waitUntil(lambda: read == [PAYLOAD], timeout=2000)
+    qtbot.waitUntil(lambda: read == [PAYLOAD], timeout=WAIT_MS)
     decoder.clock.now += 2.0  # still in view two seconds later: nothing new
     with qtbot.assertNotEmitted(decoder.code_read, wait=200):
         decoder.offer(photo)
     decoder.clock.now += 3.5  # taken away, then shown again: a new scan (the desk says "already checked in")
-    with qtbot.waitSignal(decoder.code_read, timeout=3000):
+    with qtbot.waitSignal(decoder.code_read, timeout=WAIT_MS):
         decoder.offer(photo)
     assert read == [PAYLOAD, PAYLOAD]
 
@@ -136,7 +137,7 @@ def test_the_newest_picture_wins_and_no_backlog_builds_up(qtbot) -> None:
         image = QImage(64, 48, QImage.Format.Format_Grayscale8)
         image.fill(QColor(level, level, level))
         reader.offer(image)
-    qtbot.waitUntil(lambda: len(seen) >= 2 and not reader.busy, timeout=3000)
+    qtbot.waitUntil(lambda: len(seen) >= 2 and not reader.busy, timeout=WAIT_MS)
     reader.wait()
     assert seen[0] == 0 and seen[-1] == 240 and len(seen) <= 3
 
@@ -148,7 +149,7 @@ def test_the_panel_reads_badges_from_its_source_and_stops_it(qtbot) -> None:
     source = PictureSource()
     panel.start(source)
     assert source.running
-    with qtbot.waitSignal(panel.code_read, timeout=3000) as blocker:
+    with qtbot.waitSignal(panel.code_read, timeout=WAIT_MS) as blocker:
         source.show(badge_photo(angle=5))
     assert blocker.args == [PAYLOAD]
     assert panel.preview.pixmap() is not None and not panel.preview.pixmap().isNull()

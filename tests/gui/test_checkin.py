@@ -23,6 +23,7 @@ from facilitator.ui.checkin.desk import CheckinView
 from facilitator.ui.checkin.scanner import ScanCatcher
 from facilitator.ui.dialogs.checkin import UndoDialog, WalkInDialog
 from facilitator.ui.main_window import CHECKIN_TAB, LIBRARY_TAB, SESSIONS_TAB
+from tests.gui.waiting import WAIT_MS
 
 from .test_camera import badge_photo
 from .test_scanner import FakeClock, type_keys
@@ -92,7 +93,7 @@ def scanner(qtbot, view: CheckinView, clock: FakeClock, code: str, widget=None) 
 
 
 def test_a_scanner_burst_checks_someone_in_and_the_banner_says_welcome(qtbot, desk, clock) -> None:
-    with qtbot.waitSignal(desk.scan_recorded, timeout=2000) as blocker:
+    with qtbot.waitSignal(desk.scan_recorded, timeout=WAIT_MS) as blocker:
         scanner(qtbot, desk, clock, payload(desk, "Zoë"), desk.field)
     result = blocker.args[0]
     assert result.outcome is Outcome.CHECKED_IN and result.person.full_name == "Zoë O'Neil"
@@ -170,7 +171,7 @@ def test_someone_arriving_after_the_grace_period_is_welcomed_as_late(qtbot, work
 
 def test_a_badge_code_typed_by_hand_checks_in_too(qtbot, desk) -> None:
     qtbot.keyClicks(desk.field, person(desk, "Mei").badge_code.lower())
-    qtbot.waitUntil(lambda: len(desk.field.text()) == 20, timeout=1000)  # the last key is held a moment
+    qtbot.waitUntil(lambda: len(desk.field.text()) == 20, timeout=WAIT_MS)  # the last key is held a moment
     qtbot.keyClick(desk.field, Qt.Key.Key_Return)
     assert desk.banner.headline.text() == "✓ Welcome, Mei Chen" and desk.field.text() == ""
     assert desk.recent.row(0).source == Source.TYPED
@@ -294,7 +295,7 @@ def test_a_scan_that_could_not_be_saved_never_looks_accepted(qtbot, desk, clock,
 def test_the_camera_reads_a_badge_and_checks_them_in(qtbot, desk) -> None:
     qtbot.keyClick(desk.field, Qt.Key.Key_F8)
     assert desk.camera_button.isChecked() and desk.camera.isVisible()
-    with qtbot.waitSignal(desk.scan_recorded, timeout=3000) as blocker:
+    with qtbot.waitSignal(desk.scan_recorded, timeout=WAIT_MS) as blocker:
         desk.test_camera.show(badge_photo(payload(desk, "Mei"), angle=12))
     assert blocker.args[0].person.full_name == "Mei Chen"
     assert desk.recent.row(0).source == Source.CAMERA and desk.banner.tone is Tone.ACCEPTED
@@ -322,7 +323,7 @@ def test_the_scanner_listens_only_while_the_desk_is_on_screen(qtbot, desk) -> No
 def test_letters_typed_in_a_list_go_to_the_box(qtbot, desk) -> None:
     desk.not_here_table.setFocus()
     qtbot.keyClick(desk.not_here_table, "m")
-    qtbot.waitUntil(lambda: desk.field.text() == "m", timeout=1000)
+    qtbot.waitUntil(lambda: desk.field.text() == "m", timeout=WAIT_MS)
     assert desk.field.hasFocus()
 
 
@@ -350,7 +351,7 @@ def test_the_banner_goes_back_to_ready_after_a_while(qtbot) -> None:
     banner.show_verdict(Verdict(Tone.ACCEPTED, "✓ Welcome, Mei Chen"))
     banner.set_ready("Leaving: scan badges")  # changing mode keeps the result up
     assert banner.headline.text() == "✓ Welcome, Mei Chen"
-    qtbot.waitUntil(lambda: banner.tone is Tone.READY, timeout=1000)
+    qtbot.waitUntil(lambda: banner.tone is Tone.READY, timeout=WAIT_MS)
     assert banner.headline.text() == "Leaving: scan badges"
     headline_points = banner.headline.font().pointSize()
     assert headline_points >= 28

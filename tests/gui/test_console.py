@@ -27,6 +27,7 @@ from facilitator.storage.models import DeliveryRecord, FeedbackResponse
 from facilitator.ui.checkin.scanner import ScanCatcher
 from facilitator.ui.console.view import TIMER_COLOURS, ConsoleView
 from facilitator.ui.main_window import RUN_TAB, SESSIONS_TAB, MainWindow
+from tests.gui.waiting import WAIT_MS
 
 from .test_checkin import HeardSounds
 from .test_scanner import FakeClock, type_keys
@@ -107,7 +108,7 @@ def console(qtbot, workspace: Workspace, session_id: str, wall: Wall, keys: Fake
 
 def focus(qtbot, widget: QWidget, reason: Qt.FocusReason = Qt.FocusReason.OtherFocusReason) -> QWidget:
     widget.setFocus(reason)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=1000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=WAIT_MS)
     return widget
 
 
@@ -133,7 +134,7 @@ def type_count(qtbot, spin, keys: FakeClock, count: int) -> None:
     focus(qtbot, spin, Qt.FocusReason.TabFocusReason)
     qtbot.keyClick(spin, Qt.Key.Key_A, CTRL)
     type_text(qtbot, spin, keys, str(count))
-    qtbot.waitUntil(lambda: spin.value() == count, timeout=1000)
+    qtbot.waitUntil(lambda: spin.value() == count, timeout=WAIT_MS)
 
 
 def type_counts(qtbot, console: ConsoleView, keys: FakeClock, counts: list[int]) -> None:
@@ -541,7 +542,7 @@ def test_several_correct_options_are_all_marked(qtbot, console) -> None:
 
 def test_a_scanner_burst_checks_someone_in_from_the_agenda(qtbot, console, keys, workspace, session_id) -> None:
     assert QApplication.focusWidget() is console.agenda_table and not console.checkin_open
-    with qtbot.waitSignal(console.checkin.scan_recorded, timeout=2000) as blocker:
+    with qtbot.waitSignal(console.checkin.scan_recorded, timeout=WAIT_MS) as blocker:
         scan(qtbot, keys, badge(workspace, session_id, "Amara Okafor"))
     assert blocker.args[0].person.full_name == "Amara Okafor"
     assert console.scan_label.text().startswith("✓ Welcome, Amara Okafor")
@@ -559,8 +560,8 @@ def test_the_last_scan_leaves_the_top_bar_when_the_desks_banner_does(qtbot, cons
     assert console._scan_shown.interval() == SHOW_FOR_MS
     console._scan_shown.setInterval(50)  # the test need not wait six seconds
     scan(qtbot, keys, badge(workspace, session_id, "Amara Okafor"))
-    qtbot.waitUntil(lambda: console.scan_label.text().startswith("✓ Welcome"), timeout=2000)
-    qtbot.waitUntil(lambda: console.scan_label.text() == "", timeout=2000)
+    qtbot.waitUntil(lambda: console.scan_label.text().startswith("✓ Welcome"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: console.scan_label.text() == "", timeout=WAIT_MS)
     assert console.count_label.text() == "<b>1 of 24</b> in the room"  # the count stays
 
 
@@ -568,7 +569,7 @@ def test_f2_swaps_in_the_check_in_desk_and_back(qtbot, console, keys, workspace,
     assert console.current_slide().kind is SlideKind.WELCOME
     press(qtbot, Qt.Key.Key_F2)
     assert console.checkin_open and console.right.currentWidget() is console.checkin
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is console.checkin.field, timeout=1000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is console.checkin.field, timeout=WAIT_MS)
     assert console.current_slide().kind is SlideKind.CHECKIN
     assert console.screen_label.text() == "On screen: check-in"
     # The scanner is heard with the keyboard in the agenda too, and nothing lands in the desk's box.
@@ -584,7 +585,7 @@ def test_f2_swaps_in_the_check_in_desk_and_back(qtbot, console, keys, workspace,
 
 def test_starting_the_session_puts_the_desk_away(qtbot, console) -> None:
     press(qtbot, Qt.Key.Key_F2)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is console.checkin.field, timeout=1000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is console.checkin.field, timeout=WAIT_MS)
     page_down(qtbot)  # from the desk's box
     assert console.run.delivery.current == WELCOME and not console.checkin_open
     assert console.current_slide().kind is SlideKind.TEXT
@@ -616,12 +617,12 @@ def test_role_play_parts_are_assigned_among_those_present_and_rotate(qtbot, cons
     table.setCurrentIndex(people.index(0, 1))
     qtbot.keyClick(table, Qt.Key.Key_Space)
     mei = token(workspace, session_id, "Mei Chen")
-    qtbot.waitUntil(lambda: people.opted_out == {mei}, timeout=1000)
+    qtbot.waitUntil(lambda: people.opted_out == {mei}, timeout=WAIT_MS)
     assert people.data(people.index(0, 1), Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
     scan(qtbot, keys, badge(workspace, session_id, "Priya Raman"))  # one more arrives: the tick is kept
     assert people.rowCount() == 5 and people.opted_out == {mei}
 
-    with qtbot.waitSignal(console.delivery_changed, timeout=1000):
+    with qtbot.waitSignal(console.delivery_changed, timeout=WAIT_MS):
         press(qtbot, Qt.Key.Key_G, CTRL)
     assert console.message.text().startswith("Parts assigned: 1 group.")
     rounds = stored_run(workspace, session_id).delivery.run_of(ROLE_PLAY).role_rounds
@@ -744,11 +745,11 @@ def test_paper_feedback_is_keyed_in_and_stored_without_names(qtbot, console, key
     five = panel.ratings.button(5)
     focus(qtbot, five, Qt.FocusReason.TabFocusReason)
     qtbot.keyClick(five, Qt.Key.Key_Space)
-    qtbot.waitUntil(five.isChecked, timeout=1000)
+    qtbot.waitUntil(five.isChecked, timeout=WAIT_MS)
     assert panel.rating() == 5
     focus(qtbot, panel.comment, Qt.FocusReason.TabFocusReason)
     type_text(qtbot, panel.comment, keys, "Clear and useful")
-    qtbot.waitUntil(lambda: panel.comment.toPlainText() == "Clear and useful", timeout=1000)
+    qtbot.waitUntil(lambda: panel.comment.toPlainText() == "Clear and useful", timeout=WAIT_MS)
     press(qtbot, Qt.Key.Key_Return, CTRL)
     assert console.message.text() == "Response 1 added."
     assert panel.rating() is None and panel.comment.toPlainText() == ""  # ready for the next form
@@ -765,7 +766,7 @@ def test_paper_feedback_is_keyed_in_and_stored_without_names(qtbot, console, key
     # Form 3: a comment only (the rating left blank on paper).
     focus(qtbot, panel.comment)
     type_text(qtbot, panel.comment, keys, "More time")
-    qtbot.waitUntil(lambda: panel.comment.toPlainText() == "More time", timeout=1000)
+    qtbot.waitUntil(lambda: panel.comment.toPlainText() == "More time", timeout=WAIT_MS)
     press(qtbot, Qt.Key.Key_Return, CTRL)
     assert console.message.text() == "Response 3 added."
     assert panel.summary.text().startswith("3 responses, average 4.5 of 5")
@@ -774,7 +775,7 @@ def test_paper_feedback_is_keyed_in_and_stored_without_names(qtbot, console, key
     undo = next(b for b in panel.findChildren(QPushButton) if b.accessibleName() == "Remove the last response added")
     focus(qtbot, undo, Qt.FocusReason.TabFocusReason)
     qtbot.keyClick(undo, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: console.message.text() == "The last response was removed.", timeout=1000)
+    qtbot.waitUntil(lambda: console.message.text() == "The last response was removed.", timeout=WAIT_MS)
     assert panel.summary.text() == "2 responses, average 4.5 of 5; the spread shows from 5 responses."
 
     with workspace.store.transaction() as db:
@@ -800,13 +801,13 @@ def test_ctrl_b_blanks_the_audience_slide_and_brings_it_back(qtbot, console) -> 
     page_down(qtbot)
     before = console.current_slide()
     assert before.kind is SlideKind.TEXT
-    with qtbot.waitSignal(console.slide_changed, timeout=1000) as blocker:
+    with qtbot.waitSignal(console.slide_changed, timeout=WAIT_MS) as blocker:
         press(qtbot, Qt.Key.Key_B, CTRL)
     assert blocker.args[0].kind is SlideKind.BLANK and console.current_slide().kind is SlideKind.BLANK
     assert console.screen_label.text() == "On screen: blank"
     page_down(qtbot)  # moving on while blank keeps the screen blank
     assert console.current_slide().kind is SlideKind.BLANK
-    with qtbot.waitSignal(console.slide_changed, timeout=1000) as blocker:
+    with qtbot.waitSignal(console.slide_changed, timeout=WAIT_MS) as blocker:
         press(qtbot, Qt.Key.Key_B, CTRL)
     assert blocker.args[0] == console.current_slide()
     assert console.current_slide().kind is SlideKind.TEXT and console.current_slide().heading != before.heading
@@ -918,7 +919,7 @@ def test_delivery_changed_follows_every_recorded_step(qtbot, console, keys, work
     steps = [(PAGE_DOWN, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_P, CTRL), (Qt.Key.Key_P, CTRL),
              (Qt.Key.Key_E, CTRL), (Qt.Key.Key_K, CTRL), (PAGE_DOWN, CTRL)]
     for n, (key, modifiers) in enumerate(steps, start=1):
-        with qtbot.waitSignal(console.delivery_changed, timeout=1000) as blocker:
+        with qtbot.waitSignal(console.delivery_changed, timeout=WAIT_MS) as blocker:
             press(qtbot, key, modifiers)
         run = blocker.args[0]
         assert run.delivery.log_length == n == len(log(workspace, session_id))
@@ -927,25 +928,25 @@ def test_delivery_changed_follows_every_recorded_step(qtbot, console, keys, work
     with qtbot.assertNotEmitted(console.delivery_changed):
         page_down(qtbot)  # onto the scenario's vote: a step within the segment, nothing recorded
     type_counts(qtbot, console, keys, [1, 1, 1, 1])
-    with qtbot.waitSignal(console.delivery_changed, timeout=1000) as blocker:
+    with qtbot.waitSignal(console.delivery_changed, timeout=WAIT_MS) as blocker:
         page_down(qtbot)  # the counts, then the reveal: one step for the trainer, said once
     assert blocker.args[0].delivery.log_length == console.run.delivery.log_length == len(steps) + 2
 
 
 def test_slide_changed_only_when_the_slide_changes(qtbot, console) -> None:
-    with qtbot.waitSignal(console.slide_changed, timeout=1000) as blocker:
+    with qtbot.waitSignal(console.slide_changed, timeout=WAIT_MS) as blocker:
         page_down(qtbot)
     assert blocker.args[0].kind is SlideKind.TEXT and blocker.args[0] == console.current_slide()
     with qtbot.assertNotEmitted(console.slide_changed):
         press(qtbot, Qt.Key.Key_E, CTRL)  # more time: the room's slide is the same
-    with qtbot.waitSignal(console.slide_changed, timeout=1000) as blocker:
+    with qtbot.waitSignal(console.slide_changed, timeout=WAIT_MS) as blocker:
         page_down(qtbot)
     assert blocker.args[0] == console.current_slide() and blocker.args[0].heading == "What harassment is"
 
 
 def test_the_close_button_asks_to_close_and_seal_this_session(qtbot, console, session_id) -> None:
     button = next(b for b in console.findChildren(QPushButton) if b.accessibleName() == "Close and seal the session")
-    with qtbot.waitSignal(console.close_requested, timeout=1000) as blocker:
+    with qtbot.waitSignal(console.close_requested, timeout=WAIT_MS) as blocker:
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert blocker.args == [session_id]
 
@@ -972,7 +973,7 @@ def test_the_demo_opens_the_console_with_the_check_in_desk(qtbot, demo_window) -
     console = win.open_console(session_id, checkin=True)
     assert console is win.console and console.session_id == session_id
     assert win.tabs.currentIndex() == RUN_TAB and console.checkin_open
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is console.checkin.field, timeout=1000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is console.checkin.field, timeout=WAIT_MS)
     assert console.catcher.installed and console.current_slide().kind is SlideKind.CHECKIN
     qtbot.keyClick(console.checkin.field, Qt.Key.Key_F2)  # the console's F2, not the window's
     assert not console.checkin_open and win.tabs.currentIndex() == RUN_TAB and win.checkin_view is None
@@ -984,7 +985,7 @@ def test_ctrl_4_runs_the_selected_session(qtbot, demo_window) -> None:
     qtbot.keyClick(win.sessions_view.table, Qt.Key.Key_4, CTRL)
     assert win.tabs.currentIndex() == RUN_TAB
     assert win.console is not None and win.console.session_id == session_id and not win.console.checkin_open
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.console.agenda_table, timeout=1000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.console.agenda_table, timeout=WAIT_MS)
     qtbot.keyClick(win.console.agenda_table, PAGE_DOWN)
     assert win.console.run.delivery.current == WELCOME
 

@@ -17,6 +17,7 @@ from facilitator.cli import main as cli
 from facilitator.services import sessions as session_service
 from facilitator.ui.dialogs.new_session import NewSessionDialog
 from facilitator.ui.main_window import LIBRARY_TAB, SESSIONS_TAB
+from tests.gui.waiting import WAIT_MS
 
 
 def test_every_model_passes_the_model_tester(qtmodeltester, demo_window) -> None:
@@ -76,7 +77,7 @@ def test_planning_a_session_in_the_dialog(window, workspace, qtbot) -> None:
     qtbot.keyClicks(dialog.trainer, "Sam Lee")
     dialog.set_codes(["ca-supervisors", "ny-state"])
     assert "Meets California (supervisors)" in dialog.preview.text()
-    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
     [created] = session_service.list_sessions(workspace)
     assert created.location == "Clinic annex, room 3" and created.jurisdictions == ["ca-supervisors", "ny-state"]
@@ -123,7 +124,7 @@ def test_ctrl_n_starts_on_the_workshop_selected_in_the_library(window, qtbot) ->
 
 def test_opening_from_the_sessions_list_emits_the_session(demo_window, qtbot) -> None:
     win, session_id = demo_window
-    with qtbot.waitSignal(win.sessions_view.session_opened, timeout=1000) as blocker:
+    with qtbot.waitSignal(win.sessions_view.session_opened, timeout=WAIT_MS) as blocker:
         win.sessions_view.open_button.click()
     assert blocker.args == [session_id]
 
@@ -131,7 +132,7 @@ def test_opening_from_the_sessions_list_emits_the_session(demo_window, qtbot) ->
 def test_double_clicking_a_workshop_offers_to_plan_it(window, qtbot) -> None:
     lib = window.library_view
     lib.workshop_table.selectRow(0)
-    with qtbot.waitSignal(lib.plan_requested, timeout=1000) as blocker:
+    with qtbot.waitSignal(lib.plan_requested, timeout=WAIT_MS) as blocker:
         lib.workshop_table.doubleClicked.emit(lib.workshops.index(0, 0))
     assert blocker.args == [lib.workshops.row(0).id]
     window.findChild(NewSessionDialog).reject()

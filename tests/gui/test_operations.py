@@ -35,8 +35,13 @@ def test_an_app_quitting_mid_operation_stops_it_between_steps(qtbot) -> None:
             raise Stopped(f"stopped after {len(steps)} steps") from None
         return steps
 
-    QTimer.singleShot(100, QCoreApplication.instance().exit)  # as closing the last window does
-    with pytest.raises(Stopped) as stopped:
-        run_operation(None, "Working…", work)
+    app = QCoreApplication.instance()
+    QTimer.singleShot(100, app.exit)  # as closing the last window does
+    try:
+        with pytest.raises(Stopped) as stopped:
+            run_operation(None, "Working…", work)
+    finally:  # exit() leaves Qt's quit flag set, which would end every later test's event loop at once; a whole
+        QTimer.singleShot(0, app.quit)  # exec() clears it, as the app's own run does
+        app.exec()
     assert started.is_set() and 0 < len(steps) < 999
     assert stopped.value.summary == f"stopped after {len(steps)} steps"

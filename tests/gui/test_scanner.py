@@ -8,6 +8,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from facilitator.ui.checkin.scanner import ScanCatcher
+from tests.gui.waiting import WAIT_MS
 
 CODE = "FACABCDEFGH0123456789ABCDEFGHJK"
 
@@ -82,7 +83,7 @@ def test_a_fast_burst_ending_in_enter_is_one_scan_and_leaves_the_field_empty(qtb
     first.setText("Mei")
     field = focus(qtbot, second)
     found = scans(catcher)
-    with qtbot.waitSignal(catcher.scanned, timeout=1000) as blocker:
+    with qtbot.waitSignal(catcher.scanned, timeout=WAIT_MS) as blocker:
         type_keys(qtbot, field, clock, CODE, gap_ms=8)
     assert blocker.args == [CODE] and found == [CODE]
     assert second.text() == "" and first.text() == "Mei"
@@ -123,7 +124,7 @@ def test_the_last_slow_key_arrives_on_its_own_without_a_next_key(qtbot, desk, cl
     field = focus(qtbot, first)
     type_keys(qtbot, field, clock, "Mei", gap_ms=200, end=None)
     assert first.text() == "Me"  # the "i" is held for a moment in case a scan follows
-    qtbot.waitUntil(lambda: first.text() == "Mei", timeout=1000)
+    qtbot.waitUntil(lambda: first.text() == "Mei", timeout=WAIT_MS)
 
 
 def test_a_burst_without_a_terminator_is_no_scan_and_its_keys_are_delivered(qtbot, desk, clock) -> None:
@@ -132,7 +133,7 @@ def test_a_burst_without_a_terminator_is_no_scan_and_its_keys_are_delivered(qtbo
     found = scans(catcher)
     type_keys(qtbot, field, clock, CODE, gap_ms=5, end=None)
     assert first.text() == ""
-    qtbot.waitUntil(lambda: first.text() == CODE, timeout=1000)
+    qtbot.waitUntil(lambda: first.text() == CODE, timeout=WAIT_MS)
     clock.advance(150)
     qtbot.keyClick(field, Qt.Key.Key_Return)  # a terminator long after the burst starts nothing
     assert found == []
@@ -230,8 +231,8 @@ def test_a_busy_app_reads_the_keys_already_typed_before_it_gives_up_on_a_burst(q
 
 
 def test_a_person_who_stops_typing_gets_their_keys_when_the_timer_runs_out(qtbot, desk, clock) -> None:
-    _, first, _, _, catcher = desk
+    _, first, _, _, _catcher = desk
     field = focus(qtbot, first)
     type_keys(qtbot, field, clock, "Mei", gap_ms=8, end=None)
     assert field.text() == ""  # held a moment, in case a scanner is typing
-    qtbot.waitUntil(lambda: field.text() == "Mei", timeout=1000)
+    qtbot.waitUntil(lambda: field.text() == "Mei", timeout=WAIT_MS)

@@ -12,16 +12,17 @@ from facilitator.services.errors import UserError
 from facilitator.services.workspace import open_workspace
 from facilitator.ui import app as ui_app
 from facilitator.ui.main_window import MainWindow
+from tests.gui.waiting import WAIT_MS
 
 
 def test_the_window_paints_before_the_data_folder_is_opened(qtbot, workspace) -> None:
     window = MainWindow()
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.first_painted, timeout=3000):
+    with qtbot.waitSignal(window.first_painted, timeout=WAIT_MS):
         window.show()
     assert "Opening your sessions" in window.centralWidget().text()
     session_id = ensure_demo_session(workspace, date.today())
-    with qtbot.waitSignal(window.workspace_ready, timeout=3000):
+    with qtbot.waitSignal(window.workspace_ready, timeout=WAIT_MS):
         window.attach(workspace, session_id)
     assert window.sessions_view.current_id() == session_id
 
