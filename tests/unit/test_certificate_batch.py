@@ -74,7 +74,7 @@ def people(count: int, *extra: Person) -> list[Person]:
 def page_text(pdf: Path) -> str:
     """The page's words, the signature stamp's time aside (two batches may be signed a minute apart)."""
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "(signed at)", text)
+    return re.sub(r"\d{1,2}\s+\S+\s+\d{4},\s+\d\d:\d\d\s+UTC[+\-\d:]*", "(signed at)", text)  # 30 Nov 2026, 03:02 UTC
 
 
 def signed_facts(pdf: Path) -> str:
