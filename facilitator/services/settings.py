@@ -43,6 +43,9 @@ class Settings(BaseModel):
     # law counts them, and its industry (Illinois asks more of restaurants and bars). Sealed with each record.
     employer_employees: int | None = Field(default=None, ge=0, le=10_000_000)
     employer_industry: Literal["", "restaurant", "bar", "other"] = ""
+    # The employer's web address: learning records name people by their employee id "on" this system (an xAPI
+    # account's home page). Without it, the records name people by their e-mail address.
+    employer_web_address: str = Field(default="", max_length=200, pattern=r"^(https?://[^\s/]+\.[^\s]*)?$")
     # How late someone may arrive (or how early leave) before the record says so: each new session's default.
     grace_minutes: int = Field(default=DEFAULT_GRACE_MINUTES, ge=0, le=MAX_GRACE_MINUTES)
 
