@@ -46,7 +46,9 @@ NOUNS: dict[str, Noun] = {
     "certificates": Noun("documents", N_("signed certificate PDFs for everyone the sealed record says earned one")),
     "signin-sheet": Noun("documents", N_("the sign-in sheet PDF (signed once the session is sealed)")),
     "report": Noun("documents", N_("the session report PDF (signed once the session is sealed)")),
-    "verify": Noun("verify", N_("check a certificate PDF, a certificate's QR text, or a sealed session")),
+    "export": Noun("export", N_("sealed sessions into one signed bundle for HR")),
+    "verify": Noun("verify", N_("check a certificate PDF, a certificate's QR text, a sealed session, or an export "
+                                "bundle")),
     "settings": Noun("settings", N_("the organisation's name and logo, the paper size, the language, the "
                                     "trainer's profile and the employer's headcount and industry")),
     "keys": Noun("keys", N_("the signing identity: show, create, export the certificate, CSR")),

@@ -62,6 +62,7 @@ class ExportedSession:
     employer_home_page: str | None  # the employer's web address, which xAPI accounts name as their system
     workshop_snapshot: str  # the workshop file as frozen for the session (the text its hash covers)
     signer_cert_pem: str  # the certificate that signed the seal, and its chain
+    amendment_signers: tuple[str, ...] = ()  # the certificate (PEM) that signed each amendment, in order
 
     @property
     def session_id(self) -> str:

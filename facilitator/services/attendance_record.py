@@ -230,13 +230,22 @@ def chain_report(db: Session, session_id: str, data_dir: Path | None = None) -> 
     """The chain checked in the order the events were written, inside the caller's transaction; then that each
     event's row names the person its hashed badge token belongs to; then (given the data folder) that the log
     still reaches as far as its witness saw it (records/witness.py)."""
-    rows = db.scalars(select(AttendanceEvent).where(AttendanceEvent.session_id == session_id)
-                      .order_by(AttendanceEvent.id)).all()
+    rows = _log_rows(db, session_id)
     report = attendance_log.verify(session_id, [_stored(r) for r in rows])
     problem = report.problem or _moved(rows, _by_token(db, session_id))
     if problem is None and data_dir is not None:
         problem = _unwitnessed(rows, witness.read(data_dir, session_id))
     return report if problem is report.problem else attendance_log.ChainReport(report.events, report.head, problem)
+
+
+def stored_log(db: Session, session_id: str) -> list[attendance_log.StoredEvent]:
+    """The session's attendance log in the order it was written, with the hashes it was stored with."""
+    return [_stored(r) for r in _log_rows(db, session_id)]
+
+
+def _log_rows(db: Session, session_id: str) -> Sequence[AttendanceEvent]:
+    return db.scalars(select(AttendanceEvent).where(AttendanceEvent.session_id == session_id)
+                      .order_by(AttendanceEvent.id)).all()
 
 
 def _moved(rows: Sequence[AttendanceEvent], people: dict[str, int]) -> attendance_log.ChainProblem | None:

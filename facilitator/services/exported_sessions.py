@@ -40,7 +40,8 @@ def exported_session(ws: Workspace, session_id: str, trusted: list[x509.Certific
                    for a in seal.amended.attendees)
     return ExportedSession(seal.sealed, seal.amended, seal.amendments, signed.jws, tuple(a.jws for a in amendments),
                            people, starts, ends.astimezone(), settings.organisation,
-                           settings.employer_web_address or None, snapshot, seal.signer_cert)
+                           settings.employer_web_address or None, snapshot, seal.signer_cert,
+                           tuple(a.signer_cert for a in amendments))
 
 
 def _delivery_end(delivery: Delivery) -> datetime | None:

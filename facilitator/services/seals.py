@@ -146,7 +146,7 @@ def _check(ws: Workspace, session: TrainingSession, stored: list[SignedText],
     sid = session.id
     signer = None  # the seal's: an amendment may be signed by a later identity
     for number, signed in enumerate(stored):
-        problem, signed_by, untrusted = _signed_problem(signed, trusted)
+        problem, signed_by, untrusted = signed_problem(signed, trusted)
         signer = signer if number else signed_by
         if problem:
             where = _("the seal") if number == 0 else _("amendment {n}").format(n=number)
@@ -166,7 +166,7 @@ def _check(ws: Workspace, session: TrainingSession, stored: list[SignedText],
                      {a.certificate_id: n for n, a in enumerate(amendments, start=1)})
 
 
-def _signed_problem(signed: SignedText, trusted: list[x509.Certificate]) -> tuple[str | None, str | None, bool]:
+def signed_problem(signed: SignedText, trusted: list[x509.Certificate]) -> tuple[str | None, str | None, bool]:
     """Why a stored record is not what a trusted signer signed, who signed it, and whether the only problem is
     that the signer is not trusted here."""
     try:

@@ -232,3 +232,16 @@ class StoreChange(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     session_id: Mapped[str | None] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16))
+
+
+class HrExport(Base):
+    """A session put in a bundle for HR (migration 0007): with how many amendments it had then, so a later one makes
+    it new for `export --since-last`. Not part of any record."""
+
+    __tablename__ = "hr_exports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"), index=True)
+    amendments: Mapped[int] = mapped_column(Integer)
+    exported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    bundle_sha256: Mapped[str] = mapped_column(String(64))

@@ -115,6 +115,8 @@ class MainWindow(QMainWindow):
                                      lambda: self.import_roster())
         handout = self._action(file_menu, _("Attendees' &hand-out…"), QKeySequence("Ctrl+Shift+H"),
                                lambda: self.print_handout())
+        export = self._action(file_menu, _("&Export for HR…"), QKeySequence("Ctrl+Shift+X"),
+                              lambda: self.export_for_hr())
         identity = self._action(file_menu, _("Signing &identity…"), None, lambda: self.show_identity())
         settings = self._action(file_menu, _("&Settings…"), QKeySequence("Ctrl+,"), lambda: self.edit_settings())
         file_menu.addSeparator()
@@ -130,8 +132,8 @@ class MainWindow(QMainWindow):
         open_checkin = self._action(view, _("Open check-in for the selected session"), QKeySequence("F2"),
                                     lambda: self.open_checkin())
         self._open_checkin_action = open_checkin
-        self._needs_workspace = [new, import_roster, handout, identity, settings, sessions, library, checkin, run,
-                                 open_checkin]
+        self._needs_workspace = [new, import_roster, handout, export, identity, settings, sessions, library, checkin,
+                                 run, open_checkin]
         for action in self._needs_workspace:
             action.setEnabled(False)
         help_menu = self.menuBar().addMenu(_("&Help"))
@@ -254,6 +256,13 @@ class MainWindow(QMainWindow):
         opener.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
         box.open()
         return box
+
+    def export_for_hr(self) -> object:
+        """File → Export for HR… (Ctrl+Shift+X): sealed sessions into one signed bundle, with a progress bar."""
+        from facilitator.ui.dialogs.export_bundle import export_for_hr
+
+        assert self._ws is not None, "export_for_hr before the workspace is attached"
+        return export_for_hr(self, self._ws, self.sessions_view.current_id())
 
     def show_identity(self) -> QMessageBox:
         """File → Signing identity…: who this laptop signs as; export its certificate for HR, or create it."""

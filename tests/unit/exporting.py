@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from facilitator.domain.roster import Person
-from facilitator.services import attendance, closing
+from facilitator.domain.segment_kinds import SegmentKind
+from facilitator.services import attendance, closing, delivery
 from facilitator.services.identity import signer
 from facilitator.services.roster import add_people
 from facilitator.services.sessions import create_session, get_session
@@ -14,6 +15,7 @@ from facilitator.services.settings import set_setting
 from facilitator.services.workspace import Workspace
 from tests.unit.delivering import deliver_as_planned
 
+PRIVATE_COMMENT = "Kim's manager shouted again"  # an anonymous comment that must never leave in a bundle
 SUPERVISORS = [Person("Zoë", "O'Neil", "E1", "zoe@example.com", is_supervisor=True),
                Person("José", "Núñez", "E2", "jose@example.com", is_supervisor=True),
                Person("Ana", "Díaz", "=HYPERLINK(\"x\")", None, is_supervisor=True),
@@ -37,6 +39,9 @@ def sealed_session(ws: Workspace, *, ago: timedelta = timedelta(minutes=160), pe
     if len(present) > 1:
         attendance.check_out(ws, detail.id, present[1], at=now - ago + timedelta(minutes=60))
     deliver_as_planned(ws, detail.id, start)
+    feedback = next(s.id for s in delivery.session_run(ws, detail.id).workshop.segments
+                    if SegmentKind(s.type) is SegmentKind.FEEDBACK)
+    delivery.add_feedback(ws, detail.id, feedback, rating=2, comment=PRIVATE_COMMENT)
     set_setting(ws, "organisation", "Harbor View Clinic")
     closing.close_session(ws, detail.id, signer(ws, create_as=trainer), at=now)
     return detail.id

@@ -104,6 +104,9 @@ class SettingsDialog(QDialog):
         for value, label in INDUSTRIES:
             self.industry.addItem(_(label), value)
         self.industry.setCurrentIndex(max(0, self.industry.findData(self.current.employer_industry)))
+        self.web_address = QLineEdit(self.current.employer_web_address, maxLength=200,
+                                     accessibleName=_("Employer's web address"),
+                                     placeholderText=_("e.g. https://www.example.com, for HR's learning records"))
         self.grace = QSpinBox(accessibleName=_("Grace period for new sessions, in minutes"), minimum=0,
                               maximum=MAX_GRACE_MINUTES, suffix=_(" min"))
         self.grace.setValue(self.current.grace_minutes)
@@ -118,6 +121,7 @@ class SettingsDialog(QDialog):
         form.addRow(_("&Qualifications"), self.trainer_qualifications)
         form.addRow(_("&Employees"), self.employees)
         form.addRow(_("&Industry"), self.industry)
+        form.addRow(_("&Web address"), self.web_address)
         form.addRow(_("&Grace period"), self.grace)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -148,7 +152,8 @@ class SettingsDialog(QDialog):
                 "trainer_organisation": self.trainer_organisation.text().strip(),
                 "trainer_qualifications": self.trainer_qualifications.text().strip(),
                 "employer_employees": str(self.employees.value() or ""),
-                "employer_industry": self.industry.currentData(), "grace_minutes": str(self.grace.value())}
+                "employer_industry": self.industry.currentData(), "grace_minutes": str(self.grace.value()),
+                "employer_web_address": self.web_address.text().strip()}
 
     @property
     def language_changed(self) -> bool:
@@ -160,7 +165,8 @@ class SettingsDialog(QDialog):
         fields = {"organisation": self.organisation, "logo": self.logo, "paper": self.paper,
                   "language": self.language, "trainer_organisation": self.trainer_organisation,
                   "trainer_qualifications": self.trainer_qualifications, "employer_employees": self.employees,
-                  "employer_industry": self.industry, "grace_minutes": self.grace}
+                  "employer_industry": self.industry, "grace_minutes": self.grace,
+                  "employer_web_address": self.web_address}
         saved = None
         for key, value in self.values().items():
             if value == str(before[key] or ""):

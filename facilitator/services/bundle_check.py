@@ -1,0 +1,279 @@
+"""`facilitator verify BUNDLE.zip`: is an export bundle exactly what a trusted trainer signed, all the way down?
+
+In order, stopping at the first problem (which the verdict names): the zip as a container (safe names, sizes);
+the trainer's certificate is trusted (itself, or issued by a trusted organisation CA) and its public key file is
+its key; the manifest's signature; every file listed once with its hash, none added or removed; then each session:
+its seal and amendments signed by a trusted certificate and chained, the record as amended, the workshop's hash,
+the attendance log's chain ending where the seal says; each certificate PDF's signature and facts, one per
+certificate the record gives and no other; each sign-in sheet and report's signature; each credential's VC-JWT.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
+
+from facilitator.i18n import N_, _, ngettext
+from facilitator.records import attendance_log, bundle, openbadges
+from facilitator.records.identity import thumbprint_s256
+from facilitator.records.pdf_signing import validate_pdf
+from facilitator.records.sealed import Amendment, RecordFormatError, SealedRecord, canonical, record_digest
+from facilitator.services.seals import SignedText, signed_problem
+from facilitator.services.verification import Verdict, embedded_token, verify_certificate_token
+
+EXPORT_BUNDLE = N_("export bundle")
+
+
+class Problem(Exception):
+    """The first thing found wrong; its message is the verdict's finding."""
+
+
+def verify_bundle(path: Path, trusted: list[x509.Certificate]) -> Verdict:
+    """Everything the module's docstring lists; a Verdict naming the first problem, or what was checked."""
+    try:
+        with bundle.OpenedBundle(path) as opened:
+            signer, admitted = _signer(opened, trusted)
+            listed = _manifest(opened, signer)
+            facts = _sessions(opened, admitted)
+    except bundle.BundleError as exc:
+        return Verdict(False, EXPORT_BUNDLE, _("{file}: {problem}").format(file=path.name, problem=exc))
+    except Problem as exc:
+        return Verdict(False, EXPORT_BUNDLE, _("{file}: {problem}").format(file=path.name, problem=exc))
+    subject = signer.subject.rfc4514_string()
+    counts = ", ".join((ngettext("{n} session", "{n} sessions", facts["sessions"]).format(n=facts["sessions"]),
+                        ngettext("{n} file", "{n} files", listed).format(n=listed),
+                        ngettext("{n} certificate", "{n} certificates", facts["certificates"]).format(
+                            n=facts["certificates"])))
+    return Verdict(True, EXPORT_BUNDLE, _("valid: {file} is intact and signed by {signer}; {counts}").format(
+        file=path.name, signer=subject, counts=counts), subject, facts)
+
+
+# --- who signed ------------------------------------------------------------------------------------------------
+
+def _signer(opened: bundle.OpenedBundle, trusted: list[x509.Certificate]
+            ) -> tuple[x509.Certificate, list[x509.Certificate]]:
+    """The trainer's certificate from trainer.pem, once trusted; and the trusted list with it admitted."""
+    try:
+        chain = x509.load_pem_x509_certificates(opened.read(bundle.TRAINER_CERT))
+    except ValueError:
+        raise Problem(_("{file} is not a PEM certificate").format(file=bundle.TRAINER_CERT)) from None
+    admitted = admit(chain, trusted)
+    leaf = chain[0]
+    if leaf not in admitted:
+        raise Problem(_("signed by {signer}, whom you have not trusted; check the certificate's fingerprint with "
+                        "the trainer, then pass it with --trust").format(signer=leaf.subject.rfc4514_string()))
+    try:
+        key = load_pem_public_key(opened.read(bundle.TRAINER_KEY))
+    except ValueError:
+        raise Problem(_("{file} is not a PEM public key").format(file=bundle.TRAINER_KEY)) from None
+    if _spki(key) != _spki(leaf.public_key()):
+        raise Problem(_("{key} is not the key of the certificate in {cert}").format(
+            key=bundle.TRAINER_KEY, cert=bundle.TRAINER_CERT))
+    return leaf, admitted
+
+
+def admit(chain: list[x509.Certificate], trusted: list[x509.Certificate]) -> list[x509.Certificate]:
+    """`trusted`, plus `chain`'s first certificate when a trusted certificate issued it (an organisation's CA)."""
+    prints = {thumbprint_s256(c) for c in trusted}
+    if not chain or thumbprint_s256(chain[0]) in prints:
+        return trusted
+    for ca in trusted:
+        try:
+            chain[0].verify_directly_issued_by(ca)
+        except (ValueError, TypeError, InvalidSignature):  # not issued by this CA
+            continue
+        return [*trusted, chain[0]]
+    return trusted
+
+
+def _spki(key: Any) -> bytes:
+    return key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+
+
+# --- the manifest ----------------------------------------------------------------------------------------------
+
+def _manifest(opened: bundle.OpenedBundle, signer: x509.Certificate) -> int:
+    """The manifest is signed by `signer`, and lists every file once with its hash; how many it lists."""
+    text = opened.read(bundle.MANIFEST)
+    problem = bundle.manifest_signature_problem(text, opened.read(bundle.SIGNATURE), signer.public_key())
+    if problem:
+        raise Problem(problem)
+    entries = bundle.parse_manifest(text)
+    listed = [e.path for e in entries]
+    if len(set(listed)) != len(listed):
+        raise Problem(_("{manifest} lists a file twice").format(manifest=bundle.MANIFEST))
+    present = set(opened.names) - {bundle.MANIFEST, bundle.SIGNATURE}
+    added, removed = sorted(present - set(listed)), sorted(set(listed) - present)
+    if added:
+        raise Problem(_("{path} is in the bundle but not in {manifest}: a file was added").format(
+            path=added[0], manifest=bundle.MANIFEST))
+    if removed:
+        raise Problem(_("{path} is listed in {manifest} but missing: a file was removed").format(
+            path=removed[0], manifest=bundle.MANIFEST))
+    for entry in entries:
+        if hashlib.sha256(opened.read(entry.path)).hexdigest() != entry.sha256:
+            raise Problem(_("{path} does not match its hash in {manifest}: it was changed").format(
+                path=entry.path, manifest=bundle.MANIFEST))
+    return len(entries)
+
+
+# --- the sessions ----------------------------------------------------------------------------------------------
+
+def _sessions(opened: bundle.OpenedBundle, trusted: list[x509.Certificate]) -> dict[str, Any]:
+    names = list(opened.under("sessions", ".json"))
+    if not names:
+        raise Problem(_("the bundle holds no session"))
+    certificates = 0
+    issued: set[str] = set()
+    for name in names:
+        sid = Path(name).stem
+        record = _session(opened, sid, trusted)
+        given = {a.certificate_id for a in record.attendees if a.eligible and a.certificate_id}
+        _certificate_pdfs(opened, sid, given, trusted)
+        _documents(opened, sid, trusted)
+        certificates += len(given)
+        issued |= given
+    _credentials(opened, issued, trusted)
+    return {"sessions": len(names), "certificates": certificates}
+
+
+def _session(opened: bundle.OpenedBundle, sid: str, trusted: list[x509.Certificate]) -> SealedRecord:
+    """sessions/ID.json's seal and amendments verify and chain; the record as amended is what it says."""
+    where = f"sessions/{sid}.json"
+    try:
+        data = json.loads(opened.read(where))
+        if data.get("format") != bundle.SESSION_FORMAT or data.get("session") != sid:
+            raise ValueError(_("not a session record of format {format}").format(format=bundle.SESSION_FORMAT))
+        seal = data["seal"]
+        _signed(where, _("the seal"), seal["record"], seal["jws"], seal["signer_certificate"], trusted)
+        record = SealedRecord.decode(seal["record"])
+        amendments = _amendments(where, data["amendments"], record, trusted)
+        amended = record.amended(amendments)
+    except (ValueError, KeyError, TypeError, AttributeError, RecordFormatError) as exc:
+        raise Problem(_("{file} is not a readable session record ({reason})").format(file=where, reason=exc)
+                      ) from None
+    if record.session != sid:
+        raise Problem(_("{file} holds the record of another session").format(file=where))
+    if amended.to_payload() != data.get("as_amended"):
+        raise Problem(_("{file}: the record as amended is not what the seal and its amendments say").format(
+            file=where))
+    if hashlib.sha256(str(data["workshop"]["snapshot"]).encode()).hexdigest() != record.materials_sha256:
+        raise Problem(_("{file}: the workshop is not the one sealed (its hash differs)").format(file=where))
+    _events(opened, sid, record)
+    return amended
+
+
+def _signed(where: str, part: str, payload: Any, token: Any, signer_pem: Any, trusted: list[x509.Certificate]
+            ) -> None:
+    """Raise a Problem if `token` is not a trusted signer's signature over exactly `payload`."""
+    if not isinstance(token, str) or not isinstance(signer_pem, str):
+        raise ValueError(_("{part} lacks its signature or its signer's certificate").format(part=part))
+    try:
+        chain = x509.load_pem_x509_certificates(signer_pem.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        chain = []
+    problem, _signer_name, _untrusted = signed_problem(SignedText(json.dumps(payload), token, signer_pem),
+                                                       admit(chain, trusted))
+    if problem:
+        raise Problem(_("{file}, {part}: {problem}").format(file=where, part=part, problem=problem))
+
+
+def _amendments(where: str, stored: Iterable[Any], record: SealedRecord, trusted: list[x509.Certificate]
+                ) -> tuple[Amendment, ...]:
+    amendments: list[Amendment] = []
+    before = record.encode()
+    people = {a.badge_token for a in record.attendees}
+    for number, item in enumerate(stored, start=1):
+        part = _("amendment {n}").format(n=number)
+        _signed(where, part, item["record"], item["jws"], item["signer_certificate"], trusted)
+        amendment = Amendment.decode(item["record"])
+        if amendment.session != record.session or amendment.person not in people:
+            raise Problem(_("{file}: {part} is about another session or someone not in the sealed record").format(
+                file=where, part=part))
+        if amendment.previous is not None and amendment.previous != record_digest(before):
+            raise Problem(_("{file}: {part} does not follow the record before it: an amendment was removed, "
+                            "inserted or moved").format(file=where, part=part))
+        before = canonical(item["record"])
+        amendments.append(amendment)
+    return tuple(amendments)
+
+
+def _events(opened: bundle.OpenedBundle, sid: str, record: SealedRecord) -> None:
+    """events/ID.jsonl chains, and ends where the seal says the log ended."""
+    stored = bundle.stored_events(sid, opened.read(f"events/{sid}.jsonl"))
+    report = attendance_log.verify(sid, stored)
+    if report.problem is not None:
+        raise Problem(_("events/{session}.jsonl: {problem}").format(session=sid, problem=report.problem.message))
+    if (report.events, report.head) != (record.chain.events, record.chain.head):
+        raise Problem(_("events/{session}.jsonl does not end where the session was sealed: events were added, "
+                        "removed or changed").format(session=sid))
+
+
+# --- the documents ---------------------------------------------------------------------------------------------
+
+def _pems(trusted: list[x509.Certificate]) -> list[bytes]:
+    return [c.public_bytes(Encoding.PEM) for c in trusted]
+
+
+def _certificate_pdfs(opened: bundle.OpenedBundle, sid: str, given: set[str], trusted: list[x509.Certificate]
+                      ) -> None:
+    """One signed PDF per certificate the record gives, each carrying that certificate's facts."""
+    found: dict[str, str] = {}
+    for name in opened.under(f"certificates/{sid}", ".pdf"):
+        data = opened.read(name)
+        _signed_pdf(name, data, trusted)
+        token = embedded_token(data)
+        facts = verify_certificate_token(token, trusted) if token else None
+        if facts is None or not facts.valid:
+            raise Problem(_("{file} carries no genuine certificate facts").format(file=name))
+        cert_id = str(facts.facts.get("id"))
+        if facts.facts.get("session") != sid or cert_id not in given:
+            raise Problem(_("{file} is not a certificate this session's record gives (certificate {id}): a "
+                            "certificate was swapped").format(file=name, id=cert_id))
+        if cert_id in found:
+            raise Problem(_("{file} and {other} are the same certificate").format(file=name, other=found[cert_id]))
+        found[cert_id] = name
+    missing = sorted(given - set(found))
+    if missing:
+        raise Problem(_("certificate {id} of session {session} has no PDF in the bundle").format(
+            id=missing[0], session=sid))
+
+
+def _documents(opened: bundle.OpenedBundle, sid: str, trusted: list[x509.Certificate]) -> None:
+    for name in (f"documents/{sid}/signin-sheet.pdf", f"documents/{sid}/report.pdf"):
+        _signed_pdf(name, opened.read(name), trusted)
+
+
+def _signed_pdf(name: str, data: bytes, trusted: list[x509.Certificate]) -> None:
+    check = validate_pdf(data, _pems(trusted))
+    if not check.intact or check.modified_after_signing:
+        raise Problem(_("{file}: {problem}").format(file=name, problem=check.message))
+    if not check.trusted:
+        raise Problem(_("{file} is signed by {signer}, whom you have not trusted").format(
+            file=name, signer=check.signer_subject))
+
+
+def _credentials(opened: bundle.OpenedBundle, issued: set[str], trusted: list[x509.Certificate]) -> None:
+    """Each credential's VC-JWT verifies, says what its JSON says, and is a certificate a record gives."""
+    seen = set()
+    for name in opened.under("credentials", ".jwt"):
+        token = opened.read(name).decode("ascii", errors="replace").strip()
+        try:
+            credential = openbadges.verify_vc_jwt(token, trusted)
+        except ValueError as exc:
+            raise Problem(_("{file}: {problem}").format(file=name, problem=exc)) from None
+        if json.loads(opened.read(name[:-4] + ".json")) != credential:
+            raise Problem(_("{file} is not the credential its signed token holds").format(file=name[:-4] + ".json"))
+        cert_id = str(credential.get("id", "")).removeprefix("urn:uuid:")
+        if cert_id not in issued or f"credentials/{cert_id}.jwt" != name:
+            raise Problem(_("{file} is not a credential for a certificate the records give").format(file=name))
+        seen.add(cert_id)
+    if issued - seen:
+        raise Problem(_("certificate {id} has no credential in the bundle").format(id=sorted(issued - seen)[0]))

@@ -1,0 +1,235 @@
+"""`facilitator export`: sealed sessions into one signed bundle that HR checks with standard tools and imports.
+
+For each session the bundle holds its record as sealed and amended (`sessions/ID.json`), its attendance log
+(`events/ID.jsonl`), its certificates, sign-in sheet and report as signed PDFs, and each certificate as an Open
+Badges 3.0 credential; across sessions, `attendance.csv` for HR's spreadsheet or system and the xAPI statements
+for a learning record store. `SHA256SUMS` and its signature cover every file (records/bundle.py).
+
+Only what HR needs leaves the laptop (README.txt in the bundle says so): no feedback comment, no vote of any
+person, no trainer's note (the report prints notes, so it stays as the trainer signed it; the JSON carries none).
+Every session must verify before anything is written, and the zip is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from hashlib import sha256
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from sqlalchemy import func, select
+
+from facilitator.domain.sessions import SessionStatus
+from facilitator.i18n import _, ngettext
+from facilitator.records import bundle, hr_csv, openbadges, xapi
+from facilitator.records.bundle_readme import readme_text, verify_text
+from facilitator.records.export_record import ExportedSession
+from facilitator.records.identity import Identity, fingerprint
+from facilitator.services import certificates, reports
+from facilitator.services.attendance_record import stored_log
+from facilitator.services.delivery import session_run
+from facilitator.services.errors import Remedy, UserError
+from facilitator.services.exported_sessions import exported_session
+from facilitator.services.files import output_target, save
+from facilitator.services.identity import get_identity
+from facilitator.services.workspace import Workspace
+from facilitator.storage.models import HrExport, SessionAmendment, TrainingSession
+
+Progress = Callable[[int, int], None]  # done, total
+STEPS_PER_SESSION = 4  # the record, the certificates, the sign-in sheet, the report
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What was written: the bundle, the sessions in it, and how many of each kind of record."""
+
+    path: Path
+    sessions: tuple[str, ...]
+    people: int
+    certificates: int
+    statements: int
+    left_out_of_xapi: tuple[str, ...]  # people named by neither an employee id on the employer's system nor e-mail
+    sha256: str  # of the zip, to compare with what HR received
+
+    @property
+    def message(self) -> str:
+        return ngettext("Wrote {sessions} session ({people} people, {certificates} certificates) to {file}",
+                        "Wrote {sessions} sessions ({people} people, {certificates} certificates) to {file}",
+                        len(self.sessions)).format(sessions=len(self.sessions), people=self.people,
+                                                   certificates=self.certificates, file=self.path)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": str(self.path), "sessions": list(self.sessions), "people": self.people,
+                "certificates": self.certificates, "statements": self.statements,
+                "left_out_of_xapi": list(self.left_out_of_xapi), "sha256": self.sha256}
+
+
+def a_facilitator_bundle(path: Path) -> bool:
+    """Whether an existing file is a bundle this program wrote (so --out may replace it without --force)."""
+    try:
+        with bundle.OpenedBundle(path) as opened:
+            return bundle.MANIFEST in opened.names and "README.txt" in opened.names and \
+                b"Facilitator" in opened.read("README.txt")
+    except bundle.BundleError:
+        return False
+
+
+def export_bundle(ws: Workspace, session_ids: Sequence[str], out: Path, *, columns: Path | None = None,
+                  passphrase: str | None = None, force: bool = False, progress: Progress | None = None,
+                  now: datetime | None = None) -> ExportResult:
+    """Write the bundle of `session_ids` (each sealed, each verifying) to `out`; nothing is written if any fails."""
+    if not session_ids:
+        raise UserError(_("no sessions to export"), Remedy(
+            command=_("name sealed sessions, or use --all-sealed"), menu=_("choose at least one sealed session")))
+    target = output_target(ws, out, force=force, ours=a_facilitator_bundle, example="bundle.zip")
+    mapping = hr_csv.load_mapping(columns) if columns is not None else None
+    identity = get_identity(ws, passphrase)
+    now = now or datetime.now(UTC)
+    total, done = STEPS_PER_SESSION * len(session_ids), 0
+    files: dict[str, bytes] = {}
+    exported: list[ExportedSession] = []
+    for sid in dict.fromkeys(session_ids):
+        session = exported_session(ws, sid)
+        exported.append(session)
+        files |= _session_files(ws, session)
+        done += 1
+        _tell(progress, done, total)
+        files |= _documents(ws, session, passphrase, lambda step, base=done: _tell(progress, base + step, total))
+        done += STEPS_PER_SESSION - 1
+    files |= _shared_files(exported, identity, mapping, now)
+    made = xapi.statements_of(exported)
+    files["xapi/statements.json"] = _json(made.statements)
+    files["README.txt"] = readme_text(exported, now, len(made.statements), made.left_out).encode("utf-8")
+    files[bundle.MANIFEST] = bundle.manifest(files)
+    files[bundle.SIGNATURE] = bundle.sign_manifest(files[bundle.MANIFEST], identity.key)
+    data = io.BytesIO()
+    bundle.write_zip(data, files, now.astimezone())
+    save(target, data.getvalue())
+    digest = sha256(data.getvalue()).hexdigest()
+    _remember(ws, exported, digest, now)
+    return ExportResult(target, tuple(s.session_id for s in exported), sum(len(s.people) for s in exported),
+                        sum(1 for s in exported for p in s.people if p.completed), len(made.statements),
+                        made.left_out, digest)
+
+
+def sealed_sessions(ws: Workspace) -> list[str]:
+    """Every sealed session, oldest first: what `--all-sealed` exports."""
+    with ws.store.transaction() as db:
+        return list(db.scalars(select(TrainingSession.id).where(TrainingSession.status == SessionStatus.SEALED)
+                               .order_by(TrainingSession.scheduled_date, TrainingSession.start_time)))
+
+
+def new_since_last(ws: Workspace) -> list[str]:
+    """The sealed sessions never exported, or amended since they last were: what `--since-last` exports."""
+    with ws.store.transaction() as db:
+        exported = dict(db.execute(select(HrExport.session_id, func.max(HrExport.amendments))
+                                   .group_by(HrExport.session_id)).all())
+        amendments = dict(db.execute(select(SessionAmendment.session_id, func.count())
+                                     .group_by(SessionAmendment.session_id)).all())
+    return [sid for sid in sealed_sessions(ws)
+            if sid not in exported or amendments.get(sid, 0) > exported[sid]]
+
+
+def _remember(ws: Workspace, sessions: list[ExportedSession], digest: str, now: datetime) -> None:
+    with ws.store.write_transaction() as db:
+        db.add_all(HrExport(session_id=s.session_id, amendments=len(s.amendments), exported_at=now,
+                            bundle_sha256=digest) for s in sessions)
+
+
+def _tell(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(min(done, total), total)
+
+
+def _json(value: Any) -> bytes:
+    return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _session_files(ws: Workspace, session: ExportedSession) -> dict[str, bytes]:
+    """sessions/ID.json, events/ID.jsonl and the session's credentials."""
+    sid = session.session_id
+    with ws.store.transaction() as db:
+        events = stored_log(db, sid)
+    files = {f"sessions/{sid}.json": bundle.session_file(session_payload(session, _delivery(ws, sid))),
+             f"events/{sid}.jsonl": bundle.events_file(events)}
+    identity = get_identity(ws)
+    for person in session.people:
+        if person.completed:
+            credential = openbadges.credential(session, person)
+            name = f"credentials/{person.attendee.certificate_id}"
+            files[f"{name}.json"] = _json(credential)
+            files[f"{name}.jwt"] = (openbadges.sign_vc_jwt(credential, identity) + "\n").encode("ascii")
+    return files
+
+
+def session_payload(session: ExportedSession, delivery: list[dict[str, Any]]) -> dict[str, Any]:
+    """The whole record of a session, as sessions/ID.json holds it."""
+    return {
+        "format": bundle.SESSION_FORMAT, "session": session.session_id,
+        "seal": {"record": session.sealed.to_payload(), "jws": session.seal_jws,
+                 "signer_certificate": session.signer_cert_pem},
+        "amendments": [{"record": a.to_payload(), "jws": token, "signer_certificate": signer}
+                       for a, token, signer in zip(session.amendments, session.amendment_jws,
+                                                   session.amendment_signers, strict=True)],
+        "as_amended": session.record.to_payload(),
+        "workshop": {"id": session.record.workshop, "version": session.record.workshop_version,
+                     "title": session.record.workshop_title, "sha256": session.record.materials_sha256,
+                     "snapshot": session.workshop_snapshot},
+        "times": {"start": session.starts.isoformat(timespec="seconds"),
+                  "end": session.ends.isoformat(timespec="seconds")},
+        "employer": session.employer,
+        "people": [{"badge_token": p.attendee.badge_token, "first_name": p.first_name, "last_name": p.last_name,
+                    "email": p.email, "language": p.language, "completion": p.completion}
+                   for p in session.people],
+        "delivery": delivery,
+    }
+
+
+def _delivery(ws: Workspace, session_id: str) -> list[dict[str, Any]]:
+    """Each segment as it ran: when, and for how long (no results, notes or roles: those stay on the laptop)."""
+    segments = []
+    for run in session_run(ws, session_id).delivery.runs:
+        segments.append({"segment": run.segment.id, "title": run.segment.title, "kind": str(run.segment.kind),
+                         "skipped": run.skipped,
+                         "started": run.started_at.isoformat(timespec="seconds") if run.started_at else None,
+                         "ended": run.ended_at.isoformat(timespec="seconds") if run.ended_at else None})
+    return segments
+
+
+def _documents(ws: Workspace, session: ExportedSession, passphrase: str | None,
+               step: Callable[[int], None]) -> dict[str, bytes]:
+    """The session's signed PDFs, made as `facilitator certificates`, `signin-sheet` and `report` make them."""
+    sid = session.session_id
+    files: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory(prefix="facilitator-export-") as temp:
+        folder = Path(temp)
+        made = certificates.make_certificates(ws, sid, folder / "certificates", passphrase=passphrase)
+        if made.not_made:
+            raise UserError(_("session {session}: {problem}").format(session=sid, problem=made.not_made[0]))
+        files |= {f"certificates/{sid}/{path.name}": path.read_bytes() for path in made.files}
+        step(1)
+        reports.make_signin_sheet(ws, sid, folder / "signin-sheet.pdf", passphrase=passphrase)
+        files[f"documents/{sid}/signin-sheet.pdf"] = (folder / "signin-sheet.pdf").read_bytes()
+        step(2)
+        reports.make_report(ws, sid, folder / "report.pdf", passphrase=passphrase)
+        files[f"documents/{sid}/report.pdf"] = (folder / "report.pdf").read_bytes()
+        step(3)
+    return files
+
+
+def _shared_files(sessions: list[ExportedSession], identity: Identity, mapping: Any, now: datetime
+                  ) -> dict[str, bytes]:
+    csv_text = io.StringIO(newline="")
+    hr_csv.write_csv(sessions, csv_text, mapping)
+    public = identity.cert.public_key().public_bytes(serialization.Encoding.PEM,
+                                                     serialization.PublicFormat.SubjectPublicKeyInfo)
+    return {"attendance.csv": csv_text.getvalue().encode("utf-8"), bundle.TRAINER_CERT: identity.cert_pem(),
+            bundle.TRAINER_KEY: public,
+            "VERIFY.txt": verify_text(fingerprint(identity.cert), identity.cert.subject.rfc4514_string()
+                                      ).encode("utf-8")}

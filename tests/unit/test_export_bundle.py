@@ -1,0 +1,265 @@
+"""The HR bundle, checked as HR would: unpacked, `sha256sum -c` and `openssl dgst -verify` on the manifest, and
+`facilitator verify` on a computer that trusts only the trainer's exported certificate. Each way of tampering with
+a bundle is caught, with a reason that names it."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from facilitator.cli import main
+from facilitator.records import bundle
+from facilitator.services import closing, export
+from facilitator.services.bundle_check import verify_bundle
+from facilitator.services.errors import UserError
+from facilitator.services.identity import get_identity, signer
+from facilitator.services.sessions import create_session
+from facilitator.services.workspace import Workspace, open_workspace
+from tests.unit.exporting import PRIVATE_COMMENT, sealed_session
+
+pytestmark = pytest.mark.slow  # two sealed sessions, their PDFs signed and checked
+
+
+@pytest.fixture
+def two_sessions(workspace: Workspace) -> list[str]:
+    return [sealed_session(workspace), sealed_session(workspace)]
+
+
+@pytest.fixture
+def made(workspace: Workspace, two_sessions: list[str], tmp_path: Path) -> Path:
+    out = tmp_path / "out" / "bundle.zip"
+    out.parent.mkdir()
+    export.export_bundle(workspace, two_sessions, out)
+    return out
+
+
+def unpack(zip_path: Path, folder: Path) -> Path:
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(folder)
+    return folder
+
+
+def files_of(zip_path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(zip_path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def rezip(files: dict[str, bytes], out: Path) -> Path:
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return out
+
+
+def sha256sum_passes(folder: Path) -> bool:
+    return subprocess.run(["sha256sum", "--quiet", "-c", bundle.MANIFEST], cwd=folder, capture_output=True
+                          ).returncode == 0
+
+
+def openssl_passes(folder: Path, key: Path | None = None) -> bool:
+    done = subprocess.run(["openssl", "dgst", "-sha256", "-verify", str(key or folder / bundle.TRAINER_KEY),
+                           "-signature", bundle.SIGNATURE, bundle.MANIFEST], cwd=folder, capture_output=True,
+                          text=True)
+    return done.returncode == 0 and "Verified OK" in done.stdout
+
+
+def hr_verdict(zip_path: Path, trainer_pem: Path, hr_dir: Path, capsys: pytest.CaptureFixture[str]
+               ) -> tuple[int, str]:
+    """`facilitator verify` on HR's computer: its own fresh data folder, trusting only the trainer's certificate."""
+    capsys.readouterr()
+    code = main(["--data-dir", str(hr_dir), "verify", str(zip_path), "--trust", str(trainer_pem)])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def resigned(files: dict[str, bytes], key: ec.EllipticCurvePrivateKey) -> dict[str, bytes]:
+    """`files` with the manifest made again over them and signed with `key` (as a tamperer with that key would)."""
+    body = {k: v for k, v in files.items() if k not in (bundle.MANIFEST, bundle.SIGNATURE)}
+    text = bundle.manifest(body)
+    return {**body, bundle.MANIFEST: text, bundle.SIGNATURE: bundle.sign_manifest(text, key)}
+
+
+def test_a_bundle_of_two_sessions_passes_every_standard_check(workspace: Workspace, two_sessions: list[str],
+                                                              made: Path, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    folder = unpack(made, tmp_path / "unpacked")
+    assert sha256sum_passes(folder) and openssl_passes(folder)
+    listed = {line.split("  ", 1)[1] for line in (folder / bundle.MANIFEST).read_text().splitlines()}
+    on_disk = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+    assert listed == on_disk - {bundle.MANIFEST, bundle.SIGNATURE}, "every file is covered, and nothing else"
+    for sid in two_sessions:
+        assert f"sessions/{sid}.json" in listed and f"events/{sid}.jsonl" in listed
+        assert f"documents/{sid}/signin-sheet.pdf" in listed and f"documents/{sid}/report.pdf" in listed
+        assert any(p.startswith(f"certificates/{sid}/") for p in listed)
+    assert {"attendance.csv", "xapi/statements.json", "README.txt", "VERIFY.txt", bundle.TRAINER_CERT} <= listed
+    fingerprint = subprocess.run(["openssl", "x509", "-in", str(folder / bundle.TRAINER_CERT), "-noout",
+                                  "-fingerprint", "-sha256"], capture_output=True, text=True, check=True).stdout
+    assert fingerprint.split("=", 1)[1].strip() in (folder / "VERIFY.txt").read_text(), \
+        "VERIFY.txt gives the fingerprint that openssl shows, to compare with the trainer's"
+    code, said = hr_verdict(made, folder / bundle.TRAINER_CERT, tmp_path / "hr", capsys)
+    assert code == 0 and "valid" in said and "2 sessions" in said, said
+
+
+def test_the_event_chain_is_recomputable_by_the_rule_written_in_verify_txt(made: Path, two_sessions: list[str]
+                                                                          ) -> None:
+    files = files_of(made)
+    record = json.loads(files[f"sessions/{two_sessions[0]}.json"])
+    previous = hashlib.sha256(f"facilitator-attendance-1:{two_sessions[0]}".encode()).hexdigest()
+    lines = files[f"events/{two_sessions[0]}.jsonl"].decode().splitlines()
+    for line in lines:
+        row = json.loads(line)
+        claimed = row.pop("hash")
+        assert row["prev"] == previous
+        previous = hashlib.sha256(json.dumps(row, sort_keys=True, separators=(",", ":"),
+                                             ensure_ascii=False).encode()).hexdigest()
+        assert previous == claimed
+    assert record["seal"]["record"]["chain"] == {"events": len(lines), "head": previous}
+
+
+def test_an_edited_csv_row_is_caught(made: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = files_of(made)
+    files["attendance.csv"] = files["attendance.csv"].replace(b"incomplete", b"completed", 1)
+    edited = rezip(files, tmp_path / "edited.zip")
+    folder = unpack(edited, tmp_path / "edited")
+    assert not sha256sum_passes(folder)
+    code, said = hr_verdict(edited, folder / bundle.TRAINER_CERT, tmp_path / "hr", capsys)
+    assert code == 1 and "attendance.csv does not match its hash" in said, said
+    # With the manifest made again to match, its signature no longer does.
+    body = {k: v for k, v in files.items() if k != bundle.MANIFEST}
+    remade = rezip({**body, bundle.MANIFEST: bundle.manifest({k: v for k, v in body.items()
+                                                              if k != bundle.SIGNATURE})}, tmp_path / "remade.zip")
+    folder = unpack(remade, tmp_path / "remade")
+    assert sha256sum_passes(folder) and not openssl_passes(folder)
+    code, said = hr_verdict(remade, folder / bundle.TRAINER_CERT, tmp_path / "hr", capsys)
+    assert code == 1 and "does not verify SHA256SUMS" in said, said
+
+
+@pytest.mark.parametrize("change", ["removed", "added"])
+def test_a_removed_or_added_file_is_caught(made: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           change: str) -> None:
+    files = files_of(made)
+    if change == "removed":
+        del files[next(name for name in files if name.startswith("certificates/"))]
+    else:
+        files["certificates/extra.pdf"] = b"%PDF-1.7 not a certificate"
+    tampered = rezip(files, tmp_path / "tampered.zip")
+    folder = unpack(tampered, tmp_path / "tampered")
+    assert sha256sum_passes(folder) is (change == "added"), "sha256sum cannot see an added file; VERIFY.txt says so"
+    code, said = hr_verdict(tampered, folder / bundle.TRAINER_CERT, tmp_path / "hr", capsys)
+    assert code == 1 and f"a file was {change}" in said, said
+
+
+def test_a_manifest_resigned_with_another_key_is_caught(made: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """A tamperer with their own key replaces the certificate, the public key, and signs: every file matches and
+    openssl with the bundle's own key says OK, but not with the trainer's key, and HR's trust refuses it."""
+    original = unpack(made, tmp_path / "original")
+    other_ws = open_workspace(tmp_path / "other")
+    try:
+        other = get_identity(other_ws, create_as="Sam Lee")
+    finally:
+        other_ws.close()
+    files = files_of(made)
+    files[bundle.TRAINER_CERT] = other.cert_pem()
+    files[bundle.TRAINER_KEY] = other.cert.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    forged = rezip(resigned(files, other.key), tmp_path / "forged.zip")
+    folder = unpack(forged, tmp_path / "forged")
+    assert sha256sum_passes(folder) and openssl_passes(folder)
+    assert not openssl_passes(folder, original / bundle.TRAINER_KEY), "the trainer's own key does not verify it"
+    code, said = hr_verdict(forged, original / bundle.TRAINER_CERT, tmp_path / "hr", capsys)
+    assert code == 1 and "whom you have not trusted" in said, said
+
+
+def test_a_swapped_certificate_is_caught_even_when_the_trainer_re_signs(
+        workspace: Workspace, made: Path, two_sessions: list[str], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    files = files_of(made)
+    first, second = two_sessions
+    mine = sorted(n for n in files if n.startswith(f"certificates/{first}/"))[0]
+    theirs = sorted(n for n in files if n.startswith(f"certificates/{second}/"))[0]
+    files[mine] = files[theirs]  # a genuine certificate, signed by the same trainer, for another session
+    tampered = rezip(files, tmp_path / "swapped.zip")
+    folder = unpack(tampered, tmp_path / "swapped")
+    assert not sha256sum_passes(folder)
+    resigned_zip = rezip(resigned(files, get_identity(workspace).key), tmp_path / "swapped-resigned.zip")
+    code, said = hr_verdict(resigned_zip, folder / bundle.TRAINER_CERT, tmp_path / "hr", capsys)
+    assert code == 1 and "a certificate was swapped" in said, said
+
+
+def test_a_broken_event_chain_is_caught_even_when_the_trainer_re_signs(
+        workspace: Workspace, made: Path, two_sessions: list[str], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    files = files_of(made)
+    name = f"events/{two_sessions[0]}.jsonl"
+    lines = files[name].decode().splitlines()
+    event = json.loads(lines[0])
+    event["at"] = event["at"].replace(event["at"][11:13], f"{(int(event['at'][11:13]) + 1) % 24:02d}", 1)
+    files[name] = "\n".join([json.dumps(event), *lines[1:]]).encode() + b"\n"
+    tampered = rezip(resigned(files, get_identity(workspace).key), tmp_path / "chain.zip")
+    folder = unpack(tampered, tmp_path / "chain")
+    assert sha256sum_passes(folder) and openssl_passes(folder)
+    code, said = hr_verdict(tampered, folder / bundle.TRAINER_CERT, tmp_path / "hr", capsys)
+    assert code == 1 and "event 1" in said and "altered" in said, said
+
+
+def test_hostile_zips_get_a_clear_refusal(tmp_path: Path, workspace: Workspace) -> None:
+    not_zip = tmp_path / "not.zip"
+    not_zip.write_bytes(b"PK\x03\x04 broken")
+    assert "cannot be read as a zip file" in verify_bundle(not_zip, []).finding
+    escaping = rezip({"../../etc/passwd": b"x"}, tmp_path / "escape.zip")
+    assert "is not a name a bundle may hold" in verify_bundle(escaping, []).finding
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("attendance.csv", b"0" * (bundle.MAX_FILE_BYTES + 1))
+    (tmp_path / "bomb.zip").write_bytes(bomb.getvalue())
+    assert "too large" in verify_bundle(tmp_path / "bomb.zip", []).finding
+
+
+def test_reexporting_gives_the_same_record_ids_and_since_last_takes_only_what_is_new(
+        workspace: Workspace, two_sessions: list[str], made: Path, tmp_path: Path) -> None:
+    again = export.export_bundle(workspace, two_sessions, tmp_path / "again.zip")
+    first, second = files_of(made), files_of(again.path)
+    ids = [[s["id"] for s in json.loads(f["xapi/statements.json"])] for f in (first, second)]
+    assert ids[0] == ids[1] and len(set(ids[0])) == len(ids[0]) > 0
+    assert sorted(n for n in first if n.startswith("credentials/")) == \
+        sorted(n for n in second if n.startswith("credentials/"))
+    assert export.new_since_last(workspace) == []
+    closing.amend(workspace, two_sessions[1], signer(workspace), person="José Núñez", eligible=True,
+                  reason="made up the hour with the trainer")
+    assert export.new_since_last(workspace) == [two_sessions[1]], "an amendment makes a session new again"
+    amended = export.export_bundle(workspace, export.new_since_last(workspace), tmp_path / "amended.zip")
+    record = json.loads(files_of(amended.path)[f"sessions/{two_sessions[1]}.json"])
+    assert len(record["amendments"]) == 1
+    assert [p["completion"] for p in record["people"]][:2] == ["completed", "completed"]
+    assert verify_bundle(amended.path, []).valid is False, "HR's computer trusts no one until told"
+
+
+def test_nothing_private_leaves_in_the_bundle(made: Path, tmp_path: Path) -> None:
+    folder = unpack(made, tmp_path / "unpacked")
+    texts = [p.read_bytes() for p in folder.rglob("*") if p.suffix != ".pdf"]
+    texts += [subprocess.run(["pdftotext", str(p), "-"], capture_output=True, check=True).stdout
+              for p in folder.rglob("*.pdf")]
+    assert all(PRIVATE_COMMENT.encode() not in text for text in texts)
+    assert "Not in this bundle, on purpose: feedback comments" in (folder / "README.txt").read_text()
+
+
+def test_an_unsealed_session_is_refused_and_nothing_is_written(workspace: Workspace, tmp_path: Path) -> None:
+    second = create_session(workspace, workshop_id="harassment-prevention-supervisors", on="2026-12-01",
+                            start="09:00", location="Hall", trainer="Sam Lee", jurisdictions=["ca-supervisors"])
+    with pytest.raises(UserError, match="not closed yet"):
+        export.export_bundle(workspace, [second.id], tmp_path / "b.zip")
+    assert not (tmp_path / "b.zip").exists(), "nothing is written when a session cannot be exported"
+
+
+def test_the_data_folder_is_never_a_target(workspace: Workspace, two_sessions: list[str]) -> None:
+    with pytest.raises(UserError):
+        export.export_bundle(workspace, two_sessions, workspace.data_dir / "bundle.zip")
