@@ -1,7 +1,9 @@
-"""The bundle's xAPI statements: what each person's outcome gives, and ids that stay the same on every export."""
+"""The bundle's xAPI statements: what each person's outcome gives, stable ids, and a real LRS (Ralph) accepting
+them, keeping one copy when they are sent again and refusing a broken one."""
 
 from __future__ import annotations
 
+import copy
 import json
 import uuid
 from dataclasses import replace
@@ -16,6 +18,7 @@ from facilitator.records.identity import fingerprint
 from facilitator.services.exported_sessions import exported_session
 from facilitator.services.settings import set_setting
 from facilitator.services.workspace import Workspace
+from tests.lrs import Ralph
 from tests.unit.exporting import sealed_session
 
 HOME_PAGE = "https://harborview.example"
@@ -136,3 +139,67 @@ def test_attended_is_dated_by_the_first_check_in_and_completed_by_the_sessions_e
     zoe = session.people[0].attendee
     assert datetime.fromisoformat(attended["timestamp"]) == datetime.fromisoformat(zoe.first_in)
     assert datetime.fromisoformat(completed["timestamp"]) == session.ends.replace(microsecond=0)
+
+
+# --- a real learning record store -------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_ralph_accepts_the_statements_and_gives_them_back(workspace: Workspace, ralph: Ralph) -> None:
+    made = xapi.statements(exported(workspace)).statements
+    assert ralph.strict_errors(made) == []
+    # In two batches, as a sync that was cut short and resumed would send them (tests/lrs.py: Ralph's file store
+    # kept only a store's first batch until it was made to append).
+    for batch in (made[:2], made[2:]):
+        posted = ralph.post_statements(batch)
+        assert (posted.status, posted.body) == (200, [s["id"] for s in batch])
+    stored = ralph.get_statements(registration=made[0]["context"]["registration"])
+    assert sorted(s["id"] for s in stored) == sorted(s["id"] for s in made)
+    # What comes back is what was sent, with what only the LRS may add: when it stored it, and on whose word.
+    for statement in stored:
+        assert {k: v for k, v in statement.items() if k not in ("stored", "authority")} == next(
+            s for s in made if s["id"] == statement["id"])
+        assert statement["authority"] == {"objectType": "Agent", "mbox": "mailto:hr@example.com"}
+
+
+@pytest.mark.slow
+def test_sending_the_same_statements_again_stores_nothing_new(workspace: Workspace, ralph: Ralph) -> None:
+    session = exported(workspace)
+    made = xapi.statements(session).statements
+    registration = made[0]["context"]["registration"]
+    assert ralph.post_statements(made).status == 200
+    before = ralph.get_statements(registration=registration)
+    # Ralph 5.1 answers 204 No Content when every statement of a batch is already stored as sent.
+    again = ralph.post_statements(xapi.statements(exported_session(workspace, session.session_id)).statements)
+    assert (again.status, again.body) == (204, None)
+    assert ralph.get_statements(registration=registration) == before
+    # An LRS never changes a stored statement: the same id with other content is refused, which is why a
+    # re-export must give the very same statements.
+    changed = copy.deepcopy(made[0])
+    changed["result"]["duration"] = "PT9H"
+    assert ralph.post_statements([changed]).status == 409
+    assert ralph.get_statements(registration=registration) == before
+
+
+@pytest.mark.slow
+def test_a_broken_statement_is_refused(workspace: Workspace, ralph: Ralph) -> None:
+    made = xapi.statements(exported(workspace)).statements
+    headless = {k: v for k, v in made[0].items() if k != "actor"}
+    refused = ralph.post_statements([headless])
+    assert refused.status == 422 and "actor" in json.dumps(refused.body)
+    assert ralph.get_statements(registration=made[0]["context"]["registration"]) == []
+    # Ralph's API checks little beyond the actor and the ids; its full model checks the rest.
+    wrong = copy.deepcopy(made[0])
+    wrong["result"]["duration"] = "1h55"
+    wrong["context"]["registration"] = "session one"
+    errors = ralph.strict_errors([made[1], wrong])
+    assert len(errors) == 1 and "duration" in errors[0] and "registration" in errors[0]
+
+
+@pytest.mark.slow
+def test_ralph_can_be_stopped_and_started_again_keeping_what_it_stored(workspace: Workspace, ralph: Ralph) -> None:
+    made = xapi.statements(exported(workspace)).statements
+    assert ralph.post_statements(made).status == 200
+    ralph.stop()
+    assert not ralph.running and not ralph.answers()
+    ralph.start()
+    assert len(ralph.get_statements(registration=made[0]["context"]["registration"])) == len(made)
