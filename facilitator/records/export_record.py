@@ -16,7 +16,7 @@ from datetime import datetime
 
 from facilitator.records.sealed import Amendment, SealedAttendee, SealedRecord
 
-DELIVERY_METHOD = "instructor-led, in person"  # a value of the record, the same in every language
+DELIVERY_METHOD = "instructor-led, in person"  # not user text: a value of the record, the same in every language
 
 
 @dataclass(frozen=True)

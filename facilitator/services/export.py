@@ -103,7 +103,7 @@ def export_bundle(ws: Workspace, session_ids: Sequence[str], out: Path, *, colum
         files |= _documents(ws, session, passphrase, lambda step, base=done: _tell(progress, base + step, total))
         done += STEPS_PER_SESSION - 1
     files |= _shared_files(exported, identity, mapping, now)
-    made = xapi.statements_of(exported)
+    made = _statements(exported)
     files["xapi/statements.json"] = _json(made.statements)
     files["README.txt"] = readme_text(exported, now, len(made.statements), made.left_out).encode("utf-8")
     files[bundle.MANIFEST] = bundle.manifest(files)
@@ -140,6 +140,13 @@ def _remember(ws: Workspace, sessions: list[ExportedSession], digest: str, now: 
     with ws.store.write_transaction() as db:
         db.add_all(HrExport(session_id=s.session_id, amendments=len(s.amendments), exported_at=now,
                             bundle_sha256=digest) for s in sessions)
+
+
+def _statements(sessions: list[ExportedSession]) -> xapi.XapiStatements:
+    """Every session's statements in one list, and everyone left out of them."""
+    each = [xapi.statements(s) for s in sessions]
+    return xapi.XapiStatements([st for made in each for st in made.statements],
+                               tuple(name for made in each for name in made.left_out))
 
 
 def _tell(progress: Progress | None, done: int, total: int) -> None:
