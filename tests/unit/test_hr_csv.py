@@ -1,0 +1,163 @@
+"""The bundle's attendance.csv, read back as HR's tools read it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from facilitator.domain.hr_columns import ColumnMap, MappedColumn
+from facilitator.records import hr_csv
+from facilitator.records.export_record import ExportedSession
+from facilitator.records.sealed import SealedCredit
+from facilitator.services import closing
+from facilitator.services.exported_sessions import exported_session
+from facilitator.services.identity import signer
+from facilitator.services.workspace import Workspace
+from tests.unit.exporting import sealed_session
+
+FORMULA_ID = '=HYPERLINK("x")'  # Ana Díaz's employee id in tests/unit/exporting.py
+ISO_MOMENT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+MOMENT_COLUMNS = ("session_start", "session_end", "checked_in", "checked_out")
+
+
+@pytest.fixture
+def exported(workspace: Workspace) -> ExportedSession:
+    return exported_session(workspace, sealed_session(workspace))
+
+
+def written(sessions: list[ExportedSession], columns: ColumnMap | None = None) -> bytes:
+    out = io.BytesIO()
+    hr_csv.write_csv(sessions, out, columns)
+    return out.getvalue()
+
+
+def parsed(data: bytes) -> list[list[str]]:
+    """The CSV as a program reads it: UTF-8 with its BOM taken off, RFC 4180 quoting."""
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def by_first_name(rows: list[list[str]]) -> dict[str, dict[str, str]]:
+    header, *body = rows
+    return {row[header.index("first_name")]: dict(zip(header, row, strict=True)) for row in body}
+
+
+# --- the file as written ---------------------------------------------------------------------------------
+
+def test_the_file_is_utf8_with_a_bom_crlf_lines_and_a_header(exported: ExportedSession) -> None:
+    data = written([exported])
+    assert data.startswith(b"\xef\xbb\xbf") and not data.startswith(b"\xef\xbb\xbf\xef\xbb\xbf")
+    lines = data.split(b"\r\n")
+    assert lines[-1] == b"" and all(b"\n" not in line for line in lines)  # every line ends CRLF, none LF alone
+    rows = parsed(data)
+    assert rows[0] == list(hr_csv.COLUMN_NAMES)
+    assert len(rows) == 1 + len(exported.people) == 5  # one row per person, the no-show too
+
+
+def test_names_keep_their_accents_and_apostrophes(exported: ExportedSession) -> None:
+    people = by_first_name(parsed(written([exported])))
+    assert set(people) == {"Zoë", "José", "Ana", "Kim"}
+    assert (people["Zoë"]["last_name"], people["José"]["last_name"], people["Ana"]["last_name"]) == (
+        "O'Neil", "Núñez", "Díaz")  # an apostrophe inside a name is not a formula: left as it is
+
+
+def test_only_the_formula_looking_id_is_changed(exported: ExportedSession) -> None:
+    """Every cell is what the record says, except the one a spreadsheet would run: it gains an apostrophe."""
+    expected = list(hr_csv.table([exported]))
+    rows = parsed(written([exported]))
+    changed = [(r, c, rows[r][c]) for r, row in enumerate(expected) for c, cell in enumerate(row)
+               if rows[r][c] != cell]
+    ana = next(r for r, row in enumerate(expected) if row[2] == "Ana")
+    assert changed == [(ana, hr_csv.COLUMN_NAMES.index("employee_id"), "'" + FORMULA_ID)]
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
+def test_cells_a_spreadsheet_would_run_are_neutralised(cell: str) -> None:
+    assert hr_csv.neutralised(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["2026-11-30T09:05:00-05:00", "2026-11-30", "150", "2.50", "Zoë", "O'Neil", "",
+                                  "a=b", "ca-supervisors; ny-employees"])
+def test_other_cells_are_left_alone(cell: str) -> None:
+    assert hr_csv.neutralised(cell) == cell
+
+
+def test_each_outcome_has_its_status_minutes_and_dates(exported: ExportedSession) -> None:
+    people = by_first_name(parsed(written([exported])))
+    zoe, jose, kim = people["Zoë"], people["José"], people["Kim"]
+    assert (zoe["completion_status"], zoe["training_minutes"], zoe["training_hours"]) == ("completed", "150", "2.50")
+    assert zoe["completion_date"] == exported.ends.date().isoformat()
+    assert zoe["certificate_id"] == exported.people[0].attendee.certificate_id != ""
+    assert (jose["completion_status"], jose["training_minutes"], jose["training_hours"]) == ("incomplete", "60",
+                                                                                             "1.00")
+    assert jose["completion_date"] == jose["certificate_id"] == ""
+    assert (kim["completion_status"], kim["training_minutes"], kim["training_hours"]) == ("no-show", "0", "0.00")
+    assert kim["checked_in"] == kim["checked_out"] == kim["completion_date"] == ""
+    assert zoe["jurisdictions_credited"] == "ca-supervisors" and jose["jurisdictions_credited"] == ""
+    for person in people.values():
+        assert person["session_id"] == exported.session_id and person["instructor"] == "Sam Lee"
+        assert person["delivery_method"] == "instructor-led, in person" and person["track"] == "supervisor"
+        assert person["course_code"] == "harassment-prevention-supervisors" and person["amended"] == "no"
+        assert person["acknowledgment"] == "no"  # sealed with no signed acknowledgment on record
+
+
+def test_moments_are_iso_on_the_trainers_clock_and_never_neutralised(exported: ExportedSession) -> None:
+    """The record keeps UTC; the CSV gives the trainer's clock, as the session's start carries it, whatever the
+    clock of the machine exporting. An offset west of UTC starts with a minus, but only ever inside a cell."""
+    west = timezone(timedelta(hours=-5))
+    session = replace(exported, starts=exported.starts.astimezone(west), ends=exported.ends.astimezone(west))
+    people = by_first_name(parsed(written([session])))
+    zoe = people["Zoë"]
+    for column in MOMENT_COLUMNS:
+        assert ISO_MOMENT.match(zoe[column]) and zoe[column].endswith("-05:00"), column
+    stored = datetime.fromisoformat(exported.people[0].attendee.first_in)
+    assert datetime.fromisoformat(zoe["checked_in"]) == stored  # the same moment, only written on another clock
+    assert datetime.fromisoformat(zoe["session_start"]) == exported.starts
+
+
+def test_partial_credit_is_listed_apart_and_never_as_met(exported: ExportedSession) -> None:
+    def credit(code: str, standing: str) -> SealedCredit:
+        return SealedCredit(code, code.upper(), "a law", standing, (), ())
+
+    credits = {"Zoë": (credit("ca-supervisors", "met"), credit("ny-employees", "partial"), credit("il", "met")),
+               "José": (credit("ca-supervisors", "partial"), credit("il", "not-met"))}
+    attendees = tuple(replace(p.attendee, credits=credits.get(p.first_name, p.attendee.credits))
+                      for p in exported.people)
+    record = replace(exported.record, attendees=attendees)
+    people = tuple(replace(p, attendee=a) for p, a in zip(exported.people, attendees, strict=True))
+    rows = by_first_name(parsed(written([replace(exported, record=record, people=people)])))
+    assert rows["Zoë"]["jurisdictions_credited"] == "ca-supervisors; il"
+    assert rows["Zoë"]["jurisdictions_partial"] == "ny-employees"
+    assert rows["José"]["jurisdictions_credited"] == "" and rows["José"]["jurisdictions_partial"] == "ca-supervisors"
+
+
+def test_an_amendment_decides_and_is_said(workspace: Workspace) -> None:
+    sid = sealed_session(workspace)
+    closing.amend(workspace, sid, signer(workspace), person="E2", eligible=True, reason="made up the missed hour")
+    jose = by_first_name(parsed(written([exported_session(workspace, sid)])))["José"]
+    assert (jose["completion_status"], jose["amended"]) == ("completed", "yes")
+    assert jose["training_minutes"] == "60"  # a decision, never credit: the minutes stay what they were
+
+
+def test_a_text_stream_gets_the_same_text(exported: ExportedSession) -> None:
+    text = io.StringIO(newline="")
+    assert hr_csv.write_csv([exported], text) == 4
+    assert text.getvalue() == written([exported]).decode("utf-8")
+
+
+def test_a_map_naming_an_unknown_column_writes_nothing(exported: ExportedSession) -> None:
+    out = io.BytesIO()
+    with pytest.raises(ValueError, match="nope"):
+        hr_csv.write_csv([exported], out, ColumnMap("x", (MappedColumn("A", source="nope"),)))
+    assert out.getvalue() == b""
+
+
+def test_every_column_has_a_one_line_description() -> None:
+    described = hr_csv.column_descriptions()
+    assert [name for name, _ in described] == list(hr_csv.COLUMN_NAMES)
+    assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", name) for name in hr_csv.COLUMN_NAMES)
+    assert all(text and "\n" not in text for _, text in described)
