@@ -1,4 +1,4 @@
-"""The bundle's attendance.csv, read back as HR's tools read it."""
+"""The bundle's attendance.csv, read back as HR's tools read it: the csv module, and column maps."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ import io
 import re
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
+from facilitator.content.problems import ContentError
 from facilitator.domain.hr_columns import ColumnMap, MappedColumn
 from facilitator.records import hr_csv
 from facilitator.records.export_record import ExportedSession
 from facilitator.records.sealed import SealedCredit
 from facilitator.services import closing
 from facilitator.services.exported_sessions import exported_session
+from facilitator.services.hr_columns import column_map, shipped_column_maps
 from facilitator.services.identity import signer
 from facilitator.services.workspace import Workspace
 from tests.unit.exporting import sealed_session
@@ -161,3 +164,94 @@ def test_every_column_has_a_one_line_description() -> None:
     assert [name for name, _ in described] == list(hr_csv.COLUMN_NAMES)
     assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", name) for name in hr_csv.COLUMN_NAMES)
     assert all(text and "\n" not in text for _, text in described)
+
+
+# --- column maps ---------------------------------------------------------------------------------------
+
+MAP = """\
+name: An HR system
+rows: completed
+date_format: DD/MM/YYYY
+columns:
+  - {from: completion_date, to: Completed On}
+  - {from: employee_id, to: Employee ID}
+  - {value: Internal, to: Training Type}
+  - {from: session_start, to: Start}
+  - {from: last_name, to: Surname}
+"""
+
+
+def write_map(tmp_path: Path, text: str, name: str = "map.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_map_renames_orders_selects_and_adds_constants(exported: ExportedSession, tmp_path: Path) -> None:
+    rows = parsed(written([exported], column_map(write_map(tmp_path, MAP))))
+    day = exported.ends.strftime("%d/%m/%Y")
+    assert rows == [["Completed On", "Employee ID", "Training Type", "Start", "Surname"],
+                    [day, "E1", "Internal", exported.starts.strftime("%d/%m/%Y"), "O'Neil"],
+                    [day, "'" + FORMULA_ID, "Internal", exported.starts.strftime("%d/%m/%Y"), "Díaz"]]
+
+
+def test_a_map_can_keep_every_row_and_iso_dates(exported: ExportedSession) -> None:
+    mapped = ColumnMap("ids", (MappedColumn("Status", source="completion_status"),
+                               MappedColumn("Start", source="session_start")))
+    rows = parsed(written([exported, exported], mapped))
+    assert [r[0] for r in rows[1:]] == ["completed", "incomplete", "completed", "no-show"] * 2
+    assert all(ISO_MOMENT.match(r[1]) for r in rows[1:])
+
+
+def test_every_shipped_map_loads_names_known_columns_and_cites_its_source() -> None:
+    shipped = shipped_column_maps()
+    assert len(shipped) >= 2
+    for name, path in shipped.items():
+        loaded = column_map(path)
+        assert set(loaded.sources) <= set(hr_csv.COLUMN_NAMES), name
+        assert loaded.rows == "completed", name  # both imports record every row as a completion
+        assert re.search(r"^# Source: https://", path.read_text(encoding="utf-8"), re.MULTILINE), name
+
+
+BROKEN = {
+    "unknown column": ("name: X\ncolumns:\n  - {from: employee_id, to: ID}\n  - {from: emial, to: Mail}\n", 4,
+                       r"columns\[1\]\.from: unknown column 'emial'\. Fix: did you mean 'email'\?"),
+    "bad YAML": ("name: X\ncolumns:\n  - {from: email, to: Mail\n  - {from: email, to: Other}\n", None,
+                 r"not valid YAML"),
+    "not a mapping": ("- {from: email, to: Mail}\n", 1, r"not a column map"),
+    "both from and value": ("name: X\ncolumns:\n  - {from: email, value: x, to: Mail}\n", 3,
+                            r"columns\[0\]: give 'from' or 'value', not both"),
+    "neither": ("name: X\ncolumns:\n  - {to: Mail}\n", 3, r"columns\[0\]: give 'from' \(a column"),
+    "a header twice": ("name: X\ncolumns:\n  - {from: email, to: Mail}\n  - {from: employee_id, to: mail}\n", 4,
+                       r"columns\[1\]\.to: the header 'mail' is used twice \(first on line 3\)"),
+    "unknown date format": ("name: X\ndate_format: dd.mm.yy\ncolumns:\n  - {from: email, to: Mail}\n", 2,
+                            r"date_format: input should be 'iso'"),
+    "unknown field": ("name: X\ncolumns:\n  - {from: email, to: Mail, width: 3}\n", 3,
+                      r"columns\[0\]\.width: unknown field"),
+    "no columns": ("name: X\ncolumns: []\n", 2, r"columns: list should have at least 1 item"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_a_broken_map_is_refused_with_the_file_line_and_entry(tmp_path: Path, case: str) -> None:
+    text, line, message = BROKEN[case]
+    path = write_map(tmp_path, text)
+    with pytest.raises(ContentError) as caught:
+        column_map(path)
+    said = str(caught.value)
+    assert said.startswith(f"{path}:{line}:" if line else str(path)), said
+    assert re.search(message, said), said
+    assert "Fix:" in said
+
+
+def test_bad_yaml_names_its_line(tmp_path: Path) -> None:
+    path = write_map(tmp_path, BROKEN["bad YAML"][0])
+    with pytest.raises(ContentError) as caught:
+        column_map(path)
+    assert caught.value.problems[0].line in (3, 4)  # the unclosed flow mapping, where the parser notices it
+
+
+def test_a_huge_map_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = write_map(tmp_path, "name: X\ncolumns:\n" + "  - {from: email, to: Mail}  # padding\n" * 5000)
+    with pytest.raises(ContentError, match=r"larger than 64 KB, far more than a column map"):
+        column_map(path)
