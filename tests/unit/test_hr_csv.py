@@ -1,14 +1,18 @@
-"""The bundle's attendance.csv, read back as HR's tools read it: the csv module, and column maps."""
+"""The bundle's attendance.csv, read back as HR's tools read it: the csv module, column maps, and LibreOffice."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import shutil
+import subprocess
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from facilitator.content.problems import ContentError
@@ -255,3 +259,53 @@ def test_a_huge_map_is_refused_before_it_is_read(tmp_path: Path) -> None:
     path = write_map(tmp_path, "name: X\ncolumns:\n" + "  - {from: email, to: Mail}  # padding\n" * 5000)
     with pytest.raises(ContentError, match=r"larger than 64 KB, far more than a column map"):
         column_map(path)
+
+
+# --- LibreOffice, as HR's spreadsheet ------------------------------------------------------------------
+
+def soffice() -> str:
+    found = shutil.which("soffice")
+    if found is None:
+        if os.environ.get("FACILITATOR_CI"):
+            pytest.fail("soffice is missing; on Debian: apt-get install --no-install-recommends "
+                        "libreoffice-calc-nogui (see .ci/run)")
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
+    return found
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_it_with_accents_intact_and_no_formula_run(exported: ExportedSession,
+                                                                     tmp_path: Path) -> None:
+    """Converted headless to XLSX (UTF-8 and commas chosen as a user picks them in the import dialog: without
+    that, LibreOffice reads the file in the local code page and shows the BOM), then read with openpyxl. A
+    control file with the same formula not neutralised shows that LibreOffice would have run it."""
+    ours, control = tmp_path / "attendance.csv", tmp_path / "control.csv"
+    ours.write_bytes(written([exported]))
+    quoted = '"' + FORMULA_ID.replace('"', '""') + '"'  # as RFC 4180 quotes it, with no apostrophe in front
+    control.write_bytes(f"\ufeffid\r\n{quoted}\r\n".encode())
+    done = subprocess.run(
+        [soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"),
+         str(ours), str(control)], capture_output=True, text=True, check=False, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert openpyxl.load_workbook(tmp_path / "out" / "control.xlsx").active["A2"].data_type == "f"
+
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "attendance.xlsx").active
+    cells = list(sheet.iter_rows(values_only=False))
+    header = [c.value for c in cells[0]]
+    assert header == list(hr_csv.COLUMN_NAMES)
+    assert all(c.data_type != "f" for row in cells for c in row)  # no cell became a formula
+    people = {row[header.index("first_name")].value: {h: c for h, c in zip(header, row, strict=True)}
+              for row in cells[1:]}
+    assert set(people) == {"Zoë", "José", "Ana", "Kim"}
+    assert [people[n]["last_name"].value for n in ("Zoë", "José", "Ana")] == ["O'Neil", "Núñez", "Díaz"]
+    # LibreOffice keeps the apostrophe of a CSV cell as text (the cell is the literal '=HYPERLINK("x")).
+    ana_id = people["Ana"]["employee_id"]
+    assert (ana_id.data_type, ana_id.value) == ("s", "'" + FORMULA_ID)
+    # Moments with an offset stay text, exactly as written; a bare date becomes a date cell.
+    zoe = people["Zoë"]
+    for column in MOMENT_COLUMNS:
+        assert zoe[column].data_type == "s" and ISO_MOMENT.match(zoe[column].value), column
+    completed = zoe["completion_date"]
+    assert completed.is_date and completed.value == datetime.combine(exported.ends.date(), datetime.min.time())
+    assert (zoe["training_minutes"].value, zoe["training_hours"].value) == (150, 2.5)  # numbers, as HR sums them
