@@ -120,16 +120,18 @@ def _fix(err: dict[str, Any]) -> str:
     return _(_FIXES.get(err["type"], N_("correct the value")))
 
 
-def read_yaml(path: Path) -> YamlDocument:
-    """Parse `path`, raising ContentError (with the line) if it is not readable, valid YAML."""
+def read_yaml(path: Path, *, max_bytes: int = MAX_BYTES, too_large: str | None = None) -> YamlDocument:
+    """Parse `path`, raising ContentError (with the line) if it is not readable, valid YAML. A file of another
+    kind than a workshop may set a smaller `max_bytes`, and `too_large`, the message (translated) that says so."""
     try:
-        data = read_bounded(path, MAX_BYTES)
+        data = read_bounded(path, max_bytes)
     except NotARegularFile as exc:
         raise _error(path, None, _("cannot be read ({reason})").format(reason=exc.strerror),
                      _("give the path of a .yaml file")) from None
     except FileTooLarge:
-        raise _error(path, None, _("cannot be read (it is larger than {size}, far more than a workshop)").format(
-            size=size_text(MAX_BYTES)), _("check that this is the right file")) from None
+        message = too_large or _("cannot be read (it is larger than {size}, far more than a workshop)").format(
+            size=size_text(max_bytes))
+        raise _error(path, None, message, _("check that this is the right file")) from None
     except OSError as exc:
         raise _error(path, None, _("cannot be read ({reason})").format(reason=exc.strerror),
                      _("check the path and permissions")) from exc
