@@ -25,6 +25,8 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy import func, select
 
+from facilitator.content.problems import ContentError
+from facilitator.domain.hr_columns import ColumnMap
 from facilitator.domain.sessions import SessionStatus
 from facilitator.i18n import _, ngettext
 from facilitator.records import bundle, hr_csv, openbadges, xapi
@@ -37,6 +39,7 @@ from facilitator.services.delivery import session_run
 from facilitator.services.errors import Remedy, UserError
 from facilitator.services.exported_sessions import exported_session
 from facilitator.services.files import output_target, save
+from facilitator.services.hr_columns import column_map
 from facilitator.services.identity import get_identity
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import HrExport, SessionAmendment, TrainingSession
@@ -88,7 +91,7 @@ def export_bundle(ws: Workspace, session_ids: Sequence[str], out: Path, *, colum
         raise UserError(_("no sessions to export"), Remedy(
             command=_("name sealed sessions, or use --all-sealed"), menu=_("choose at least one sealed session")))
     target = output_target(ws, out, force=force, ours=a_facilitator_bundle, example="bundle.zip")
-    mapping = hr_csv.load_mapping(columns) if columns is not None else None
+    mapping = _column_map(columns) if columns is not None else None
     identity = get_identity(ws, passphrase)
     now = now or datetime.now(UTC)
     total, done = STEPS_PER_SESSION * len(session_ids), 0
@@ -102,10 +105,11 @@ def export_bundle(ws: Workspace, session_ids: Sequence[str], out: Path, *, colum
         _tell(progress, done, total)
         files |= _documents(ws, session, passphrase, lambda step, base=done: _tell(progress, base + step, total))
         done += STEPS_PER_SESSION - 1
-    files |= _shared_files(exported, identity, mapping, now)
+    files |= _shared_files(exported, identity, mapping)
     made = _statements(exported)
     files["xapi/statements.json"] = _json(made.statements)
-    files["README.txt"] = readme_text(exported, now, len(made.statements), made.left_out).encode("utf-8")
+    files["README.txt"] = readme_text(exported, now, len(made.statements), made.left_out,
+                                      _described(mapping)).encode("utf-8")
     files[bundle.MANIFEST] = bundle.manifest(files)
     files[bundle.SIGNATURE] = bundle.sign_manifest(files[bundle.MANIFEST], identity.key)
     data = io.BytesIO()
@@ -140,6 +144,25 @@ def _remember(ws: Workspace, sessions: list[ExportedSession], digest: str, now: 
     with ws.store.write_transaction() as db:
         db.add_all(HrExport(session_id=s.session_id, amendments=len(s.amendments), exported_at=now,
                             bundle_sha256=digest) for s in sessions)
+
+
+def _column_map(path: Path) -> ColumnMap:
+    """A column map for attendance.csv; a UserError naming the file, line and entry when it is not a good one."""
+    try:
+        return column_map(path)
+    except ContentError as exc:
+        raise UserError(str(exc.problems[0]), Remedy(
+            command=_("fix the map, or start from one in assets/hr-columns"),
+            menu=_("fix the map, or start from one that comes with Facilitator"))) from exc
+
+
+def _described(mapping: ColumnMap | None) -> list[tuple[str, str]]:
+    """attendance.csv's columns as the README lists them: our own, or a map's headers and what each holds."""
+    ours = dict(hr_csv.column_descriptions())
+    if mapping is None:
+        return list(ours.items())
+    return [(c.header, ours[c.source] if c.source else _("always \"{value}\"").format(value=c.constant))
+            for c in mapping.columns]
 
 
 def _statements(sessions: list[ExportedSession]) -> xapi.XapiStatements:
@@ -230,7 +253,7 @@ def _documents(ws: Workspace, session: ExportedSession, passphrase: str | None,
     return files
 
 
-def _shared_files(sessions: list[ExportedSession], identity: Identity, mapping: Any, now: datetime
+def _shared_files(sessions: list[ExportedSession], identity: Identity, mapping: ColumnMap | None
                   ) -> dict[str, bytes]:
     csv_text = io.StringIO(newline="")
     hr_csv.write_csv(sessions, csv_text, mapping)
