@@ -17,6 +17,7 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -57,10 +58,13 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def sign_compact(payload: dict[str, Any], key: ec.EllipticCurvePrivateKey, kid: str, *, typ: str = "JWT") -> str:
-    """Sign `payload` (canonical JSON) with `key`; `kid` names the certificate that verifies it."""
+def sign_compact(payload: dict[str, Any], key: ec.EllipticCurvePrivateKey, kid: str, *, typ: str = "JWT",
+                 extra_header: Mapping[str, Any] | None = None) -> str:
+    """Sign `payload` (canonical JSON) with `key`; `kid` names the key or certificate that verifies it.
+    `extra_header` adds members to the protected header (an Open Badges credential carries its public key as
+    "jwk"); it cannot replace "alg", "kid" or "typ", and without it the header is the three alone."""
     _require_p256(key.curve)
-    header = {"alg": ALG, "kid": kid, "typ": typ}
+    header = {**(extra_header or {}), "alg": ALG, "kid": kid, "typ": typ}
     signing_input = f"{b64url(canonical_json(header))}.{b64url(canonical_json(payload))}"
     r, s = decode_dss_signature(key.sign(signing_input.encode("ascii"), ec.ECDSA(hashes.SHA256())))
     return f"{signing_input}.{b64url(r.to_bytes(_COORD, 'big') + s.to_bytes(_COORD, 'big'))}"
