@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from facilitator import __version__
 from facilitator.i18n import _
 from facilitator.records import attendance_log
 from facilitator.records.bundle import MANIFEST, SIGNATURE, TRAINER_CERT, TRAINER_KEY
@@ -16,10 +15,10 @@ from facilitator.records.export_record import ExportedSession
 
 
 def readme_text(sessions: Sequence[ExportedSession], made: datetime, statements: int,
-                left_out: Sequence[str], columns: Sequence[tuple[str, str]]) -> str:
-    """What the bundle holds, file by file, and what it deliberately leaves out."""
+                left_out: Sequence[str], columns: Sequence[tuple[str, str]], version: str) -> str:
+    """What the bundle holds, file by file, and what it deliberately leaves out (`version`: Facilitator's)."""
     lines = [_("Training records exported by Facilitator {version} on {when}.").format(
-        version=__version__, when=made.astimezone().isoformat(timespec="seconds")), "",
+        version=version, when=made.astimezone().isoformat(timespec="seconds")), "",
         _("Sessions in this bundle:")]
     for s in sessions:
         lines.append(f"  {s.session_id}  {s.record.date}  {s.record.workshop_title} — {s.record.location} "

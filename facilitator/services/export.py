@@ -25,11 +25,12 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy import func, select
 
+from facilitator import __version__
 from facilitator.content.problems import ContentError
 from facilitator.domain.hr_columns import ColumnMap
 from facilitator.domain.sessions import SessionStatus
 from facilitator.i18n import _, ngettext
-from facilitator.records import bundle, hr_csv, openbadges, xapi
+from facilitator.records import attendance_log, bundle, hr_csv, openbadges, xapi
 from facilitator.records.bundle_readme import readme_text, verify_text
 from facilitator.records.export_record import ExportedSession
 from facilitator.records.identity import Identity, fingerprint
@@ -92,15 +93,16 @@ def export_bundle(ws: Workspace, session_ids: Sequence[str], out: Path, *, colum
             command=_("name sealed sessions, or use --all-sealed"), menu=_("choose at least one sealed session")))
     target = output_target(ws, out, force=force, ours=a_facilitator_bundle, example="bundle.zip")
     mapping = _column_map(columns) if columns is not None else None
+    # Every session verified before a key is asked for or a file made: one that is not sealed, or does not
+    # verify, stops the export with nothing written.
+    exported = [exported_session(ws, sid) for sid in dict.fromkeys(session_ids)]
     identity = get_identity(ws, passphrase)
     now = now or datetime.now(UTC)
-    total, done = STEPS_PER_SESSION * len(session_ids), 0
+    total, done = STEPS_PER_SESSION * len(exported), 0
     files: dict[str, bytes] = {}
-    exported: list[ExportedSession] = []
-    for sid in dict.fromkeys(session_ids):
-        session = exported_session(ws, sid)
-        exported.append(session)
-        files |= _session_files(ws, session)
+    for session in exported:
+        files |= _session_files(session, _events(ws, session.session_id), _delivery(ws, session.session_id),
+                                identity)
         done += 1
         _tell(progress, done, total)
         files |= _documents(ws, session, passphrase, lambda step, base=done: _tell(progress, base + step, total))
@@ -109,7 +111,7 @@ def export_bundle(ws: Workspace, session_ids: Sequence[str], out: Path, *, colum
     made = _statements(exported)
     files["xapi/statements.json"] = _json(made.statements)
     files["README.txt"] = readme_text(exported, now, len(made.statements), made.left_out,
-                                      _described(mapping)).encode("utf-8")
+                                      _described(mapping), __version__).encode("utf-8")
     files[bundle.MANIFEST] = bundle.manifest(files)
     files[bundle.SIGNATURE] = bundle.sign_manifest(files[bundle.MANIFEST], identity.key)
     data = io.BytesIO()
@@ -167,9 +169,9 @@ def _described(mapping: ColumnMap | None) -> list[tuple[str, str]]:
 
 def _statements(sessions: list[ExportedSession]) -> xapi.XapiStatements:
     """Every session's statements in one list, and everyone left out of them."""
-    each = [xapi.statements(s) for s in sessions]
-    return xapi.XapiStatements([st for made in each for st in made.statements],
-                               tuple(name for made in each for name in made.left_out))
+    each = [(s.session_id, xapi.statements(s)) for s in sessions]
+    return xapi.XapiStatements([st for _sid, made in each for st in made.statements],
+                               tuple(f"{name} ({sid})" for sid, made in each for name in made.left_out))
 
 
 def _tell(progress: Progress | None, done: int, total: int) -> None:
@@ -181,17 +183,20 @@ def _json(value: Any) -> bytes:
     return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _session_files(ws: Workspace, session: ExportedSession) -> dict[str, bytes]:
+def _events(ws: Workspace, session_id: str) -> list[attendance_log.StoredEvent]:
+    with ws.store.transaction() as db:
+        return stored_log(db, session_id)
+
+
+def _session_files(session: ExportedSession, events: list[attendance_log.StoredEvent],
+                   delivery: list[dict[str, Any]], identity: Identity) -> dict[str, bytes]:
     """sessions/ID.json, events/ID.jsonl and the session's credentials."""
     sid = session.session_id
-    with ws.store.transaction() as db:
-        events = stored_log(db, sid)
-    files = {f"sessions/{sid}.json": bundle.session_file(session_payload(session, _delivery(ws, sid))),
+    files = {f"sessions/{sid}.json": bundle.session_file(session_payload(session, delivery)),
              f"events/{sid}.jsonl": bundle.events_file(events)}
-    identity = get_identity(ws)
     for person in session.people:
         if person.completed:
-            credential = openbadges.credential(session, person)
+            credential = openbadges.credential(session, person, signer=identity.cert)
             name = f"credentials/{person.attendee.certificate_id}"
             files[f"{name}.json"] = _json(credential)
             files[f"{name}.jwt"] = (openbadges.sign_vc_jwt(credential, identity) + "\n").encode("ascii")

@@ -12,8 +12,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from joserfc import jws as jose
+from joserfc.jwk import ECKey
 
 from facilitator.cli import main
 from facilitator.records import bundle
@@ -23,7 +26,9 @@ from facilitator.services.errors import UserError
 from facilitator.services.identity import get_identity, signer
 from facilitator.services.sessions import create_session
 from facilitator.services.workspace import Workspace, open_workspace
+from tests.lrs import Ralph
 from tests.unit.exporting import PRIVATE_COMMENT, sealed_session
+from tests.unit.test_openbadges import schema_errors
 
 pytestmark = pytest.mark.slow  # two sealed sessions, their PDFs signed and checked
 
@@ -233,7 +238,7 @@ def test_reexporting_gives_the_same_record_ids_and_since_last_takes_only_what_is
     assert sorted(n for n in first if n.startswith("credentials/")) == \
         sorted(n for n in second if n.startswith("credentials/"))
     assert export.new_since_last(workspace) == []
-    closing.amend(workspace, two_sessions[1], signer(workspace), person="José Núñez", eligible=True,
+    closing.amend(workspace, two_sessions[1], signer(workspace), person="E2", eligible=True,
                   reason="made up the hour with the trainer")
     assert export.new_since_last(workspace) == [two_sessions[1]], "an amendment makes a session new again"
     amended = export.export_bundle(workspace, export.new_since_last(workspace), tmp_path / "amended.zip")
@@ -245,7 +250,7 @@ def test_reexporting_gives_the_same_record_ids_and_since_last_takes_only_what_is
 
 def test_nothing_private_leaves_in_the_bundle(made: Path, tmp_path: Path) -> None:
     folder = unpack(made, tmp_path / "unpacked")
-    texts = [p.read_bytes() for p in folder.rglob("*") if p.suffix != ".pdf"]
+    texts = [p.read_bytes() for p in folder.rglob("*") if p.is_file() and p.suffix != ".pdf"]
     texts += [subprocess.run(["pdftotext", str(p), "-"], capture_output=True, check=True).stdout
               for p in folder.rglob("*.pdf")]
     assert all(PRIVATE_COMMENT.encode() not in text for text in texts)
@@ -263,3 +268,58 @@ def test_an_unsealed_session_is_refused_and_nothing_is_written(workspace: Worksp
 def test_the_data_folder_is_never_a_target(workspace: Workspace, two_sessions: list[str]) -> None:
     with pytest.raises(UserError):
         export.export_bundle(workspace, two_sessions, workspace.data_dir / "bundle.zip")
+
+
+def test_the_bundles_statements_are_stored_once_by_a_real_lrs(made: Path, ralph: Ralph) -> None:
+    statements = json.loads(files_of(made)["xapi/statements.json"])
+    assert statements and ralph.strict_errors(statements) == []
+    first = ralph.post_statements(statements)
+    assert first.status == 200 and first.body == [s["id"] for s in statements]
+    registrations = {s["context"]["registration"] for s in statements}
+    stored = [s for r in sorted(registrations) for s in ralph.get_statements(registration=r)]
+    assert len(stored) == len(statements)
+    assert ralph.post_statements(statements).status == 204, "sent again: nothing new"
+    assert len([s for r in sorted(registrations) for s in ralph.get_statements(registration=r)]) == len(statements)
+
+
+def test_the_bundles_credentials_validate_and_verify_with_a_jose_library(made: Path, tmp_path: Path) -> None:
+    files = files_of(made)
+    trainer = x509.load_pem_x509_certificates(files[bundle.TRAINER_CERT])[0]
+    key = ECKey.import_key(trainer.public_key())  # type: ignore[arg-type]
+    tokens = sorted(n for n in files if n.startswith("credentials/") and n.endswith(".jwt"))
+    assert len(tokens) == 4, "two sessions, two certificates each"
+    for name in tokens:
+        credential = json.loads(files[name[:-4] + ".json"])
+        assert schema_errors(credential) == []
+        verified = jose.deserialize_compact(files[name].decode().strip(), key, algorithms=["ES256"])
+        assert json.loads(verified.payload)["credentialSubject"] == credential["credentialSubject"]
+
+
+def test_the_command_line_exports_and_verifies(workspace: Workspace, two_sessions: list[str], tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    data = ["--data-dir", str(workspace.data_dir)]
+    out = tmp_path / "all.zip"
+    assert main([*data, "export", "--all-sealed", "--out", str(out), "--json"]) == 0
+    said = json.loads(capsys.readouterr().out)
+    assert said["sessions"] == two_sessions and said["certificates"] == 4 and len(said["sha256"]) == 64
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == said["sha256"]
+    assert main([*data, "export", "--since-last", "--out", str(tmp_path / "new.zip")]) == 0
+    assert "Nothing new to export" in capsys.readouterr().out and not (tmp_path / "new.zip").exists()
+    assert main([*data, "verify", str(out)]) == 0, "the trainer's own laptop trusts its own key"
+    assert "valid" in capsys.readouterr().out
+    moodle = Path(__file__).parents[2] / "assets" / "hr-columns" / "moodle-import-completion.yaml"
+    assert main([*data, "export", two_sessions[0], "--out", str(tmp_path / "moodle.zip"), "--columns",
+                 str(moodle)]) == 0
+    header = files_of(tmp_path / "moodle.zip")["attendance.csv"].decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("email,")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\ncolumns:\n  - {from: emial, to: E-mail}\n")
+    capsys.readouterr()
+    assert main([*data, "export", two_sessions[0], "--out", str(tmp_path / "bad.zip"), "--columns", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.yaml" in err and "emial" in err and "Traceback" not in err
+    assert not (tmp_path / "bad.zip").exists()
+    notes = tmp_path / "notes.zip"
+    notes.write_bytes(b"my own zip")
+    assert main([*data, "export", two_sessions[0], "--out", str(notes)]) == 1, "a file not ours is not replaced"
+    assert notes.read_bytes() == b"my own zip"

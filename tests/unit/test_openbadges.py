@@ -57,7 +57,7 @@ def _validator() -> Draft201909Validator:
     return Draft201909Validator(SCHEMA, format_checker=checker)
 
 
-def _errors(credential: dict[str, Any]) -> list[str]:
+def schema_errors(credential: dict[str, Any]) -> list[str]:
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in _validator().iter_errors(credential)]
 
 
@@ -100,7 +100,7 @@ def test_every_certificate_is_a_credential_that_the_schema_accepts(sealed: Seale
     certified = [p.attendee.certificate_id for p in sealed.exported.people if p.completed]
     assert [c["id"] for c in made] == [f"urn:uuid:{c}" for c in certified] and len(made) == 2  # Zoë and Ana
     for credential in made:
-        assert _errors(credential) == []
+        assert schema_errors(credential) == []
         assert credential["@context"] == [ob.VC_CONTEXT, ob.OB_CONTEXT]
         assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
         assert credential["issuer"]["id"] == ob.issuer_id(sealed.me.key.public_key())
@@ -113,9 +113,9 @@ def test_the_schema_check_fails_a_credential_that_lacks_what_it_requires(sealed:
     good = ob.credential(sealed.exported, sealed.person("Zoë"))
     no_description = json.loads(json.dumps(good))
     del no_description["credentialSubject"]["achievement"]["description"]
-    assert any("'description' is a required property" in e for e in _errors(no_description))
-    assert any("is not a 'date-time'" in e for e in _errors({**good, "validFrom": "2026-11-30T10:00:00"}))
-    assert _errors({**good, "type": ["VerifiableCredential"]}) != []
+    assert any("'description' is a required property" in e for e in schema_errors(no_description))
+    assert any("is not a 'date-time'" in e for e in schema_errors({**good, "validFrom": "2026-11-30T10:00:00"}))
+    assert schema_errors({**good, "type": ["VerifiableCredential"]}) != []
 
 
 def test_valid_from_is_when_the_session_ended_to_the_second(sealed: Sealed) -> None:
@@ -183,7 +183,7 @@ def test_the_amended_record_decides_who_gets_one(sealed: Sealed) -> None:
         ob.credential(amended, as_sealed)  # the amended record is asked, not the value handed in
     [jose_credential] = [c for c in ob.credentials(amended) if "José" in c["description"]]
     assert "made up the hour" in jose_credential["description"]
-    assert _errors(jose_credential) == []
+    assert schema_errors(jose_credential) == []
 
 
 # --- partial is never met -----------------------------------------------------------------------------------------
@@ -220,7 +220,7 @@ def test_a_partial_jurisdiction_is_never_stated_as_met(workspace: Workspace) -> 
     assert bo.completed and {code: c.standing for code, c in standings.items()} == {
         "ca-employees": "not-applicable", "de": "partial", "me": "partial"}  # the case this test is about
     credential = ob.credential(exported, bo)
-    assert _errors(credential) == []
+    assert schema_errors(credential) == []
     met = _met_sentence(credential["description"])
     assert met == "No jurisdiction's requirements are met by this certificate."
     for code in ("de", "me"):

@@ -29,8 +29,8 @@ from facilitator.services import export
 from facilitator.services.errors import Stopped, UserError
 from facilitator.services.identity import needs_passphrase
 from facilitator.services.workspace import Workspace
-from facilitator.ui.errors import error_text
 from facilitator.ui.operations import Progress, run_operation
+from facilitator.ui.widgets import error_text
 
 
 class ExportChoice(QDialog):
@@ -39,6 +39,7 @@ class ExportChoice(QDialog):
     def __init__(self, ws: Workspace, selected: str | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Export for HR"))
+        self.setMinimumWidth(460)
         self.new, self.every = export.new_since_last(ws), export.sealed_sessions(ws)
         self.selected = selected if selected in self.every else None
         self._choices: dict[int, list[str]] = {}
@@ -76,16 +77,22 @@ class ExportChoice(QDialog):
         return self._choices.get(self.group.checkedId(), [])
 
 
-def export_for_hr(parent: QWidget, ws: Workspace, selected: str | None) -> export.ExportResult | None:
-    """The whole flow: choose, name the file, ask for the key's passphrase if it has one, export, say where."""
-    choice = ExportChoice(ws, selected, parent)
-    if choice.exec() != QDialog.DialogCode.Accepted or not choice.sessions:
-        return None
-    chosen, _filter = QFileDialog.getSaveFileName(parent, _("Save the bundle for HR"),
-                                                  str(Path.home() / "training-records.zip"), _("Zip files (*.zip)"))
-    if not chosen:
-        return None
-    out = Path(chosen if chosen.lower().endswith(".zip") else chosen + ".zip")
+def export_for_hr(parent: QWidget, ws: Workspace, selected: str | None, *, sessions: list[str] | None = None,
+                  out: Path | None = None) -> export.ExportResult | None:
+    """The whole flow: choose the sessions and the file (unless given), ask for the key's passphrase if it has
+    one, export with a progress bar, say where."""
+    if sessions is None:
+        choice = ExportChoice(ws, selected, parent)
+        if choice.exec() != QDialog.DialogCode.Accepted or not choice.sessions:
+            return None
+        sessions = choice.sessions
+    if out is None:
+        chosen, _filter = QFileDialog.getSaveFileName(parent, _("Save the bundle for HR"),
+                                                      str(Path.home() / "training-records.zip"),
+                                                      _("Zip files (*.zip)"))
+        if not chosen:
+            return None
+        out = Path(chosen if chosen.lower().endswith(".zip") else chosen + ".zip")
     passphrase = None
     if needs_passphrase(ws):
         passphrase, ok = QInputDialog.getText(parent, _("Signing key"), _("Passphrase for your signing key:"),
@@ -95,7 +102,7 @@ def export_for_hr(parent: QWidget, ws: Workspace, selected: str | None) -> expor
 
     def work(progress: Progress) -> export.ExportResult:
         # The file dialog already asked before replacing a file (the data folder's own files are never replaced).
-        return export.export_bundle(ws, choice.sessions, out, passphrase=passphrase, progress=progress, force=True)
+        return export.export_bundle(ws, sessions, out, passphrase=passphrase, progress=progress, force=True)
 
     try:
         result = run_operation(parent, _("Exporting for HR…"), work)
