@@ -68,15 +68,36 @@ def check_path(path: str) -> str:
     return path
 
 
-def write_zip(out: Any, files: Mapping[str, bytes], when: datetime) -> None:
-    """Write `files` into the open binary file `out` as a zip, in path order, every entry dated `when`."""
-    stamp = when.timetuple()[:6]
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+class BundleWriter:
+    """Writes a bundle's files into a zip as they are made (so a bundle of many sessions never sits whole in
+    memory), keeping each one's hash; `finish` adds SHA256SUMS over all of them and its signature."""
+
+    def __init__(self, out: Any, when: datetime) -> None:
+        self._zip = zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED)
+        self._stamp = when.timetuple()[:6]
+        self.hashes: dict[str, str] = {}
+
+    def add(self, path: str, data: bytes) -> None:
+        if path in self.hashes or path in (MANIFEST, SIGNATURE):
+            raise ValueError(f"{path} written twice")  # a programming error, never the user's
+        self._write(path, data)
+        self.hashes[path] = hashlib.sha256(data).hexdigest()
+
+    def add_all(self, files: Mapping[str, bytes]) -> None:
         for path in sorted(files):
-            info = zipfile.ZipInfo(check_path(path), date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, files[path])
+            self.add(path, files[path])
+
+    def finish(self, key: ec.EllipticCurvePrivateKey) -> None:
+        text = "".join(f"{digest}  {path}\n" for path, digest in sorted(self.hashes.items())).encode("utf-8")
+        self._write(MANIFEST, text)
+        self._write(SIGNATURE, sign_manifest(text, key))
+        self._zip.close()
+
+    def _write(self, path: str, data: bytes) -> None:
+        info = zipfile.ZipInfo(check_path(path), date_time=self._stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self._zip.writestr(info, data)
 
 
 def session_file(payload: Mapping[str, Any]) -> bytes:

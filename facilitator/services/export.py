@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from hashlib import sha256
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy import func, select
@@ -98,26 +98,19 @@ def export_bundle(ws: Workspace, session_ids: Sequence[str], out: Path, *, colum
     exported = [exported_session(ws, sid) for sid in dict.fromkeys(session_ids)]
     identity = get_identity(ws, passphrase)
     now = now or datetime.now(UTC)
-    total, done = STEPS_PER_SESSION * len(exported), 0
-    files: dict[str, bytes] = {}
-    for session in exported:
-        files |= _session_files(session, _events(ws, session.session_id), _delivery(ws, session.session_id),
-                                identity)
-        done += 1
-        _tell(progress, done, total)
-        files |= _documents(ws, session, passphrase, lambda step, base=done: _tell(progress, base + step, total))
-        done += STEPS_PER_SESSION - 1
-    files |= _shared_files(exported, identity, mapping)
     made = _statements(exported)
-    files["xapi/statements.json"] = _json(made.statements)
-    files["README.txt"] = readme_text(exported, now, len(made.statements), made.left_out,
-                                      _described(mapping), __version__).encode("utf-8")
-    files[bundle.MANIFEST] = bundle.manifest(files)
-    files[bundle.SIGNATURE] = bundle.sign_manifest(files[bundle.MANIFEST], identity.key)
-    data = io.BytesIO()
-    bundle.write_zip(data, files, now.astimezone())
-    save(target, data.getvalue())
-    digest = sha256(data.getvalue()).hexdigest()
+
+    def write(out: BinaryIO) -> None:
+        writer = bundle.BundleWriter(out, now.astimezone())
+        _write_sessions(ws, writer, exported, identity, passphrase, progress)
+        writer.add_all(_shared_files(exported, identity, mapping))
+        writer.add("xapi/statements.json", _json(made.statements))
+        writer.add("README.txt", readme_text(exported, now, len(made.statements), made.left_out,
+                                             _described(mapping), __version__).encode("utf-8"))
+        writer.finish(identity.key)
+
+    save(target, write)
+    digest = _sha256_of(target)
     _remember(ws, exported, digest, now)
     return ExportResult(target, tuple(s.session_id for s in exported), sum(len(s.people) for s in exported),
                         sum(1 for s in exported for p in s.people if p.completed), len(made.statements),
@@ -146,6 +139,29 @@ def _remember(ws: Workspace, sessions: list[ExportedSession], digest: str, now: 
     with ws.store.write_transaction() as db:
         db.add_all(HrExport(session_id=s.session_id, amendments=len(s.amendments), exported_at=now,
                             bundle_sha256=digest) for s in sessions)
+
+
+def _write_sessions(ws: Workspace, writer: bundle.BundleWriter, exported: list[ExportedSession],
+                    identity: Identity, passphrase: str | None, progress: Progress | None) -> None:
+    """Each session's files, one session at a time, with the progress after each step."""
+    total, done = STEPS_PER_SESSION * len(exported), 0
+    for session in exported:
+        writer.add_all(_session_files(session, _events(ws, session.session_id), _delivery(ws, session.session_id),
+                                      identity))
+        done += 1
+        _tell(progress, done, total)
+        writer.add_all(_documents(ws, session, passphrase, lambda step, base=done: _tell(progress, base + step,
+                                                                                          total)))
+        done += STEPS_PER_SESSION - 1
+
+
+def _sha256_of(path: Path) -> str:
+    """The written bundle's SHA-256, read back in pieces: what HR can compare with what it received."""
+    digest = sha256()
+    with open(path, "rb") as file:
+        for piece in iter(lambda: file.read(1024 * 1024), b""):
+            digest.update(piece)
+    return digest.hexdigest()
 
 
 def _column_map(path: Path) -> ColumnMap:
