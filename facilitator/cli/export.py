@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from facilitator.cli.common import (
     Parser,
@@ -19,6 +21,9 @@ from facilitator.cli.common import (
     workspace,
 )
 from facilitator.i18n import _
+
+if TYPE_CHECKING:  # the services load only when the command runs
+    from facilitator.services.export import ExportResult
 
 
 def register(parser: Parser, noun: str) -> None:
@@ -40,7 +45,7 @@ def register(parser: Parser, noun: str) -> None:
 
 def export(args: argparse.Namespace) -> int:
     from facilitator.services import export as service
-    from facilitator.services.errors import Remedy, UserError
+    from facilitator.services.errors import UserError
 
     ws = workspace(args)
     if args.session_ids and (args.all_sealed or args.since_last):
@@ -51,8 +56,7 @@ def export(args: argparse.Namespace) -> int:
         if args.since_last:
             print(_("Nothing new to export: every sealed session was exported already, and none was amended since"))
             return 0
-        raise UserError(_("no sessions to export"), Remedy(command=_("name sealed sessions, or use --all-sealed"),
-                                                           menu=""))
+        raise service.nothing_to_export()
     passphrase = key_passphrase(args, ws)
     show = _progress() if sys.stderr.isatty() and not args.json else None
     result = replacing(args, lambda force: service.export_bundle(ws, sessions, args.out, columns=args.columns,
@@ -63,16 +67,17 @@ def export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _say(result: object) -> None:
-    print(result.message)  # type: ignore[attr-defined]
-    left_out = result.left_out_of_xapi  # type: ignore[attr-defined]
+def _say(result: ExportResult) -> None:
+    print(result.message)
+    left_out = result.left_out_of_xapi
     if left_out:
         print(_("warning: not in the xAPI statements (no e-mail address, and no employee id with the "
                 "'employer_web_address' setting): {names}").format(names=", ".join(left_out)), file=sys.stderr)
-    print(_("SHA-256 of the bundle: {digest}").format(digest=result.sha256))  # type: ignore[attr-defined]
+    print(_("SHA-256 of the bundle: {digest}").format(digest=result.sha256))
 
 
-def _progress():  # noqa: ANN202 - a closure over the terminal line
+def _progress() -> Callable[[int, int], None]:
+    """A counter on the terminal's last line (standard error), for a person watching a long export."""
     def show(done: int, total: int) -> None:
         print(f"\r{_('Exporting')} {done}/{total}", end="", file=sys.stderr, flush=True)
     return show

@@ -26,7 +26,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from facilitator.content.problems import ContentError, ContentProblem
 from facilitator.content.schema import Text, _printable
-from facilitator.content.yamlfile import YamlDocument, read_yaml
+from facilitator.content.yamlfile import YamlDocument, parse_yaml, read_yaml
 from facilitator.domain.hr_columns import ColumnMap, DateFormat, MappedColumn, Rows
 from facilitator.files import size_text
 from facilitator.i18n import _
@@ -73,6 +73,19 @@ def load_column_map(path: Path, known: Sequence[str]) -> ColumnMap:
     problem, each with its line."""
     doc = read_yaml(path, max_bytes=MAX_BYTES, too_large=_(
         "cannot be read (it is larger than {size}, far more than a column map)").format(size=size_text(MAX_BYTES)))
+    return _checked(doc, known)
+
+
+def column_map_in(text: str, name: Path, known: Sequence[str]) -> ColumnMap:
+    """The map in `text` (a bundle's columns.yaml, called `name` in messages), checked as `load_column_map`
+    checks a file."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise ContentError([ContentProblem(name, None, "", _("larger than {size}, far more than a column map").format(
+            size=size_text(MAX_BYTES)), _("check that this is the right file"))])
+    return _checked(parse_yaml(text, name), known)
+
+
+def _checked(doc: YamlDocument, known: Sequence[str]) -> ColumnMap:
     if not isinstance(doc.data, dict):
         raise ContentError([doc.problem((), _("not a column map: the file must be a mapping with a name and a list "
                                               "of columns"), _("start from one of the maps in assets/hr-columns"))])

@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import stat
+import struct
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -31,14 +33,15 @@ from facilitator.i18n import _
 from facilitator.records import attendance_log
 from facilitator.records.jws import canonical_json
 
-MANIFEST, SIGNATURE = "SHA256SUMS", "SHA256SUMS.sig"
+MANIFEST, SIGNATURE = "SHA256SUMS", "SHA256SUMS.sig"  # not user text: file names
 TRAINER_CERT, TRAINER_KEY = "trainer.pem", "trainer-pubkey.pem"
-SESSION_FORMAT = "facilitator-export-session-1"
 # Limits on reading a bundle: far above a real one (a certificate PDF is ~100 kB; 100 sessions of 200 people make
 # ~20,000 files), far below what would fill the memory or the disk of the laptop checking it.
 MAX_FILES = 100_000
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 8 * 1024 * 1024 * 1024
+_LOCAL_HEADER = 30  # bytes of a zip entry's local header before its name (APPNOTE 4.3.7)
+_ENCRYPTED, _DATA_DESCRIPTOR = 0x1, 0x8  # general purpose flag bits
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
 _MANIFEST_LINE = re.compile(r"^([0-9a-f]{64})  ([^\n]+)$")
 
@@ -50,9 +53,13 @@ class BundleError(ValueError):
 # --- writing ---------------------------------------------------------------------------------------------------
 
 def manifest(files: Mapping[str, bytes]) -> bytes:
-    """SHA256SUMS for `files` (path → contents), sorted by path, in `sha256sum`'s own text format."""
-    lines = [f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(files.items())]
-    return "".join(lines).encode("utf-8")
+    """SHA256SUMS for `files` (path → contents)."""
+    return manifest_of({path: hashlib.sha256(data).hexdigest() for path, data in files.items()})
+
+
+def manifest_of(hashes: Mapping[str, str]) -> bytes:
+    """SHA256SUMS for files by their SHA-256 in hex, sorted by path, in `sha256sum`'s own text format."""
+    return "".join(f"{digest}  {path}\n" for path, digest in sorted(hashes.items())).encode("utf-8")
 
 
 def sign_manifest(text: bytes, key: ec.EllipticCurvePrivateKey) -> bytes:
@@ -79,7 +86,7 @@ class BundleWriter:
 
     def add(self, path: str, data: bytes) -> None:
         if path in self.hashes or path in (MANIFEST, SIGNATURE):
-            raise ValueError(f"{path} written twice")  # a programming error, never the user's
+            raise ValueError(f"{path} written twice")  # not user text: a programming error, never the user's
         self._write(path, data)
         self.hashes[path] = hashlib.sha256(data).hexdigest()
 
@@ -88,7 +95,7 @@ class BundleWriter:
             self.add(path, files[path])
 
     def finish(self, key: ec.EllipticCurvePrivateKey) -> None:
-        text = "".join(f"{digest}  {path}\n" for path, digest in sorted(self.hashes.items())).encode("utf-8")
+        text = manifest_of(self.hashes)
         self._write(MANIFEST, text)
         self._write(SIGNATURE, sign_manifest(text, key))
         self._zip.close()
@@ -100,9 +107,9 @@ class BundleWriter:
         self._zip.writestr(info, data)
 
 
-def session_file(payload: Mapping[str, Any]) -> bytes:
-    """A session's JSON: readable (indented), keys sorted, UTF-8 as itself."""
-    return (json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+def json_file(value: Any) -> bytes:
+    """A JSON file of the bundle: readable (indented), keys sorted, UTF-8 as itself."""
+    return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def events_file(events: Iterable[attendance_log.StoredEvent]) -> bytes:
@@ -141,21 +148,44 @@ class OpenedBundle:
         if len(infos) > MAX_FILES:
             raise BundleError(_("the bundle holds {count} files, more than any bundle Facilitator writes").format(
                 count=len(infos)))
-        names, total = [], 0
         for info in infos:
-            if info.is_dir():
-                continue
-            check_path(info.filename)
-            if info.file_size > MAX_FILE_BYTES:
-                raise BundleError(_("{path} in the bundle is too large to be one of its files").format(
-                    path=info.filename))
-            total += info.file_size
-            names.append(info.filename)
-        if len(set(names)) != len(names):
-            raise BundleError(_("the bundle holds a file twice under the same name"))
-        if total > MAX_TOTAL_BYTES:
+            _plain_entry(info)
+        names = [info.filename for info in infos]
+        folded = {name.casefold() for name in names}
+        if len(folded) != len(names):  # on Windows and macOS, one of two such files would overwrite the other
+            raise BundleError(_("the bundle holds two files whose names differ only in upper and lower case, or "
+                                "one file twice"))
+        if sum(info.file_size for info in infos) > MAX_TOTAL_BYTES:
             raise BundleError(_("the bundle unpacks to more than any bundle Facilitator writes"))
+        self._contiguous(infos)
         return sorted(names)
+
+    def _contiguous(self, infos: list[zipfile.ZipInfo]) -> None:
+        """Every byte before the central directory belongs to a listed entry: nothing hidden between them (an
+        unzipper reading the entries in order, not the directory, would unpack what is hidden)."""
+        at = 0
+        for info in sorted(infos, key=lambda i: i.header_offset):
+            if info.header_offset != at:
+                raise BundleError(_("the bundle holds data that is not one of its listed files"))
+            at = info.header_offset + self._entry_length(info)
+        if at != self._zip.start_dir:
+            raise BundleError(_("the bundle holds data that is not one of its listed files"))
+
+    def _entry_length(self, info: zipfile.ZipInfo) -> int:
+        """The bytes of an entry: its local header, name, extra field, data and any data descriptor."""
+        fp = self._zip.fp
+        assert fp is not None
+        fp.seek(info.header_offset)
+        header = fp.read(_LOCAL_HEADER)
+        if len(header) != _LOCAL_HEADER or header[:4] != b"PK\x03\x04":
+            raise BundleError(_("{path} in the bundle cannot be read (its header is damaged)").format(
+                path=info.filename))
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        length = _LOCAL_HEADER + name_length + extra_length + info.compress_size
+        if info.flag_bits & _DATA_DESCRIPTOR:
+            fp.seek(info.header_offset + length)
+            length += 16 if fp.read(4) == b"PK\x07\x08" else 12
+        return length
 
     def read(self, name: str) -> bytes:
         try:
@@ -163,7 +193,8 @@ class OpenedBundle:
                 data = member.read(MAX_FILE_BYTES + 1)
         except KeyError:
             raise BundleError(_("the bundle has no {path}").format(path=name)) from None
-        except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:  # a corrupt entry, a bad CRC
+        except (OSError, zipfile.BadZipFile, ValueError, EOFError, RuntimeError, NotImplementedError) as exc:
+            # a corrupt entry, a bad CRC, an encrypted entry, a compression method zipfile does not know
             raise BundleError(_("{path} in the bundle cannot be read ({reason})").format(path=name, reason=exc)
                               ) from None
         if len(data) > MAX_FILE_BYTES:
@@ -185,6 +216,20 @@ class OpenedBundle:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _plain_entry(info: zipfile.ZipInfo) -> None:
+    """An entry a bundle may hold: a regular file (no folder, link or device), with a safe name, of a sensible
+    size, stored or deflated, not encrypted."""
+    check_path(info.filename)
+    kind = (info.external_attr >> 16) & 0o170000
+    if info.is_dir() or kind not in (0, stat.S_IFREG):
+        raise BundleError(_("{path} in the bundle is not a plain file").format(path=info.filename))
+    if info.flag_bits & _ENCRYPTED or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise BundleError(_("{path} in the bundle is encrypted or compressed in a way Facilitator never "
+                            "writes").format(path=info.filename))
+    if info.file_size > MAX_FILE_BYTES:
+        raise BundleError(_("{path} in the bundle is too large to be one of its files").format(path=info.filename))
 
 
 def parse_manifest(text: bytes) -> list[ManifestEntry]:

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from facilitator.records.sealed import Amendment, SealedAttendee, SealedRecord
+from facilitator.domain.compliance import Standing
+from facilitator.records.sealed import Amendment, SealedAttendee, SealedCredit, SealedRecord
 
 DELIVERY_METHOD = "instructor-led, in person"  # not user text: a value of the record, the same in every language
 
@@ -67,6 +68,14 @@ class ExportedSession:
     @property
     def session_id(self) -> str:
         return self.record.session
+
+    def credits(self, person: ExportedPerson, standing: str) -> tuple[SealedCredit, ...]:
+        """The person's credits of `standing` ("met", "partial", …) as every output states them. "met" only for
+        someone who completed: a certificate taken back by a signed amendment takes its jurisdictions with it,
+        whatever minutes the seal counted."""
+        if standing == Standing.MET and not person.completed:
+            return ()
+        return tuple(c for c in self.record.credits_of(person.attendee) if c.standing == standing)
 
     def person(self, badge_token: str) -> ExportedPerson:
         return next(p for p in self.people if p.attendee.badge_token == badge_token)

@@ -66,7 +66,7 @@ def _hours(session: ExportedSession, person: ExportedPerson) -> str:
 
 
 def _codes(session: ExportedSession, person: ExportedPerson, standing: str) -> str:
-    return LIST_SEPARATOR.join(c.code for c in session.record.credits_of(person.attendee) if c.standing == standing)
+    return LIST_SEPARATOR.join(c.code for c in session.credits(person, standing))
 
 
 def _acknowledgment(session: ExportedSession, person: ExportedPerson) -> str:

@@ -17,6 +17,7 @@ used in the tests (Ralph) accepts them.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -24,17 +25,19 @@ from urllib.parse import quote
 
 from cryptography import x509
 
+from facilitator.domain.compliance import Standing
 from facilitator.records.export_record import ExportedPerson, ExportedSession
 from facilitator.records.identity import fingerprint
 
 XAPI_VERSION = "1.0.3"
 PLATFORM = "Facilitator"  # not user text: a product name, the same in every language
-AGENT, ACTIVITY = "Agent", "Activity"  # not user text: xAPI's object types
+AGENT, ACTIVITY, STATEMENT_REF = "Agent", "Activity", "StatementRef"  # not user text: xAPI's object types
 
 ATTENDED = "http://adlnet.gov/expapi/verbs/attended"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 # The ADL vocabulary's own display of each verb: data about the verb, not text Facilitator shows anyone.
-VERB_DISPLAY = {ATTENDED: "attended", COMPLETED: "completed"}
+VERB_DISPLAY = {ATTENDED: "attended", COMPLETED: "completed", VOIDED: "voided"}
 # The workshop is a course in ADL's vocabulary ("an entire content package worth of material"); one session of it
 # is not a separate activity but a registration, so a person's statements from two sessions of the same workshop
 # are about the same course.
@@ -49,7 +52,7 @@ WORKSHOP_IRI = "urn:facilitator:workshop:{id}:{version}"  # not user text
 # an outside consultant, does not have.
 SIGNING_CERTIFICATE_HOME = "urn:facilitator:signing-certificate:sha256"
 SESSION_EXTENSION = "urn:facilitator:xapi:session"  # the session id, as the CSV and the session JSON give it
-JURISDICTIONS_EXTENSION = "urn:facilitator:xapi:credited-jurisdictions"  # codes of the person's "met" credits
+JURISDICTIONS_EXTENSION = "urn:facilitator:xapi:credited-jurisdictions"  # on "completed": codes of "met" credits
 TRACK_EXTENSION = "urn:facilitator:xapi:track"  # "employee" or "supervisor"
 
 # Fixed forever: changing either would give every re-exported statement a new id, and HR's LRS would then keep
@@ -82,7 +85,34 @@ def statements(session: ExportedSession) -> XapiStatements:
             left_out.append(person.attendee.name)
             continue
         made.extend(_statement(session, person, actor, instructor, verb) for verb in verbs)
+    made.extend(_voiding(session, person, instructor) for person in _taken_back(session))
     return XapiStatements(made, tuple(left_out))
+
+
+def statements_of(sessions: Sequence[ExportedSession]) -> XapiStatements:
+    """Every session's statements in one list, in the sessions' order, and everyone left out of them (named with
+    their session, since the same name may be in several)."""
+    each = [(s.session_id, statements(s)) for s in sessions]
+    return XapiStatements([st for _sid, made in each for st in made.statements],
+                          tuple(f"{name} ({sid})" for sid, made in each for name in made.left_out))
+
+
+def _taken_back(session: ExportedSession) -> list[ExportedPerson]:
+    """The people the seal gave a certificate that a signed amendment took back: an earlier bundle sent their
+    "completed" statement, which an LRS keeps for ever unless it is voided."""
+    sealed = {a.badge_token: a for a in session.sealed.attendees}
+    return [p for p in session.people if not p.completed and sealed[p.attendee.badge_token].eligible
+            and sealed[p.attendee.badge_token].certificate_id is not None]
+
+
+def _voiding(session: ExportedSession, person: ExportedPerson, instructor: dict[str, Any]) -> dict[str, Any]:
+    """xAPI's way to take back a statement (§2.3.2): the trainer voids the person's "completed" statement."""
+    token = person.attendee.badge_token
+    taken_back = next(a.at for a in reversed(session.amendments) if a.person == token)
+    return {"id": statement_id(session.session_id, token, VOIDED), "version": XAPI_VERSION, "actor": instructor,
+            "verb": {"id": VOIDED, "display": {"en-US": VERB_DISPLAY[VOIDED]}},
+            "object": {"objectType": STATEMENT_REF, "id": statement_id(session.session_id, token, COMPLETED)},
+            "timestamp": _local(datetime.fromisoformat(taken_back), session.starts.tzinfo)}
 
 
 def statement_id(session_id: str, badge_token: str, verb: str) -> str:
@@ -150,7 +180,7 @@ def _statement(session: ExportedSession, person: ExportedPerson, actor: dict[str
         "object": {"objectType": ACTIVITY, "id": workshop_iri(record.workshop, record.workshop_version),
                    "definition": {"type": COURSE, **_title(record.workshop_title, record.language)}},
         "result": _result(person, verb),
-        "context": _context(session, person, instructor),
+        "context": _context(session, person, instructor, verb),
         "timestamp": _timestamp(session, person, verb),
     }
 
@@ -168,7 +198,8 @@ def _result(person: ExportedPerson, verb: str) -> dict[str, Any]:
     return {"completion": True}
 
 
-def _context(session: ExportedSession, person: ExportedPerson, instructor: dict[str, Any]) -> dict[str, Any]:
+def _context(session: ExportedSession, person: ExportedPerson, instructor: dict[str, Any], verb: str
+             ) -> dict[str, Any]:
     record = session.record
     context: dict[str, Any] = {"registration": registration(session.session_id),
                                "instructor": instructor,
@@ -177,12 +208,15 @@ def _context(session: ExportedSession, person: ExportedPerson, instructor: dict[
         context["revision"] = record.workshop_version
     if record.language:
         context["language"] = record.language
-    return {**context, "extensions": _extensions(session, person)}
+    return {**context, "extensions": _extensions(session, person, verb)}
 
 
-def _extensions(session: ExportedSession, person: ExportedPerson) -> dict[str, Any]:
-    credited = [c.code for c in session.record.credits_of(person.attendee) if c.standing == "met"]
-    extensions: dict[str, Any] = {SESSION_EXTENSION: session.session_id, JURISDICTIONS_EXTENSION: credited}
+def _extensions(session: ExportedSession, person: ExportedPerson, verb: str) -> dict[str, Any]:
+    extensions: dict[str, Any] = {SESSION_EXTENSION: session.session_id}
+    # The credit rides on "completed" only: an amendment can take it back (and voids that statement), while what
+    # "attended" says never changes, as a statement with a given id must not (an LRS refuses it changed).
+    if verb == COMPLETED:
+        extensions[JURISDICTIONS_EXTENSION] = [c.code for c in session.credits(person, Standing.MET)]
     if person.attendee.track is not None:  # a seal before format 3 did not decide tracks
         extensions[TRACK_EXTENSION] = person.attendee.track
     return extensions

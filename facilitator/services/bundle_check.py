@@ -11,6 +11,7 @@ certificate the record gives and no other; each sign-in sheet and report's signa
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,15 +21,23 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
 
+from facilitator.content.problems import ContentError
 from facilitator.i18n import N_, _, ngettext
-from facilitator.records import attendance_log, bundle, openbadges
-from facilitator.records.identity import thumbprint_s256
+from facilitator.records import attendance_log, bundle, hr_csv, openbadges, xapi
+from facilitator.records.bundle_session import SESSION_FORMAT, exported_from, in_bundle_order
+from facilitator.records.export_record import ExportedSession
+from facilitator.records.identity import fingerprint, thumbprint_s256
 from facilitator.records.pdf_signing import validate_pdf
 from facilitator.records.sealed import Amendment, RecordFormatError, SealedRecord, canonical, record_digest
+from facilitator.services.hr_columns import BUNDLED_NAME, bundled_column_map
 from facilitator.services.seals import SignedText, signed_problem
 from facilitator.services.verification import Verdict, embedded_token, verify_certificate_token
 
 EXPORT_BUNDLE = N_("export bundle")
+STATEMENTS = "xapi/statements.json"
+# The files every bundle holds besides each session's (and, when attendance.csv was written with a map, the map).
+_FIXED = frozenset({"attendance.csv", BUNDLED_NAME, "README.txt", "VERIFY.txt", STATEMENTS, bundle.TRAINER_CERT,
+                    bundle.TRAINER_KEY, bundle.MANIFEST, bundle.SIGNATURE})
 
 
 class Problem(Exception):
@@ -41,18 +50,19 @@ def verify_bundle(path: Path, trusted: list[x509.Certificate]) -> Verdict:
         with bundle.OpenedBundle(path) as opened:
             signer, admitted = _signer(opened, trusted)
             listed = _manifest(opened, signer)
-            facts = _sessions(opened, admitted)
-    except bundle.BundleError as exc:
-        return Verdict(False, EXPORT_BUNDLE, _("{file}: {problem}").format(file=path.name, problem=exc))
-    except Problem as exc:
+            facts = _sessions(opened, admitted, signer)
+    except (bundle.BundleError, Problem) as exc:
         return Verdict(False, EXPORT_BUNDLE, _("{file}: {problem}").format(file=path.name, problem=exc))
     subject = signer.subject.rfc4514_string()
-    counts = ", ".join((ngettext("{n} session", "{n} sessions", facts["sessions"]).format(n=facts["sessions"]),
+    facts["fingerprint"] = fingerprint(signer)
+    sessions = len(facts["sessions"])
+    counts = ", ".join((ngettext("{n} session", "{n} sessions", sessions).format(n=sessions),
                         ngettext("{n} file", "{n} files", listed).format(n=listed),
                         ngettext("{n} certificate", "{n} certificates", facts["certificates"]).format(
                             n=facts["certificates"])))
-    return Verdict(True, EXPORT_BUNDLE, _("valid: {file} is intact and signed by {signer}; {counts}").format(
-        file=path.name, signer=subject, counts=counts), subject, facts)
+    return Verdict(True, EXPORT_BUNDLE, _("valid: {file} is intact and signed by {signer} (certificate SHA-256 "
+                                          "{fingerprint}); {counts}").format(
+        file=path.name, signer=subject, fingerprint=facts["fingerprint"], counts=counts), subject, facts)
 
 
 # --- who signed ------------------------------------------------------------------------------------------------
@@ -126,48 +136,87 @@ def _manifest(opened: bundle.OpenedBundle, signer: x509.Certificate) -> int:
 
 # --- the sessions ----------------------------------------------------------------------------------------------
 
-def _sessions(opened: bundle.OpenedBundle, trusted: list[x509.Certificate]) -> dict[str, Any]:
+def _sessions(opened: bundle.OpenedBundle, trusted: list[x509.Certificate], signer: x509.Certificate
+              ) -> dict[str, Any]:
     names = list(opened.under("sessions", ".json"))
     if not names:
         raise Problem(_("the bundle holds no session"))
-    certificates = 0
-    issued: set[str] = set()
+    exported = []
     for name in names:
         sid = Path(name).stem
-        record = _session(opened, sid, trusted)
-        given = {a.certificate_id for a in record.attendees if a.eligible and a.certificate_id}
-        _certificate_pdfs(opened, sid, given, trusted)
+        session = _session(opened, sid, trusted)
+        _certificate_pdfs(opened, sid, _given(session), trusted)
         _documents(opened, sid, trusted)
-        certificates += len(given)
-        issued |= given
-    _credentials(opened, issued, trusted)
-    return {"sessions": len(names), "certificates": certificates}
+        exported.append(session)
+    exported = in_bundle_order(exported)
+    _only_expected_files(opened, exported)
+    _credentials(opened, exported, trusted, signer)
+    _derived_files(opened, exported)
+    return {"sessions": [s.session_id for s in exported],
+            "amendments": {s.session_id: len(s.amendments) for s in exported},
+            "certificates": sum(len(_given(s)) for s in exported)}
 
 
-def _session(opened: bundle.OpenedBundle, sid: str, trusted: list[x509.Certificate]) -> SealedRecord:
-    """sessions/ID.json's seal and amendments verify and chain; the record as amended is what it says."""
+def _given(session: ExportedSession) -> set[str]:
+    """The certificates the session's record, as amended, gives."""
+    return {p.attendee.certificate_id for p in session.people if p.completed and p.attendee.certificate_id}
+
+
+def _session(opened: bundle.OpenedBundle, sid: str, trusted: list[x509.Certificate]) -> ExportedSession:
+    """sessions/ID.json's seal and amendments verify and chain, the record as amended is what it says, the
+    workshop is the one sealed, the attendance log ends where it was sealed, and the rest agrees with the seal."""
     where = f"sessions/{sid}.json"
     try:
         data = json.loads(opened.read(where))
-        if data.get("format") != bundle.SESSION_FORMAT or data.get("session") != sid:
-            raise ValueError(_("not a session record of format {format}").format(format=bundle.SESSION_FORMAT))
+        if data.get("format") != SESSION_FORMAT or data.get("session") != sid:
+            raise ValueError(_("not a session record of format {format}").format(format=SESSION_FORMAT))
         seal = data["seal"]
         _signed(where, _("the seal"), seal["record"], seal["jws"], seal["signer_certificate"], trusted)
         record = SealedRecord.decode(seal["record"])
         amendments = _amendments(where, data["amendments"], record, trusted)
-        amended = record.amended(amendments)
+        snapshot = data["workshop"]["snapshot"]
+        as_amended = data["as_amended"]
     except (ValueError, KeyError, TypeError, AttributeError, RecordFormatError) as exc:
         raise Problem(_("{file} is not a readable session record ({reason})").format(file=where, reason=exc)
                       ) from None
     if record.session != sid:
         raise Problem(_("{file} holds the record of another session").format(file=where))
-    if amended.to_payload() != data.get("as_amended"):
+    if record.amended(amendments).to_payload() != as_amended:
         raise Problem(_("{file}: the record as amended is not what the seal and its amendments say").format(
             file=where))
-    if hashlib.sha256(str(data["workshop"]["snapshot"]).encode()).hexdigest() != record.materials_sha256:
+    if not isinstance(snapshot, str) or hashlib.sha256(snapshot.encode()).hexdigest() != record.materials_sha256:
         raise Problem(_("{file}: the workshop is not the one sealed (its hash differs)").format(file=where))
     _events(opened, sid, record)
-    return amended
+    try:
+        return exported_from(data, record, amendments)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise Problem(_("{file} is not a readable session record ({reason})").format(file=where, reason=exc)
+                      ) from None
+    except ValueError as exc:
+        raise Problem(_("{file} does not say what its seal says: {reason}").format(file=where, reason=exc)
+                      ) from None
+
+
+def _only_expected_files(opened: bundle.OpenedBundle, sessions: list[ExportedSession]) -> None:
+    """Nothing in the bundle but what an export writes for these sessions: no stray file a reader might take for
+    part of the record."""
+    ids = {s.session_id for s in sessions}
+    for name in opened.names:
+        parts = name.split("/")
+        if name in _FIXED or _session_file(parts, ids) or (parts[0] == "credentials" and len(parts) == 2):
+            continue
+        raise Problem(_("{path} is not a file an export writes: a file was added").format(path=name))
+
+
+def _session_file(parts: list[str], ids: set[str]) -> bool:
+    """sessions/ID.json, events/ID.jsonl, certificates/ID/….pdf, documents/ID/(signin-sheet|report).pdf."""
+    if len(parts) == 2 and parts[0] in ("sessions", "events"):
+        stem, _dot, suffix = parts[1].partition(".")
+        return stem in ids and suffix == ("json" if parts[0] == "sessions" else "jsonl")
+    if len(parts) == 3 and parts[1] in ids:
+        return (parts[0] == "certificates" and parts[2].endswith(".pdf")) or \
+            (parts[0] == "documents" and parts[2] in ("signin-sheet.pdf", "report.pdf"))
+    return False
 
 
 def _signed(where: str, part: str, payload: Any, token: Any, signer_pem: Any, trusted: list[x509.Certificate]
@@ -260,20 +309,43 @@ def _signed_pdf(name: str, data: bytes, trusted: list[x509.Certificate]) -> None
             file=name, signer=check.signer_subject))
 
 
-def _credentials(opened: bundle.OpenedBundle, issued: set[str], trusted: list[x509.Certificate]) -> None:
-    """Each credential's VC-JWT verifies, says what its JSON says, and is a certificate a record gives."""
-    seen = set()
-    for name in opened.under("credentials", ".jwt"):
-        token = opened.read(name).decode("ascii", errors="replace").strip()
+def _credentials(opened: bundle.OpenedBundle, sessions: list[ExportedSession], trusted: list[x509.Certificate],
+                 signer: x509.Certificate) -> None:
+    """One credential per certificate the records give, and no other; each .json is the credential the records
+    make, and its .jwt verifies and holds the same."""
+    expected = {p.attendee.certificate_id: openbadges.credential(s, p, signer=signer)
+                for s in sessions for p in s.people if p.completed and p.attendee.certificate_id}
+    found = {name.split("/")[1].rsplit(".", 1)[0] for name in opened.under("credentials")}
+    if found - set(expected):
+        raise Problem(_("credentials/{id} is not a credential for a certificate the records give").format(
+            id=sorted(found - set(expected))[0]))
+    for cert_id, credential in sorted(expected.items()):
+        name = f"credentials/{cert_id}"
         try:
-            credential = openbadges.verify_vc_jwt(token, trusted)
+            stated = json.loads(opened.read(f"{name}.json"))
+            signed = openbadges.verify_vc_jwt(opened.read(f"{name}.jwt").decode("ascii", "replace").strip(),
+                                              trusted)
         except ValueError as exc:
             raise Problem(_("{file}: {problem}").format(file=name, problem=exc)) from None
-        if json.loads(opened.read(name[:-4] + ".json")) != credential:
-            raise Problem(_("{file} is not the credential its signed token holds").format(file=name[:-4] + ".json"))
-        cert_id = str(credential.get("id", "")).removeprefix("urn:uuid:")
-        if cert_id not in issued or f"credentials/{cert_id}.jwt" != name:
-            raise Problem(_("{file} is not a credential for a certificate the records give").format(file=name))
-        seen.add(cert_id)
-    if issued - seen:
-        raise Problem(_("certificate {id} has no credential in the bundle").format(id=sorted(issued - seen)[0]))
+        if stated != credential or signed != credential:
+            raise Problem(_("{file}.json is not the credential the sealed records make").format(file=name))
+
+
+def _derived_files(opened: bundle.OpenedBundle, sessions: list[ExportedSession]) -> None:
+    """attendance.csv and the xAPI statements are what the sealed records (and the bundle's column map) make."""
+    mapping = None
+    if BUNDLED_NAME in opened.names:
+        try:
+            mapping = bundled_column_map(opened.read(BUNDLED_NAME).decode("utf-8"))
+        except (ContentError, UnicodeDecodeError) as exc:
+            raise Problem(_("{file} is not a column map: {reason}").format(file=BUNDLED_NAME, reason=exc)) from None
+    text = io.StringIO(newline="")
+    hr_csv.write_csv(sessions, text, mapping)
+    if opened.read("attendance.csv") != text.getvalue().encode("utf-8"):
+        raise Problem(_("attendance.csv does not say what the sealed records say"))
+    try:
+        statements = json.loads(opened.read(STATEMENTS))
+    except ValueError:
+        statements = None
+    if statements != xapi.statements_of(sessions).statements:
+        raise Problem(_("{file} does not say what the sealed records say").format(file=STATEMENTS))

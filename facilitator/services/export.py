@@ -13,7 +13,6 @@ Every session must verify before anything is written, and the zip is written who
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from facilitator.domain.sessions import SessionStatus
 from facilitator.i18n import _, ngettext
 from facilitator.records import attendance_log, bundle, hr_csv, openbadges, xapi
 from facilitator.records.bundle_readme import readme_text, verify_text
+from facilitator.records.bundle_session import in_bundle_order, session_payload
 from facilitator.records.export_record import ExportedSession
 from facilitator.records.identity import Identity, fingerprint
 from facilitator.services import certificates, reports
@@ -40,7 +40,7 @@ from facilitator.services.delivery import session_run
 from facilitator.services.errors import Remedy, UserError
 from facilitator.services.exported_sessions import exported_session
 from facilitator.services.files import output_target, save
-from facilitator.services.hr_columns import column_map
+from facilitator.services.hr_columns import BUNDLED_NAME, column_map
 from facilitator.services.identity import get_identity
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import HrExport, SessionAmendment, TrainingSession
@@ -89,22 +89,23 @@ def export_bundle(ws: Workspace, session_ids: Sequence[str], out: Path, *, colum
                   now: datetime | None = None) -> ExportResult:
     """Write the bundle of `session_ids` (each sealed, each verifying) to `out`; nothing is written if any fails."""
     if not session_ids:
-        raise UserError(_("no sessions to export"), Remedy(
-            command=_("name sealed sessions, or use --all-sealed"), menu=_("choose at least one sealed session")))
+        raise nothing_to_export()
     target = output_target(ws, out, force=force, ours=a_facilitator_bundle, example="bundle.zip")
-    mapping = _column_map(columns) if columns is not None else None
+    mapping, map_text = _column_map(columns) if columns is not None else (None, None)
     # Every session verified before a key is asked for or a file made: one that is not sealed, or does not
     # verify, stops the export with nothing written.
-    exported = [exported_session(ws, sid) for sid in dict.fromkeys(session_ids)]
+    exported = in_bundle_order(exported_session(ws, sid) for sid in dict.fromkeys(session_ids))
     identity = get_identity(ws, passphrase)
     now = now or datetime.now(UTC)
-    made = _statements(exported)
+    made = xapi.statements_of(exported)
 
     def write(out: BinaryIO) -> None:
         writer = bundle.BundleWriter(out, now.astimezone())
         _write_sessions(ws, writer, exported, identity, passphrase, progress)
         writer.add_all(_shared_files(exported, identity, mapping))
-        writer.add("xapi/statements.json", _json(made.statements))
+        if map_text is not None:  # so a verifier can write attendance.csv again and compare
+            writer.add(BUNDLED_NAME, map_text.encode("utf-8"))
+        writer.add("xapi/statements.json", bundle.json_file(made.statements))
         writer.add("README.txt", readme_text(exported, now, len(made.statements), made.left_out,
                                              _described(mapping), __version__).encode("utf-8"))
         writer.finish(identity.key)
@@ -115,6 +116,11 @@ def export_bundle(ws: Workspace, session_ids: Sequence[str], out: Path, *, colum
     return ExportResult(target, tuple(s.session_id for s in exported), sum(len(s.people) for s in exported),
                         sum(1 for s in exported for p in s.people if p.completed), len(made.statements),
                         made.left_out, digest)
+
+
+def nothing_to_export() -> UserError:
+    return UserError(_("no sessions to export"), Remedy(command=_("name sealed sessions, or use --all-sealed"),
+                                                        menu=_("close and seal a session first")))
 
 
 def sealed_sessions(ws: Workspace) -> list[str]:
@@ -164,14 +170,18 @@ def _sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _column_map(path: Path) -> ColumnMap:
-    """A column map for attendance.csv; a UserError naming the file, line and entry when it is not a good one."""
+def _column_map(path: Path) -> tuple[ColumnMap, str]:
+    """A column map for attendance.csv, and its text; a UserError naming the file, line and entry when it is not a
+    good one."""
     try:
-        return column_map(path)
+        mapping = column_map(path)
+        return mapping, path.read_bytes().decode("utf-8")
     except ContentError as exc:
         raise UserError(str(exc.problems[0]), Remedy(
             command=_("fix the map, or start from one in assets/hr-columns"),
             menu=_("fix the map, or start from one that comes with Facilitator"))) from exc
+    except (OSError, UnicodeDecodeError) as exc:  # changed since it was read a moment ago
+        raise UserError(_("cannot read {file}: {reason}").format(file=path, reason=exc)) from exc
 
 
 def _described(mapping: ColumnMap | None) -> list[tuple[str, str]]:
@@ -183,20 +193,9 @@ def _described(mapping: ColumnMap | None) -> list[tuple[str, str]]:
             for c in mapping.columns]
 
 
-def _statements(sessions: list[ExportedSession]) -> xapi.XapiStatements:
-    """Every session's statements in one list, and everyone left out of them."""
-    each = [(s.session_id, xapi.statements(s)) for s in sessions]
-    return xapi.XapiStatements([st for _sid, made in each for st in made.statements],
-                               tuple(f"{name} ({sid})" for sid, made in each for name in made.left_out))
-
-
 def _tell(progress: Progress | None, done: int, total: int) -> None:
     if progress is not None:
         progress(min(done, total), total)
-
-
-def _json(value: Any) -> bytes:
-    return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _events(ws: Workspace, session_id: str) -> list[attendance_log.StoredEvent]:
@@ -208,38 +207,15 @@ def _session_files(session: ExportedSession, events: list[attendance_log.StoredE
                    delivery: list[dict[str, Any]], identity: Identity) -> dict[str, bytes]:
     """sessions/ID.json, events/ID.jsonl and the session's credentials."""
     sid = session.session_id
-    files = {f"sessions/{sid}.json": bundle.session_file(session_payload(session, delivery)),
+    files = {f"sessions/{sid}.json": bundle.json_file(session_payload(session, delivery)),
              f"events/{sid}.jsonl": bundle.events_file(events)}
     for person in session.people:
         if person.completed:
             credential = openbadges.credential(session, person, signer=identity.cert)
             name = f"credentials/{person.attendee.certificate_id}"
-            files[f"{name}.json"] = _json(credential)
+            files[f"{name}.json"] = bundle.json_file(credential)
             files[f"{name}.jwt"] = (openbadges.sign_vc_jwt(credential, identity) + "\n").encode("ascii")
     return files
-
-
-def session_payload(session: ExportedSession, delivery: list[dict[str, Any]]) -> dict[str, Any]:
-    """The whole record of a session, as sessions/ID.json holds it."""
-    return {
-        "format": bundle.SESSION_FORMAT, "session": session.session_id,
-        "seal": {"record": session.sealed.to_payload(), "jws": session.seal_jws,
-                 "signer_certificate": session.signer_cert_pem},
-        "amendments": [{"record": a.to_payload(), "jws": token, "signer_certificate": signer}
-                       for a, token, signer in zip(session.amendments, session.amendment_jws,
-                                                   session.amendment_signers, strict=True)],
-        "as_amended": session.record.to_payload(),
-        "workshop": {"id": session.record.workshop, "version": session.record.workshop_version,
-                     "title": session.record.workshop_title, "sha256": session.record.materials_sha256,
-                     "snapshot": session.workshop_snapshot},
-        "times": {"start": session.starts.isoformat(timespec="seconds"),
-                  "end": session.ends.isoformat(timespec="seconds")},
-        "employer": session.employer,
-        "people": [{"badge_token": p.attendee.badge_token, "first_name": p.first_name, "last_name": p.last_name,
-                    "email": p.email, "language": p.language, "completion": p.completion}
-                   for p in session.people],
-        "delivery": delivery,
-    }
 
 
 def _delivery(ws: Workspace, session_id: str) -> list[dict[str, Any]]:
@@ -268,7 +244,7 @@ def _documents(ws: Workspace, session: ExportedSession, passphrase: str | None,
         reports.make_signin_sheet(ws, sid, folder / "signin-sheet.pdf", passphrase=passphrase)
         files[f"documents/{sid}/signin-sheet.pdf"] = (folder / "signin-sheet.pdf").read_bytes()
         step(2)
-        reports.make_report(ws, sid, folder / "report.pdf", passphrase=passphrase)
+        reports.make_report(ws, sid, folder / "report.pdf", passphrase=passphrase, with_notes=False)
         files[f"documents/{sid}/report.pdf"] = (folder / "report.pdf").read_bytes()
         step(3)
     return files

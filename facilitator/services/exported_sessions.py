@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from cryptography import x509
-
 from facilitator.domain.delivery import Delivery
 from facilitator.records.export_record import ExportedPerson, ExportedSession
 from facilitator.services.delivery import session_delivery
@@ -19,18 +17,18 @@ from facilitator.services.settings import load_settings
 from facilitator.services.workspace import Workspace
 
 
-def exported_session(ws: Workspace, session_id: str, trusted: list[x509.Certificate] | None = None
-                     ) -> ExportedSession:
+def exported_session(ws: Workspace, session_id: str) -> ExportedSession:
     """The session as a bundle exports it; a UserError (and nothing made) when it is not sealed or does not
     verify."""
-    seal = verified_seal(ws, session_id, trusted)
+    seal = verified_seal(ws, session_id)
     settings = load_settings(ws)
     with ws.store.transaction() as db:
         session = find_session(db, session_id)
         roster = {e.badge_token: e for e in session.roster}
         signed = seal_row(db, session.id)
         amendments = amendment_rows(db, session.id)
-        starts = datetime.combine(session.scheduled_date, session.start_time).astimezone()
+        # To the second, as the bundle writes them, so what a verifier reads back makes the same records.
+        starts = datetime.combine(session.scheduled_date, session.start_time).astimezone().replace(microsecond=0)
         ends = _delivery_end(session_delivery(ws, db, session)) or starts + timedelta(
             minutes=seal.sealed.planned_minutes or 0)
         snapshot = session.workshop_snapshot
@@ -39,7 +37,7 @@ def exported_session(ws: Workspace, session_id: str, trusted: list[x509.Certific
                                   roster[a.badge_token].email, roster[a.badge_token].language)
                    for a in seal.amended.attendees)
     return ExportedSession(seal.sealed, seal.amended, seal.amendments, signed.jws, tuple(a.jws for a in amendments),
-                           people, starts, ends.astimezone(), settings.organisation,
+                           people, starts, ends.astimezone().replace(microsecond=0), settings.organisation,
                            settings.employer_web_address or None, snapshot, seal.signer_cert,
                            tuple(a.signer_cert for a in amendments))
 

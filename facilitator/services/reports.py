@@ -72,8 +72,10 @@ def _clock_of(moment: str | None) -> str | None:
 
 
 def make_report(ws: Workspace, session_id: str, out: Path, *, paper: str | None = None,
-                passphrase: str | None = None, force: bool = False) -> OutputResult:
-    """The session report: facts, agenda, interactivity, coverage, attendance and the record's integrity."""
+                passphrase: str | None = None, force: bool = False, with_notes: bool = True) -> OutputResult:
+    """The session report: facts, agenda, interactivity, coverage, attendance and the record's integrity; and,
+    unless `with_notes` is false (the copy in HR's bundle), the trainer's own notes, which may record what
+    someone disclosed in the room."""
     detail = get_session(ws, session_id)
     target = output_target(ws, out, force=force)  # before any work: the file it would replace may not be ours
     report = attendance.attendance_report(ws, detail.id)
@@ -89,7 +91,7 @@ def make_report(ws: Workspace, session_id: str, out: Path, *, paper: str | None 
         planned_end=clock(report.planned_end), actual_start=actual_start, actual_end=actual_end,
         agenda=agenda_entries(run), activities=activities(ws, run), coverage=report_coverage(detail, seal),
         attendance=_summary(report, seal), chain_head=chain.head, events=chain.events,
-        seal=_seal_info(seal), employer=settings.organisation or None, notes=trainer_notes(run),
+        seal=_seal_info(seal), employer=settings.organisation or None, notes=trainer_notes(run) if with_notes else (),
         trainer_qualifications=_qualifications(ws, detail, seal, settings),
         evidence=_evidence(ws, detail, report, seal))
     pdf = render(lambda o: report_doc.render_session_report(data, o, paper or settings.paper))

@@ -39,6 +39,14 @@ def two_sessions(workspace: Workspace) -> list[str]:
 
 
 @pytest.fixture
+def trainer_pem(workspace: Workspace, two_sessions: list[str], tmp_path: Path) -> Path:
+    """The certificate the trainer gives HR themselves (`facilitator keys export-cert`), not the bundle's copy."""
+    out = tmp_path / "given-by-the-trainer.pem"
+    assert main(["--data-dir", str(workspace.data_dir), "keys", "export-cert", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture
 def made(workspace: Workspace, two_sessions: list[str], tmp_path: Path) -> Path:
     out = tmp_path / "out" / "bundle.zip"
     out.parent.mkdir()
@@ -93,7 +101,7 @@ def resigned(files: dict[str, bytes], key: ec.EllipticCurvePrivateKey) -> dict[s
 
 
 def test_a_bundle_of_two_sessions_passes_every_standard_check(workspace: Workspace, two_sessions: list[str],
-                                                              made: Path, tmp_path: Path,
+                                                              made: Path, tmp_path: Path, trainer_pem: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     folder = unpack(made, tmp_path / "unpacked")
     assert sha256sum_passes(folder) and openssl_passes(folder)
@@ -109,7 +117,7 @@ def test_a_bundle_of_two_sessions_passes_every_standard_check(workspace: Workspa
                                   "-fingerprint", "-sha256"], capture_output=True, text=True, check=True).stdout
     assert fingerprint.split("=", 1)[1].strip() in (folder / "VERIFY.txt").read_text(), \
         "VERIFY.txt gives the fingerprint that openssl shows, to compare with the trainer's"
-    code, said = hr_verdict(made, folder / bundle.TRAINER_CERT, tmp_path / "hr", capsys)
+    code, said = hr_verdict(made, trainer_pem, tmp_path / "hr", capsys)
     assert code == 0 and "valid" in said and "2 sessions" in said, said
 
 
@@ -129,13 +137,14 @@ def test_the_event_chain_is_recomputable_by_the_rule_written_in_verify_txt(made:
     assert record["seal"]["record"]["chain"] == {"events": len(lines), "head": previous}
 
 
-def test_an_edited_csv_row_is_caught(made: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_edited_csv_row_is_caught(made: Path, tmp_path: Path, trainer_pem: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
     files = files_of(made)
     files["attendance.csv"] = files["attendance.csv"].replace(b"incomplete", b"completed", 1)
     edited = rezip(files, tmp_path / "edited.zip")
     folder = unpack(edited, tmp_path / "edited")
     assert not sha256sum_passes(folder)
-    code, said = hr_verdict(edited, folder / bundle.TRAINER_CERT, tmp_path / "hr", capsys)
+    code, said = hr_verdict(edited, trainer_pem, tmp_path / "hr", capsys)
     assert code == 1 and "attendance.csv does not match its hash" in said, said
     # With the manifest made again to match, its signature no longer does.
     body = {k: v for k, v in files.items() if k != bundle.MANIFEST}
@@ -143,13 +152,13 @@ def test_an_edited_csv_row_is_caught(made: Path, tmp_path: Path, capsys: pytest.
                                                               if k != bundle.SIGNATURE})}, tmp_path / "remade.zip")
     folder = unpack(remade, tmp_path / "remade")
     assert sha256sum_passes(folder) and not openssl_passes(folder)
-    code, said = hr_verdict(remade, folder / bundle.TRAINER_CERT, tmp_path / "hr", capsys)
+    code, said = hr_verdict(remade, trainer_pem, tmp_path / "hr", capsys)
     assert code == 1 and "does not verify SHA256SUMS" in said, said
 
 
 @pytest.mark.parametrize("change", ["removed", "added"])
-def test_a_removed_or_added_file_is_caught(made: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                           change: str) -> None:
+def test_a_removed_or_added_file_is_caught(made: Path, tmp_path: Path, trainer_pem: Path,
+                                           capsys: pytest.CaptureFixture[str], change: str) -> None:
     files = files_of(made)
     if change == "removed":
         del files[next(name for name in files if name.startswith("certificates/"))]
@@ -158,11 +167,11 @@ def test_a_removed_or_added_file_is_caught(made: Path, tmp_path: Path, capsys: p
     tampered = rezip(files, tmp_path / "tampered.zip")
     folder = unpack(tampered, tmp_path / "tampered")
     assert sha256sum_passes(folder) is (change == "added"), "sha256sum cannot see an added file; VERIFY.txt says so"
-    code, said = hr_verdict(tampered, folder / bundle.TRAINER_CERT, tmp_path / "hr", capsys)
+    code, said = hr_verdict(tampered, trainer_pem, tmp_path / "hr", capsys)
     assert code == 1 and f"a file was {change}" in said, said
 
 
-def test_a_manifest_resigned_with_another_key_is_caught(made: Path, tmp_path: Path,
+def test_a_manifest_resigned_with_another_key_is_caught(made: Path, tmp_path: Path, trainer_pem: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     """A tamperer with their own key replaces the certificate, the public key, and signs: every file matches and
     openssl with the bundle's own key says OK, but not with the trainer's key, and HR's trust refuses it."""
@@ -180,12 +189,12 @@ def test_a_manifest_resigned_with_another_key_is_caught(made: Path, tmp_path: Pa
     folder = unpack(forged, tmp_path / "forged")
     assert sha256sum_passes(folder) and openssl_passes(folder)
     assert not openssl_passes(folder, original / bundle.TRAINER_KEY), "the trainer's own key does not verify it"
-    code, said = hr_verdict(forged, original / bundle.TRAINER_CERT, tmp_path / "hr", capsys)
+    code, said = hr_verdict(forged, trainer_pem, tmp_path / "hr", capsys)
     assert code == 1 and "whom you have not trusted" in said, said
 
 
 def test_a_swapped_certificate_is_caught_even_when_the_trainer_re_signs(
-        workspace: Workspace, made: Path, two_sessions: list[str], tmp_path: Path,
+        workspace: Workspace, made: Path, two_sessions: list[str], tmp_path: Path, trainer_pem: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
     files = files_of(made)
     first, second = two_sessions
@@ -196,12 +205,12 @@ def test_a_swapped_certificate_is_caught_even_when_the_trainer_re_signs(
     folder = unpack(tampered, tmp_path / "swapped")
     assert not sha256sum_passes(folder)
     resigned_zip = rezip(resigned(files, get_identity(workspace).key), tmp_path / "swapped-resigned.zip")
-    code, said = hr_verdict(resigned_zip, folder / bundle.TRAINER_CERT, tmp_path / "hr", capsys)
+    code, said = hr_verdict(resigned_zip, trainer_pem, tmp_path / "hr", capsys)
     assert code == 1 and "a certificate was swapped" in said, said
 
 
 def test_a_broken_event_chain_is_caught_even_when_the_trainer_re_signs(
-        workspace: Workspace, made: Path, two_sessions: list[str], tmp_path: Path,
+        workspace: Workspace, made: Path, two_sessions: list[str], tmp_path: Path, trainer_pem: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
     files = files_of(made)
     name = f"events/{two_sessions[0]}.jsonl"
@@ -212,7 +221,7 @@ def test_a_broken_event_chain_is_caught_even_when_the_trainer_re_signs(
     tampered = rezip(resigned(files, get_identity(workspace).key), tmp_path / "chain.zip")
     folder = unpack(tampered, tmp_path / "chain")
     assert sha256sum_passes(folder) and openssl_passes(folder)
-    code, said = hr_verdict(tampered, folder / bundle.TRAINER_CERT, tmp_path / "hr", capsys)
+    code, said = hr_verdict(tampered, trainer_pem, tmp_path / "hr", capsys)
     assert code == 1 and "event 1" in said and "altered" in said, said
 
 
@@ -301,7 +310,7 @@ def test_the_command_line_exports_and_verifies(workspace: Workspace, two_session
     out = tmp_path / "all.zip"
     assert main([*data, "export", "--all-sealed", "--out", str(out), "--json"]) == 0
     said = json.loads(capsys.readouterr().out)
-    assert said["sessions"] == two_sessions and said["certificates"] == 4 and len(said["sha256"]) == 64
+    assert sorted(said["sessions"]) == sorted(two_sessions) and said["certificates"] == 4 and len(said["sha256"]) == 64
     assert hashlib.sha256(out.read_bytes()).hexdigest() == said["sha256"]
     assert main([*data, "export", "--since-last", "--out", str(tmp_path / "new.zip")]) == 0
     assert "Nothing new to export" in capsys.readouterr().out and not (tmp_path / "new.zip").exists()
@@ -310,6 +319,7 @@ def test_the_command_line_exports_and_verifies(workspace: Workspace, two_session
     moodle = Path(__file__).parents[2] / "assets" / "hr-columns" / "moodle-import-completion.yaml"
     assert main([*data, "export", two_sessions[0], "--out", str(tmp_path / "moodle.zip"), "--columns",
                  str(moodle)]) == 0
+    assert main([*data, "verify", str(tmp_path / "moodle.zip")]) == 0, "the map travels in the bundle"
     header = files_of(tmp_path / "moodle.zip")["attendance.csv"].decode("utf-8-sig").splitlines()[0]
     assert header.startswith("email,")
     bad = tmp_path / "bad.yaml"
@@ -323,3 +333,70 @@ def test_the_command_line_exports_and_verifies(workspace: Workspace, two_session
     notes.write_bytes(b"my own zip")
     assert main([*data, "export", two_sessions[0], "--out", str(notes)]) == 1, "a file not ours is not replaced"
     assert notes.read_bytes() == b"my own zip"
+
+
+@pytest.mark.parametrize(("what", "change", "said"), [
+    ("a completion in the CSV", lambda f: f.update({"attendance.csv": f["attendance.csv"].replace(
+        b"incomplete", b"completed", 1)}), "attendance.csv does not say what the sealed records say"),
+    ("the learning records emptied", lambda f: f.update({"xapi/statements.json": b"[]\n"}),
+     "xapi/statements.json does not say what the sealed records say"),
+    ("a completion in the session's JSON", lambda f: f.update({k: v.replace(b'"completion": "incomplete"',
+                                                                            b'"completion": "completed"', 1)
+                                                              for k, v in f.items() if k.startswith("sessions/")}),
+     "does not say what its seal says"),
+    ("a stray file", lambda f: f.update({"notes/x.txt": b"hello"}), "notes/x.txt is not a file an export writes"),
+    ("a credential from nowhere", lambda f: f.update({"credentials/orphan.json": b"{}"}),
+     "credentials/orphan is not a credential for a certificate the records give"),
+])
+def test_derived_files_must_say_what_the_seals_say_even_when_the_trainer_re_signs(
+        workspace: Workspace, made: Path, tmp_path: Path, what: str, change: object, said: str) -> None:
+    """The trainer's key re-signs the manifest, so every hash and the signature check out: what HR imports must
+    still be what the sealed records make."""
+    files = files_of(made)
+    change(files)  # type: ignore[operator]
+    tampered = rezip(resigned(files, get_identity(workspace).key), tmp_path / "tampered.zip")
+    verdict = verify_bundle(tampered, [get_identity(workspace).cert])
+    assert not verdict.valid and said in verdict.finding, (what, verdict.finding)
+
+
+def test_a_certificate_taken_back_takes_its_credit_and_completion_with_it(
+        workspace: Workspace, two_sessions: list[str], made: Path, tmp_path: Path, ralph: Ralph) -> None:
+    sid = two_sessions[0]
+    first = json.loads(files_of(made)["xapi/statements.json"])
+    assert ralph.post_statements(first).status == 200
+    closing.amend(workspace, sid, signer(workspace), person="E1", eligible=False,
+                  reason="the badge was scanned by a colleague")
+    again = files_of(export.export_bundle(workspace, [sid], tmp_path / "again.zip").path)
+    row = next(line for line in again["attendance.csv"].decode("utf-8-sig").splitlines() if line.startswith("E1,"))
+    assert ",incomplete," in row and ",ca-supervisors," not in row, row
+    statements = json.loads(again["xapi/statements.json"])
+    voiding = [s for s in statements if s["verb"]["id"].endswith("/voided")]
+    completed_before = next(s["id"] for s in first if s["verb"]["id"].endswith("/completed")
+                            and s["context"]["extensions"]["urn:facilitator:xapi:session"] == sid
+                            and s["actor"].get("mbox") == "mailto:zoe@example.com")
+    assert [s["object"] for s in voiding] == [{"objectType": "StatementRef", "id": completed_before}]
+    zoe = [s for s in statements if s["actor"].get("mbox") == "mailto:zoe@example.com"]
+    assert [s["verb"]["id"].rsplit("/", 1)[1] for s in zoe] == ["attended"], "no completion, no credit"
+    assert ralph.post_statements(statements).status == 200, "the LRS takes the voiding statement"
+    assert verify_bundle(tmp_path / "again.zip", [get_identity(workspace).cert]).valid
+
+
+def test_zip_tricks_are_refused_with_a_reason(made: Path, tmp_path: Path) -> None:
+    files = files_of(made)
+    clash = rezip({**files, "Attendance.csv": b"x"}, tmp_path / "clash.zip")
+    assert "differ only in upper and lower case" in verify_bundle(clash, []).finding
+    raw = bytearray(made.read_bytes())
+    flagged = bytearray(raw)
+    flagged[6] |= 0x1  # the first local header's "encrypted" bit, and the same in its central directory entry
+    central = flagged.rfind(b"PK\x01\x02", 0, flagged.rfind(b"PK\x05\x06"))
+    first_central = bytes(flagged).find(b"PK\x01\x02")
+    flagged[first_central + 8] |= 0x1
+    (tmp_path / "encrypted.zip").write_bytes(bytes(flagged))
+    del central
+    assert "encrypted or compressed in a way" in verify_bundle(tmp_path / "encrypted.zip", []).finding
+    hidden = io.BytesIO()
+    hidden.write(b"PK\x03\x04" + b"\0" * 40)  # bytes before the first listed entry
+    hidden.write(raw)
+    (tmp_path / "hidden.zip").write_bytes(hidden.getvalue())
+    finding = verify_bundle(tmp_path / "hidden.zip", []).finding
+    assert "data that is not one of its listed files" in finding or "cannot be read" in finding, finding

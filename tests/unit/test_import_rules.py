@@ -17,7 +17,8 @@ ALLOWED = {
     "storage": {"domain", "i18n", "files"},
     "records": {"domain", "i18n", "files"},
     "documents": {"domain", "paths", "i18n"},  # paths: the bundled fonts
-    "services": {"domain", "content", "storage", "records", "documents", "paths", "i18n", "files"},
+    "services": {"domain", "content", "storage", "records", "documents", "paths", "i18n", "files",
+                 "__version__"},  # a bundle's README names the version that wrote it
     "companion": {"domain", "services", "paths", "i18n"},
     "ui": {"domain", "services", "paths", "__version__", "i18n"},
     "cli": {"domain", "services", "ui", "paths", "__version__", "i18n"},

@@ -92,7 +92,11 @@ def export_for_hr(parent: QWidget, ws: Workspace, selected: str | None, *, sessi
                                                       _("Zip files (*.zip)"))
         if not chosen:
             return None
-        out = Path(chosen if chosen.lower().endswith(".zip") else chosen + ".zip")
+        # The file dialog asked before replacing the name chosen; a ".zip" added here was never asked about.
+        confirmed = chosen.lower().endswith(".zip")
+        out = Path(chosen if confirmed else chosen + ".zip")
+    else:
+        confirmed = False
     passphrase = None
     if needs_passphrase(ws):
         passphrase, ok = QInputDialog.getText(parent, _("Signing key"), _("Passphrase for your signing key:"),
@@ -101,8 +105,8 @@ def export_for_hr(parent: QWidget, ws: Workspace, selected: str | None, *, sessi
             return None
 
     def work(progress: Progress) -> export.ExportResult:
-        # The file dialog already asked before replacing a file (the data folder's own files are never replaced).
-        return export.export_bundle(ws, sessions, out, passphrase=passphrase, progress=progress, force=True)
+        # The data folder's own files are never replaced, whatever `force` says.
+        return export.export_bundle(ws, sessions, out, passphrase=passphrase, progress=progress, force=confirmed)
 
     try:
         result = run_operation(parent, _("Exporting for HR…"), work)
