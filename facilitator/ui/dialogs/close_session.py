@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -32,12 +31,13 @@ from facilitator.i18n import N_, _
 from facilitator.services import certificates, closing, reports
 from facilitator.services.closing import AttendeeOutcome, ClosingPlan
 from facilitator.services.errors import Stopped, UserError
-from facilitator.services.identity import has_identity, identity_info, needs_passphrase, signer
+from facilitator.services.identity import has_identity, identity_info, signer
 from facilitator.services.rendering import OutputResult
 from facilitator.services.role_cards import make_all_role_cards
 from facilitator.services.sessions import get_session
 from facilitator.services.settings import load_settings, set_setting
 from facilitator.services.workspace import Workspace
+from facilitator.ui.dialogs.passphrase import ask_passphrase
 from facilitator.ui.models import Column, RowsModel
 from facilitator.ui.operations import Progress, run_operation
 from facilitator.ui.widgets import configure_table, error_text, heading
@@ -149,11 +149,7 @@ class CloseSessionDialog(QDialog):
         self.accept()
 
     def _passphrase(self) -> str | bool | None:
-        if not needs_passphrase(self._ws):
-            return None
-        text, ok = QInputDialog.getText(self, _("Signing key"), _("Passphrase for your signing key:"),
-                                        QLineEdit.EchoMode.Password)
-        return text if ok else False
+        return ask_passphrase(self, self._ws)
 
 
 def _summary(plan: ClosingPlan, ws: Workspace) -> str:
@@ -181,12 +177,9 @@ def write_documents(parent: QWidget, ws: Workspace, session_id: str, folder: Pat
         if not chosen:
             return []
         folder = Path(chosen)
-    passphrase = None
-    if needs_passphrase(ws):
-        passphrase, ok = QInputDialog.getText(parent, _("Signing key"), _("Passphrase for your signing key:"),
-                                              QLineEdit.EchoMode.Password)
-        if not ok:
-            return []
+    passphrase = ask_passphrase(parent, ws)
+    if passphrase is False:
+        return []
     with_certificates = _employer_named(parent, ws)  # asked for in place; without it, the rest is still written
 
     def write(progress: Progress) -> tuple[OutputResult | None, list[Path]]:

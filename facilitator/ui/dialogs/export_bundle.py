@@ -15,9 +15,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QRadioButton,
     QVBoxLayout,
@@ -27,8 +25,8 @@ from PySide6.QtWidgets import (
 from facilitator.i18n import _, ngettext
 from facilitator.services import export
 from facilitator.services.errors import Stopped, UserError
-from facilitator.services.identity import needs_passphrase
 from facilitator.services.workspace import Workspace
+from facilitator.ui.dialogs.passphrase import ask_passphrase
 from facilitator.ui.operations import Progress, run_operation
 from facilitator.ui.widgets import error_text
 
@@ -97,12 +95,9 @@ def export_for_hr(parent: QWidget, ws: Workspace, selected: str | None, *, sessi
         out = Path(chosen if confirmed else chosen + ".zip")
     else:
         confirmed = False
-    passphrase = None
-    if needs_passphrase(ws):
-        passphrase, ok = QInputDialog.getText(parent, _("Signing key"), _("Passphrase for your signing key:"),
-                                              QLineEdit.EchoMode.Password)
-        if not ok:
-            return None
+    passphrase = ask_passphrase(parent, ws)
+    if passphrase is False:
+        return None
 
     def work(progress: Progress) -> export.ExportResult:
         # The data folder's own files are never replaced, whatever `force` says.
