@@ -98,6 +98,10 @@ class BundleWriter:
         text = manifest_of(self.hashes)
         self._write(MANIFEST, text)
         self._write(SIGNATURE, sign_manifest(text, key))
+        self.close()
+
+    def close(self) -> None:
+        """Close the zip (again is harmless): after `finish`, or when the export stops half-way."""
         self._zip.close()
 
     def _write(self, path: str, data: bytes) -> None:

@@ -6,8 +6,8 @@ Badges 3.0 credential; across sessions, `attendance.csv` for HR's spreadsheet or
 for a learning record store. `SHA256SUMS` and its signature cover every file (records/bundle.py).
 
 Only what HR needs leaves the laptop (README.txt in the bundle says so): no feedback comment, no vote of any
-person, no trainer's note (the report prints notes, so it stays as the trainer signed it; the JSON carries none).
-Every session must verify before anything is written, and the zip is written whole or not at all.
+person, no trainer's note (the bundle's report is printed without them). Every session must verify before
+anything is written, and the zip is written whole or not at all: a Cancel or Ctrl-C leaves no file.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from facilitator.records.identity import Identity, fingerprint
 from facilitator.services import certificates, reports
 from facilitator.services.attendance_record import stored_log
 from facilitator.services.delivery import session_run
-from facilitator.services.errors import Remedy, UserError
+from facilitator.services.errors import Remedy, Stopped, UserError
 from facilitator.services.exported_sessions import exported_session
 from facilitator.services.files import output_target, save
 from facilitator.services.hr_columns import BUNDLED_NAME, column_map
@@ -101,16 +101,22 @@ def export_bundle(ws: Workspace, session_ids: Sequence[str], out: Path, *, colum
 
     def write(out: BinaryIO) -> None:
         writer = bundle.BundleWriter(out, now.astimezone())
-        _write_sessions(ws, writer, exported, identity, passphrase, progress)
-        writer.add_all(_shared_files(exported, identity, mapping))
-        if map_text is not None:  # so a verifier can write attendance.csv again and compare
-            writer.add(BUNDLED_NAME, map_text.encode("utf-8"))
-        writer.add("xapi/statements.json", bundle.json_file(made.statements))
-        writer.add("README.txt", readme_text(exported, now, len(made.statements), made.left_out,
-                                             _described(mapping), __version__).encode("utf-8"))
-        writer.finish(identity.key)
+        try:
+            _write_sessions(ws, writer, exported, identity, passphrase, progress)
+            writer.add_all(_shared_files(exported, identity, mapping))
+            if map_text is not None:  # so a verifier can write attendance.csv again and compare
+                writer.add(BUNDLED_NAME, map_text.encode("utf-8"))
+            writer.add("xapi/statements.json", bundle.json_file(made.statements))
+            writer.add("README.txt", readme_text(exported, now, len(made.statements), made.left_out,
+                                                 _described(mapping), __version__).encode("utf-8"))
+            writer.finish(identity.key)
+        finally:
+            writer.close()
 
-    save(target, write)
+    try:
+        save(target, write)
+    except KeyboardInterrupt:  # Cancel in the app, Ctrl-C on the command line: the half-made zip is gone
+        raise Stopped(_("stopped: no bundle was written")) from None
     digest = _sha256_of(target)
     _remember(ws, exported, digest, now)
     return ExportResult(target, tuple(s.session_id for s in exported), sum(len(s.people) for s in exported),

@@ -22,7 +22,7 @@ from facilitator.cli import main
 from facilitator.records import bundle
 from facilitator.services import closing, export
 from facilitator.services.bundle_check import verify_bundle
-from facilitator.services.errors import UserError
+from facilitator.services.errors import Cancelled, Stopped, UserError
 from facilitator.services.identity import get_identity, signer
 from facilitator.services.sessions import create_session
 from facilitator.services.workspace import Workspace, open_workspace
@@ -400,3 +400,14 @@ def test_zip_tricks_are_refused_with_a_reason(made: Path, tmp_path: Path) -> Non
     (tmp_path / "hidden.zip").write_bytes(hidden.getvalue())
     finding = verify_bundle(tmp_path / "hidden.zip", []).finding
     assert "data that is not one of its listed files" in finding or "cannot be read" in finding, finding
+
+
+def test_a_cancelled_export_leaves_no_file(workspace: Workspace, two_sessions: list[str], tmp_path: Path) -> None:
+    def cancel_after_the_first_step(done: int, total: int) -> None:
+        if done > 1:
+            raise Cancelled
+
+    with pytest.raises(Stopped, match="no bundle was written"):
+        export.export_bundle(workspace, two_sessions, tmp_path / "b.zip", progress=cancel_after_the_first_step)
+    assert [p.name for p in tmp_path.iterdir()] == ["data"], "no bundle, and no half-written file beside it"
+    assert len(export.new_since_last(workspace)) == 2, "nothing counts as exported"
