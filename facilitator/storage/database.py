@@ -135,7 +135,7 @@ class Store:
                 folder=data_dir, reason=error.strerror), _("choose another with --data-dir"),
                 _("check that its disk is connected and the folder may be written to")) from error
         path = data_dir / DATABASE_NAME
-        _refuse_unless_a_file(path)
+        refuse_unless_a_file(path)
         revision = inspect_file(path)  # read-only: a file we refuse is left exactly as it was
         try:
             create_private(path)
@@ -242,7 +242,7 @@ class ChangeProbe:
         self._db.close()
 
 
-def _refuse_unless_a_file(path: Path) -> None:
+def refuse_unless_a_file(path: Path) -> None:
     """The database's name must be a file (or nothing yet): not a folder, a device or a link to /dev/null."""
     try:
         mode = path.stat().st_mode  # links followed: a link to a database elsewhere is fine
