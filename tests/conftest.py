@@ -13,6 +13,7 @@ from facilitator import paths
 from facilitator.content.library import Library, load_library
 from facilitator.services.workspace import Workspace, open_workspace
 from tests.lrs import ralph, ralph_server  # noqa: F401 (fixtures: a real xAPI learning record store)
+from tests.pg import postgres_server, postgres_url  # noqa: F401 (fixtures: a real PostgreSQL for HR's store)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
