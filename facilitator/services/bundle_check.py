@@ -29,6 +29,7 @@ from facilitator.records.export_record import ExportedSession
 from facilitator.records.identity import fingerprint, thumbprint_s256
 from facilitator.records.pdf_signing import validate_pdf
 from facilitator.records.sealed import Amendment, RecordFormatError, SealedRecord, canonical, record_digest
+from facilitator.services.errors import Remedy
 from facilitator.services.hr_columns import BUNDLED_NAME, bundled_column_map
 from facilitator.services.seals import SignedText, signed_problem
 from facilitator.services.verification import Verdict, embedded_token, verify_certificate_token
@@ -44,6 +45,11 @@ class Problem(Exception):
     """The first thing found wrong; its message is the verdict's finding."""
 
 
+class Untrusted(Problem):
+    """The bundle's signer is not trusted: the verdict says so, and what to do is its remedy (passing the
+    trainer's certificate with --trust here; HR's import says to trust it in its own words)."""
+
+
 def verify_bundle(path: Path, trusted: list[x509.Certificate]) -> Verdict:
     """Everything the module's docstring lists; a Verdict naming the first problem, or what was checked."""
     try:
@@ -52,7 +58,10 @@ def verify_bundle(path: Path, trusted: list[x509.Certificate]) -> Verdict:
             listed = _manifest(opened, signer)
             facts = _sessions(opened, admitted, signer)
     except (bundle.BundleError, Problem) as exc:
-        return Verdict(False, EXPORT_BUNDLE, _("{file}: {problem}").format(file=path.name, problem=exc))
+        remedy = Remedy(command=_("check the certificate's fingerprint with the trainer, then pass it with --trust"),
+                        menu=_("check the certificate's fingerprint with the trainer, then trust it")) \
+            if isinstance(exc, Untrusted) else None
+        return Verdict(False, EXPORT_BUNDLE, _("{file}: {problem}").format(file=path.name, problem=exc), remedy=remedy)
     subject = signer.subject.rfc4514_string()
     facts["fingerprint"] = fingerprint(signer)
     sessions = len(facts["sessions"])
@@ -77,8 +86,7 @@ def _signer(opened: bundle.OpenedBundle, trusted: list[x509.Certificate]
     admitted = admit(chain, trusted)
     leaf = chain[0]
     if leaf not in admitted:
-        raise Problem(_("signed by {signer}, whom you have not trusted; check the certificate's fingerprint with "
-                        "the trainer, then pass it with --trust").format(signer=leaf.subject.rfc4514_string()))
+        raise Untrusted(_("signed by {signer}, whom you have not trusted").format(signer=leaf.subject.rfc4514_string()))
     try:
         key = load_pem_public_key(opened.read(bundle.TRAINER_KEY))
     except ValueError:
