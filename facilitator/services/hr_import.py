@@ -1,0 +1,290 @@
+"""`facilitator hr import`: export bundles from many trainers into HR's store, each verified in full first.
+
+Each file is first copied, whole, to a private temporary folder (so what is verified is exactly what is imported,
+however the original changes meanwhile), and its SHA-256 taken. A bundle imported before is not read again. The
+copy is verified as `facilitator verify` does, against the certificates HR trusts (hr_trust); one that does not
+verify (an untrusted signer, a file changed, not a zip at all) is kept in quarantine with the verdict's reason,
+and the next bundle is taken. One that verifies is imported in one transaction: its row, then each session record
+with its people and their credits, read from the verified sessions/ID.json (never from the CSV).
+
+What makes an import safe to repeat, or to run twice at once: every row has a unique key (hr_models), and is
+inserted with `ON CONFLICT DO NOTHING`. So a bundle imported again changes nothing; a re-export of the same
+sessions adds only its bundle's row; a later export with more amendments replaces the people of that record
+(once, whichever import gets there first); an older one changes nothing. Two laptops' seals of one session are two
+records, both kept, and reported as a conflict. Sessions are written in one order (their id, then their seal) in
+every import, so two imports at once on PostgreSQL wait for each other rather than deadlock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from facilitator.domain.compliance import Standing
+from facilitator.i18n import _, ngettext
+from facilitator.records import bundle
+from facilitator.records.bundle_session import exported_from
+from facilitator.records.export_record import ExportedPerson, ExportedSession
+from facilitator.records.identity import fingerprint
+from facilitator.records.sealed import Amendment, SealedRecord
+from facilitator.services.bundle_check import verify_bundle
+from facilitator.services.hr_trust import trusted_certificates
+from facilitator.services.verification import Verdict
+from facilitator.storage.hr_database import HrStore, insert_new
+from facilitator.storage.hr_models import HrAttendance, HrCredit, HrSession, ImportedBundle, QuarantinedBundle
+
+Progress = Callable[[int, int], None]  # bundles done, bundles in all
+QUARANTINE_MAX_BYTES = 128 * 1024 * 1024  # a rejected file larger than this is recorded, but not kept
+_CHUNK = 1024 * 1024
+
+
+class Outcome(StrEnum):
+    IMPORTED = "imported"
+    ALREADY = "already-imported"
+    QUARANTINED = "quarantined"
+    NOT_READ = "not-read"  # missing, a folder, not readable: nothing to keep
+
+
+@dataclass(frozen=True)
+class BundleResult:
+    """What became of one file given to import."""
+
+    path: Path
+    outcome: Outcome
+    reason: str | None = None  # why it was quarantined or not read
+    sha256: str | None = None
+    signer: str | None = None
+    sessions: int = 0  # session records in the bundle
+    added: int = 0  # records new to the store
+    amended: int = 0  # records whose people a later amendment changed
+    people: int = 0  # person rows written
+    conflicts: tuple[str, ...] = field(default=())  # sessions the store now holds more than one seal of
+    hint: str | None = None  # what to do about a quarantined bundle, where there is something
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in (Outcome.IMPORTED, Outcome.ALREADY)
+
+    @property
+    def message(self) -> str:
+        name = self.path.name or str(self.path)
+        if self.outcome is Outcome.ALREADY:
+            return _("{file}: imported before; nothing changed").format(file=name)
+        if self.outcome is Outcome.QUARANTINED:
+            said = _("{file}: quarantined: {reason}").format(file=name, reason=self.reason)
+            return f"{said}; {self.hint}" if self.hint else said
+        if self.outcome is Outcome.NOT_READ:
+            return _("{file}: not imported: {reason}").format(file=name, reason=self.reason)
+        said = ngettext("{file}: imported {sessions} session ({added} new, {amended} amended, {people} people "
+                        "written)", "{file}: imported {sessions} sessions ({added} new, {amended} amended, {people} "
+                        "people written)", self.sessions).format(
+            file=name, sessions=self.sessions, added=self.added, amended=self.amended, people=self.people)
+        if self.conflicts:
+            said += "; " + _("conflict: another laptop sealed {sessions} differently; both records are kept").format(
+                sessions=", ".join(self.conflicts))
+        return said
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": str(self.path), "outcome": str(self.outcome), "reason": self.reason, "sha256": self.sha256,
+                "signer": self.signer, "sessions": self.sessions, "added": self.added, "amended": self.amended,
+                "people": self.people, "conflicts": list(self.conflicts), "hint": self.hint}
+
+
+def import_bundles(store: HrStore, paths: Sequence[Path], progress: Progress | None = None,
+                   now: datetime | None = None) -> list[BundleResult]:
+    """Import each bundle of `paths` in turn, as the module's docstring says; one result per path, in order."""
+    trusted = trusted_certificates(store)
+    results = []
+    for done, path in enumerate(paths, start=1):
+        results.append(_import_one(store, path, trusted, now or datetime.now(UTC)))
+        if progress is not None:
+            progress(done, len(paths))
+    return results
+
+
+def _import_one(store: HrStore, path: Path, trusted: list[x509.Certificate], now: datetime) -> BundleResult:
+    with tempfile.TemporaryDirectory(prefix="facilitator-hr-import-") as folder:
+        copy = Path(folder) / (path.name or "bundle.zip")
+        try:
+            digest, size = _copy(path, copy)
+        except OSError as exc:
+            return BundleResult(path, Outcome.NOT_READ, _unreadable(path, exc))
+        if _imported_before(store, digest):
+            return BundleResult(path, Outcome.ALREADY, sha256=digest)
+        verdict = verify_bundle(copy, trusted)
+        if not verdict.valid:
+            # The verdict names the private copy: HR is told of the file it gave.
+            reason = verdict.finding.removeprefix(f"{copy.name}: ").replace(str(copy), str(path))
+            _quarantine(store, path, copy, digest, size, reason, now)
+            # Only an untrusted signer's verdict has a remedy: trusting them, which HR does with its own command.
+            hint = _("check the certificate's fingerprint with the trainer, trust it with 'facilitator hr trust add' "
+                     "and import the bundle again") if verdict.remedy else None
+            return BundleResult(path, Outcome.QUARANTINED, reason, digest, hint=hint)
+        sessions = _verified_sessions(copy, verdict)
+        return _store(store, path, digest, verdict, sessions, now)
+
+
+def _copy(path: Path, copy: Path) -> tuple[str, int]:
+    """Copy a regular file to `copy`, private to us; its SHA-256 and size. OSError for anything else."""
+    info = os.stat(path)
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(0, _("it is a folder, not a bundle"))
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(0, _("it is not a regular file"))
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as source, open(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        if not stat.S_ISREG(os.fstat(source.fileno()).st_mode):
+            raise OSError(0, _("it is not a regular file"))
+        for piece in iter(lambda: source.read(_CHUNK), b""):
+            digest.update(piece)
+            out.write(piece)
+            size += len(piece)
+    return digest.hexdigest(), size
+
+
+def _unreadable(path: Path, exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return _("there is no file {file}").format(file=path)
+    return _("cannot read {file}: {reason}").format(file=path, reason=exc.strerror or exc)
+
+
+def _imported_before(store: HrStore, digest: str) -> bool:
+    with store.reading() as db:
+        return db.scalar(select(ImportedBundle.id).where(ImportedBundle.sha256 == digest)) is not None
+
+
+def _quarantine(store: HrStore, path: Path, copy: Path, digest: str, size: int, reason: str, now: datetime) -> None:
+    """Keep the refused file (if not too large) and why; a file quarantined before keeps its first record."""
+    content = copy.read_bytes() if size <= QUARANTINE_MAX_BYTES else None
+    with store.transaction() as db:
+        db.execute(insert_new(db, QuarantinedBundle).values(
+            sha256=digest, file_name=path.name, reason=reason, size=size, content=content, quarantined_at=now))
+
+
+def _verified_sessions(copy: Path, verdict: Verdict) -> list[ExportedSession]:
+    """The sessions of a bundle that has just verified (the same private copy): read as verify read them."""
+    sessions = []
+    with bundle.OpenedBundle(copy) as opened:
+        for sid in verdict.facts["sessions"]:
+            data = json.loads(opened.read(f"sessions/{sid}.json"))
+            record = SealedRecord.decode(data["seal"]["record"])
+            amendments = tuple(Amendment.decode(a["record"]) for a in data["amendments"])
+            sessions.append(exported_from(data, record, amendments))
+    return sorted(sessions, key=lambda s: (s.session_id, s.sealed.digest))
+
+
+# --- writing one verified bundle --------------------------------------------------------------------------------
+
+def _store(store: HrStore, path: Path, digest: str, verdict: Verdict, sessions: list[ExportedSession],
+           now: datetime) -> BundleResult:
+    added = amended = people = 0
+    with store.transaction() as db:
+        bundle_id = db.scalar(insert_new(db, ImportedBundle).values(
+            sha256=digest, file_name=path.name, signer_fingerprint=verdict.facts["fingerprint"],
+            signer_subject=verdict.signer or "", sessions=len(sessions), imported_at=now).returning(ImportedBundle.id))
+        if bundle_id is None:  # another import of the same bundle committed first
+            return BundleResult(path, Outcome.ALREADY, sha256=digest, signer=verdict.signer)
+        for session in sessions:
+            change = _store_session(db, session, bundle_id, now)
+            added += change == "added"
+            amended += change == "amended"
+            people += len(session.people) if change else 0
+        conflicts = _conflicts(db, [s.session_id for s in sessions])
+        # Quarantined before (its signer not yet trusted, say) and imported now: no longer held back.
+        db.execute(delete(QuarantinedBundle).where(QuarantinedBundle.sha256 == digest))
+    return BundleResult(path, Outcome.IMPORTED, None, digest, verdict.signer, len(sessions), added, amended, people,
+                        conflicts)
+
+
+def _store_session(db: Session, session: ExportedSession, bundle_id: int, now: datetime) -> str | None:
+    """Add the session record, or bring it up to a later amendment; what was done ("added", "amended", None)."""
+    values = _session_values(session, bundle_id, now)
+    row_id = db.scalar(insert_new(db, HrSession).values(**values).returning(HrSession.id))
+    if row_id is not None:
+        _store_people(db, row_id, session)
+        return "added"
+    row_id, stored = db.execute(select(HrSession.id, HrSession.amendments).where(
+        HrSession.session_id == values["session_id"], HrSession.seal_sha256 == values["seal_sha256"])).one()
+    count = len(session.amendments)
+    if count <= stored:
+        return None  # the same record, or an older state of it
+    changed = db.execute(update(HrSession).where(HrSession.id == row_id, HrSession.amendments < count).values(
+        amendments=count, amended_sha256=values["amended_sha256"], bundle_id=bundle_id, ends_at=values["ends_at"],
+        updated_at=now)).rowcount
+    if changed != 1:  # another import brought it this far first, and wrote its people
+        return None
+    db.execute(delete(HrCredit).where(HrCredit.attendance_id.in_(
+        select(HrAttendance.id).where(HrAttendance.session_row_id == row_id))))
+    db.execute(delete(HrAttendance).where(HrAttendance.session_row_id == row_id))
+    _store_people(db, row_id, session)
+    return "amended"
+
+
+def _session_values(session: ExportedSession, bundle_id: int, now: datetime) -> dict[str, Any]:
+    record = session.record
+    signer = x509.load_pem_x509_certificates(session.signer_cert_pem.encode("ascii"))[0]
+    return {"session_id": session.session_id, "seal_sha256": session.sealed.digest, "bundle_id": bundle_id,
+            "signer_fingerprint": fingerprint(signer), "trainer": record.trainer,
+            "trainer_organisation": record.trainer_organisation, "employer": session.employer,
+            "date": datetime.strptime(record.date, "%Y-%m-%d").date(), "start_time": record.start,
+            "starts_at": session.starts, "ends_at": session.ends, "location": record.location,
+            "language": record.language, "workshop_id": record.workshop, "workshop_version": record.workshop_version,
+            "workshop_title": record.workshop_title, "jurisdictions": "; ".join(_planned(record)),
+            "closed_at": datetime.fromisoformat(record.closed_at), "amendments": len(session.amendments),
+            "amended_sha256": record.digest, "imported_at": now, "updated_at": now}
+
+
+def _planned(record: SealedRecord) -> tuple[str, ...]:
+    """The jurisdictions the session was planned for (a format-1 seal names only those it met)."""
+    return record.jurisdiction_codes or tuple(j.code for j in record.jurisdictions)
+
+
+def _store_people(db: Session, row_id: int, session: ExportedSession) -> None:
+    rows = [_person_values(row_id, session, person) for person in session.people]
+    if not rows:
+        return
+    written = db.execute(insert_new(db, HrAttendance).returning(HrAttendance.id, HrAttendance.badge_token), rows).all()
+    ids = {token: attendance_id for attendance_id, token in written}
+    credits = [{"attendance_id": ids[p.attendee.badge_token], "code": c.code, "name": c.name, "standing": c.standing}
+               for p in session.people if p.attendee.badge_token in ids
+               for standing in Standing for c in session.credits(p, standing)]
+    if credits:
+        db.execute(insert_new(db, HrCredit), credits)
+
+
+def _person_values(row_id: int, session: ExportedSession, person: ExportedPerson) -> dict[str, Any]:
+    attendee = person.attendee
+    return {"session_row_id": row_id, "badge_token": attendee.badge_token, "employee_id": attendee.employee_id,
+            "email": person.email, "email_key": person.email.casefold() if person.email else None,
+            "first_name": person.first_name, "last_name": person.last_name, "walk_in": attendee.walk_in,
+            "completion": person.completion,
+            "completion_date": session.ends.date() if person.completion == "completed" else None,
+            "minutes": attendee.minutes, "checked_in": _moment(attendee.first_in),
+            "checked_out": _moment(attendee.last_out), "certificate_id": attendee.certificate_id,
+            "track": attendee.track, "acknowledged": attendee.acknowledged,
+            "amended": any(a.person == attendee.badge_token for a in session.amendments)}
+
+
+def _moment(stored: str | None) -> datetime | None:
+    return None if stored is None else datetime.fromisoformat(stored)
+
+
+def _conflicts(db: Session, session_ids: list[str]) -> tuple[str, ...]:
+    """Which of `session_ids` the store holds more than one seal of (as far as this transaction sees)."""
+    found = db.scalars(select(HrSession.session_id).where(HrSession.session_id.in_(session_ids))
+                       .group_by(HrSession.session_id).having(func.count() > 1).order_by(HrSession.session_id))
+    return tuple(found)
+
