@@ -49,6 +49,7 @@ NOUNS: dict[str, Noun] = {
     "export": Noun("export", N_("sealed sessions into one signed bundle for HR")),
     "verify": Noun("verify", N_("check a certificate PDF, a certificate's QR text, a sealed session, or an export "
                                 "bundle")),
+    "hr": Noun("hr", N_("HR's side: trust trainers' certificates, import their bundles, see sessions and people")),
     "settings": Noun("settings", N_("the organisation's name and logo, the paper size, the language, the "
                                     "trainer's profile and the employer's headcount and industry")),
     "keys": Noun("keys", N_("the signing identity: show, create, export the certificate, CSR")),
