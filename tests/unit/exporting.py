@@ -27,6 +27,16 @@ def sealed_session(ws: Workspace, *, ago: timedelta = timedelta(minutes=160), pe
                        "ca-supervisors",), trainer: str = "Sam Lee") -> str:
     """A session that started `ago` and was sealed now: the first person stayed throughout, the second left an
     hour in, the third came for the whole session, the fourth never came."""
+    session_id = delivered_session(ws, ago=ago, people=people, workshop=workshop, jurisdictions=jurisdictions,
+                                   trainer=trainer)
+    closing.close_session(ws, session_id, signer(ws, create_as=trainer), at=datetime.now(UTC))
+    return session_id
+
+
+def delivered_session(ws: Workspace, *, ago: timedelta = timedelta(minutes=160), people: list[Person] | None = None,
+                      workshop: str = "harassment-prevention-supervisors", jurisdictions: tuple[str, ...] = (
+                          "ca-supervisors",), trainer: str = "Sam Lee") -> str:
+    """The session `sealed_session` makes, delivered and ready to close, but not yet sealed."""
     now = datetime.now(UTC)
     start = (now - ago).astimezone()
     detail = create_session(ws, workshop_id=workshop, on=start.date(), start=start.strftime("%H:%M"),
@@ -43,5 +53,4 @@ def sealed_session(ws: Workspace, *, ago: timedelta = timedelta(minutes=160), pe
                     if SegmentKind(s.type) is SegmentKind.FEEDBACK)
     delivery.add_feedback(ws, detail.id, feedback, rating=2, comment=PRIVATE_COMMENT)
     set_setting(ws, "organisation", "Harbor View Clinic")
-    closing.close_session(ws, detail.id, signer(ws, create_as=trainer), at=now)
     return detail.id
