@@ -5,25 +5,26 @@ way that matters; and the password from the environment or the keyring, never a 
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import select, update
 
 from facilitator.cli import main
 from facilitator.records import xapi
-from facilitator.services import closing, sync
-from facilitator.services.errors import Cancelled, Stopped
+from facilitator.services import closing, lrs_secret, sync
+from facilitator.services.errors import Cancelled, Stopped, UserError
 from facilitator.services.exported_sessions import exported_session
 from facilitator.services.identity import signer
 from facilitator.services.lrs_secret import PASSWORD_ENV
-from facilitator.services.settings import set_setting
+from facilitator.services.settings import load_settings, set_setting
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import LrsOutbox
 from tests.lrs import Ralph, free_port
 from tests.unit.exporting import sealed_session
-
-pytestmark = pytest.mark.slow
 
 
 class Clock:
@@ -87,6 +88,7 @@ def outbox(ws: Workspace) -> list[LrsOutbox]:
         return list(db.scalars(select(LrsOutbox).order_by(LrsOutbox.id)))
 
 
+@pytest.mark.slow
 def test_two_sealed_sessions_reach_ralph_once_and_a_second_sync_sends_nothing(
         workspace: Workspace, sessions: list[str], to_ralph: Ralph, clock: Clock) -> None:
     first = sync.sync(workspace, now=clock)
@@ -101,6 +103,7 @@ def test_two_sealed_sessions_reach_ralph_once_and_a_second_sync_sends_nothing(
     stored_once(to_ralph, workspace, sessions)
 
 
+@pytest.mark.slow
 def test_ralph_stopped_mid_sync_and_started_again_ends_with_every_statement_stored_once(
         workspace: Workspace, sessions: list[str], to_ralph: Ralph, clock: Clock) -> None:
     seen: list[tuple[int, int]] = []
@@ -124,6 +127,7 @@ def test_ralph_stopped_mid_sync_and_started_again_ends_with_every_statement_stor
     stored_once(to_ralph, workspace, sessions)
 
 
+@pytest.mark.slow
 def test_a_statement_sent_again_after_a_crash_is_harmless(
         workspace: Workspace, sessions: list[str], to_ralph: Ralph, clock: Clock) -> None:
     sync.sync(workspace, now=clock)
@@ -134,6 +138,7 @@ def test_a_statement_sent_again_after_a_crash_is_harmless(
     stored_once(to_ralph, workspace, sessions)
 
 
+@pytest.mark.slow
 def test_a_wrong_password_is_said_and_every_statement_still_waits(
         workspace: Workspace, sessions: list[str], ralph: Ralph, monkeypatch: pytest.MonkeyPatch, clock: Clock,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -151,7 +156,7 @@ def test_a_wrong_password_is_said_and_every_statement_still_waits(
     monkeypatch.setenv(PASSWORD_ENV, ralph.password)
     assert sync.sync(workspace, now=clock).sent == total
 
-
+@pytest.mark.slow
 def test_the_wait_doubles_after_each_failure_and_honours_retry_after(
         workspace: Workspace, sessions: list[str], monkeypatch: pytest.MonkeyPatch, clock: Clock) -> None:
     use(workspace, monkeypatch, f"http://127.0.0.1:{free_port()}/xAPI/", "secret")  # nothing listens there
@@ -169,6 +174,7 @@ def test_the_wait_doubles_after_each_failure_and_honours_retry_after(
     assert sync.wait(1, retry_after=10**9) == sync.LONGEST_RETRY_AFTER
 
 
+@pytest.mark.slow
 def test_a_conflicting_statement_is_refused_for_good_and_the_rest_are_sent(
         workspace: Workspace, sessions: list[str], to_ralph: Ralph, clock: Clock,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -187,6 +193,7 @@ def test_a_conflicting_statement_is_refused_for_good_and_the_rest_are_sent(
     assert "Sent 0 statements" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_an_amendment_that_takes_back_a_certificate_queues_its_voiding_statement(
         workspace: Workspace, sessions: list[str], to_ralph: Ralph, clock: Clock) -> None:
     sync.sync(workspace, now=clock)
@@ -200,6 +207,7 @@ def test_an_amendment_that_takes_back_a_certificate_queues_its_voiding_statement
     assert by_id(to_ralph, voiding.statement_id)["object"] == {"objectType": "StatementRef", "id": voided}
 
 
+@pytest.mark.slow
 def test_cancel_stops_between_batches_and_what_was_not_sent_waits_without_a_mark(
         workspace: Workspace, sessions: list[str], to_ralph: Ralph, clock: Clock) -> None:
     def cancel_after_the_first(done: int, total: int) -> None:
@@ -219,6 +227,7 @@ def test_cancel_stops_between_batches_and_what_was_not_sent_waits_without_a_mark
     ("{url}/nowhere/", "is not an xAPI statements resource"),
     ("https://127.0.0.1:{port}/xAPI/", "cannot make a secure connection to"),
 ])
+@pytest.mark.slow
 def test_a_wrong_address_or_tls_stops_the_sync_with_one_line(
         workspace: Workspace, sessions: list[str], ralph: Ralph, monkeypatch: pytest.MonkeyPatch, address: str,
         said: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -226,3 +235,131 @@ def test_a_wrong_address_or_tls_stops_the_sync_with_one_line(
     assert main(["--data-dir", str(workspace.data_dir), "sync", "--json"]) == 1
     out, err = capsys.readouterr()
     assert said in json.loads(out)["error"] and said in err.splitlines()[-1] and "Traceback" not in err
+
+
+# --- a store that answers what the test says: what Ralph never does -------------------------------------------
+
+class Canned(BaseHTTPRequestHandler):
+    """Answers every POST with the server's `answer` (status, headers, body) and keeps the requests' headers."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.seen.append({name.lower(): value for name, value in self.headers.items()})
+        status, headers, body = self.server.answer
+        self.send_response(status)
+        for name, value in {**headers, "Content-Length": str(len(body))}.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def canned(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> Iterator[ThreadingHTTPServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Canned)
+    server.seen, server.answer = [], (204, {}, b"")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    use(workspace, monkeypatch, f"http://127.0.0.1:{server.server_address[1]}/lrs/xAPI", "s3cret")
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("answer, waiting, said, next_try", [
+    ((503, {"Retry-After": "900"}, b"busy"), True, "answered 503: busy", timedelta(minutes=15)),
+    ((200, {"Content-Type": "text/html"}, b"<html>Sign in to the hotel Wi-Fi</html>"), True,
+     "did not answer as a learning record store does", None),
+    ((301, {"Location": "https://elsewhere.example/xAPI/statements"}, b""), True,
+     "is not an xAPI statements resource (the learning record store answered 301)", None),
+    ((204, {}, b""), False, None, None),
+])
+def test_what_each_answer_means_for_the_statements(
+        workspace: Workspace, sessions: list[str], canned: ThreadingHTTPServer, clock: Clock, answer: tuple,
+        waiting: bool, said: str | None, next_try: timedelta | None) -> None:
+    canned.answer = answer
+    result = sync.sync(workspace, now=clock)
+    assert (result.waiting > 0, result.sent == 0) == (waiting, waiting)
+    assert said is None or said in (result.error or result.waiting_reason)
+    assert result.next_try == (clock.at + next_try if next_try else None)
+    headers = canned.seen[0]
+    assert headers["x-experience-api-version"] == "1.0.3" and headers["content-type"] == "application/json"
+    assert headers["authorization"] == "Basic aHI6czNjcmV0"  # hr:s3cret
+    assert all(h["host"] == headers["host"] for h in canned.seen), "no redirect followed"
+
+
+# --- the settings and the password ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("address, said", [
+    ("https://hr:secret@lrs.example.com/xAPI/", "a user name or password does not belong in the address"),
+    ("lrs.example.com/xAPI", "starting with https://"),
+    ("https://lrs.example.com/xAPI/?key=1", "may not have a query"),
+])
+def test_the_address_is_an_https_endpoint_without_credentials(workspace: Workspace, address: str, said: str) -> None:
+    with pytest.raises(UserError, match=said):
+        set_setting(workspace, "lrs_url", address)
+    assert load_settings(workspace).lrs_url == ""
+
+
+class MemoryKeyring:
+    """A keyring backend that keeps passwords in memory: what a desktop's keyring does, for the test."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, user: str) -> str | None:
+        return self.kept.get((service, user))
+
+    def set_password(self, service: str, user: str, secret: str) -> None:
+        self.kept[(service, user)] = secret
+
+
+def test_the_password_comes_from_the_environment_else_the_keyring_else_a_clear_message(
+        workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring
+    from keyring.backend import KeyringBackend
+    from keyring.backends import fail
+
+    set_setting(workspace, "lrs_url", "https://lrs.example.com/xAPI/")
+    set_setting(workspace, "lrs_user", "laptop-7")
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    before = keyring.get_keyring()
+    try:
+        keyring.set_keyring(fail.Keyring())  # a computer without a keyring, as CI is
+        with pytest.raises(UserError) as none:
+            lrs_secret.endpoint(load_settings(workspace))
+        assert none.value.message == "no password for laptop-7 at the learning record store (this computer has " \
+                                     "no system keyring: No recommended backend was available)"
+        assert PASSWORD_ENV in str(none.value) and "facilitator sync --set-password" in str(none.value)
+        assert "File → Settings" in none.value.for_app()
+        with pytest.raises(UserError, match="no system keyring to keep the password in"):
+            lrs_secret.keep_password(load_settings(workspace), "pw")
+        memory = type("Memory", (MemoryKeyring, KeyringBackend), {})()
+        keyring.set_keyring(memory)
+        lrs_secret.keep_password(load_settings(workspace), "from-the-keyring")
+        assert lrs_secret.endpoint(load_settings(workspace)).password == "from-the-keyring"
+        assert list(memory.kept) == [("Facilitator learning record store https://lrs.example.com/xAPI/",
+                                      "laptop-7")]
+        monkeypatch.setenv(PASSWORD_ENV, "from-the-environment")
+        found = lrs_secret.endpoint(load_settings(workspace))
+        assert found.password == "from-the-environment" and "from-the" not in repr(found)
+    finally:
+        keyring.set_keyring(before)
+    assert not any("from-the" in p.read_text(errors="replace") for p in workspace.data_dir.rglob("*") if p.is_file())
+
+
+def test_without_a_store_or_a_terminal_the_command_says_what_to_do(
+        workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--data-dir", str(workspace.data_dir), "sync"]) == 1
+    assert capsys.readouterr().err == "facilitator: no learning record store is set; run 'facilitator settings set " \
+                                      "lrs_url https://…/xAPI/' and 'facilitator settings set lrs_user NAME'\n"
+    set_setting(workspace, "lrs_url", "https://lrs.example.com/xAPI/")
+    set_setting(workspace, "lrs_user", "laptop-7")
+    assert main(["--data-dir", str(workspace.data_dir), "sync", "--set-password"]) == 1  # stdin is not a terminal
+    assert f"asks for the password on a terminal; without one, set {PASSWORD_ENV}" in capsys.readouterr().err
