@@ -67,7 +67,7 @@ def post(endpoint: Endpoint, statements: list[str], *, timeout: float = TIMEOUT)
     try:
         request = urllib.request.Request(endpoint.statements_url, data=body, method="POST", headers={
             "Content-Type": "application/json", "X-Experience-API-Version": XAPI_VERSION,
-            "Authorization": f"Basic {credentials}"})
+            "Authorization": f"Basic {credentials}"})  # not user text: HTTP's own words
         with _OPENER.open(request, timeout=timeout) as answer:
             status, raw = answer.status, answer.read(1024 * 1024)
     except urllib.error.HTTPError as refused:
