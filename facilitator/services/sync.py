@@ -59,7 +59,9 @@ class Queued:
 
     added: int = 0
     not_queued: tuple[tuple[str, str], ...] = ()  # (session, reason): a seal that does not verify
-    left_out: tuple[str, ...] = ()  # "Name (SESSION)": neither an e-mail nor an employee id on the employer's site
+    # "Name (SESSION)": neither an e-mail nor an employee id on the employer's site; told when the session's
+    # statements are queued (or while none of it could be)
+    left_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ def queue_statements(ws: Workspace, *, now: Clock = utc_now) -> Queued:
         sealed = list(db.scalars(select(TrainingSession.id).where(TrainingSession.status == SessionStatus.SEALED)
                                  .order_by(TrainingSession.scheduled_date, TrainingSession.start_time)))
         known = set(db.scalars(select(LrsOutbox.statement_id)))
+        seen = set(db.scalars(select(LrsOutbox.session_id).distinct()))
     rows: list[dict[str, Any]] = []
     not_queued: list[tuple[str, str]] = []
     left_out: list[str] = []
@@ -145,9 +148,11 @@ def queue_statements(ws: Workspace, *, now: Clock = utc_now) -> Queued:
         except UserError as refused:  # a seal that does not verify: nothing of it leaves the laptop
             not_queued.append((sid, refused.message))
             continue
-        left_out += [f"{name} ({sid})" for name in made.left_out]
-        rows += [{"statement_id": s["id"], "session_id": sid, "statement": _text(s), "queued_at": now(),
-                  "attempts": 0} for s in made.statements if s["id"] not in known]
+        new = [{"statement_id": s["id"], "session_id": sid, "statement": _text(s), "queued_at": now(),
+                "attempts": 0} for s in made.statements if s["id"] not in known]
+        if new or sid not in seen:  # said when the session's statements are queued, not at every sync after
+            left_out += [f"{name} ({sid})" for name in made.left_out]
+        rows += new
     if rows:
         with ws.store.write_transaction() as db:  # another sync queueing at the same moment adds nothing twice
             db.execute(insert(LrsOutbox).on_conflict_do_nothing(index_elements=["statement_id"]), rows)

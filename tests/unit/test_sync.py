@@ -150,6 +150,8 @@ def test_a_wrong_password_is_said_and_every_statement_still_waits(
     assert err.splitlines()[-1] == f"facilitator: the learning record store at {ralph.url}/xAPI refused the user " \
                                    f"name or password (401)"
     assert "Ana Díaz" in err.splitlines()[0], "who has neither an e-mail nor an employer account is named"
+    main(["--data-dir", str(workspace.data_dir), "sync"])
+    assert "Ana Díaz" not in capsys.readouterr().err, "once, when the session's statements were queued"
     rows = outbox(workspace)
     assert len(rows) == total and all(r.sent_at is None and r.attempts == 0 and r.next_attempt_at is None
                                       for r in rows), "nothing counted against them: they go once it is right"
