@@ -9,7 +9,9 @@ server, a bare Linux without a desktop session) says so, and points to the envir
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from facilitator.i18n import _
@@ -104,22 +106,35 @@ class NoKeyring(Exception):
 
 
 class _Keyring:
-    """`keyring`'s two calls, with every way it can fail as NoKeyring."""
+    """The system keyring's backends that `keyring` itself recommends (priority 1 or more: the Keychain, the
+    Credential Locker, the Secret Service, KWallet), tried in its order; never a backend that keeps passwords in a
+    file (keyrings.alt's, which another program may have installed), and every way they fail as NoKeyring."""
 
-    def __init__(self, module: object) -> None:
-        self._module = module
+    def __init__(self, backends: list[Any]) -> None:
+        if not backends:
+            raise NoKeyring(_("no secure keyring backend was found"))
+        self._backends = backends
 
     def get_password(self, service: str, user: str) -> str | None:
-        return self._call("get_password", service, user)
+        return next((kept for b in self._backends if (kept := self._call(b.get_password, service, user))), None)
 
     def set_password(self, service: str, user: str, secret: str) -> None:
-        self._call("set_password", service, user, secret)
+        failed: NoKeyring | None = None
+        for backend in self._backends:
+            try:
+                self._call(backend.set_password, service, user, secret)
+                return
+            except NoKeyring as refused:
+                failed = refused
+        assert failed is not None  # there is at least one backend
+        raise failed
 
-    def _call(self, name: str, *args: str) -> str | None:
+    @staticmethod
+    def _call(call: Callable[..., str | None], *args: str) -> str | None:
         from keyring.errors import KeyringError
 
         try:
-            return getattr(self._module, name)(*args)
+            return call(*args)
         except KeyringError as failed:
             raise NoKeyring(str(failed).split(". ")[0] or type(failed).__name__) from None
         except (OSError, RuntimeError) as failed:  # a locked or broken backend (D-Bus gone, say)
@@ -130,6 +145,9 @@ def _keyring() -> _Keyring:
     """The system keyring, loaded only when a password is wanted (it looks for its backends as it loads)."""
     try:
         import keyring
+        from keyring.backends.chainer import ChainerBackend
     except ImportError:
         raise NoKeyring(_("the 'keyring' package is not installed")) from None
-    return _Keyring(keyring)
+    chosen = keyring.get_keyring()
+    found = list(chosen.backends) if isinstance(chosen, ChainerBackend) else [chosen]
+    return _Keyring([b for b in found if b.priority >= 1])

@@ -337,11 +337,16 @@ def test_the_password_comes_from_the_environment_else_the_keyring_else_a_clear_m
         with pytest.raises(UserError) as none:
             lrs_secret.endpoint(load_settings(workspace))
         assert none.value.message == "no password for laptop-7 at the learning record store (this computer has " \
-                                     "no system keyring: No recommended backend was available)"
+                                     "no system keyring: no secure keyring backend was found)"
         assert PASSWORD_ENV in str(none.value) and "facilitator sync --set-password" in str(none.value)
         assert "File → Settings" in none.value.for_app()
         with pytest.raises(UserError, match="no system keyring to keep the password in"):
             lrs_secret.keep_password(load_settings(workspace), "pw")
+        in_a_file = type("PlainFile", (MemoryKeyring, KeyringBackend), {"priority": 0.5})()
+        keyring.set_keyring(in_a_file)  # as keyrings.alt's files rank: keyring does not recommend them, nor do we
+        with pytest.raises(UserError, match="no system keyring to keep the password in"):
+            lrs_secret.keep_password(load_settings(workspace), "pw")
+        assert in_a_file.kept == {}
         memory = type("Memory", (MemoryKeyring, KeyringBackend), {})()
         keyring.set_keyring(memory)
         lrs_secret.keep_password(load_settings(workspace), "from-the-keyring")
