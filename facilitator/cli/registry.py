@@ -47,6 +47,7 @@ NOUNS: dict[str, Noun] = {
     "signin-sheet": Noun("documents", N_("the sign-in sheet PDF (signed once the session is sealed)")),
     "report": Noun("documents", N_("the session report PDF (signed once the session is sealed)")),
     "export": Noun("export", N_("sealed sessions into one signed bundle for HR")),
+    "sync": Noun("sync", N_("send sealed sessions' xAPI statements to the learning record store in the settings")),
     "verify": Noun("verify", N_("check a certificate PDF, a certificate's QR text, a sealed session, or an export "
                                 "bundle")),
     "hr": Noun("hr", N_("HR's side: trust trainers' certificates, import their bundles, see sessions and people")),

@@ -1,5 +1,6 @@
 """The settings: the organisation's name and logo, the paper size documents use, the language of the app, the
-trainer's profile (the provider they train for and their qualifications), and new sessions' grace period.
+trainer's profile (the provider they train for and their qualifications), new sessions' grace period, and the
+learning record store that `facilitator sync` sends to (its address and user name; never its password).
 
 Kept as a small JSON file in the data folder, written atomically, checked with pydantic so a hand-edited
 file with a mistake gives a clear message instead of a broken certificate.
@@ -12,8 +13,10 @@ import json
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from facilitator import i18n, paths
 from facilitator.domain.sessions import DEFAULT_GRACE_MINUTES, MAX_GRACE_MINUTES
@@ -48,10 +51,40 @@ class Settings(BaseModel):
     employer_web_address: str = Field(default="", max_length=200, pattern=r"^(https?://[^\s/]+\.[^\s]*)?$")
     # How late someone may arrive (or how early leave) before the record says so: each new session's default.
     grace_minutes: int = Field(default=DEFAULT_GRACE_MINUTES, ge=0, le=MAX_GRACE_MINUTES)
+    # The learning record store `facilitator sync` sends the xAPI statements to: its xAPI endpoint (such as
+    # https://lrs.example.com/xAPI/), and the user name it knows this laptop by. No password is ever kept here, nor
+    # one in the address: it comes from FACILITATOR_LRS_PASSWORD or the system keyring (services/lrs_secret.py).
+    lrs_url: str = Field(default="", max_length=500)
+    lrs_user: str = Field(default="", max_length=200, pattern=r"^[^:\r\n]*$")  # basic auth: no colon
+
+    @field_validator("lrs_url")
+    @classmethod
+    def _an_lrs_address(cls, value: str) -> str:
+        problem = lrs_address_problem(value) if value else None
+        if problem:
+            raise PydanticCustomError("lrs_url", problem)
+        return value
 
     def to_json(self) -> dict[str, object]:
         return self.model_dump()
 
+
+
+def lrs_address_problem(url: str) -> str | None:
+    """What is wrong with `url` as a learning record store's xAPI endpoint; None when nothing is."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # a port that is not a number, or out of range, raises
+    except ValueError:
+        return _("it is not a web address")
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
+        return _("give the address of its xAPI endpoint, starting with https://")
+    if parts.username is not None or parts.password is not None:
+        return _("a user name or password does not belong in the address: set lrs_user, and keep the password in "
+                 "FACILITATOR_LRS_PASSWORD or the system keyring")
+    if parts.query or parts.fragment or any(c.isspace() for c in url):
+        return _("it may not have a query (?…), a fragment (#…) or spaces")
+    return None
 
 
 MAX_SETTINGS_BYTES = 64 * 1024  # a few short values: a larger file is not ours

@@ -245,3 +245,23 @@ class HrExport(Base):
     amendments: Mapped[int] = mapped_column(Integer)
     exported_at: Mapped[datetime] = mapped_column(UTCDateTime)
     bundle_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class LrsOutbox(Base):
+    """An xAPI statement on its way to the learning record store (migration 0008), in queued order: waiting until it
+    is sent (`sent_at`, and the endpoint `sent_to`) or refused for good (`refused_at`, with the reason in
+    `last_error`). Not part of any record: the statement is made from the verified seal when queued."""
+
+    __tablename__ = "lrs_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    statement_id: Mapped[str] = mapped_column(String(36), unique=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"), index=True)
+    statement: Mapped[str] = mapped_column(Text)  # its JSON, exactly as it is sent
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: as soon as possible
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_to: Mapped[str | None] = mapped_column(String(500))
+    refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

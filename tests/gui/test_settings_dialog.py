@@ -4,6 +4,7 @@ the dialog, and an error the app shows points to the app's own menu, never to a 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from PySide6.QtCore import Qt
@@ -89,3 +90,45 @@ def test_an_error_with_a_remedy_points_to_the_menu_not_a_command(qtbot, window, 
     assert raised.value.message in shown or raised.value.message[1:] in shown
     assert "File → Settings…" in shown and "facilitator " not in shown
     dialog.reject()
+
+
+def test_the_learning_record_store_is_set_and_its_password_goes_to_the_keyring_only(
+        qtbot, window, workspace, monkeypatch) -> None:
+    import keyring
+    from keyring.backend import KeyringBackend
+    from keyring.backends import fail
+
+    class Memory(KeyringBackend):
+        priority = 1
+        kept: ClassVar[dict] = {}
+
+        def get_password(self, service, user):
+            return self.kept.get((service, user))
+
+        def set_password(self, service, user, secret):
+            self.kept[(service, user)] = secret
+
+        def delete_password(self, service, user):
+            self.kept.pop((service, user))
+
+    monkeypatch.delenv("FACILITATOR_LRS_PASSWORD", raising=False)
+    before = keyring.get_keyring()
+    try:
+        keyring.set_keyring(fail.Keyring())  # no keyring here: said in the dialog, which stays open
+        dialog = open_settings(qtbot, window)
+        qtbot.keyClicks(dialog.lrs_url, "https://lrs.example.com/xAPI/")
+        qtbot.keyClicks(dialog.lrs_user, "laptop-7")
+        qtbot.keyClicks(dialog.lrs_password, "s3cret-pw")
+        assert dialog.lrs_password.echoMode() == dialog.lrs_password.EchoMode.Password
+        press_ok(dialog)
+        assert dialog.isVisible() and "no system keyring" in dialog.error.text()
+        assert "FACILITATOR_LRS_PASSWORD before opening Facilitator" in dialog.error.text()
+        keyring.set_keyring(Memory())
+        press_ok(dialog)
+        assert not dialog.isVisible()
+        saved = load_settings(workspace)
+        assert (saved.lrs_url, saved.lrs_user) == ("https://lrs.example.com/xAPI/", "laptop-7")
+        assert list(Memory.kept.values()) == ["s3cret-pw"]
+        assert "s3cret" not in (workspace.data_dir / SETTINGS_FILE).read_text(encoding="utf-8")
+    finally:
+        keyring.set_keyring(before)

@@ -1,5 +1,6 @@
 """File → Settings…: the organisation's name and logo that certificates carry, the paper documents are printed on,
-and the language of the app.
+the language of the app, and the learning record store that sync sends to (its password goes to the system
+keyring, never to the settings file).
 
 The same settings as `facilitator settings set`, through the same service, so the same checks apply; a refusal
 is said in the dialog, which stays open with what was typed. A new language applies the next time the app opens:
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from facilitator.domain.sessions import MAX_GRACE_MINUTES
 from facilitator.i18n import N_, _, available_languages
 from facilitator.services.errors import UserError
+from facilitator.services.lrs_secret import keep_password
 from facilitator.services.settings import Settings, load_settings, set_setting
 from facilitator.services.workspace import Workspace
 from facilitator.ui.widgets import error_text
@@ -110,6 +112,7 @@ class SettingsDialog(QDialog):
         self.grace = QSpinBox(accessibleName=_("Grace period for new sessions, in minutes"), minimum=0,
                               maximum=MAX_GRACE_MINUTES, suffix=_(" min"))
         self.grace.setValue(self.current.grace_minutes)
+        self._build_lrs()
         form = QFormLayout()
         form.addRow(_("&Organisation"), self.organisation)
         form.addRow(_("&Logo"), logo_row)
@@ -123,6 +126,9 @@ class SettingsDialog(QDialog):
         form.addRow(_("&Industry"), self.industry)
         form.addRow(_("&Web address"), self.web_address)
         form.addRow(_("&Grace period"), self.grace)
+        form.addRow(_("Learning record &store"), self.lrs_url)
+        form.addRow(_("&User name"), self.lrs_user)
+        form.addRow(_("Passwo&rd"), self.lrs_password)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -130,6 +136,16 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def _build_lrs(self) -> None:
+        """Where sync sends the learning records, as whom, and the password (shown never, kept in the keyring)."""
+        self.lrs_url = QLineEdit(self.current.lrs_url, maxLength=500, accessibleName=_("Learning record store"),
+                                 placeholderText=_("e.g. https://lrs.example.com/xAPI/, where sync sends the records"))
+        self.lrs_user = QLineEdit(self.current.lrs_user, maxLength=200,
+                                  accessibleName=_("User name at the learning record store"))
+        self.lrs_password = QLineEdit(echoMode=QLineEdit.EchoMode.Password,
+                                      accessibleName=_("Password at the learning record store"),
+                                      placeholderText=_("Kept in the system keyring; empty keeps the one kept"))
 
     def _show_error(self, exc: UserError) -> None:
         self.error.setText(error_text(exc))
@@ -153,7 +169,8 @@ class SettingsDialog(QDialog):
                 "trainer_qualifications": self.trainer_qualifications.text().strip(),
                 "employer_employees": str(self.employees.value() or ""),
                 "employer_industry": self.industry.currentData(), "grace_minutes": str(self.grace.value()),
-                "employer_web_address": self.web_address.text().strip()}
+                "employer_web_address": self.web_address.text().strip(), "lrs_url": self.lrs_url.text().strip(),
+                "lrs_user": self.lrs_user.text().strip()}
 
     @property
     def language_changed(self) -> bool:
@@ -166,7 +183,7 @@ class SettingsDialog(QDialog):
                   "language": self.language, "trainer_organisation": self.trainer_organisation,
                   "trainer_qualifications": self.trainer_qualifications, "employer_employees": self.employees,
                   "employer_industry": self.industry, "grace_minutes": self.grace,
-                  "employer_web_address": self.web_address}
+                  "employer_web_address": self.web_address, "lrs_url": self.lrs_url, "lrs_user": self.lrs_user}
         saved = None
         for key, value in self.values().items():
             if value == str(before[key] or ""):
@@ -178,4 +195,12 @@ class SettingsDialog(QDialog):
                 fields[key].setFocus()
                 return
         self.saved = saved or self.current
+        if self.lrs_password.text():
+            try:
+                keep_password(self.saved, self.lrs_password.text())
+            except UserError as exc:
+                self._show_error(exc)
+                self.lrs_password.setFocus()
+                return
+            self.lrs_password.clear()
         super().accept()
