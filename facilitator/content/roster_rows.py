@@ -125,7 +125,7 @@ def check_person(values: Mapping[str, str | None], *, row: int | None = None,
     problems: list[RosterProblem] = []
     clean: dict[str, str] = {}
     for name, raw in values.items():
-        text, problem = _clean(raw or "", joiners=name in _WORDS)
+        text, problem = clean_cell(raw or "", joiners=name in _WORDS)
         if problem:
             problems.append(RosterProblem(row, where[name], problem))
         clean[name] = text
@@ -191,8 +191,9 @@ def same_text(value: str) -> str:
     return unicodedata.normalize("NFC", clean_text(value).casefold())
 
 
-def _clean(value: str, *, joiners: bool = False) -> tuple[str, str | None]:
+def clean_cell(value: str, *, joiners: bool = False) -> tuple[str, str | None]:
     """The cleaned text, or a problem; checked before cleaning, which would fold some controls into spaces.
+    Every cell a list of people gives is read through this (a roster's, HR's employee list's).
 
     With `joiners`, a zero-width joiner or non-joiner between two letters of a script that joins is kept."""
     found = _CONTROLS.search(value)
