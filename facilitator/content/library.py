@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from facilitator.content.agencies import load_agencies
-from facilitator.content.jurisdictions import load_jurisdiction
+from facilitator.content.jurisdictions import load_jurisdiction, other_track_problems
 from facilitator.content.problems import ContentError, ContentProblem
 from facilitator.content.schema import WorkshopFile
 from facilitator.content.topics import load_topics
@@ -34,6 +34,7 @@ class Library:
     # digest can use the workshop validated here instead of parsing its snapshot again.
     workshop_digests: dict[str, str] = field(default_factory=dict)
     jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
+    jurisdiction_files: dict[str, Path] = field(default_factory=dict)
     agencies: dict[str, Agency] = field(default_factory=dict)
     problems: list[ContentProblem] = field(default_factory=list)
 
@@ -66,6 +67,7 @@ def load_library(root: Path) -> Library:
         lib.problems.extend(exc.problems)
     for path in _yaml_files(root / JURISDICTIONS_DIR):
         _collect(lib, path, lambda p: _add_jurisdiction(lib, p, known))
+    _check_other_tracks(lib)
     for path in _yaml_files(root / WORKSHOPS_DIR):
         _collect(lib, path, lambda p: _add_workshop(lib, p))
     return lib
@@ -113,6 +115,20 @@ def text_digest(text: str) -> str:
 def _add_jurisdiction(lib: Library, path: Path, agencies: dict[str, Agency] | None) -> None:
     j = load_jurisdiction(path, lib.topic_ids, agencies)
     lib.jurisdictions[j.code] = j
+    lib.jurisdiction_files[j.code] = path
+
+
+def _check_other_tracks(lib: Library) -> None:
+    """A schedule's `other_track` must name a loaded profile for the other track that names it back; a profile
+    whose does not is left out, like any file with a problem (and then so is one that named it)."""
+    while True:
+        bad = {code: found for code, j in lib.jurisdictions.items()
+               if (found := other_track_problems(j, lib.jurisdictions, lib.jurisdiction_files[code]))}
+        if not bad:
+            return
+        for code, found in bad.items():
+            lib.problems.extend(found)
+            del lib.jurisdictions[code]
 
 
 def _collect(lib: Library, path: Path, load) -> None:  # noqa: ANN001 - a one-line callback

@@ -37,7 +37,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 _BY_ALIAS = {alias: (name, rank) for name, aliases in _ALIASES.items() for rank, alias in enumerate(aliases)}
 ROLE_HEADERS = {"role", "jobrole", "employeerole"}  # free text such as "Manager"; others are yes/no
 YES = frozenset({"yes", "y", "true", "t", "1", "x", "✓", "✔", "si", "sí", "oui", "ja"})
-NO = frozenset({"no", "n", "false", "f", "0", "-"})
+NO = frozenset({"no", "n", "false", "f", "0", "-", "nein"})
 
 
 def header_key(header: str) -> str:

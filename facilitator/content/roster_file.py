@@ -10,6 +10,9 @@ change which column means what:
 - `parse_roster(table, mapping)` checks every row and turns the good ones into `Person`s; the rest become
   problems saying which row, which column, what is wrong and what to do: roster_rows.
 
+HR's employee list (`hr_employees`) is read by the same first step, with its own limits and the words its messages
+use (`ListKind`), and checked by its own rows.
+
 Row numbers are the ones a spreadsheet shows: a CSV record that spans lines (a quoted cell with a line
 break) is one row, and blank rows still count. Values are never evaluated: a name starting with "=" is text.
 """
@@ -24,14 +27,16 @@ from facilitator.content.roster_columns import guess_columns as guess_columns
 from facilitator.content.roster_columns import guess_mapping
 from facilitator.content.roster_columns import header_key as header_key
 from facilitator.content.roster_rows import check_person as check_person
+from facilitator.content.roster_rows import clean_cell as clean_cell
 from facilitator.content.roster_rows import clean_text as clean_text
 from facilitator.content.roster_rows import parse_roster as parse_roster
 from facilitator.content.roster_table import FIELDS as FIELDS
 from facilitator.content.roster_table import (
     HEADER_SEARCH_ROWS,
-    MAX_ROWS,
     NAME_FIELDS,
+    ROSTER,
     WORKBOOK_SUFFIXES,
+    ListKind,
     RawRow,
     RosterFileError,
     RosterTable,
@@ -39,6 +44,7 @@ from facilitator.content.roster_table import (
 )
 from facilitator.content.roster_table import LIMITS as LIMITS
 from facilitator.content.roster_table import MAX_BYTES as MAX_BYTES
+from facilitator.content.roster_table import MAX_ROWS as MAX_ROWS
 from facilitator.content.roster_table import ParsedRoster as ParsedRoster
 from facilitator.content.roster_table import RosterProblem as RosterProblem
 from facilitator.content.roster_table import RosterRow as RosterRow
@@ -48,29 +54,30 @@ from facilitator.content.roster_workbook import read_workbook
 from facilitator.i18n import _
 
 
-def read_table(path: Path) -> RosterTable:
-    """Read a CSV or XLSX roster's header and rows; raises RosterFileError if it cannot be read at all."""
-    data = read_bytes(path)
+def read_table(path: Path, list_kind: ListKind = ROSTER) -> RosterTable:
+    """Read a CSV or XLSX list of people's header and rows (a roster, unless `list_kind` says another list); raises
+    RosterFileError if it cannot be read at all."""
+    data = read_bytes(path, list_kind)
     if data.startswith(b"PK\x03\x04"):  # an Excel workbook, whatever its name says
-        records, sheet = read_workbook(path, data)
-        return _table(path, "xlsx", records, sheet=sheet)
+        records, sheet = read_workbook(path, data, list_kind)
+        return _table(path, "xlsx", records, list_kind, sheet=sheet)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         raise RosterFileError(_("{file}: is not an Excel workbook (an .xlsx file is a zip archive and this one is "
                                 "not); open it in Excel and save it again as .xlsx or as CSV UTF-8").format(file=path))
-    text, encoding = decode(path, data)
+    text, encoding = decode(path, data, list_kind)
     if not text.strip():  # a byte-order mark and nothing else, say
-        raise empty(path)
-    records, delimiter = read_csv(path, text)
-    return _table(path, "csv", records, encoding=encoding, delimiter=delimiter)
+        raise empty(path, list_kind)
+    records, delimiter = read_csv(path, text, list_kind)
+    return _table(path, "csv", records, list_kind, encoding=encoding, delimiter=delimiter)
 
 
-def _table(path: Path, kind: str, records: list[RawRow], **how: str | None) -> RosterTable:
+def _table(path: Path, kind: str, records: list[RawRow], list_kind: ListKind, **how: str | None) -> RosterTable:
     filled = [r for r in records if any(c.strip() for c in r.cells)]
     header_at = _find_header(filled)
     header = filled[header_at] if filled else RawRow(0, [])
     rows = filled[header_at + 1:]
-    if len(rows) > MAX_ROWS:
-        raise too_many_rows(path)
+    if len(rows) > list_kind.max_rows:
+        raise too_many_rows(path, list_kind)
     headers = [" ".join(h.split()) for h in header.cells]
     return RosterTable(path, kind, headers, header.row if filled else None, rows, **how)
 

@@ -46,10 +46,10 @@ def parse_roster(table: RosterTable, mapping: Mapping[str, int] | None = None) -
     for raw in table.rows:
         values = {name: raw.cells[column] if column < len(raw.cells) else "" for name, column in chosen.items()}
         person, found = check_person(values, row=raw.row, columns=columns)
-        uncalculated = _uncalculated(raw, chosen, columns)
-        if uncalculated:  # the empty cell is the formula's fault, not the person's
-            person, found = None, uncalculated + [p for p in found if p.column not in {u.column for u in uncalculated}]
-        found += _extra_cells(table, raw)
+        formulas = uncalculated(raw, chosen, columns)
+        if formulas:  # the empty cell is the formula's fault, not the person's
+            person, found = None, formulas + [p for p in found if p.column not in {u.column for u in formulas}]
+        found += extra_cells(table, raw)
         if person is not None and not found:
             found = seen.duplicates(raw.row, person)
         problems += found
@@ -73,7 +73,7 @@ def _not_a_roster(table: RosterTable) -> str:
              "file, or choose which column holds the names").format(columns=found)
 
 
-def _uncalculated(raw: RawRow, chosen: Mapping[str, int], columns: Mapping[str, str]) -> list[RosterProblem]:
+def uncalculated(raw: RawRow, chosen: Mapping[str, int], columns: Mapping[str, str]) -> list[RosterProblem]:
     """An Excel formula whose result was never saved reads as an empty cell; say so rather than import a blank."""
     return [RosterProblem(raw.row, columns[name], _(
         "holds a formula whose result was never saved in the file (it was written by a program that does not "
@@ -81,7 +81,7 @@ def _uncalculated(raw: RawRow, chosen: Mapping[str, int], columns: Mapping[str, 
         for name, column in chosen.items() if column in raw.formulas]
 
 
-def _extra_cells(table: RosterTable, raw: RawRow) -> list[RosterProblem]:
+def extra_cells(table: RosterTable, raw: RawRow) -> list[RosterProblem]:
     """In a CSV, cells beyond the header mean a value held the delimiter without quotes and was split."""
     extra = [c for c in raw.cells[len(table.headers):] if c.strip()]
     if table.delimiter is None or not extra:
@@ -125,7 +125,7 @@ def check_person(values: Mapping[str, str | None], *, row: int | None = None,
     problems: list[RosterProblem] = []
     clean: dict[str, str] = {}
     for name, raw in values.items():
-        text, problem = _clean(raw or "", joiners=name in _WORDS)
+        text, problem = clean_cell(raw or "", joiners=name in _WORDS)
         if problem:
             problems.append(RosterProblem(row, where[name], problem))
         clean[name] = text
@@ -137,7 +137,7 @@ def check_person(values: Mapping[str, str | None], *, row: int | None = None,
         problems.append(RosterProblem(row, name_column, _("the name is empty; fill in the person's name, or delete "
                                                           "the row")))
     problems += _field_problems(row, {**clean, "first_name": first, "last_name": last}, where)
-    is_supervisor, problem = _supervisor_flag(clean.get("is_supervisor", ""), where["is_supervisor"])
+    is_supervisor, problem = supervisor_flag(clean.get("is_supervisor", ""), where["is_supervisor"])
     if problem:
         problems.append(RosterProblem(row, where["is_supervisor"], problem))
     if problems:
@@ -191,8 +191,9 @@ def same_text(value: str) -> str:
     return unicodedata.normalize("NFC", clean_text(value).casefold())
 
 
-def _clean(value: str, *, joiners: bool = False) -> tuple[str, str | None]:
+def clean_cell(value: str, *, joiners: bool = False) -> tuple[str, str | None]:
     """The cleaned text, or a problem; checked before cleaning, which would fold some controls into spaces.
+    Every cell a list of people gives is read through this (a roster's, HR's employee list's).
 
     With `joiners`, a zero-width joiner or non-joiner between two letters of a script that joins is kept."""
     found = _CONTROLS.search(value)
@@ -260,7 +261,7 @@ def _field_problems(row: int | None, clean: Mapping[str, str], where: Mapping[st
 _YES, _NO = YES, NO
 
 
-def _supervisor_flag(value: str, column: str) -> tuple[bool, str | None]:
+def supervisor_flag(value: str, column: str) -> tuple[bool, str | None]:
     """Yes/no columns must say yes or no; a "Role" column counts roles naming a supervisor or manager."""
     word = value.casefold()
     if word in _YES:

@@ -6,11 +6,12 @@ which column is which field, roster_rows checks each row); `roster_file` puts th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from facilitator.domain.roster import FIELD_LIMITS, FIELDS, Person
-from facilitator.i18n import _, ngettext
+from facilitator.i18n import N_, _, ngettext
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000  # people in one file; a session's roster is far smaller, so more means the wrong file
@@ -106,9 +107,31 @@ class ParsedRoster:
         return sorted({p.row for p in self.problems if p.row is not None})
 
 
-def too_many_rows(path: Path) -> RosterFileError:
-    return RosterFileError(ngettext(
+@dataclass(frozen=True)
+class ListKind:
+    """A kind of list of people these modules read (a session's roster, HR's employee list): how large a file of
+    it may be, and the words its messages name it by (marked with N_ where defined, translated where shown)."""
+
+    max_bytes: int
+    max_rows: int  # rows of people, below the header
+    max_cells: int  # cells in a workbook's sheet
+    a_list: str  # "a roster"
+    the_list: str  # "the roster"
+    source: str  # "the CSV or XLSX file HR sent": what to choose instead of a wrong file
+    too_many: Callable[[Path, int], str]  # the message for a file of more than max_rows rows
+
+
+def _too_many_in_a_roster(path: Path, rows: int) -> str:
+    return ngettext(
         "{file}: has more than {rows} row, far more than one session's roster; check that this is the right file, "
         "or split it",
         "{file}: has more than {rows} rows, far more than one session's roster; check that this is the right "
-        "file, or split it", MAX_ROWS).format(file=path, rows=f"{MAX_ROWS:,}"))
+        "file, or split it", rows).format(file=path, rows=f"{rows:,}")
+
+
+ROSTER = ListKind(MAX_BYTES, MAX_ROWS, MAX_CELLS, N_("a roster"), N_("the roster"),
+                  N_("the CSV or XLSX file HR sent"), _too_many_in_a_roster)
+
+
+def too_many_rows(path: Path, list_kind: ListKind = ROSTER) -> RosterFileError:
+    return RosterFileError(list_kind.too_many(path, list_kind.max_rows))

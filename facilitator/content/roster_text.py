@@ -1,4 +1,5 @@
-"""Reading a roster file's bytes, and a text roster's encoding and CSV dialect.
+"""Reading a roster file's bytes, and a text roster's encoding and CSV dialect (HR's employee list is read the same
+way, with its own limits and words: a `ListKind`).
 
 The bytes are refused early when they plainly are not a roster (too big, an image, an old Excel file). A text
 file's encoding is found from its byte-order mark, else from its bytes (Excel's "CSV" on Windows is in the ANSI
@@ -20,9 +21,10 @@ from charset_normalizer import from_bytes
 from facilitator.content.roster_columns import guess_mapping
 from facilitator.content.roster_table import (
     HEADER_SEARCH_ROWS,
-    MAX_BYTES,
+    ROSTER,
     TEXT_SUFFIXES,
     WORKBOOK_SUFFIXES,
+    ListKind,
     RawRow,
     RosterFileError,
 )
@@ -32,40 +34,47 @@ from facilitator.i18n import N_, _
 # --- the bytes -------------------------------------------------------------------------------------------
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes; RosterFileError if it cannot be read or is plainly not a roster."""
+def read_bytes(path: Path, list_kind: ListKind = ROSTER) -> bytes:
+    """The file's bytes; RosterFileError if it cannot be read or is plainly not a list of people of `list_kind`."""
     suffix = path.suffix.lower()
+    words = _words(list_kind)
     if suffix in {".xls", ".ods", ".numbers"}:
-        raise RosterFileError(_("{file}: '{suffix}' files cannot be read; save the roster as .xlsx or as CSV "
-                                "UTF-8").format(file=path, suffix=suffix))
+        raise RosterFileError(_("{file}: '{suffix}' files cannot be read; save {the_list} as .xlsx or as CSV "
+                                "UTF-8").format(file=path, suffix=suffix, **words))
     if suffix not in TEXT_SUFFIXES | WORKBOOK_SUFFIXES:
-        raise RosterFileError(_("{file}: is not a roster file (it should end in .csv or .xlsx); save the roster "
-                                "as .xlsx or as CSV UTF-8").format(file=path))
+        raise RosterFileError(_("{file}: is not {a_list} file (it should end in .csv or .xlsx); save {the_list} "
+                                "as .xlsx or as CSV UTF-8").format(file=path, **words))
     try:
-        data = read_bounded(path, MAX_BYTES)
+        data = read_bounded(path, list_kind.max_bytes)
     except FileTooLarge:
-        raise RosterFileError(_("{file}: is larger than {size} MB, far more than a roster; check that this "
-                                "is the right file").format(file=path, size=MAX_BYTES // (1024 * 1024))) from None
+        raise RosterFileError(_("{file}: is larger than {size} MB, far more than {a_list}; check that this "
+                                "is the right file").format(file=path, size=list_kind.max_bytes // (1024 * 1024),
+                                                            **words)) from None
     except FileNotFoundError:
         raise RosterFileError(_("{file}: does not exist; check the file name and folder").format(file=path)
                               ) from None
     except NotARegularFile as exc:
         if exc.kind == FOLDER:
-            raise RosterFileError(_("{file}: is a folder; choose the roster file inside it").format(file=path)
-                                  ) from None
-        raise RosterFileError(_("{file}: cannot be read as a roster ({reason}); choose the CSV or XLSX file HR "
-                                "sent").format(file=path, reason=exc.strerror)) from None
+            raise RosterFileError(_("{file}: is a folder; choose {the_list} file inside it").format(
+                file=path, **words)) from None
+        raise RosterFileError(_("{file}: cannot be read as {a_list} ({reason}); choose {source}").format(
+            file=path, reason=exc.strerror, **words)) from None
     except OSError as exc:
         raise RosterFileError(_("{file}: cannot be read ({reason}); check the path and permissions").format(
             file=path, reason=exc.strerror)) from exc
     if not data.strip():
-        raise empty(path)
-    _refuse_known_binaries(path, data)
+        raise empty(path, list_kind)
+    _refuse_known_binaries(path, data, list_kind)
     return data
 
 
-def empty(path: Path) -> RosterFileError:
-    return RosterFileError(_("{file}: is empty; export the roster again").format(file=path))
+def empty(path: Path, list_kind: ListKind = ROSTER) -> RosterFileError:
+    return RosterFileError(_("{file}: is empty; export {the_list} again").format(file=path, **_words(list_kind)))
+
+
+def _words(list_kind: ListKind) -> dict[str, str]:
+    """The list's words, translated, as the messages' fields name them."""
+    return {"a_list": _(list_kind.a_list), "the_list": _(list_kind.the_list), "source": _(list_kind.source)}
 
 
 # Files people pick by mistake, told apart by their first bytes so the message can say what they are. Other
@@ -75,14 +84,14 @@ _SIGNATURES = ((b"\x89PNG", N_("a PNG image")), (b"\xff\xd8\xff", N_("a JPEG ima
                (b"7z\xbc\xaf", N_("a 7-Zip archive")))
 
 
-def _refuse_known_binaries(path: Path, data: bytes) -> None:
+def _refuse_known_binaries(path: Path, data: bytes, list_kind: ListKind) -> None:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise RosterFileError(_("{file}: is an old-style Excel (.xls) or password-protected workbook; open it in "
                                 "Excel, remove any password and save it as .xlsx or as CSV UTF-8").format(file=path))
     for magic, what in _SIGNATURES:
         if data.startswith(magic):
-            raise RosterFileError(_("{file}: is {what}, not a roster; choose the CSV or XLSX file HR sent").format(
-                file=path, what=_(what)))
+            raise RosterFileError(_("{file}: is {what}, not {a_list}; choose {source}").format(
+                file=path, what=_(what), **_words(list_kind)))
 
 
 # --- the encoding ----------------------------------------------------------------------------------------
@@ -104,18 +113,18 @@ _PLAUSIBLE = re.compile(r"^(cp125\d|cp874|cp932|cp936|cp949|cp950|big5|gb2312|gb
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
-def decode(path: Path, data: bytes) -> tuple[str, str]:
+def decode(path: Path, data: bytes, list_kind: ListKind = ROSTER) -> tuple[str, str]:
     """The file's text (without a byte-order mark) and the encoding it was read in."""
-    _refuse_mixed_encodings(path, data)
-    encoding = _detect_encoding(path, data)
+    _refuse_mixed_encodings(path, data, list_kind)
+    encoding = _detect_encoding(path, data, list_kind)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise _not_text(path) from exc
+        raise _not_text(path, list_kind) from exc
     return text.removeprefix("\ufeff"), encoding
 
 
-def _detect_encoding(path: Path, data: bytes) -> str:
+def _detect_encoding(path: Path, data: bytes, list_kind: ListKind) -> str:
     """UTF with a byte-order mark; else UTF-8 if the bytes are UTF-8; else Excel's Windows-1252 unless
     the text plainly is another language's code page."""
     for bom, name in _BOMS:
@@ -124,7 +133,7 @@ def _detect_encoding(path: Path, data: bytes) -> str:
     if _decodes(data, "utf-8"):
         return "utf-8"
     if b"\x00" in data:
-        return _utf16_without_bom(path, data)
+        return _utf16_without_bom(path, data, list_kind)
     # Judge the letters only: a stray control character (reported later with its row) would otherwise
     # make every code page look wrong. Multi-byte Asian encodings never use these bytes inside a character.
     letters = re.sub(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]", b"", data)
@@ -136,7 +145,7 @@ def _detect_encoding(path: Path, data: bytes) -> str:
         return _friendly_codec(guess.encoding)
     if western:
         return "windows-1252"
-    raise _not_text(path)
+    raise _not_text(path, list_kind)
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
@@ -154,7 +163,7 @@ def _plainly_not_western(data: bytes) -> bool:
     return match is None or match.chaos > WESTERN_MESS
 
 
-def _utf16_without_bom(path: Path, data: bytes) -> str:
+def _utf16_without_bom(path: Path, data: bytes, list_kind: ListKind) -> str:
     """Text with zero bytes is UTF-16 only if every other byte is zero (Latin text); otherwise it is binary."""
     pairs = len(data) // 2
     odd_zeros, even_zeros = data[1::2].count(0), data[0::2].count(0)
@@ -163,8 +172,8 @@ def _utf16_without_bom(path: Path, data: bytes) -> str:
             return "utf-16-le"
         if even_zeros > pairs * 0.3 and odd_zeros < pairs * 0.05:
             return "utf-16-be"
-    raise RosterFileError(_("{file}: is not a text file (it holds binary data); choose the CSV or XLSX file HR "
-                            "sent").format(file=path))
+    raise RosterFileError(_("{file}: is not a text file (it holds binary data); choose {source}").format(
+        file=path, **_words(list_kind)))
 
 
 UTF_8, WINDOWS_1252 = "UTF-8", "Windows-1252"  # not user text: the encodings' names, the same in every language
@@ -172,7 +181,7 @@ _ESCAPED = re.compile("[\udc80-\udcff]")  # bytes that are not UTF-8, as "surrog
 _UNICODE = re.compile("[\u0080-\udc7f\udd00-\U0010ffff]")  # text beyond ASCII that was read as UTF-8
 
 
-def _refuse_mixed_encodings(path: Path, data: bytes) -> None:
+def _refuse_mixed_encodings(path: Path, data: bytes, list_kind: ListKind) -> None:
     """Rows in UTF-8 and rows in Windows-1252 in one file (two exports pasted together, or a UTF-8 file edited in
     an old program): whichever encoding it is read in, some names would be imported garbled, so say which row."""
     marked = data.startswith(codecs.BOM_UTF8)
@@ -186,7 +195,7 @@ def _refuse_mixed_encodings(path: Path, data: bytes) -> None:
     some_utf8 = any(_written_in_utf8(line) for line in lines)
     if not marked and (not some_utf8 or not _decodes(legacy, "cp1252") or _plainly_not_western(legacy)):
         return  # one other code page throughout (a Cyrillic or Japanese export, say): not a mixture
-    records, _delimiter = read_csv(path, body.decode("utf-8", "surrogateescape"))
+    records, _delimiter = read_csv(path, body.decode("utf-8", "surrogateescape"), list_kind)
     legacy_row = next((r.row for r in records if any(_ESCAPED.search(c) for c in r.cells)), None)
     unicode_row = next((r.row for r in records if any(_UNICODE.search(c) for c in r.cells)), None)
     if legacy_row is None:
@@ -194,16 +203,17 @@ def _refuse_mixed_encodings(path: Path, data: bytes) -> None:
     other = WINDOWS_1252 if _decodes(legacy, "cp1252") else _("another encoding")
     if unicode_row is None or unicode_row == legacy_row:
         raise RosterFileError(_("{file}: row {row} is not UTF-8 like the rest of the file (it is in {encoding}), so "
-                                "its names would be garbled; export the whole roster again as CSV UTF-8, or retype "
-                                "the names in row {row}").format(file=path, row=legacy_row, encoding=other))
+                                "its names would be garbled; export all of {the_list} again as CSV UTF-8, or retype "
+                                "the names in row {row}").format(file=path, row=legacy_row, encoding=other,
+                                                                 **_words(list_kind)))
     legacy_count = sum(1 for r in records if any(_ESCAPED.search(c) for c in r.cells))
     unicode_count = sum(1 for r in records if any(_UNICODE.search(c) for c in r.cells))
     row, encoding, other_row, other_encoding = (legacy_row, other, unicode_row, UTF_8) \
         if legacy_count <= unicode_count or marked else (unicode_row, UTF_8, legacy_row, other)
     raise RosterFileError(_("{file}: row {row} is in {encoding} but row {other} is in {other_encoding}: the file "
-                            "mixes two text encodings, so the names in some rows would be garbled; export the whole "
-                            "roster again as CSV UTF-8, or retype the names in row {row}").format(
-        file=path, row=row, encoding=encoding, other=other_row, other_encoding=other_encoding))
+                            "mixes two text encodings, so the names in some rows would be garbled; export all of "
+                            "{the_list} again as CSV UTF-8, or retype the names in row {row}").format(
+        file=path, row=row, encoding=encoding, other=other_row, other_encoding=other_encoding, **_words(list_kind)))
 
 
 # Where the letters of a UTF-8 row of a Western roster fall: Latin with its accents, Greek and Cyrillic, and
@@ -226,9 +236,9 @@ def _friendly_codec(name: str) -> str:
     return re.sub(r"^cp(125\d)$", r"windows-\1", name)
 
 
-def _not_text(path: Path) -> RosterFileError:
+def _not_text(path: Path, list_kind: ListKind) -> RosterFileError:
     return RosterFileError(_("{file}: is not text in any encoding we recognise; in Excel use File > Save As > "
-                             "'CSV UTF-8', or export the roster as .xlsx").format(file=path))
+                             "'CSV UTF-8', or export {the_list} as .xlsx").format(file=path, **_words(list_kind)))
 
 
 # --- the CSV dialect -------------------------------------------------------------------------------------
@@ -237,7 +247,7 @@ _DELIMITERS = (",", ";", "\t", "|")  # in order of preference when two fit equal
 _SEP_LINE = re.compile(r"^sep=(.)\r?\n", re.IGNORECASE)  # Excel's hint line; Excel itself hides it
 
 
-def read_csv(path: Path, text: str) -> tuple[list[RawRow], str]:
+def read_csv(path: Path, text: str, list_kind: ListKind = ROSTER) -> tuple[list[RawRow], str]:
     """Every record of a text roster (a quoted cell may span lines), and the delimiter it was split at."""
     hint = _SEP_LINE.match(text)
     if hint:
@@ -250,9 +260,9 @@ def read_csv(path: Path, text: str) -> tuple[list[RawRow], str]:
             records.append(RawRow(number, cells))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):  # not a quoting slip: one cell is far longer than any name
-            raise RosterFileError(_("{file}: row {row} has a cell over {limit} characters long, which no roster "
-                                    "value is; check that this is the roster file, or remove that cell").format(
-                file=path, row=len(records) + 1, limit=csv.field_size_limit())) from exc
+            raise RosterFileError(_("{file}: row {row} has a cell over {limit} characters long, which no value in "
+                                    "{a_list} is; check that this is {the_list} file, or remove that cell").format(
+                file=path, row=len(records) + 1, limit=csv.field_size_limit(), **_words(list_kind))) from exc
         raise RosterFileError(_("{file}: row {row} cannot be read ({reason}); check the quotes in that row").format(
             file=path, row=len(records) + 1, reason=exc)) from exc
     _refuse_unclosed_quote(path, text, delimiter, records)

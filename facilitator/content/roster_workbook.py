@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from facilitator.content.roster_table import (
     HEADER_SEARCH_ROWS,
-    MAX_CELLS,
     MAX_PACKING,
     MAX_PARTS,
-    MAX_ROWS,
     MAX_UNPACKED,
+    ROSTER,
+    ListKind,
     RawRow,
     RosterFileError,
     too_many_rows,
@@ -44,11 +44,11 @@ class _Uncalculated:
 UNCALCULATED = _Uncalculated()
 
 
-def read_workbook(path: Path, data: bytes) -> tuple[list[RawRow], str]:
+def read_workbook(path: Path, data: bytes, list_kind: ListKind = ROSTER) -> tuple[list[RawRow], str]:
     """The rows of the first sheet that has any data, as text, and the sheet's name."""
     from openpyxl import load_workbook  # openpyxl takes a moment to import; CSV rosters never need it
 
-    _refuse_zip_bombs(path, data)
+    _refuse_zip_bombs(path, data, list_kind)
     # openpyxl warns about workbook features it ignores (styles, data validation); none matter here.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -59,12 +59,12 @@ def read_workbook(path: Path, data: bytes) -> tuple[list[RawRow], str]:
                                     "Excel and save it again as .xlsx or as CSV UTF-8").format(
                 file=path, reason=_reason(exc))) from exc
         try:
-            return _first_sheet_with_data(path, workbook)
+            return _first_sheet_with_data(path, workbook, list_kind)
         finally:
             workbook.close()
 
 
-def _refuse_zip_bombs(path: Path, data: bytes) -> None:
+def _refuse_zip_bombs(path: Path, data: bytes, list_kind: ListKind) -> None:
     """Refuse an archive whose parts would unpack to far more than any roster, judged from its table of contents
     alone (zipfile then holds each part to the size declared there)."""
     try:
@@ -79,9 +79,10 @@ def _refuse_zip_bombs(path: Path, data: bytes) -> None:
                          and part.file_size > MAX_PACKING * max(part.compress_size, 1)), None)
     if len(parts) > MAX_PARTS or unpacked > MAX_UNPACKED or packed_tight is not None:
         raise RosterFileError(_("{file}: would unpack to more than {size} or holds parts packed far more tightly "
-                                "than any spreadsheet (a 'zip bomb'), so it is not opened; check that this is the "
-                                "file HR sent, or ask for the roster as CSV UTF-8").format(
-            file=path, size=size_text(min(unpacked, MAX_UNPACKED))))
+                                "than any spreadsheet (a 'zip bomb'), so it is not opened; check that this is "
+                                "{source}, or ask for {the_list} as CSV UTF-8").format(
+            file=path, size=size_text(min(unpacked, MAX_UNPACKED)), source=_(list_kind.source),
+            the_list=_(list_kind.the_list)))
 
 
 def _reason(exc: Exception) -> str:
@@ -90,12 +91,12 @@ def _reason(exc: Exception) -> str:
     return str(exc).strip() or type(exc).__name__
 
 
-def _first_sheet_with_data(path: Path, workbook: Workbook) -> tuple[list[RawRow], str]:
+def _first_sheet_with_data(path: Path, workbook: Workbook, list_kind: ListKind) -> tuple[list[RawRow], str]:
     for sheet in workbook.worksheets:
         if not hasattr(sheet, "_get_source"):
             continue  # a chart sheet
         try:
-            records = list(_sheet_rows(path, sheet.title, _parsed_rows(workbook, sheet)))
+            records = list(_sheet_rows(path, sheet.title, _parsed_rows(workbook, sheet), list_kind))
         except RosterFileError:
             raise
         except Exception as exc:
@@ -131,23 +132,25 @@ def _parsed_rows(workbook: Workbook, sheet: Any) -> Iterator[tuple[int, list[dic
             yield number, cells
 
 
-def _sheet_rows(path: Path, title: str, rows: Iterator[tuple[int, list[dict[str, Any]]]]) -> Iterator[RawRow]:
+def _sheet_rows(path: Path, title: str, rows: Iterator[tuple[int, list[dict[str, Any]]]], list_kind: ListKind
+                ) -> Iterator[RawRow]:
     filled = counted = 0
     for number, parsed in rows:
         values = {cell["column"]: cell["value"] for cell in parsed if cell["value"] not in (None, "")}
         width = max(values, default=0)
         counted += max(width, len(parsed))  # the cells written, or as many as the row is wide
-        if counted > MAX_CELLS:
-            raise RosterFileError(_("{file}: the sheet '{sheet}' holds more than {cells} cells, far more than a "
-                                    "roster; check that this is the right file, or delete the columns and rows that "
-                                    "are not people").format(file=path, sheet=title, cells=f"{MAX_CELLS:,}"))
+        if counted > list_kind.max_cells:
+            raise RosterFileError(_("{file}: the sheet '{sheet}' holds more than {cells} cells, far more than "
+                                    "{a_list}; check that this is the right file, or delete the columns and rows that "
+                                    "are not people").format(file=path, sheet=title, cells=f"{list_kind.max_cells:,}",
+                                                             a_list=_(list_kind.a_list)))
         if not values:
             continue  # blank (perhaps only formatted) rows: a sheet can have a million of them
         cells = [_cell_text(values.get(column)) for column in range(1, width + 1)]
         formulas = tuple(sorted(column - 1 for column, value in values.items() if value is UNCALCULATED))
         filled += 1
-        if filled > MAX_ROWS + HEADER_SEARCH_ROWS:  # stop early: a workbook can unpack to far more than 10 MB
-            raise too_many_rows(path)
+        if filled > list_kind.max_rows + HEADER_SEARCH_ROWS:  # stop early: a workbook can unpack to far more than 10 MB
+            raise too_many_rows(path, list_kind)
         yield RawRow(number, cells, formulas)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 from facilitator.domain.workshop import Audience, SegmentKind
 
@@ -46,6 +47,36 @@ class Applicability:
     industries: tuple[str, ...] = ()  # only these industries ("restaurant", "bar"); () for every industry
 
 
+class Start(StrEnum):
+    """What starts the clock for a person's first training."""
+
+    HIRE = "hire"  # the day they were hired
+    SUPERVISOR = "supervisor"  # the day they became a supervisor (hired as one: the day they were hired)
+    # Employees from their hire, supervisors from becoming one: Delaware trains new supervisors within a year of
+    # starting the supervisory position, whatever they had as employees.
+    HIRE_OR_SUPERVISOR = "hire_or_supervisor"
+
+
+@dataclass(frozen=True)
+class TrainingSchedule:
+    """When the law wants each person trained, as data: `domain/due.py` turns it into dates.
+
+    The first training is due `first_months` months (or `first_days` days) after `first_from`; then a refresher
+    every `every_months` months after the last training that counted (None: once only, as in Maine). With
+    `year_starts` (a month and day), the law counts training years instead: one training in every training year
+    (from 1 January, calendar years; Chicago's run from 1 July), so every date due runs to the end of its training
+    year. `other_track` names the profile the other track of the same place follows (California's and Chicago's
+    employees and supervisors have a profile each), so a person is held to the one for the track they are on.
+    """
+
+    first_from: Start
+    first_months: int = 0
+    first_days: int = 0
+    every_months: int | None = None
+    year_starts: tuple[int, int] | None = None  # (month, day)
+    other_track: str | None = None
+
+
 @dataclass(frozen=True)
 class Jurisdiction:
     """A place's rules, kept as data so they can be updated without touching code."""
@@ -65,6 +96,7 @@ class Jurisdiction:
     handouts: tuple[str, ...] = ()  # what must be handed out at every training (New York State's policy, form…)
     applies: Applicability = field(default_factory=Applicability)
     contacts: tuple[str, ...] = ()  # the agencies (ids in sessions/agencies.yaml) people there can go to
+    schedule: TrainingSchedule | None = None  # when people must be trained; None where no law says (`none`)
 
 
 @dataclass(frozen=True)

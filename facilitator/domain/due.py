@@ -1,0 +1,367 @@
+"""Who is due for training, under which law, by when: HR's employee list against the trainings that counted.
+
+`due_rows(employees, trainings, jurisdictions, today)` gives one row per employee and jurisdiction they work
+under: the rule in words, the last training that counted, the date due and whether that is past, near or not
+yet. The store passes in what it holds (people, and the credits of their sealed records); nothing here reads a
+file, a database or the clock.
+
+The rules, as a careful HR officer would apply them:
+- Only a credit "met" counts: a person met in part ("partial") was not trained, and is due as if they were not.
+- A person is held to the profile for the track they are on now. California and Chicago have a profile for each
+  track, linked by their schedules' `other_track`: HR may list either, and a supervisor is held to the
+  supervisors' one. Within one profile, a training counts for the person's track if it was on that track, or if
+  it covered every training the profile asks of their track (Delaware asks supervisors for more than employees,
+  so an employee's training does not make a new supervisor trained; Connecticut asks the same of both).
+- An employee's training never counts for a supervisor: promoted in California, they need the supervisors'
+  training within 6 months of the promotion, whatever they had before. The other way round it does: the
+  supervisors' training of a place covers every topic of its employees' and is longer (a test holds the built-in
+  profiles to that), so a supervisor who steps back is not due again at once.
+- A supervisor is an employee too: where their obligation as an employee falls due sooner (trained as one too
+  long ago, or never trained since hire), that date is theirs, and the row's note says why. A supervisor's
+  training meets both.
+- The first training is due within the profile's window of hire, or of becoming a supervisor (a supervisor whose
+  list gives no date: of hire). A training before that start (a re-hire's, or one from before a promotion) still
+  counts, but never brings the date due before the end of the window.
+- Someone never trained is due at the end of the window from their hire (or promotion), however long ago that
+  was: someone hired years ago and never trained is overdue since then, and the row says they were never
+  trained. (The date may be earlier than the law itself; they are overdue either way, and the oldest sort first.)
+  With no hire date, no date can be given: the row says so, and what to add.
+- A training dated after `today` (a clock set wrong on a trainer's laptop) is not counted.
+- Months are calendar months: 31 January plus one month is the last day of February, 29 February plus a year is
+  28 February. Laws that count training years (Illinois, New York City: calendar years; Chicago: 1 July to
+  30 June) have every date due run to the end of its training year.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from calendar import monthrange
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from facilitator.domain.compliance import Standing, Track
+from facilitator.domain.employees import Employee
+from facilitator.domain.jurisdiction import Jurisdiction, Start, TrainingSchedule
+from facilitator.domain.workshop import Audience
+from facilitator.i18n import N_, _, ngettext
+
+DEFAULT_SOON_DAYS = 60
+
+
+@dataclass(frozen=True)
+class TrainingCredit:
+    """One person's credit under one jurisdiction from one sealed session, as the store holds it."""
+
+    employee_id: str
+    on: date  # the day of the session (the trainer's calendar)
+    jurisdiction: str  # the profile's code
+    track: str  # "employee" or "supervisor": the track the person was credited on
+    standing: str  # "met", "partial", "not-met" or "not-applicable"; only "met" counts
+    session_id: str = ""
+
+
+class DueStatus(StrEnum):
+    OVERDUE = "overdue"
+    DUE_SOON = "due-soon"  # due within the days asked for (today included)
+    NOT_YET_DUE = "not-yet-due"
+    DONE = "done"  # the law asks for one training only (Maine), and it counted
+    NOT_REQUIRED = "not-required"  # no law sets a schedule here, or the profile is not for this person's track
+    UNKNOWN = "unknown"  # no date can be given: no hire date and never trained, or a profile the library lacks
+
+
+STATUS_WORDS = {DueStatus.OVERDUE: N_("overdue"), DueStatus.DUE_SOON: N_("due soon"),
+                DueStatus.NOT_YET_DUE: N_("not yet due"), DueStatus.DONE: N_("trained; no refresher required"),
+                DueStatus.NOT_REQUIRED: N_("not required"), DueStatus.UNKNOWN: N_("cannot tell")}
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """One employee under one jurisdiction: the rule, the last training that counted, and when the next is due."""
+
+    employee_id: str
+    name: str
+    jurisdiction: str  # the profile applied (for a supervisor in California: ca-supervisors)
+    jurisdiction_name: str
+    citation: str
+    listed_as: str  # the code HR listed for them (ca-employees, say), when another profile was applied
+    track: Track
+    rule: str  # in words, for this person ("within 6 months of becoming a supervisor, then every 2 years")
+    last_training: TrainingCredit | None  # the last that counted
+    due: date | None
+    status: DueStatus
+    days_left: int | None  # from today to the date due; negative when overdue
+    note: str = ""  # what an HR officer should know about this row ("never trained", ...)
+
+    @property
+    def status_words(self) -> str:
+        return _(STATUS_WORDS[self.status])
+
+    def due_within(self, days: int) -> bool:
+        """Overdue, or due within `days` of today: what `hr due --within` lists."""
+        return self.days_left is not None and self.days_left <= days
+
+
+def due_rows(employees: Iterable[Employee], trainings: Iterable[TrainingCredit],
+             jurisdictions: Mapping[str, Jurisdiction], today: date, *,
+             soon_days: int = DEFAULT_SOON_DAYS) -> list[DueRow]:
+    """One row per employee and jurisdiction they work under, in the order given (each profile once a person).
+
+    `trainings` may hold anyone's credits, in any order, duplicates and other standings included: each person's
+    are found by employee id (case, spacing and accents' encoding ignored). A row is "due soon" when it is due
+    within `soon_days` days of `today`."""
+    by_person: dict[str, list[TrainingCredit]] = defaultdict(list)
+    for credit in trainings:
+        if credit.standing == Standing.MET and credit.on <= today:
+            by_person[_key(credit.employee_id)].append(credit)
+    rows: list[DueRow] = []
+    for person in employees:
+        credits = by_person.get(_key(person.employee_id), [])
+        seen: set[str] = set()
+        for code in person.jurisdictions:
+            row = _row(person, code, credits, jurisdictions, today, soon_days)
+            if row.jurisdiction not in seen:
+                seen.add(row.jurisdiction)
+                rows.append(row)
+    return rows
+
+
+# --- one row -----------------------------------------------------------------------------------------------------
+
+def _row(person: Employee, code: str, credits: list[TrainingCredit], jurisdictions: Mapping[str, Jurisdiction],
+         today: date, soon_days: int) -> DueRow:
+    track = Track.of(person.is_supervisor)
+    listed = jurisdictions.get(code)
+    if listed is None:
+        return _plain(person, code, code, "", "", track, DueStatus.UNKNOWN, _(
+            "'{code}' is not a jurisdiction profile of this library; correct the employee list").format(code=code))
+    profile = _profile_for(listed, track, jurisdictions)
+    if profile is None:
+        return _plain(person, code, listed.name, listed.citation, code, track, DueStatus.NOT_REQUIRED, _(
+            "this profile is for {audience} only").format(audience=_(_AUDIENCE_WORDS[listed.audience])))
+    schedule = profile.schedule
+    listed_as = code if profile.code != code else ""
+    if schedule is None:
+        return DueRow(person.employee_id, person.full_name, profile.code, profile.name, profile.citation, listed_as,
+                      track, _("no training required by law"), _last(credits, profile, track, jurisdictions),
+                      None, DueStatus.NOT_REQUIRED, None)
+    start = _start(schedule.first_from, track)
+    due, last, note = _obligation(person, profile, schedule, track, credits, jurisdictions)
+    if track is Track.SUPERVISOR:  # a supervisor is an employee too, and may be due as one first
+        as_employee = _profile_for(listed, Track.EMPLOYEE, jurisdictions)
+        if as_employee is not None and as_employee.schedule is not None:
+            sooner, counted, _note = _obligation(person, as_employee, as_employee.schedule, Track.EMPLOYEE, credits,
+                                                 jurisdictions)
+            if sooner is not None and (due is None or sooner < due):
+                due = sooner
+                note = _("due as an employee first: the last training that counts for one was on {date} (a "
+                         "supervisor's training counts for both)").format(date=counted.on.isoformat()) if counted \
+                    else _("due as an employee first: never trained as one (a supervisor's training counts for both)")
+    rule = rule_words(schedule, start)
+    if due is None:
+        status = DueStatus.DONE if last is not None else DueStatus.UNKNOWN
+        return DueRow(person.employee_id, person.full_name, profile.code, profile.name, profile.citation, listed_as,
+                      track, rule, last, None, status, None, note)
+    days = (due - today).days
+    status = DueStatus.OVERDUE if days < 0 else DueStatus.DUE_SOON if days <= soon_days else DueStatus.NOT_YET_DUE
+    return DueRow(person.employee_id, person.full_name, profile.code, profile.name, profile.citation, listed_as,
+                  track, rule, last, due, status, days, note)
+
+
+def _obligation(person: Employee, profile: Jurisdiction, schedule: TrainingSchedule, track: Track,
+                credits: list[TrainingCredit], jurisdictions: Mapping[str, Jurisdiction]
+                ) -> tuple[date | None, TrainingCredit | None, str]:
+    """When a person on `track` is next due under `profile`, the last training that counted, and a note."""
+    start = _start(schedule.first_from, track)
+    begins = person.hire_date if start is Start.HIRE else (person.supervisor_since or person.hire_date)
+    first = _first_due(schedule, begins) if begins is not None else None
+    last = _last(credits, profile, track, jurisdictions)
+    if last is None:
+        return first, None, _never_note(credits, profile, track, begins)
+    again = _refresh(schedule, last.on)
+    if begins is None or last.on >= begins:
+        return again, last, ""
+    return (first if again is None or first is None else max(again, first)), last, _(
+        "the last training was before {event}; the window from {event} applies").format(event=_event_words(start))
+
+
+def _plain(person: Employee, code: str, name: str, citation: str, listed_as: str, track: Track, status: DueStatus,
+           note: str) -> DueRow:
+    return DueRow(person.employee_id, person.full_name, code, name, citation, listed_as, track, "", None, None,
+                  status, None, note)
+
+
+def _never_note(credits: list[TrainingCredit], profile: Jurisdiction, track: Track, begins: date | None) -> str:
+    if begins is None:
+        return _("never trained, and the employee list gives no hire date; add it to see when training is due")
+    other = [c for c in credits if c.jurisdiction in _place(profile) and c.track != track]
+    if other and track is Track.SUPERVISOR:
+        return _("an employee's training ({date}) does not count for a supervisor").format(
+            date=max(c.on for c in other).isoformat())
+    return _("never trained")
+
+
+_AUDIENCE_WORDS = {Audience.EMPLOYEES: N_("employees"), Audience.SUPERVISORS: N_("supervisors"),
+                   Audience.EVERYONE: N_("everyone")}
+
+
+def _profile_for(listed: Jurisdiction, track: Track, jurisdictions: Mapping[str, Jurisdiction]) -> Jurisdiction | None:
+    """The profile a person on `track` is held to where HR listed `listed`: itself, or its other track's."""
+    if _applies(listed.audience, track):
+        return listed
+    other = listed.schedule.other_track if listed.schedule else None
+    found = jurisdictions.get(other) if other else None
+    return found if found is not None and _applies(found.audience, track) else None
+
+
+def _place(profile: Jurisdiction) -> set[str]:
+    """The profile's code and its other track's."""
+    other = profile.schedule.other_track if profile.schedule else None
+    return {profile.code, other} if other else {profile.code}
+
+
+def _last(credits: list[TrainingCredit], profile: Jurisdiction, track: Track,
+          jurisdictions: Mapping[str, Jurisdiction]) -> TrainingCredit | None:
+    counted = [c for c in credits if _counts(c, profile, track, jurisdictions)]
+    return max(counted, key=lambda c: (c.on, c.session_id)) if counted else None
+
+
+def _counts(credit: TrainingCredit, profile: Jurisdiction, track: Track,
+            jurisdictions: Mapping[str, Jurisdiction]) -> bool:
+    """Whether a credit "met" counts for a person now on `track` under `profile` (see the module's rules)."""
+    if credit.jurisdiction == profile.code:
+        if credit.track == track:
+            return True
+        needed = _needs(profile, track)
+        return bool(needed) and credit.track in set(Track) and needed <= _needs(profile, Track(credit.track))
+    other = profile.schedule.other_track if profile.schedule else None
+    return (credit.jurisdiction == other and profile.audience is Audience.EMPLOYEES
+            and credit.track == Track.SUPERVISOR and other in jurisdictions)
+
+
+def _needs(profile: Jurisdiction, track: Track) -> frozenset[int]:
+    """The trainings (by position) a profile asks of a track."""
+    if not _applies(profile.audience, track):
+        return frozenset()
+    return frozenset(i for i, r in enumerate(profile.requirements)
+                     if _applies(profile.audience if r.audience is Audience.EVERYONE else r.audience, track))
+
+
+def _applies(audience: Audience, track: Track) -> bool:
+    return audience is Audience.EVERYONE or (audience is Audience.SUPERVISORS) == (track is Track.SUPERVISOR)
+
+
+def _start(first_from: Start, track: Track) -> Start:
+    if first_from is Start.HIRE_OR_SUPERVISOR:
+        return Start.SUPERVISOR if track is Track.SUPERVISOR else Start.HIRE
+    return first_from
+
+
+def _key(employee_id: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(employee_id.split())).casefold()
+
+
+# --- dates ------------------------------------------------------------------------------------------------------
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole calendar months; a day the month lacks becomes its last (31 January + 1: 28 or 29 February).
+    Beyond the calendar's end, its last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+def training_year_end(day: date, starts: tuple[int, int]) -> date:
+    """The last day of the training year (starting each year on month/day `starts`) that `day` falls in."""
+    month, first = starts
+    if day.year >= date.max.year:
+        return date.max
+    begin = date(day.year, month, first)
+    if begin > day:
+        begin = date(day.year - 1, month, first)
+    return date(begin.year + 1, month, first) - timedelta(days=1)
+
+
+def _later(day: date, days: int) -> date:
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
+
+def _first_due(schedule: TrainingSchedule, begins: date) -> date:
+    due = _later(add_months(begins, schedule.first_months), schedule.first_days)
+    return training_year_end(due, schedule.year_starts) if schedule.year_starts else due
+
+
+def _refresh(schedule: TrainingSchedule, last: date) -> date | None:
+    if schedule.every_months is None:
+        return None
+    due = add_months(last, schedule.every_months)
+    return training_year_end(due, schedule.year_starts) if schedule.year_starts else due
+
+
+# --- the rule in words -------------------------------------------------------------------------------------------
+
+_MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"),
+           N_("August"), N_("September"), N_("October"), N_("November"), N_("December"))
+
+
+def _event_words(start: Start) -> str:
+    return _("becoming a supervisor") if start is Start.SUPERVISOR else _("hire")
+
+
+def _period(months: int, days: int) -> str:
+    if days:
+        return ngettext("{n} day", "{n} days", days).format(n=days)
+    if months and months % 12 == 0:
+        return ngettext("{n} year", "{n} years", months // 12).format(n=months // 12)
+    return ngettext("{n} month", "{n} months", months).format(n=months)
+
+
+def _year_words(starts: tuple[int, int], *, span: bool = True) -> str:
+    """ "calendar year", or "training year (July 1 to June 30)" (without `span`, "training year")."""
+    if starts == (1, 1):
+        return _("calendar year")
+    if not span:
+        return _("training year")
+    first = date(2001, *starts)
+    last = first - timedelta(days=1)
+    return _("training year ({start} to {end})").format(start=_day_words(first), end=_day_words(last))
+
+
+def _day_words(day: date) -> str:
+    return _("{month} {day}").format(month=_(_MONTHS[day.month - 1]), day=day.day)
+
+
+def rule_words(schedule: TrainingSchedule, start: Start) -> str:
+    """The rule for a person whose first training counts from `start`, as an HR officer reads it:
+    "within 6 months of hire, then every 2 years"."""
+    event = _event_words(start)
+    if schedule.year_starts:
+        year = _year_words(schedule.year_starts)
+        if schedule.first_months or schedule.first_days:
+            first = _("by the end of the {year} that includes {period} after {event}").format(
+                year=year, period=_period(schedule.first_months, schedule.first_days), event=event)
+        else:
+            first = _("by the end of the {year} of {event}").format(year=year, event=event)
+    else:
+        first = _("within {period} of {event}").format(
+            period=_period(schedule.first_months, schedule.first_days), event=event)
+    if schedule.every_months is None:
+        return _("{first}; no refresher required").format(first=first)
+    if schedule.year_starts:
+        then = _("then once every {year}").format(year=_year_words(schedule.year_starts, span=False))
+    elif schedule.every_months % 12 == 0:
+        years = schedule.every_months // 12
+        then = ngettext("then every year", "then every {n} years", years).format(n=years)
+    else:
+        then = ngettext("then every month", "then every {n} months", schedule.every_months).format(
+            n=schedule.every_months)
+    return _("{first}, {then}").format(first=first, then=then)
