@@ -11,11 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from facilitator.cli.common import Parser, add_json, add_verb, add_verbs, emit
 from facilitator.i18n import _, ngettext
+
+FORMATS = ("table", "csv", "xlsx", "json")  # as services/hr_due.py writes them (checked by a test)
 
 if TYPE_CHECKING:  # the services load only when the command runs
     from facilitator.services.hr_history import PersonHistory
@@ -46,9 +49,31 @@ def register(parser: Parser, noun: str) -> None:
     sessions = add_verb(parser, "sessions", list_sessions, _("list the imported sessions, with trainer and site"))
     person = add_verb(parser, "person", show_person, _("one person's training history"))
     person.add_argument("who", metavar=_("ID|E-MAIL"), help=_("an employee id or an e-mail address"))
-    for verb in (add, listed, remove, imported, sessions, person):
+    employees = add_verb(parser, "employees", _no_action, _("HR's employee list: who works where, since when"))
+    add_verbs(employees)
+    listing = add_verb(employees, "import", import_employees, _("replace HR's employee list with a CSV or XLSX file "
+                                                                "(all or nothing)"))
+    listing.add_argument("file", type=Path, metavar=_("FILE.csv|FILE.xlsx"))
+    due = add_verb(parser, "due", show_due, _("who is due for training, under which law, by when"))
+    due.add_argument("--within", type=_days, metavar=_("DAYS"),
+                     help=_("only those overdue or due within this many days (60 or 60d)"))
+    due.add_argument("--jurisdiction", metavar=_("CODE"), help=_("only this jurisdiction (ca-supervisors, …)"))
+    due.add_argument("--format", choices=FORMATS, default="table", help=_("default: a table to read"))
+    due.add_argument("--out", type=Path, metavar=_("FILE"), help=_("write to this file (needed for xlsx)"))
+    due.add_argument("--on", type=date.fromisoformat, metavar=_("YYYY-MM-DD"),
+                     help=_("as things stand on this day (default: today), to plan ahead"))
+    for verb in (add, listed, remove, imported, sessions, person, listing):
         _add_db(verb, argparse.SUPPRESS)
         add_json(verb)
+    _add_db(due, argparse.SUPPRESS)
+
+
+def _days(text: str) -> int:
+    """"60" or "60d": a number of days, 0 or more."""
+    digits = text.strip().lower().removesuffix("d")
+    if not digits.isdigit():
+        raise argparse.ArgumentTypeError(_("'{text}' is not a number of days, such as 60 or 60d").format(text=text))
+    return int(digits)
 
 
 def _add_db(parser: argparse.ArgumentParser, default: object) -> None:
@@ -227,3 +252,38 @@ def _say_history(history: PersonHistory) -> None:
         for detail in details:
             if detail:
                 print("    " + detail)
+
+
+# --- employees and due dates ------------------------------------------------------------------------------------
+
+def import_employees(args: argparse.Namespace) -> int:
+    from facilitator.services.hr_employees import import_employees as service
+
+    def work(store: HrStore) -> int:
+        result = service(store, args.file)
+        emit(args, result, lambda: print(result.message))
+        return 0
+    return _using(args, work)
+
+
+def show_due(args: argparse.Namespace) -> int:
+    from facilitator.services.hr_due import due_dates, write_due
+    from facilitator.services.hr_employees import listed_employees
+
+    def work(store: HrStore) -> int:
+        if not listed_employees(store):
+            print("facilitator: " + _("HR's employee list is empty: import it first with 'facilitator hr employees "
+                                      "import FILE' (employee id, names, where they work, hire date)"),
+                  file=sys.stderr)
+            return 1
+        rows = due_dates(store, args.on or date.today(), within_days=args.within, jurisdiction=args.jurisdiction)
+        text = write_due(rows, args.format, args.out)
+        if text:
+            print(text, end="")
+        elif args.out:
+            print(_("Wrote {n} rows to {file}").format(n=len(rows), file=args.out), file=sys.stderr)
+        if not rows and args.format == "table":
+            print(_("No one is due within {days} days.").format(days=args.within) if args.within is not None
+                  else _("No one to list."))
+        return 0
+    return _using(args, work)

@@ -115,10 +115,10 @@ def due_rows(employees: Iterable[Employee], trainings: Iterable[TrainingCredit],
     by_person: dict[str, list[TrainingCredit]] = defaultdict(list)
     for credit in trainings:
         if credit.standing == Standing.MET and credit.on <= today:
-            by_person[_key(credit.employee_id)].append(credit)
+            by_person[employee_key(credit.employee_id)].append(credit)
     rows: list[DueRow] = []
     for person in employees:
-        credits = by_person.get(_key(person.employee_id), [])
+        credits = by_person.get(employee_key(person.employee_id), [])
         seen: set[str] = set()
         for code in person.jurisdictions:
             row = _row(person, code, credits, jurisdictions, today, soon_days)
@@ -259,7 +259,8 @@ def _start(first_from: Start, track: Track) -> Start:
     return first_from
 
 
-def _key(employee_id: str) -> str:
+def employee_key(employee_id: str) -> str:
+    """An employee id as the rules compare it: spacing, case and the encoding of accents do not matter."""
     return unicodedata.normalize("NFC", " ".join(employee_id.split())).casefold()
 
 

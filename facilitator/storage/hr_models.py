@@ -177,3 +177,22 @@ class HrCredit(HrBase):
     code: Mapped[str] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(Text)
     standing: Mapped[str] = mapped_column(String(16))
+
+
+class HrEmployee(HrBase):
+    """One person on HR's employee list (`hr employees import`), as the list last said: the due-date rules' input.
+    `employee_key` is the id as the rules compare it (case, spacing and accents folded), so one person is one row."""
+
+    __tablename__ = "hr_employees"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    employee_key: Mapped[str] = mapped_column(String(64), unique=True)
+    employee_id: Mapped[str] = mapped_column(String(64))
+    first_name: Mapped[str] = mapped_column(Text)
+    last_name: Mapped[str] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(320))
+    jurisdictions: Mapped[str] = mapped_column(Text)  # the codes where they work, "; " between them
+    is_supervisor: Mapped[bool] = mapped_column(Boolean)
+    hire_date: Mapped[date | None] = mapped_column(Date)
+    supervisor_since: Mapped[date | None] = mapped_column(Date)
+    listed_at: Mapped[datetime] = mapped_column(UTCMoment)

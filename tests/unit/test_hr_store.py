@@ -33,31 +33,12 @@ from facilitator.storage.hr_models import (
     QuarantinedBundle,
     TrustedCertificate,
 )
-from tests.unit.hr_laptops import Laptops, make_laptops
+from tests.unit.hr_laptops import Laptops
 
 ROOT = Path(__file__).parents[2]
 TABLES = {"bundles": ImportedBundle, "quarantine": QuarantinedBundle, "sessions": HrSession,
           "people": HrAttendance, "credits": HrCredit, "trusted": TrustedCertificate}
 Outcome = hr_import.Outcome
-
-
-@pytest.fixture(scope="session")
-def laptops(tmp_path_factory: pytest.TempPathFactory) -> Laptops:
-    return make_laptops(tmp_path_factory.mktemp("laptops"))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def where(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str | None, Path]:
-    """HR's database (None: hr.sqlite in the data folder) and the data folder."""
-    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
-    return url, tmp_path / "hr-data"
-
-
-@pytest.fixture
-def store(where: tuple[str | None, Path]) -> HrStore:
-    opened = open_hr_store(*where)
-    yield opened
-    opened.close()
 
 
 def counts(store: HrStore) -> dict[str, int]:

@@ -1,0 +1,133 @@
+"""`facilitator hr due`: per employee and jurisdiction, the last training that counted, the rule, and when the next
+is due — from HR's employee list and the sealed records imported from bundles, by the pure rules in domain/due.py.
+
+Only credits the sealed record (as amended) gives as "met" count; a partial one never does. The table is written
+for a person (a terminal), a spreadsheet (CSV, with cells a spreadsheet would run as formulas neutralised; XLSX,
+with every text cell stored as text) or a program (JSON).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from facilitator.domain.due import DueRow, TrainingCredit, due_rows
+from facilitator.i18n import _
+from facilitator.records.hr_csv import neutralised
+from facilitator.services.errors import UserError
+from facilitator.services.files import save
+from facilitator.services.hr_employees import listed_employees
+from facilitator.services.library import builtin_library
+from facilitator.storage.hr_database import HrStore
+from facilitator.storage.hr_models import HrAttendance, HrCredit, HrSession
+
+FORMATS = ("table", "csv", "xlsx", "json")
+COLUMNS = ("employee_id", "name", "jurisdiction", "rule", "last_training", "last_session", "due", "status",
+           "days_left", "note")  # not user text: the columns' names in CSV, XLSX and JSON
+
+
+def trainings(store: HrStore) -> list[TrainingCredit]:
+    """Every credit the imported records give someone with an employee id and a track, whatever its standing
+    (the rules count "met" only)."""
+    query = (select(HrAttendance.employee_id, HrSession.date, HrCredit.code, HrAttendance.track, HrCredit.standing,
+                    HrSession.session_id)
+             .join(HrSession, HrAttendance.session_row_id == HrSession.id)
+             .join(HrCredit, HrCredit.attendance_id == HrAttendance.id)
+             .where(HrAttendance.employee_id.is_not(None), HrAttendance.track.is_not(None)))
+    with store.reading() as db:
+        return [TrainingCredit(eid, on, code, track, standing, sid) for eid, on, code, track, standing, sid
+                in db.execute(query)]
+
+
+def due_dates(store: HrStore, today: date, *, within_days: int | None = None, jurisdiction: str | None = None
+              ) -> list[DueRow]:
+    """The rows `hr due` lists: everyone on HR's list under each jurisdiction where they work (never trained
+    included), overdue first, then by the date due; filtered to those due within `within_days` and to one
+    `jurisdiction` (its code, as HR listed it or as applied) when given."""
+    library = builtin_library()
+    if jurisdiction is not None and jurisdiction not in library.jurisdictions:
+        raise UserError(_("no jurisdiction '{code}'; the codes are: {codes}").format(
+            code=jurisdiction, codes=", ".join(sorted(library.jurisdictions))))
+    rows = due_rows(listed_employees(store), trainings(store), library.jurisdictions, today,
+                    soon_days=within_days if within_days is not None else 60)
+    if within_days is not None:
+        rows = [r for r in rows if r.due_within(within_days)]
+    if jurisdiction is not None:
+        rows = [r for r in rows if jurisdiction in (r.jurisdiction, r.listed_as)]
+    return sorted(rows, key=lambda r: (r.due is None, r.due or date.max, r.name, r.jurisdiction))
+
+
+def cells(row: DueRow) -> dict[str, Any]:
+    """One row by COLUMNS, as JSON's plain types."""
+    last = row.last_training
+    return {"employee_id": row.employee_id, "name": row.name, "jurisdiction": row.jurisdiction, "rule": row.rule,
+            "last_training": last.on.isoformat() if last else None, "last_session": last.session_id if last else None,
+            "due": row.due.isoformat() if row.due else None, "status": str(row.status),
+            "days_left": row.days_left, "note": row.note}
+
+
+def write_due(rows: Sequence[DueRow], form: str, out: Path | None) -> str | None:
+    """`rows` as `form`: the text to print (when `out` is None), or written whole to `out` (then None). XLSX needs
+    a file."""
+    if form == "xlsx":
+        if out is None:
+            raise UserError(_("an XLSX table needs a file: give --out FILE.xlsx"))
+        save(out, _xlsx(rows))
+        return None
+    text = {"json": _json, "csv": _csv, "table": _table}[form](rows)
+    if out is None:
+        return text
+    save(out, text.encode("utf-8-sig" if form == "csv" else "utf-8"))
+    return None
+
+
+def _json(rows: Sequence[DueRow]) -> str:
+    return json.dumps([cells(r) for r in rows], indent=2, ensure_ascii=False) + "\n"
+
+
+def _csv(rows: Sequence[DueRow]) -> str:
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(neutralised("" if v is None else str(v)) for v in cells(row).values())
+    return text.getvalue()
+
+
+def _xlsx(rows: Sequence[DueRow]) -> bytes:
+    from openpyxl import Workbook  # only this format needs it
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Due dates")
+    sheet.append(COLUMNS)
+    for row in rows:
+        values = cells(row)
+        sheet.append([date.fromisoformat(values[k]) if k in ("due", "last_training") and values[k] else values[k]
+                      for k in COLUMNS])
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text: a name starting with "=" is never a formula
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def _table(rows: Sequence[DueRow]) -> str:
+    if not rows:
+        return ""
+    lines = [f"{_('Due'):<11} {_('Status'):<13} {_('Jurisdiction'):<20} {_('Employee')}"]
+    for row in rows:
+        last = row.last_training.on.isoformat() if row.last_training else _("never")
+        lines.append(f"{row.due.isoformat() if row.due else '—':<11} {row.status_words:<13} {row.jurisdiction:<20} "
+                     f"{row.name} ({row.employee_id}); " + _("last: {last}; {rule}").format(last=last, rule=row.rule)
+                     + (f"; {row.note}" if row.note else ""))
+    return "\n".join(lines) + "\n"
