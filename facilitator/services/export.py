@@ -141,10 +141,16 @@ def new_since_last(ws: Workspace) -> list[str]:
     with ws.store.transaction() as db:
         exported = dict(db.execute(select(HrExport.session_id, func.max(HrExport.amendments))
                                    .group_by(HrExport.session_id)).all())
+    return newer_than(ws, exported)
+
+
+def newer_than(ws: Workspace, held: dict[str, int]) -> list[str]:
+    """The sealed sessions that `held` (session id → how many amendments it has of it) lacks, or has with fewer
+    amendments than this laptop."""
+    with ws.store.transaction() as db:
         amendments = dict(db.execute(select(SessionAmendment.session_id, func.count())
                                      .group_by(SessionAmendment.session_id)).all())
-    return [sid for sid in sealed_sessions(ws)
-            if sid not in exported or amendments.get(sid, 0) > exported[sid]]
+    return [sid for sid in sealed_sessions(ws) if sid not in held or amendments.get(sid, 0) > held[sid]]
 
 
 def _remember(ws: Workspace, sessions: list[ExportedSession], digest: str, now: datetime) -> None:

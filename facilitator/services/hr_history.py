@@ -137,3 +137,10 @@ def person_history(store: HrStore, who: str) -> PersonHistory:
 
 def _distinct(values: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))
+
+
+def held_sessions(store: HrStore) -> dict[str, int]:
+    """Every session HR holds a record of, with the most amendments any of its records reflects."""
+    with store.reading() as db:
+        return dict(db.execute(select(HrSession.session_id, func.max(HrSession.amendments))
+                               .group_by(HrSession.session_id)).all())

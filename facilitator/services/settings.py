@@ -56,6 +56,10 @@ class Settings(BaseModel):
     # one in the address: it comes from FACILITATOR_LRS_PASSWORD or the system keyring (services/lrs_secret.py).
     lrs_url: str = Field(default="", max_length=500)
     lrs_user: str = Field(default="", max_length=200, pattern=r"^[^:\r\n]*$")  # basic auth: no colon
+    # HR's database `facilitator sync` imports this laptop's sealed sessions into, where the laptop can reach it:
+    # a PostgreSQL URL (postgresql+psycopg://USER@HOST:5432/DATABASE; its password from PGPASSWORD or ~/.pgpass,
+    # never here) or the path of a SQLite file HR shares. HR must trust this laptop's certificate first.
+    hr_database: str = Field(default="", max_length=500)
 
     @field_validator("lrs_url")
     @classmethod
@@ -65,9 +69,32 @@ class Settings(BaseModel):
             raise PydanticCustomError("lrs_url", problem)
         return value
 
+    @field_validator("hr_database")
+    @classmethod
+    def _an_hr_database(cls, value: str) -> str:
+        problem = hr_database_problem(value) if value else None
+        if problem:
+            raise PydanticCustomError("hr_database", problem)
+        return value
+
     def to_json(self) -> dict[str, object]:
         return self.model_dump()
 
+
+
+def hr_database_problem(value: str) -> str | None:
+    """What is wrong with `value` as HR's database for `sync`; None when nothing is."""
+    if "://" not in value:
+        return None if Path(value).expanduser().is_absolute() else _("give the full path of HR's SQLite file")
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return _("it is not a database address")
+    if not parts.scheme.startswith("postgres"):
+        return _("give postgresql+psycopg://USER@HOST:5432/DATABASE, or the full path of HR's SQLite file")
+    if parts.password is not None:
+        return _("a password does not belong in the address: keep it in PGPASSWORD or ~/.pgpass")
+    return None
 
 
 def lrs_address_problem(url: str) -> str | None:

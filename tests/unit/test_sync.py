@@ -364,8 +364,9 @@ def test_the_password_comes_from_the_environment_else_the_keyring_else_a_clear_m
 def test_without_a_store_or_a_terminal_the_command_says_what_to_do(
         workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--data-dir", str(workspace.data_dir), "sync"]) == 1
-    assert capsys.readouterr().err == "facilitator: no learning record store is set; run 'facilitator settings set " \
-                                      "lrs_url https://…/xAPI/' and 'facilitator settings set lrs_user NAME'\n"
+    assert capsys.readouterr().err == "facilitator: nowhere to send to: no learning record store and no HR database " \
+                                      "is set; set lrs_url and lrs_user, or hr_database, with 'facilitator settings " \
+                                      "set'\n"
     set_setting(workspace, "lrs_url", "https://lrs.example.com/xAPI/")
     set_setting(workspace, "lrs_user", "laptop-7")
     assert main(["--data-dir", str(workspace.data_dir), "sync", "--set-password"]) == 1  # stdin is not a terminal
