@@ -129,6 +129,7 @@ class SettingsDialog(QDialog):
         form.addRow(_("Learning record &store"), self.lrs_url)
         form.addRow(_("&User name"), self.lrs_user)
         form.addRow(_("Passwo&rd"), self.lrs_password)
+        form.addRow(_("&HR's database"), self.hr_database)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -146,6 +147,8 @@ class SettingsDialog(QDialog):
         self.lrs_password = QLineEdit(echoMode=QLineEdit.EchoMode.Password,
                                       accessibleName=_("Password at the learning record store"),
                                       placeholderText=_("Kept in the system keyring; empty keeps the one kept"))
+        self.hr_database = QLineEdit(self.current.hr_database, maxLength=500, accessibleName=_("HR's database"),
+                                     placeholderText=_("postgresql+psycopg://USER@HOST/DATABASE, or HR's .sqlite file"))
 
     def _show_error(self, exc: UserError) -> None:
         self.error.setText(error_text(exc))
@@ -170,7 +173,7 @@ class SettingsDialog(QDialog):
                 "employer_employees": str(self.employees.value() or ""),
                 "employer_industry": self.industry.currentData(), "grace_minutes": str(self.grace.value()),
                 "employer_web_address": self.web_address.text().strip(), "lrs_url": self.lrs_url.text().strip(),
-                "lrs_user": self.lrs_user.text().strip()}
+                "lrs_user": self.lrs_user.text().strip(), "hr_database": self.hr_database.text().strip()}
 
     @property
     def language_changed(self) -> bool:
@@ -183,7 +186,8 @@ class SettingsDialog(QDialog):
                   "language": self.language, "trainer_organisation": self.trainer_organisation,
                   "trainer_qualifications": self.trainer_qualifications, "employer_employees": self.employees,
                   "employer_industry": self.industry, "grace_minutes": self.grace,
-                  "employer_web_address": self.web_address, "lrs_url": self.lrs_url, "lrs_user": self.lrs_user}
+                  "employer_web_address": self.web_address, "lrs_url": self.lrs_url, "lrs_user": self.lrs_user,
+                  "hr_database": self.hr_database}
         saved = None
         for key, value in self.values().items():
             if value == str(before[key] or ""):
