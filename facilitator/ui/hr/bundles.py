@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -174,10 +175,10 @@ class ImportView(QWidget):
         if stopped:
             text = _("Stopped: {done} of {total} bundles dealt with, each whole; the rest were not read. "
                      "{counts}").format(done=len(results), total=total, counts=text)
+        self.said.emit(text)
         if counts[Outcome.QUARANTINED]:
             text += " " + _("The Quarantine tab (Ctrl+3) keeps the refused files with their reasons.")
         self.outcome.setText(text)
-        self.said.emit(text)
         if results:
             self.results.selectRow(0)
             self.results.setFocus()
@@ -214,7 +215,11 @@ class ImportView(QWidget):
         names = [t.fingerprint for t in self.trusted_model.rows()]
         if added.trusted.fingerprint in names:
             self.trusted.selectRow(names.index(added.trusted.fingerprint))
-        self.said.emit(added.message + ". " + _("Bundles it signed that were quarantined: import them again."))
+        if added.already:
+            self.said.emit(_("{name} was trusted already").format(name=added.trusted.name))
+        else:
+            self.said.emit(_("Trusted {name}; import again the bundles it signed that were quarantined").format(
+                name=added.trusted.name))
         self.trust_changed.emit()
 
     def remove_selected(self) -> QMessageBox | None:
@@ -247,11 +252,13 @@ class TrustDialog(QDialog):
         self.path, self.certificate = path, certificate
         self.setWindowTitle(_("Trust a certificate?"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(_("Check that this fingerprint is the one the trainer gave you (their app shows "
-                                  "it under File → Signing identity…): read it out on the phone, say. Trust it "
-                                  "only if it matches."), wordWrap=True))
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # tall enough for its wrapped lines
+        explain = QLabel(_("Check that this fingerprint is the one the trainer gave you (their app shows it under "
+                           "File → Signing identity…): read it out on the phone, say. Trust it only if it matches."),
+                         wordWrap=True)
+        explain.setMinimumWidth(600)
+        layout.addWidget(explain)
         short = QLabel(certificate.short_fingerprint, accessibleName=_("Fingerprint"))
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
@@ -261,7 +268,8 @@ class TrustDialog(QDialog):
         short.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form = QFormLayout()
         form.addRow(_("Fingerprint:"), short)
-        full = QLabel(certificate.fingerprint, wordWrap=True)
+        pairs = certificate.fingerprint.split(":")  # 32 bytes: two lines of 16
+        full = QLabel(":".join(pairs[:16]) + "\n" + ":".join(pairs[16:]))
         full.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(_("SHA-256:"), full)
         form.addRow(_("Subject:"), QLabel(certificate.subject, wordWrap=True))

@@ -187,8 +187,8 @@ class DueView(QWidget):
 
     def _summary(self, rows: list[DueRow]) -> str:
         if not self._listed:
-            return _("HR's employee list is empty: import it (Import employee list…) with each employee's id, names, "
-                     "where they work and hire date, to see who is due.")
+            return _("HR's employee list is empty: import it (Import employee list…, Ctrl+Shift+I) with each "
+                     "employee's id, names, where they work and hire date, to see who is due.")
         if not rows:
             return _("No one to list with these filters.")
         overdue = sum(1 for r in rows if r.status is DueStatus.OVERDUE)
