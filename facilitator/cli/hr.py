@@ -1,5 +1,6 @@
 """`facilitator hr`: HR's side. Trust trainers' certificates, import their bundles into HR's store, and look up
-the sessions imported and one person's history.
+the sessions imported and one person's history. With no verb, the HR records window opens (as File → HR records…
+does in the app).
 
 The store is hr.sqlite in the data folder, or the database `--db URL` (or $FACILITATOR_HR_DB) names: a
 PostgreSQL URL such as postgresql+psycopg://USER@HOST:5432/DATABASE, or a SQLite file. `--db` may come before the
@@ -15,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from facilitator.cli.common import Parser, add_json, add_verb, add_verbs, emit
+from facilitator.cli.common import Parser, add_json, add_verb, add_verbs, emit, handled_by
 from facilitator.i18n import _, ngettext
 
 FORMATS = ("table", "csv", "xlsx", "json")  # as services/hr_due.py writes them (checked by a test)
@@ -29,9 +30,13 @@ if TYPE_CHECKING:  # the services load only when the command runs
 
 def register(parser: Parser, noun: str) -> None:
     parser.description = _("HR's store: hr.sqlite in the data folder, or the database --db (or FACILITATOR_HR_DB) "
-                           "names. Bundles are imported only when signed by a certificate HR trusts.")
+                           "names. Bundles are imported only when signed by a certificate HR trusts. With no "
+                           "verb, the HR records window opens.")
     _add_db(parser, argparse.SUPPRESS)
     add_verbs(parser)
+    assert parser.verb_action is not None
+    parser.verb_action.required = False  # with no verb, HR's window opens
+    handled_by(parser, open_window)
     trust = add_verb(parser, "trust", _no_action, _("trust a trainer's certificate or an organisation CA, list or "
                                                     "remove them"))
     add_verbs(trust)
@@ -80,6 +85,13 @@ def _add_db(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument("--db", metavar=_("URL"), default=default,
                         help=_("HR's database: postgresql+psycopg://USER@HOST:5432/DATABASE or a SQLite file "
                                "(default: $FACILITATOR_HR_DB, else hr.sqlite in the data folder)"))
+
+
+def open_window(args: argparse.Namespace) -> int:
+    """`facilitator hr` alone: the HR records window on the same store the verbs use."""
+    from facilitator.ui.app import run_hr_app
+
+    return run_hr_app(getattr(args, "db", None), args.data_dir)
 
 
 def _no_action(args: argparse.Namespace) -> int:  # never called: `trust` requires its own verb

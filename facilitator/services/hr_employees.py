@@ -26,6 +26,15 @@ from facilitator.storage.hr_models import HrEmployee
 SEPARATOR = "; "
 
 
+class EmployeeListRefused(UserError):
+    """The list has problems, so nothing was imported: the message names the first twenty, `problems` has every
+    one (each with its row and column), for a window that can show them all."""
+
+    def __init__(self, message: str, remedy: Remedy, problems: list[str]) -> None:
+        super().__init__(message, remedy)
+        self.problems = problems
+
+
 @dataclass(frozen=True)
 class EmployeesListed:
     """What importing a list changed: how many are on it now, and how many were added, changed or removed."""
@@ -80,11 +89,12 @@ def _read(path: Path) -> list[Employee]:
         more = len(exc.problems) - 20
         if more > 0:
             shown += "\n  " + ngettext("… and {n} more problem", "… and {n} more problems", more).format(n=more)
-        raise UserError(ngettext("{file} has {n} problem, so nothing was imported:\n{problems}",
-                                 "{file} has {n} problems, so nothing was imported:\n{problems}",
-                                 len(exc.problems)).format(file=path, n=len(exc.problems), problems=shown),
-                        Remedy(command=_("fix the rows named and import the whole list again"),
-                               menu=_("fix the rows named and import the whole list again"))) from exc
+        raise EmployeeListRefused(ngettext("{file} has {n} problem, so nothing was imported:\n{problems}",
+                                           "{file} has {n} problems, so nothing was imported:\n{problems}",
+                                           len(exc.problems)).format(file=path, n=len(exc.problems), problems=shown),
+                                  Remedy(command=_("fix the rows named and import the whole list again"),
+                                         menu=_("fix the rows named and import the whole list again")),
+                                  [str(p) for p in exc.problems]) from exc
     keys = [employee_key(p.employee_id) for p in people]
     if len(set(keys)) != len(keys):  # the reader refuses repeated ids; this is the store's own guard
         raise UserError(_("{file} lists an employee id twice").format(file=path))

@@ -41,6 +41,7 @@ from facilitator.records.export_record import ExportedPerson, ExportedSession
 from facilitator.records.identity import fingerprint
 from facilitator.records.sealed import Amendment, SealedRecord
 from facilitator.services.bundle_check import verify_bundle
+from facilitator.services.errors import Stopped
 from facilitator.services.hr_trust import trusted_certificates
 from facilitator.services.verification import Verdict
 from facilitator.storage.hr_database import HrStore, insert_new
@@ -103,16 +104,61 @@ class BundleResult:
                 "people": self.people, "conflicts": list(self.conflicts), "hint": self.hint}
 
 
+class ImportStopped(Stopped):
+    """Cancel (the progress callback raising Cancelled) or Ctrl-C stopped an import between two bundles: `results`
+    are those of the bundles dealt with before (each whole, in its own transaction); the rest were not read."""
+
+    def __init__(self, results: list[BundleResult], total: int) -> None:
+        super().__init__(ngettext("stopped: {done} of {total} bundle dealt with; the rest were not read",
+                                  "stopped: {done} of {total} bundles dealt with; the rest were not read",
+                                  total).format(done=len(results), total=total))
+        self.results = results
+
+
 def import_bundles(store: HrStore, paths: Sequence[Path], progress: Progress | None = None,
                    now: datetime | None = None) -> list[BundleResult]:
-    """Import each bundle of `paths` in turn, as the module's docstring says; one result per path, in order."""
+    """Import each bundle of `paths` in turn, as the module's docstring says; one result per path, in order.
+    Stopped between two bundles (Cancel, Ctrl-C), ImportStopped with the results so far."""
     trusted = trusted_certificates(store)
-    results = []
-    for done, path in enumerate(paths, start=1):
-        results.append(_import_one(store, path, trusted, now or datetime.now(UTC)))
+    results: list[BundleResult] = []
+    try:
         if progress is not None:
-            progress(done, len(paths))
+            progress(0, len(paths))
+        for done, path in enumerate(paths, start=1):
+            results.append(_import_one(store, path, trusted, now or datetime.now(UTC)))
+            if progress is not None:
+                progress(done, len(paths))
+    except KeyboardInterrupt:
+        raise ImportStopped(results, len(paths)) from None
     return results
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """A file refused at import, as the quarantine keeps it: its name, when, and why."""
+
+    file_name: str
+    reason: str
+    quarantined_at: datetime
+    size: int
+    sha256: str
+    kept: bool  # the file itself is kept in the store (False: larger than QUARANTINE_MAX_BYTES)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file_name, "reason": self.reason, "quarantined_at": self.quarantined_at.isoformat(),
+                "size": self.size, "sha256": self.sha256, "kept": self.kept}
+
+
+def quarantined(store: HrStore) -> list[Quarantined]:
+    """Every file held in quarantine, the newest first (one imported since is no longer there)."""
+    kept = QuarantinedBundle.content.is_not(None).label("kept")
+    with store.reading() as db:
+        rows = db.execute(select(QuarantinedBundle.file_name, QuarantinedBundle.reason,
+                                 QuarantinedBundle.quarantined_at, QuarantinedBundle.size, QuarantinedBundle.sha256,
+                                 kept).order_by(QuarantinedBundle.quarantined_at.desc(),
+                                                QuarantinedBundle.id.desc())).all()
+    return [Quarantined(name, reason, at, size, digest, bool(is_kept))
+            for name, reason, at, size, digest, is_kept in rows]
 
 
 def _import_one(store: HrStore, path: Path, trusted: list[x509.Certificate], now: datetime) -> BundleResult:

@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 
 from facilitator.files import FileTooLarge, NotARegularFile, read_bounded
 from facilitator.i18n import _
-from facilitator.records.identity import fingerprint
+from facilitator.records.identity import fingerprint, short_fingerprint
 from facilitator.services.errors import Remedy, UserError
 from facilitator.services.identity import MAX_PEM_BYTES
 from facilitator.storage.hr_database import HrStore, insert_new
@@ -69,14 +69,47 @@ class TrustAdded:
         return {**self.trusted.to_json(), "already": self.already, "left_out": self.left_out}
 
 
+@dataclass(frozen=True)
+class CertificateFile:
+    """The certificate a file holds, read before it is trusted: what HR checks with the trainer first."""
+
+    name: str  # what it would be trusted as by default: its subject's common name
+    fingerprint: str
+    short_fingerprint: str  # the first 64 bits in four groups, as the trainer's app shows them
+    subject: str
+    issuer: str
+    not_after: datetime
+    left_out: int  # further certificates in the file, which trusting it does not trust
+
+    @property
+    def expired(self) -> bool:
+        return self.not_after < datetime.now(UTC)
+
+
+def read_certificate(file: Path) -> CertificateFile:
+    """The first certificate in the PEM `file`, read but not trusted (a UserError if there is none)."""
+    certs = _read_certificates(file)
+    cert = certs[0]
+    return CertificateFile(_common_name(cert), fingerprint(cert), short_fingerprint(cert),
+                           cert.subject.rfc4514_string(), cert.issuer.rfc4514_string(), cert.not_valid_after_utc,
+                           len(certs) - 1)
+
+
 def _row(found: TrustedCertificate) -> Trusted:
     return Trusted(found.name, found.fingerprint, found.subject, found.not_after, found.added_at)
 
 
-def add_trusted(store: HrStore, file: Path, name: str | None = None, *, now: datetime | None = None) -> TrustAdded:
-    """Trust the first certificate in the PEM `file`, under `name` (default: its subject's common name)."""
+def add_trusted(store: HrStore, file: Path, name: str | None = None, *, now: datetime | None = None,
+                expected: str | None = None) -> TrustAdded:
+    """Trust the first certificate in the PEM `file`, under `name` (default: its subject's common name). With
+    `expected` (the fingerprint HR was shown and confirmed), a file that holds another certificate by now is
+    refused, and nothing is changed."""
     certs = _read_certificates(file)
     cert = certs[0]
+    if expected is not None and fingerprint(cert) != expected:
+        raise UserError(_("{file} has changed since it was read: it holds another certificate now; nothing was "
+                          "changed").format(file=file),
+                        Remedy(command=_("check the file and add it again"), menu=_("check the file and add it again")))
     chosen = (name if name is not None else _common_name(cert)).strip()
     if not chosen or len(chosen) > NAME_MAX:
         raise UserError(_("a trusted certificate's name must be 1 to {most} characters").format(most=NAME_MAX))

@@ -1,4 +1,5 @@
-"""Start the Qt application: show the main window at once, then open the data folder into it."""
+"""Start the Qt application: show the main window at once, then open the data folder into it; or, for `facilitator hr`,
+HR's records window alone."""
 
 from __future__ import annotations
 
@@ -80,3 +81,16 @@ def run_app(load: Loader, *, run: bool = False) -> int:
     finally:
         for workspace in opened:
             workspace.close()
+
+
+def run_hr_app(db: str | None, data_dir: str | os.PathLike[str] | None) -> int:
+    """`facilitator hr` with no verb: the HR records window alone, on the store the verbs use, until it closes."""
+    from facilitator.services.hr_store import open_hr_store
+    from facilitator.ui.hr.window import HrWindow
+
+    check_display()
+    store = open_hr_store(db, data_dir)  # a UserError here is told on the command line, before any window
+    app = application()
+    window = HrWindow(store)
+    window.show()
+    return app.exec()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the views bring in the services and the database; they load
     from facilitator.ui.dialogs.new_session import NewSessionDialog
     from facilitator.ui.dialogs.roster_import import RosterImportDialog
     from facilitator.ui.dialogs.settings import SettingsDialog
+    from facilitator.ui.hr.window import HrWindow
 
 SESSIONS_TAB, LIBRARY_TAB, CHECKIN_TAB, RUN_TAB = 0, 1, 2, 3
 NO_SESSION_TO_CHECK_IN = N_("Choose a session on the Sessions tab (Ctrl+1), then come back here or press F2 to "
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         self._ws: Workspace | None = None
         self.checkin_view: CheckinView | None = None
         self.console: ConsoleView | None = None
+        self.hr_window: HrWindow | None = None
         self._painted = False
         self.setWindowTitle(APP_NAME)
         self._fit_screen()
@@ -118,6 +120,8 @@ class MainWindow(QMainWindow):
         export = self._action(file_menu, _("&Export for HR…"), QKeySequence("Ctrl+Shift+X"),
                               lambda: self.export_for_hr())
         identity = self._action(file_menu, _("Signing &identity…"), None, lambda: self.show_identity())
+        hr_records = self._action(file_menu, _("HR &records…"), QKeySequence("Ctrl+Shift+R"),
+                                  lambda: self.open_hr_records())
         settings = self._action(file_menu, _("&Settings…"), QKeySequence("Ctrl+,"), lambda: self.edit_settings())
         file_menu.addSeparator()
         self._action(file_menu, _("&Quit"), QKeySequence.StandardKey.Quit, self.close)
@@ -132,8 +136,8 @@ class MainWindow(QMainWindow):
         open_checkin = self._action(view, _("Open check-in for the selected session"), QKeySequence("F2"),
                                     lambda: self.open_checkin())
         self._open_checkin_action = open_checkin
-        self._needs_workspace = [new, import_roster, handout, export, identity, settings, sessions, library, checkin,
-                                 run, open_checkin]
+        self._needs_workspace = [new, import_roster, handout, export, identity, hr_records, settings, sessions,
+                                 library, checkin, run, open_checkin]
         for action in self._needs_workspace:
             action.setEnabled(False)
         help_menu = self.menuBar().addMenu(_("&Help"))
@@ -271,6 +275,19 @@ class MainWindow(QMainWindow):
         assert self._ws is not None
         return identity_box(self, self._ws)
 
+    def open_hr_records(self) -> HrWindow | None:
+        """File → HR records… (Ctrl+Shift+R): HR's store (hr.sqlite in the data folder, or $FACILITATOR_HR_DB's)
+        in a window of its own; again, the one already open comes to the front."""
+        from facilitator.ui.hr.window import open_hr_window
+
+        assert self._ws is not None, "open_hr_records before the workspace is attached"
+        if self.hr_window is not None and self.hr_window.isVisible():
+            self.hr_window.raise_()
+            self.hr_window.activateWindow()
+            return self.hr_window
+        self.hr_window = open_hr_window(self, self._ws.data_dir)
+        return self.hr_window
+
     def edit_settings(self) -> SettingsDialog:
         """File → Settings… (Ctrl+,): the organisation, logo, paper and language."""
         from facilitator.ui.dialogs.settings import SettingsDialog
@@ -323,6 +340,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.console is not None:
             self.console.shut()  # the audience window is a window of its own
+        if self.hr_window is not None:
+            self.hr_window.close()  # a window of its own too, which closes HR's store
         if self._ws is not None:
             self.store_watch.stop()
         super().closeEvent(event)

@@ -9,8 +9,10 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 from facilitator.services.errors import UserError
 
 
-def configure_table(view: QTableView, model: QAbstractItemModel, stretch: int | tuple[int, ...]) -> None:
-    """A read-only, row-selecting, keyboard-friendly table whose `stretch` column(s) share spare width."""
+def configure_table(view: QTableView, model: QAbstractItemModel, stretch: int | tuple[int, ...], *,
+                    rows_fit_text: bool = True) -> None:
+    """A read-only, row-selecting, keyboard-friendly table whose `stretch` column(s) share spare width. With
+    `rows_fit_text` False (a table of tens of thousands of rows), every row is one line high and never measured."""
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -18,13 +20,16 @@ def configure_table(view: QTableView, model: QAbstractItemModel, stretch: int | 
     view.setAlternatingRowColors(True)
     view.setTabKeyNavigation(False)  # Tab moves between controls, arrows move between rows
     view.verticalHeader().setVisible(False)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.setWordWrap(True)
+    view.setWordWrap(rows_fit_text)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     for column in (stretch,) if isinstance(stretch, int) else stretch:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     header.setHighlightSections(False)
+    if not rows_fit_text:
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        return
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     # Rows take the height their wrapped text needs at the columns' widths, but Qt measures them only when the
     # data changes; when a stretched column narrows (a smaller window), measure again, once the resizing settles.
     settle = QTimer(view, singleShot=True, interval=0)

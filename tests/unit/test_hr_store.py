@@ -324,3 +324,50 @@ def test_a_trusted_name_is_one_certificate_s(store: HrStore, laptops_free_cert: 
     with pytest.raises(UserError, match="no trusted certificate"):
         hr_trust.remove_trusted(store, "AB")
     assert [t.fingerprint for t in hr_trust.list_trusted(store)] == [first.trusted.fingerprint]
+
+
+def test_a_certificate_is_read_before_it_is_trusted_and_a_file_changed_since_is_refused(
+        store: HrStore, laptops_free_cert: Path, tmp_path: Path) -> None:
+    read = hr_trust.read_certificate(laptops_free_cert)
+    assert (read.name, read.left_out, read.expired) == ("Ana Díaz", 0, False)
+    bare = read.fingerprint.replace(":", "")
+    assert read.short_fingerprint == " ".join(bare[i:i + 4] for i in range(0, 16, 4)), "as the trainer's app shows it"
+    assert hr_trust.list_trusted(store) == [], "reading trusts nothing"
+    other = exported_certificate(tmp_path / "other")
+    laptops_free_cert.write_bytes(other.read_bytes())  # the file HR checked is replaced before they trust it
+    with pytest.raises(UserError, match="has changed since it was read"):
+        hr_trust.add_trusted(store, laptops_free_cert, expected=read.fingerprint)
+    assert hr_trust.list_trusted(store) == []
+    added = hr_trust.add_trusted(store, other, expected=hr_trust.read_certificate(other).fingerprint)
+    assert not added.already
+
+
+@pytest.mark.slow
+def test_the_quarantine_is_listed_newest_first_and_a_cancel_stops_between_bundles(
+        store: HrStore, laptops: Laptops) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from facilitator.services.errors import Cancelled, Stopped
+
+    hr_trust.add_trusted(store, laptops.trainer_a)
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    hr_import.import_bundles(store, [laptops.b1], now=start)
+    hr_import.import_bundles(store, [laptops.tampered], now=start + timedelta(hours=1))
+    listed = hr_import.quarantined(store)
+    assert [(q.file_name, q.quarantined_at, q.kept) for q in listed] == [
+        ("tampered.zip", start + timedelta(hours=1), True), ("b1.zip", start, True)]
+    assert "whom you have not trusted" in listed[1].reason and listed[1].size == laptops.b1.stat().st_size
+
+    def cancel_after_one(done: int, total: int) -> None:
+        if done == 1:
+            raise Cancelled
+
+    with pytest.raises(Stopped) as stopped:
+        hr_import.import_bundles(store, [laptops.a1, laptops.a2], progress=cancel_after_one)
+    assert isinstance(stopped.value, hr_import.ImportStopped)
+    assert outcomes(stopped.value.results) == ["imported"]
+    assert stopped.value.summary == "stopped: 1 of 2 bundles dealt with; the rest were not read"
+    assert counts(store)["bundles"] == 1, "a2.zip was not read"
+    hr_trust.add_trusted(store, laptops.ca)
+    hr_import.import_bundles(store, [laptops.b1])
+    assert [q.file_name for q in hr_import.quarantined(store)] == ["tampered.zip"], "imported: out of quarantine"
