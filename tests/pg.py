@@ -8,6 +8,7 @@ free port, with trust authentication for the `postgres` role, and without fsync 
 
 Where PostgreSQL is not installed the tests that need it are skipped, saying how to get it; where
 FACILITATOR_CI is set (`.ci/run`), they fail instead. `postgres_url` gives each test a new, empty database.
+`start_cluster` and `running_cluster` start the same kind of cluster outside pytest (the HR import benchmark).
 """
 
 from __future__ import annotations
