@@ -1,6 +1,6 @@
 """Run every benchmark and print each figure beside a baseline measured in the same run.
 
-    python benchmarks/run.py [--json FILE] [--repeat N]
+    python benchmarks/run.py [--json FILE] [--repeat N] [--only NAME]
 
 The JSON maps each figure's name to {value, unit, baseline, ratio} (ratio = value / baseline).
 """
@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# The code beside this file is what is measured, even where another checkout is installed in the environment
+# (an editable install of a second work tree would otherwise be imported instead).
+sys.path.insert(0, str(HERE.parent))
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Figure:
     baseline: float
     baseline_label: str
     target: float | None = None
+    detail: str | None = None  # what else the figure's run found, printed under the table
 
     @property
     def ratio(self) -> float:
@@ -138,8 +142,36 @@ def certificates(repeat: int) -> list[Figure]:
     return [Figure("certificates", ours, "ms", bare, "bare ReportLab, no QR code, unsigned, one core", 3.0)]
 
 
+def hr_import(_repeat: int) -> list[Figure]:
+    """100 real signed bundles of 200 people imported by `facilitator hr import`'s service into SQLite and into
+    PostgreSQL, each against the driver's bare executemany of the same rows into the same tables, interleaved
+    (benchmarks/hr_import_bench.py, whose docstring says why the target is on the write phase). One pass each:
+    the 100 bundles are the repetition. Milliseconds per bundle."""
+    from benchmarks.hr_import_bench import measure
+
+    measured = measure(say=lambda text: print(text, file=sys.stderr, flush=True))
+    prepared = measured.prepared
+    made = (f"the {len(prepared.bundles)} bundles took {prepared.seconds:.0f} s to make"
+            f"{', in an earlier run' if prepared.cached else ''}; kept in {prepared.folder}")
+    figures = []
+    for side, short in (("sqlite", "sqlite"), ("postgresql", "postgres")):
+        found = measured.sides.get(side)
+        if found is None:
+            continue
+        bare = f"bare executemany of the same rows ({side})"
+        figures.append(Figure(f"hr_import_{short}", found.write, "ms", found.bare, bare, 3.0,
+                              f"write phase of import_bundles; {found.rows} rows in all; {made}"))
+        figures.append(Figure(f"hr_import_total_{short}", found.total, "ms", found.bare, bare, None,
+                              f"the whole import_bundles: verify {found.verify:.0f} ms, write {found.write:.1f} ms, "
+                              f"rest (copy, hash, read the verified records) {found.rest:.0f} ms a bundle"))
+    if measured.unavailable:
+        print(f"hr_import: no PostgreSQL figures: {measured.unavailable}", file=sys.stderr)
+    return figures
+
+
 BENCHMARKS: dict[str, Callable[[int], list[Figure]]] = {"startup": startup, "checkin": checkin,
-                                                        "camera_decode": camera_decode, "certificates": certificates}
+                                                        "camera_decode": camera_decode, "certificates": certificates,
+                                                        "hr_import": hr_import}
 
 
 def main() -> None:
@@ -149,14 +181,19 @@ def main() -> None:
     parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append")
     args = parser.parse_args()
     figures = [f for name in (args.only or BENCHMARKS) for f in BENCHMARKS[name](args.repeat)]
-    print(f"{'figure':12} {'value':>10} {'baseline':>10} {'ratio':>7} {'target':>7}  baseline is")
+    width = max([12, *(len(f.name) for f in figures)])
+    print(f"{'figure':{width}} {'value':>10} {'baseline':>10} {'ratio':>7} {'target':>7}  baseline is")
     for f in figures:
         target = f"<= {f.target:g}" if f.target else ""
-        print(f"{f.name:12} {f.value:8.1f}{f.unit:2} {f.baseline:8.1f}{f.unit:2} {f.ratio:7.2f} {target:>7}  "
+        print(f"{f.name:{width}} {f.value:8.1f}{f.unit:2} {f.baseline:8.1f}{f.unit:2} {f.ratio:7.2f} {target:>7}  "
               f"{f.baseline_label}")
+    for f in figures:
+        if f.detail:
+            print(f"{f.name}: {f.detail}")
     if args.json:
         args.json.write_text(json.dumps({f.name: {"value": round(f.value, 3), "unit": f.unit,
-                                                  "baseline": round(f.baseline, 3), "ratio": round(f.ratio, 3)}
+                                                  "baseline": round(f.baseline, 3), "ratio": round(f.ratio, 3),
+                                                  **({"detail": f.detail} if f.detail else {})}
                                          for f in figures}, indent=2))
 
 

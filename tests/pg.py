@@ -8,6 +8,7 @@ free port, with trust authentication for the `postgres` role, and without fsync 
 
 Where PostgreSQL is not installed the tests that need it are skipped, saying how to get it; where
 FACILITATOR_CI is set (`.ci/run`), they fail instead. `postgres_url` gives each test a new, empty database.
+`start_cluster` and `running_cluster` start the same kind of cluster outside pytest (the HR import benchmark).
 """
 
 from __future__ import annotations
@@ -60,6 +61,12 @@ class Postgres:
     def stop(self) -> None:
         self.run("pg_ctl", "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop")
 
+    def discard(self) -> None:
+        """Stop the cluster and remove its folder."""
+        self.stop()
+        with contextlib.suppress(OSError):
+            shutil.rmtree(self.folder)
+
 
 def find_bin_dir() -> Path | None:
     """Debian's newest PostgreSQL server programs, else the folder of an `initdb` on PATH."""
@@ -83,46 +90,73 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[Postgres]:
-    """One cluster for the whole run, stopped and removed at its end."""
+class Unavailable(Exception):
+    """PostgreSQL cannot be run here (not installed, no driver, no user to run it as): the tests are skipped (or,
+    under .ci/run, fail), and a benchmark says why it has no PostgreSQL figure."""
+
+
+def start_cluster() -> Postgres:
+    """A new throwaway cluster, running on loopback (stop it, and remove its folder, with `discard`); Unavailable
+    when PostgreSQL cannot run here, RuntimeError when it is there but did not start."""
     bin_dir = find_bin_dir()
     if bin_dir is None:
-        _unavailable("PostgreSQL is not installed (Debian: apt-get install postgresql); .ci/run installs it")
+        raise Unavailable("PostgreSQL is not installed (Debian: apt-get install postgresql); .ci/run installs it")
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        _unavailable("psycopg is not installed: pip install -e '.[test]'")
+        raise Unavailable("psycopg is not installed: pip install -e '.[test]'") from None
     as_postgres: list[str] = []
     folder = Path(tempfile.mkdtemp(prefix="facilitator-pg-"))
     if os.geteuid() == 0:  # PostgreSQL will not run as root: as the user Debian's package made for it
         if shutil.which("runuser") is None:
-            _unavailable("running as root, and there is no runuser to start PostgreSQL as the postgres user")
+            shutil.rmtree(folder, ignore_errors=True)
+            raise Unavailable("running as root, and there is no runuser to start PostgreSQL as the postgres user")
         try:
             shutil.chown(folder, user=SUPERUSER)
         except (LookupError, OSError) as exc:
             shutil.rmtree(folder, ignore_errors=True)
-            _unavailable(f"running as root, and there is no '{SUPERUSER}' user to run PostgreSQL as ({exc})")
+            raise Unavailable(f"running as root, and there is no '{SUPERUSER}' user to run PostgreSQL as ({exc})"
+                              ) from None
         as_postgres = ["runuser", "-u", SUPERUSER, "--"]
     server = Postgres(bin_dir, folder, free_port(), as_postgres)
     made = server.run("initdb", "-D", str(folder / "data"), "-A", "trust", "-U", SUPERUSER, "-E", "UTF8",
                       "--no-sync", "--no-instructions")
     if made.returncode != 0:
         shutil.rmtree(folder, ignore_errors=True)
-        pytest.fail(f"initdb failed:\n{made.stdout}\n{made.stderr}")
+        raise RuntimeError(f"initdb failed:\n{made.stdout}\n{made.stderr}")
     options = f"-k {folder} -p {server.port} -c listen_addresses={HOST} -c fsync=off -c full_page_writes=off"
     started = server.run("pg_ctl", "-D", str(folder / "data"), "-o", options, "-l", str(folder / "log"), "-w",
                          "-t", str(START_TIMEOUT), "start")
     if started.returncode != 0:
         log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""
         shutil.rmtree(folder, ignore_errors=True)
-        pytest.fail(f"PostgreSQL did not start:\n{started.stderr}\n{log[-3000:]}")
+        raise RuntimeError(f"PostgreSQL did not start:\n{started.stderr}\n{log[-3000:]}")
+    return server
+
+
+@contextlib.contextmanager
+def running_cluster() -> Iterator[Postgres]:
+    """`start_cluster`'s cluster for the block, stopped and removed at its end."""
+    server = start_cluster()
     try:
         yield server
     finally:
-        server.stop()
-        with contextlib.suppress(OSError):
-            shutil.rmtree(folder)
+        server.discard()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Postgres]:
+    """One cluster for the whole run, stopped and removed at its end."""
+    try:
+        server = start_cluster()
+    except Unavailable as exc:
+        _unavailable(str(exc))
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server
+    finally:
+        server.discard()
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ from facilitator.records import bundle
 from facilitator.records.bundle_session import exported_from
 from facilitator.records.export_record import ExportedPerson, ExportedSession
 from facilitator.records.identity import fingerprint
-from facilitator.records.sealed import Amendment, SealedRecord
+from facilitator.records.sealed import Amendment, SealedCredit, SealedRecord
 from facilitator.services.bundle_check import verify_bundle
 from facilitator.services.errors import Stopped
 from facilitator.services.hr_trust import trusted_certificates
@@ -220,45 +220,67 @@ def _quarantine(store: HrStore, path: Path, copy: Path, digest: str, size: int, 
             sha256=digest, file_name=path.name, reason=reason, size=size, content=content, quarantined_at=now))
 
 
-def _verified_sessions(copy: Path, verdict: Verdict) -> list[ExportedSession]:
-    """The sessions of a bundle that has just verified (the same private copy): read as verify read them."""
+@dataclass(frozen=True)
+class _Verified:
+    """A session record of a bundle that verified, with the hashes that name it in the store: its seal's, and
+    the record's as its amendments leave it."""
+
+    session: ExportedSession
+    seal_sha256: str
+    amended_sha256: str
+
+
+def _verified_sessions(copy: Path, verdict: Verdict) -> list[_Verified]:
+    """The sessions of a bundle that has just verified (the same private copy): read as verify read them, in the
+    order every import writes them (their id, then their seal)."""
     sessions = []
     with bundle.OpenedBundle(copy) as opened:
         for sid in verdict.facts["sessions"]:
             data = json.loads(opened.read(f"sessions/{sid}.json"))
             record = SealedRecord.decode(data["seal"]["record"])
             amendments = tuple(Amendment.decode(a["record"]) for a in data["amendments"])
-            sessions.append(exported_from(data, record, amendments))
-    return sorted(sessions, key=lambda s: (s.session_id, s.sealed.digest))
+            session = exported_from(data, record, amendments)
+            # Each hash encodes the whole record again (for 200 people, tens of milliseconds), so each is taken
+            # once; with no amendment, the record as amended is the record as sealed, and so is its hash.
+            seal = session.sealed.digest
+            sessions.append(_Verified(session, seal, session.record.digest if amendments else seal))
+    return sorted(sessions, key=lambda v: (v.session.session_id, v.seal_sha256))
 
 
 # --- writing one verified bundle --------------------------------------------------------------------------------
 
-def _store(store: HrStore, path: Path, digest: str, verdict: Verdict, sessions: list[ExportedSession],
+def _store(store: HrStore, path: Path, digest: str, verdict: Verdict, sessions: list[_Verified],
            now: datetime) -> BundleResult:
     added = amended = people = 0
     with store.transaction() as db:
-        bundle_id = db.scalar(insert_new(db, ImportedBundle).values(
+        bundle_id = db.scalar(insert_new(db, _BUNDLES).values(
             sha256=digest, file_name=path.name, signer_fingerprint=verdict.facts["fingerprint"],
-            signer_subject=verdict.signer or "", sessions=len(sessions), imported_at=now).returning(ImportedBundle.id))
+            signer_subject=verdict.signer or "", sessions=len(sessions), imported_at=now).returning(_BUNDLES.c.id))
         if bundle_id is None:  # another import of the same bundle committed first
             return BundleResult(path, Outcome.ALREADY, sha256=digest, signer=verdict.signer)
-        for session in sessions:
-            change = _store_session(db, session, bundle_id, now)
+        for verified in sessions:
+            change = _store_session(db, verified, bundle_id, now)
             added += change == "added"
             amended += change == "amended"
-            people += len(session.people) if change else 0
-        conflicts = _conflicts(db, [s.session_id for s in sessions])
+            people += len(verified.session.people) if change else 0
+        conflicts = _conflicts(db, [v.session.session_id for v in sessions])
         # Quarantined before (its signer not yet trusted, say) and imported now: no longer held back.
         db.execute(delete(QuarantinedBundle).where(QuarantinedBundle.sha256 == digest))
     return BundleResult(path, Outcome.IMPORTED, None, digest, verdict.signer, len(sessions), added, amended, people,
                         conflicts)
 
 
-def _store_session(db: Session, session: ExportedSession, bundle_id: int, now: datetime) -> str | None:
+# The tables themselves, not their mapped classes: rows are written as rows (Core's executemany), without the
+# ORM's bookkeeping for each.
+_BUNDLES, _SESSIONS = ImportedBundle.__table__, HrSession.__table__
+_PEOPLE, _CREDITS = HrAttendance.__table__, HrCredit.__table__
+
+
+def _store_session(db: Session, verified: _Verified, bundle_id: int, now: datetime) -> str | None:
     """Add the session record, or bring it up to a later amendment; what was done ("added", "amended", None)."""
-    values = _session_values(session, bundle_id, now)
-    row_id = db.scalar(insert_new(db, HrSession).values(**values).returning(HrSession.id))
+    session = verified.session
+    values = _session_values(verified, bundle_id, now)
+    row_id = db.scalar(insert_new(db, _SESSIONS).values(**values).returning(_SESSIONS.c.id))
     if row_id is not None:
         _store_people(db, row_id, session)
         return "added"
@@ -279,10 +301,11 @@ def _store_session(db: Session, session: ExportedSession, bundle_id: int, now: d
     return "amended"
 
 
-def _session_values(session: ExportedSession, bundle_id: int, now: datetime) -> dict[str, Any]:
+def _session_values(verified: _Verified, bundle_id: int, now: datetime) -> dict[str, Any]:
+    session = verified.session
     record = session.record
     signer = x509.load_pem_x509_certificates(session.signer_cert_pem.encode("ascii"))[0]
-    return {"session_id": session.session_id, "seal_sha256": session.sealed.digest, "bundle_id": bundle_id,
+    return {"session_id": session.session_id, "seal_sha256": verified.seal_sha256, "bundle_id": bundle_id,
             "signer_fingerprint": fingerprint(signer), "trainer": record.trainer,
             "trainer_organisation": record.trainer_organisation, "employer": session.employer,
             "date": datetime.strptime(record.date, "%Y-%m-%d").date(), "start_time": record.start,
@@ -290,7 +313,7 @@ def _session_values(session: ExportedSession, bundle_id: int, now: datetime) -> 
             "language": record.language, "workshop_id": record.workshop, "workshop_version": record.workshop_version,
             "workshop_title": record.workshop_title, "jurisdictions": "; ".join(_planned(record)),
             "closed_at": datetime.fromisoformat(record.closed_at), "amendments": len(session.amendments),
-            "amended_sha256": record.digest, "imported_at": now, "updated_at": now}
+            "amended_sha256": verified.amended_sha256, "imported_at": now, "updated_at": now}
 
 
 def _planned(record: SealedRecord) -> tuple[str, ...]:
@@ -299,19 +322,38 @@ def _planned(record: SealedRecord) -> tuple[str, ...]:
 
 
 def _store_people(db: Session, row_id: int, session: ExportedSession) -> None:
-    rows = [_person_values(row_id, session, person) for person in session.people]
+    """The session record's people, then their credits, each with the driver's executemany.
+
+    The people's ids are read back with one SELECT rather than returned by the INSERT: a RETURNING of many rows
+    is one statement with a parameter for every value (thousands), which PostgreSQL's driver parses again each
+    time. Every person of this session record is one this transaction wrote: it has just inserted the record, or
+    has just won its amendment (the UPDATE above, whose lock holds any other import back) and cleared its people."""
+    amended = {a.person for a in session.amendments}
+    rows = [_person_values(row_id, session, person, amended) for person in session.people]
     if not rows:
         return
-    written = db.execute(insert_new(db, HrAttendance).returning(HrAttendance.id, HrAttendance.badge_token), rows).all()
-    ids = {token: attendance_id for attendance_id, token in written}
+    db.execute(insert_new(db, _PEOPLE), rows)
+    ids = dict(db.execute(select(_PEOPLE.c.badge_token, _PEOPLE.c.id).where(_PEOPLE.c.session_row_id == row_id)).all())
     credits = [{"attendance_id": ids[p.attendee.badge_token], "code": c.code, "name": c.name, "standing": c.standing}
-               for p in session.people if p.attendee.badge_token in ids
-               for standing in Standing for c in session.credits(p, standing)]
+               for p in session.people if p.attendee.badge_token in ids for c in credits_of(session, p)]
     if credits:
-        db.execute(insert_new(db, HrCredit), credits)
+        db.execute(insert_new(db, _CREDITS), credits)
 
 
-def _person_values(row_id: int, session: ExportedSession, person: ExportedPerson) -> dict[str, Any]:
+_STANDINGS = {standing: place for place, standing in enumerate(Standing)}
+
+
+def credits_of(session: ExportedSession, person: ExportedPerson) -> list[SealedCredit]:
+    """What `person` is credited with, every standing at once, in `Standing`'s order: `session.credits(person, s)`
+    for each standing `s` in turn (a test holds them to that), in one pass over the record rather than four. "met"
+    only for someone who completed, as there."""
+    found = [c for c in session.record.credits_of(person.attendee)
+             if c.standing in _STANDINGS and (c.standing != Standing.MET or person.completed)]
+    return sorted(found, key=lambda c: _STANDINGS[c.standing])
+
+
+def _person_values(row_id: int, session: ExportedSession, person: ExportedPerson, amended: set[str]
+                   ) -> dict[str, Any]:
     attendee = person.attendee
     return {"session_row_id": row_id, "badge_token": attendee.badge_token, "employee_id": attendee.employee_id,
             "email": person.email, "email_key": person.email.casefold() if person.email else None,
@@ -321,7 +363,7 @@ def _person_values(row_id: int, session: ExportedSession, person: ExportedPerson
             "minutes": attendee.minutes, "checked_in": _moment(attendee.first_in),
             "checked_out": _moment(attendee.last_out), "certificate_id": attendee.certificate_id,
             "track": attendee.track, "acknowledged": attendee.acknowledged,
-            "amended": any(a.person == attendee.badge_token for a in session.amendments)}
+            "amended": attendee.badge_token in amended}
 
 
 def _moment(stored: str | None) -> datetime | None:

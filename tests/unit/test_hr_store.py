@@ -18,8 +18,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select
 
 from facilitator.cli import main
+from facilitator.domain.compliance import Standing
 from facilitator.services import hr_history, hr_import, hr_trust
 from facilitator.services.errors import UserError
+from facilitator.services.exported_sessions import exported_session
 from facilitator.services.hr_store import HrStore, open_hr_store
 from facilitator.services.identity import export_certificate, get_identity
 from facilitator.services.workspace import open_workspace
@@ -33,7 +35,7 @@ from facilitator.storage.hr_models import (
     QuarantinedBundle,
     TrustedCertificate,
 )
-from tests.unit.hr_laptops import Laptops
+from tests.unit.hr_laptops import Laptops, workspace_of
 
 ROOT = Path(__file__).parents[2]
 TABLES = {"bundles": ImportedBundle, "quarantine": QuarantinedBundle, "sessions": HrSession,
@@ -113,6 +115,25 @@ def test_an_older_bundle_imported_after_an_amended_one_changes_nothing(store: Hr
     [older] = hr_import.import_bundles(store, [laptops.a1])
     assert (older.added, older.amended) == (1, 0), "S1 is new; S2 stays as its amendment left it"
     assert person_row(store, laptops.s2, "E2").completion == "completed"
+
+
+@pytest.mark.slow
+def test_each_person_is_credited_as_the_record_says_standing_by_standing(laptops: Laptops) -> None:
+    """The import takes a person's credits in one pass (credits_of); they are the record's, standing by standing:
+    "met" only for someone who completed, an amendment's decision included."""
+    ws = workspace_of(laptops, "a")
+    try:
+        sessions = [exported_session(ws, sid) for sid in (laptops.s1, laptops.s2)]
+    finally:
+        ws.close()
+    assert any(s.amendments for s in sessions)
+    standings = set()
+    for session in sessions:
+        for person in session.people:
+            expected = [c for standing in Standing for c in session.credits(person, standing)]
+            assert hr_import.credits_of(session, person) == expected
+            standings |= {c.standing for c in expected}
+    assert len(standings) > 1, "the laptops' sessions credit more than one standing"
 
 
 @pytest.mark.slow
