@@ -104,6 +104,17 @@ def add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help=_("print machine-readable results (JSON)"))
 
 
+def terminal_progress(args: argparse.Namespace, label: str) -> Callable[[int, int], None] | None:
+    """For a person watching a long job at a terminal (not --json, not a pipe): "Exporting 12/40" on standard
+    error's last line, rewritten as it goes. None otherwise. The caller ends the line when the job is done."""
+    if getattr(args, "json", False) or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        print(f"\r{label} {done}/{total}", end="", file=sys.stderr, flush=True)
+    return show
+
+
 def emit(args: argparse.Namespace, result: object, in_words: Callable[[], object]) -> None:
     """Print a command's result: with `--json`, as JSON made of each result's `to_json()`; else `in_words()`."""
     if getattr(args, "json", False):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ from facilitator.cli.common import (
     handled_by,
     key_passphrase,
     replacing,
+    terminal_progress,
     workspace,
 )
 from facilitator.i18n import _
@@ -58,7 +58,7 @@ def export(args: argparse.Namespace) -> int:
             return 0
         raise service.nothing_to_export()
     passphrase = key_passphrase(args, ws)
-    show = _progress() if sys.stderr.isatty() and not args.json else None
+    show = terminal_progress(args, _("Exporting"))
     result = replacing(args, lambda force: service.export_bundle(ws, sessions, args.out, columns=args.columns,
                                                                   passphrase=passphrase, force=force, progress=show))
     if show:
@@ -75,9 +75,3 @@ def _say(result: ExportResult) -> None:
                 "'employer_web_address' setting): {names}").format(names=", ".join(left_out)), file=sys.stderr)
     print(_("SHA-256 of the bundle: {digest}").format(digest=result.sha256))
 
-
-def _progress() -> Callable[[int, int], None]:
-    """A counter on the terminal's last line (standard error), for a person watching a long export."""
-    def show(done: int, total: int) -> None:
-        print(f"\r{_('Exporting')} {done}/{total}", end="", file=sys.stderr, flush=True)
-    return show

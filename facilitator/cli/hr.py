@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from facilitator.cli.common import Parser, add_json, add_verb, add_verbs, emit, handled_by
+from facilitator.cli.common import Parser, add_json, add_verb, add_verbs, emit, handled_by, terminal_progress
 from facilitator.i18n import _, ngettext
 
 FORMATS = ("table", "csv", "xlsx", "json")  # as services/hr_due.py writes them (checked by a test)
@@ -179,7 +179,7 @@ def import_bundles(args: argparse.Namespace) -> int:
             print("facilitator: " + _("warning: no certificate is trusted yet, so every bundle goes to quarantine; "
                                       "trust the trainers' with 'facilitator hr trust add FILE.pem' first"),
                   file=sys.stderr)
-        show = _progress() if sys.stderr.isatty() and not args.json else None
+        show = terminal_progress(args, _("Importing"))
         results = service(store, args.bundles, progress=show)
         if show:
             print(file=sys.stderr)
@@ -201,11 +201,6 @@ def _say(results: list[BundleResult]) -> None:
             n=len(results), imported=counts[Outcome.IMPORTED], already=counts[Outcome.ALREADY],
             quarantined=counts[Outcome.QUARANTINED], unread=counts[Outcome.NOT_READ]))
 
-
-def _progress() -> Callable[[int, int], None]:
-    def show(done: int, total: int) -> None:
-        print(f"\r{_('Importing')} {done}/{total}", end="", file=sys.stderr, flush=True)
-    return show
 
 
 # --- what the store holds ---------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from facilitator.cli.common import (
@@ -16,6 +15,7 @@ from facilitator.cli.common import (
     emit,
     handled_by,
     key_passphrase,
+    terminal_progress,
     workspace,
 )
 from facilitator.i18n import _
@@ -74,7 +74,7 @@ def _to_lrs(args: argparse.Namespace, ws: Workspace) -> SyncResult:
     from facilitator.services import sync as service
     from facilitator.services.lrs_secret import in_the_clear
 
-    show = _progress() if sys.stderr.isatty() and not args.json else None
+    show = terminal_progress(args, _("Sending"))
     result = service.sync(ws, retry_now=args.retry_now, progress=show)
     if show:
         print(file=sys.stderr)
@@ -118,9 +118,3 @@ def set_password(args: argparse.Namespace) -> int:
                                                                                   url=settings.lrs_url))
     return 0
 
-
-def _progress() -> Callable[[int, int], None]:
-    """A counter on the terminal's last line (standard error), for a person watching a long sync."""
-    def show(done: int, total: int) -> None:
-        print(f"\r{_('Sending')} {done}/{total}", end="", file=sys.stderr, flush=True)
-    return show

@@ -134,9 +134,9 @@ class PersonView(QWidget):
         self.history = history
         self.model.set_rows(history.sessions)
         who = ", ".join((*history.names, *history.employee_ids, *history.emails))
-        self.who.setText("<b>" + escape(who) + "</b>: " + escape(ngettext(
-            "{n} session in the imported records", "{n} sessions in the imported records",
-            len(history.sessions)).format(n=len(history.sessions))))
+        self.who.setText(ngettext("<b>{who}</b>: {n} session in the imported records",
+                                  "<b>{who}</b>: {n} sessions in the imported records",
+                                  len(history.sessions)).format(who=escape(who), n=len(history.sessions)))
         if history.sessions:
             self.table.selectRow(len(history.sessions) - 1)
         return history
