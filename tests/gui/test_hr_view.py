@@ -376,8 +376,14 @@ def test_facilitator_hr_with_no_verb_opens_the_window_on_the_store_asked_for(
     poll = QTimer(interval=20)
     poll.timeout.connect(close_it)
     poll.start()
-    assert main(["--data-dir", str(tmp_path / "data"), "hr", "--db", str(tmp_path / "company.sqlite")]) == 0
-    poll.stop()
+    try:
+        assert main(["--data-dir", str(tmp_path / "data"), "hr", "--db", str(tmp_path / "company.sqlite")]) == 0
+    finally:
+        poll.stop()
+        # quit() can leave Qt's quit flag set (it came while a nested loop ran), which would end every later
+        # test's event loop at once; exec() clears it, as in tests/gui/test_operations.py.
+        QTimer.singleShot(0, QApplication.quit)
+        QApplication.exec()
     assert len(shown) == 1 and shown[0].store.path == tmp_path / "company.sqlite"
     assert "HR's employee list is empty" in shown[0].due.summary.text()
     monkeypatch.setattr(app, "run_hr_app", lambda db, data_dir: 7)
