@@ -8,6 +8,7 @@ refused-scan records, the same hash chain. The web server (facilitator/companion
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -21,6 +22,7 @@ from facilitator.i18n import _
 from facilitator.services import attendance, roster
 from facilitator.services.attendance import ScanResult
 from facilitator.services.errors import UserError
+from facilitator.services.evidence import session_acknowledgment
 from facilitator.services.sessions import RosterPerson, find_session, roster_person
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import CompanionState, PendingWalkIn
@@ -111,6 +113,31 @@ def check_in_by_phone(ws: Workspace, session_id: str, entry_id: int) -> ScanResu
     """Check in the roster entry a phone confirmed, exactly as a scan of their badge at the desk would."""
     person = _person(ws, session_id, entry_id)
     return attendance.check_in(ws, session_id, person.badge_code, source=Source.PHONE)
+
+
+def acknowledgment_text(ws: Workspace, session_id: str) -> str:
+    """What the session's laws ask each trainee to sign ("" where none does): the phone shows it after check-in."""
+    with ws.store.transaction() as db:
+        codes = [j.code for j in find_session(db, session_id).jurisdictions]
+    return session_acknowledgment(ws, codes)
+
+
+def acknowledge_by_phone(ws: Workspace, session_id: str, entry_id: int, typed_name: str) -> str:
+    """Record the acknowledgment, signed on the phone by typing one's full name (an electronic signature, which
+    New York City allows), as the desk records one; the name typed must be the name on the roster."""
+    if not acknowledgment_text(ws, session_id):
+        raise UserError(_("this session has nothing to acknowledge"))
+    person = _person(ws, session_id, entry_id)
+    typed = " ".join(typed_name.split())
+    if _folded(typed) != _folded(person.full_name):
+        raise UserError(_("type your full name as it is on the list to sign: {name}").format(
+            name=PhoneMatch.of(person, None).shown_name))
+    return attendance.acknowledge(ws, session_id, entry_id, source=Source.PHONE, actor=person.full_name,
+                                  signed_as=typed)
+
+
+def _folded(name: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(name.split())).casefold()
 
 
 def _person(ws: Workspace, session_id: str, entry_id: int) -> RosterPerson:
