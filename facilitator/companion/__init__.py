@@ -1,0 +1,7 @@
+"""The companion for phones: a small web server on the trainer's own network (docs/companion.md).
+
+`server` runs an aiohttp application on its own thread and event loop, bound to the one address the trainer
+picked; `guard` holds what every request passes through (size and rate limits, security headers, error pages)
+and `tokens` the one-time form tokens; `pages` renders the plain HTML pages; `assets` serves `static/` by exact
+name. The handlers of the pages themselves call the services, as the check-in desk does.
+"""
