@@ -40,7 +40,7 @@ class JoinCode:
     changes_at: datetime  # when the next one replaces it
 
 
-def _secret(ws: Workspace, session_id: str) -> bytes:
+def rotation_secret(ws: Workspace, session_id: str) -> bytes:
     """The session's rotation secret, made on first use and kept: a reopened window or app shows the same codes."""
     with ws.store.transaction() as db:
         session = find_session(db, session_id)
@@ -62,12 +62,12 @@ def _secret(ws: Workspace, session_id: str) -> bytes:
 def join_code(ws: Workspace, session_id: str, now: datetime | None = None) -> JoinCode:
     """The code the room's screen shows now, and when it changes."""
     moment = now or datetime.now(UTC)
-    return JoinCode(rotation.current_code(_secret(ws, session_id), moment), rotation.next_change(moment))
+    return JoinCode(rotation.current_code(rotation_secret(ws, session_id), moment), rotation.next_change(moment))
 
 
 def code_accepted(ws: Workspace, session_id: str, code: str, now: datetime | None = None) -> bool:
     """Whether a phone's code is one the room's screen showed lately (docs/companion.md)."""
-    return rotation.accepted(_secret(ws, session_id), code, now or datetime.now(UTC))
+    return rotation.accepted(rotation_secret(ws, session_id), code, now or datetime.now(UTC))
 
 
 def join_address(host: str, port: int, code: str) -> str:
