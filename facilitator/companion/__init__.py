@@ -7,3 +7,12 @@ name. The handlers of the pages themselves call the services, as the check-in de
 `run.start` puts them together for one session. This package's own import loads nothing, so `addresses` stays
 cheap for the command line's help.
 """
+
+
+def __getattr__(name: str) -> object:
+    """`facilitator.companion.start` (run.start), loaded only when asked for: importing the package stays cheap."""
+    if name == "start":
+        from facilitator.companion.run import start
+
+        return start
+    raise AttributeError(name)

@@ -50,7 +50,7 @@ from facilitator.services.attendance_record import (
 from facilitator.services.errors import Remedy, UserError
 from facilitator.services.paper_times import FUTURE_TOLERANCE as FUTURE_TOLERANCE
 from facilitator.services.paper_times import check_at, parse_at
-from facilitator.services.sessions import RosterPerson, find_session, roster_person
+from facilitator.services.sessions import ROSTER_COLUMNS, RosterPerson, find_session, roster_person
 from facilitator.services.workspace import Workspace
 from facilitator.storage import attendance_queries as queries
 from facilitator.storage.models import AttendanceEvent, RosterEntry, TrainingSession
@@ -418,8 +418,10 @@ def find_people(ws: Workspace, session_id: str, text: str) -> list[RosterPerson]
         return []
     with ws.store.transaction() as db:
         session = find_session(db, session_id)
+        # Plain rows, not the session's roster objects: phones search too, many at once (docs/companion.md).
+        entries = db.execute(select(*ROSTER_COLUMNS).where(RosterEntry.session_id == session.id)).all()
         found = []
-        for entry in session.roster:
+        for entry in entries:
             haystack = _fold(" ".join(filter(None, (entry.first_name, entry.last_name, entry.employee_id,
                                                     entry.email))))
             if all(w in haystack for w in words):

@@ -23,9 +23,9 @@ from facilitator.services import attendance, roster
 from facilitator.services.attendance import ScanResult
 from facilitator.services.errors import UserError
 from facilitator.services.evidence import session_acknowledgment
-from facilitator.services.sessions import RosterPerson, find_session, roster_person
+from facilitator.services.sessions import ROSTER_COLUMNS, RosterPerson, find_session, roster_person
 from facilitator.services.workspace import Workspace
-from facilitator.storage.models import CompanionState, PendingWalkIn
+from facilitator.storage.models import CompanionState, PendingWalkIn, RosterEntry
 
 SEARCH_MIN = 3  # a word this long must be typed before a phone is shown anyone: no listing the roster by letters
 SEARCH_SHOWN = 5  # matches a phone is shown at most
@@ -99,14 +99,13 @@ def find_on_phone(ws: Workspace, session_id: str, text: str) -> list[PhoneMatch]
     if max((len(word) for word in typed.split()), default=0) < SEARCH_MIN:
         return []
     found = attendance.find_people(ws, session_id, typed)[:SEARCH_SHOWN]
-    languages = _languages(ws, session_id, [p.id for p in found])
-    return [PhoneMatch.of(p, languages.get(p.id)) for p in found]
+    return [match(ws, session_id, p.id) for p in found]
 
 
 def match(ws: Workspace, session_id: str, entry_id: int) -> PhoneMatch:
     """One roster entry as a phone may see it (the confirm page)."""
-    person = _person(ws, session_id, entry_id)
-    return PhoneMatch.of(person, _languages(ws, session_id, [entry_id]).get(entry_id))
+    person, language = _entry(ws, session_id, entry_id)
+    return PhoneMatch.of(person, language)
 
 
 def check_in_by_phone(ws: Workspace, session_id: str, entry_id: int) -> ScanResult:
@@ -141,18 +140,18 @@ def _folded(name: str) -> str:
 
 
 def _person(ws: Workspace, session_id: str, entry_id: int) -> RosterPerson:
+    return _entry(ws, session_id, entry_id)[0]
+
+
+def _entry(ws: Workspace, session_id: str, entry_id: int) -> tuple[RosterPerson, str | None]:
+    """One roster entry and its language, read as a plain row (phones ask many at once)."""
     with ws.store.transaction() as db:
         session = find_session(db, session_id)
-        entry = next((e for e in session.roster if e.id == entry_id), None)
-        if entry is None:
+        row = db.execute(select(*ROSTER_COLUMNS).where(RosterEntry.session_id == session.id,
+                                                       RosterEntry.id == entry_id)).first()
+        if row is None:
             raise UserError(_("that person is not on this session's list; search again"))
-        return roster_person(entry)
-
-
-def _languages(ws: Workspace, session_id: str, entry_ids: list[int]) -> dict[int, str | None]:
-    with ws.store.transaction() as db:
-        session = find_session(db, session_id)
-        return {e.id: e.language for e in session.roster if e.id in entry_ids}
+        return roster_person(row), row.language
 
 
 # --- walk-ins waiting for the trainer ----------------------------------------------------------------------------
