@@ -156,6 +156,9 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
         return status_page(refusal.status, {k: v for k, v in refusal.headers.items() if k in _KEPT_HEADERS})
     except UserError as error:
         return message_page(_("That did not work"), error.message, status=400)
+    except ConnectionResetError:  # the phone went away while its request was read: nobody to answer
+        log.debug("a client left during %s %s", request.method, request.path)
+        return status_page(400)
     except Exception:
         log.exception("the companion's handler of %s %s failed", request.method, request.path)
         return status_page(500)

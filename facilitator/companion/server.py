@@ -26,6 +26,7 @@ import socket
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -151,12 +152,12 @@ class CompanionServer:
                 loop.run_forever()
                 loop.run_until_complete(runner.cleanup())
         finally:
-            loop.run_until_complete(loop.shutdown_asyncgens())
+            _finish(loop)
             loop.close()
 
     async def _listen(self) -> web.AppRunner:
         runner = web.AppRunner(self._application(), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT,
-                               keepalive_timeout=KEEPALIVE_TIMEOUT, logger=log)
+                               keepalive_timeout=KEEPALIVE_TIMEOUT, logger=_MalformedRequests(log))
         await runner.setup()
         try:
             site = web.TCPSite(runner, self.host, self.port)  # never reuse_port: a second server must fail
@@ -199,3 +200,22 @@ class CompanionServer:
                                "administrator: pick a port above 1024").format(where=where))
         return UserError(_("cannot listen on {where}: {reason}").format(where=where,
                                                                       reason=failure.strerror or failure))
+
+
+class _MalformedRequests(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """What aiohttp reports of requests it could not even parse (garbage, a header too long, a bad length): the
+    sender's doing, not a failure here, so DEBUG rather than an ERROR with a traceback each time — and without
+    the sender's address, which the companion never keeps. Failures of the handlers are logged by the guard."""
+
+    def exception(self, msg: object, *args: object, exc_info: Any = True, **kwargs: Any) -> None:
+        self.debug("a request could not be handled", exc_info=exc_info)
+
+
+def _finish(loop: asyncio.AbstractEventLoop) -> None:
+    """End what is left on a stopped loop (a connection that never sent a whole request, say), so that closing
+    it destroys no task that is still pending."""
+    leftover = asyncio.all_tasks(loop)
+    for task in leftover:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*leftover, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
