@@ -38,6 +38,11 @@ async def hello(request: web.Request) -> web.Response:
     return pages.message_page("Hello", "The <companion> is here & well.")
 
 
+async def expired(request: web.Request) -> web.Response:
+    return pages.message_page("Code expired", "This code has expired — scan the code on the screen again.",
+                              status=410, next_step=("/form", "Start again"))
+
+
 async def form_page(request: web.Request) -> web.Response:
     fields = pages.text_field("name", "Your name")
     return pages.page("Sign", pages.form("/form", issue_token(request, "demo"), fields, submit="Send"))
@@ -64,6 +69,7 @@ async def echo(request: web.Request) -> web.Response:
 def demo_server(guard: Guard | None = None, port: int = 0) -> CompanionServer:
     server = CompanionServer("127.0.0.1", port, guard=guard)
     server.get("/hello", hello)
+    server.get("/expired", expired)
     server.get("/form", form_page)
     server.post("/form", form_sent)
     server.get("/boom", boom)
