@@ -109,6 +109,15 @@ def test_each_bind_failure_is_said_in_the_trainers_words(failure: OSError, words
     assert isinstance(explained, UserError) and words in explained.message
 
 
+def test_a_failure_that_is_not_the_address_is_raised_as_it_is() -> None:
+    """A bug (here a route without its leading slash) is not dressed up as the trainer's problem."""
+    server = demo_server()
+    server.get("hello", fetch)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        server.start()
+    assert not server.running
+
+
 def test_this_machines_addresses_are_ipv4_bindable_and_loopback_last() -> None:
     found = local_addresses()
     assert found[-1] == "127.0.0.1" and len(found) == len(set(found))
