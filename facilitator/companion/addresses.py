@@ -15,7 +15,8 @@ import socket
 import struct
 import sys
 
-LOOPBACK = "127.0.0.1"
+LOOPBACK = "127.0.0.1"  # the default address: this computer only
+DEFAULT_PORT = 8765  # the companion's port unless the trainer picks another
 _SIOCGIFADDR = 0x8915  # Linux's ioctl for an interface's IPv4 address
 _IFNAMSIZ = 16
 _ANY_PRIVATE = "10.255.255.255"  # a destination only used to ask the routing table; nothing is sent to it

@@ -16,6 +16,7 @@ class ChangeKind(StrEnum):
     DELIVERY = "delivery"  # a step of the presenter: segments, counts, reveals, role-play rounds, notes
     FEEDBACK = "feedback"  # an anonymous response added or taken back
     SEAL = "seal"  # sealed, or amended after the seal
+    PHONES = "phones"  # from the companion: a walk-in waiting for approval, phone votes, questions from the room
 
 
 @dataclass(frozen=True)

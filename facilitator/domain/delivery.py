@@ -74,7 +74,8 @@ class SegmentRun:
     pauses: list[tuple[datetime, datetime]] = field(default_factory=list)  # when the clock stood, each pause
     extra_minutes: int = 0
     skipped: bool = False
-    tallies: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    tallies: dict[int, tuple[int, ...]] = field(default_factory=dict)  # per question: hands and phones together
+    hands: dict[int, tuple[int, ...]] = field(default_factory=dict)  # per question: the hands counted in the room
     revealed: set[int] = field(default_factory=set)
     role_rounds: list[RoleAssignment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -249,13 +250,22 @@ def _record(run: SegmentRun, e: DeliveryEvent) -> None:
     elif e.kind is DeliveryKind.SKIPPED and not run.spans:
         run.skipped = True
     elif e.kind is DeliveryKind.TALLY:
-        run.tallies[int(e.detail["item"])] = tuple(int(c) for c in e.detail["counts"])
+        _tally(run, e.detail)
     elif e.kind is DeliveryKind.REVEALED:
         run.revealed.add(int(e.detail["item"]))
+        if "counts" in e.detail:  # the phones' votes as they stood at the reveal
+            _tally(run, e.detail)
     elif e.kind is DeliveryKind.ROLES:
         run.role_rounds.append(RoleAssignment.from_detail(e.detail))
     elif e.kind is DeliveryKind.NOTE:
         run.notes.append(str(e.detail["text"]))
+
+
+def _tally(run: SegmentRun, detail: dict[str, Any]) -> None:
+    """A tally's counts; its hands are the counts themselves in a log from before phones could vote."""
+    item = int(detail["item"])
+    run.tallies[item] = tuple(int(c) for c in detail["counts"])
+    run.hands[item] = tuple(int(c) for c in detail.get("hands", detail["counts"]))
 
 
 def _close_current(d: Delivery, at: datetime) -> None:
@@ -294,8 +304,10 @@ def check_step(d: Delivery, kind: DeliveryKind, segment: str | None, detail: Map
     # Whatever replay will read back must be there and well formed: the log can never be corrected afterwards.
     if kind in (DeliveryKind.TALLY, DeliveryKind.REVEALED) and not _whole(detail.get("item"), 0, 1_000):
         raise DeliveryError(_("say which vote or question this is for (0 for the first)"))
-    if kind is DeliveryKind.TALLY:
-        _check_counts(detail.get("counts", ()))
+    if kind is DeliveryKind.TALLY or (kind is DeliveryKind.REVEALED and "counts" in detail):
+        for part in ("counts", "hands", "phones"):  # hands and phones: where the counts came from, when phones voted
+            if part == "counts" or part in detail:
+                _check_counts(detail.get(part, ()))
     if kind is DeliveryKind.NOTE and not (isinstance(detail.get("text"), str) and detail["text"].strip()):
         raise DeliveryError(_("the note is empty"))
     if kind is DeliveryKind.ROLES:

@@ -12,9 +12,10 @@ import hashlib
 import json
 import random
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select
@@ -42,6 +43,7 @@ from facilitator.domain.sessions import SessionStatus
 from facilitator.domain.times import day_and_clock, iso
 from facilitator.i18n import _, either, ngettext
 from facilitator.services.errors import UserError
+from facilitator.services.phone_tally import phone_counts
 from facilitator.services.sessions import find_session, frozen_workshop
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import DeliveryRecord, FeedbackResponse, RosterEntry, TrainingSession
@@ -110,8 +112,10 @@ def _events(db: Session, session_id: str) -> list[DeliveryEvent]:
 
 
 def record(ws: Workspace, session_id: str, kind: DeliveryKind, segment: str | None = None,
-           detail: Mapping[str, Any] | None = None, *, at: datetime | None = None) -> SessionRun:
-    """Append one step to the delivery log if it makes sense now; return the delivery including it."""
+           detail: Mapping[str, Any] | None = None, *, at: datetime | None = None,
+           complete: Callable[[Session, SessionRun, dict[str, Any]], None] | None = None) -> SessionRun:
+    """Append one step to the delivery log if it makes sense now; return the delivery including it. `complete`
+    finishes the step's detail inside the same transaction (a tally adds the phones' counts as they are then)."""
     detail = dict(detail or {})
     with ws.store.write_transaction() as db:
         session = find_session(db, session_id)
@@ -121,6 +125,8 @@ def record(ws: Workspace, session_id: str, kind: DeliveryKind, segment: str | No
         run = _session_run(ws, db, session)
         if segment is not None:
             _known_segment(run, segment)
+        if complete is not None:
+            complete(db, run, detail)
         try:
             check_step(run.delivery, kind, segment, detail)
         except DeliveryError as exc:
@@ -228,7 +234,8 @@ def note(ws: Workspace, session_id: str, segment: str, text: str, *, at: datetim
 
 def tally(ws: Workspace, session_id: str, segment: str, item: int, counts: Sequence[int], *,
           at: datetime | None = None) -> SessionRun:
-    """Record the hands counted for each option of a vote or question (a later tally replaces it)."""
+    """Record the hands counted for each option of a vote or question (a later tally replaces it). The tally kept
+    is the hands plus the phones' votes at that moment, with both parts in its detail (docs/companion.md)."""
     run = session_run(ws, session_id)
     _known_segment(run, segment)
     try:
@@ -239,16 +246,43 @@ def tally(ws: Workspace, session_id: str, segment: str, item: int, counts: Seque
         raise UserError(_("give one count per option: {options}, {counts}").format(
             options=ngettext("{n} option", "{n} options", len(options)).format(n=len(options)),
             counts=ngettext("{n} count", "{n} counts", len(counts)).format(n=len(counts))))
-    return record(ws, session_id, DeliveryKind.TALLY, segment, {"item": item, "counts": list(counts)}, at=at)
+    return record(ws, session_id, DeliveryKind.TALLY, segment, {"item": item, "hands": list(counts)}, at=at,
+                  complete=partial(_with_phones, segment))
+
+
+def _with_phones(segment: str, db: Session, run: SessionRun, detail: dict[str, Any]) -> None:
+    """Add the phones' counts of the tally's question to the hands, as they stand in this transaction."""
+    hands = detail["hands"]
+    phones = phone_counts(db, run.session_id, segment, detail["item"], len(hands))
+    detail["phones"] = list(phones)
+    detail["counts"] = [h + p for h, p in zip(hands, phones, strict=True)]
 
 
 def reveal(ws: Workspace, session_id: str, segment: str, item: int, *, at: datetime | None = None) -> SessionRun:
-    """Show the room the results (and any correct answer) of a vote or question; counts must be in first."""
+    """Show the room the results (and any correct answer) of a vote or question. Hands must have been counted, or
+    phones have voted; the phones' votes are recorded with the reveal as they stand then, in its transaction, so
+    the record holds exactly the counts the room was shown."""
     run = session_run(ws, session_id)
     _known_segment(run, segment)
-    if item not in run.delivery.run_of(segment).tallies:
+    try:
+        vote_at(run.segment(segment), item)
+    except NoSuchVote as exc:
+        raise UserError(str(exc)) from None
+    return record(ws, session_id, DeliveryKind.REVEALED, segment, {"item": item}, at=at,
+                  complete=partial(_phones_at_reveal, segment))
+
+
+def _phones_at_reveal(segment: str, db: Session, run: SessionRun, detail: dict[str, Any]) -> None:
+    item = detail["item"]
+    options = len(vote_at(run.segment(segment), item).options)
+    phones = phone_counts(db, run.session_id, segment, item, options)
+    hands = run.delivery.run_of(segment).hands.get(item)
+    if hands is None and not any(phones):
         raise UserError(_("count the hands first: enter how many chose each option, then reveal"))
-    return record(ws, session_id, DeliveryKind.REVEALED, segment, {"item": item}, at=at)
+    if any(phones):
+        hands = hands or (0,) * options
+        detail.update(hands=list(hands), phones=list(phones), counts=[h + p for h, p in zip(hands, phones,
+                                                                                             strict=True)])
 
 
 # --- role-plays --------------------------------------------------------------------------------------------

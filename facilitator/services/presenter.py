@@ -136,8 +136,8 @@ class Presenter:
         if segment is None:
             raise UserError(_("there is no vote running to reveal"))
         current = self.run.delivery.run_of(segment)
-        changed = typed is not None and typed != list(current.tallies.get(item, ())) and (
-            any(typed) or item in current.tallies)
+        changed = typed is not None and typed != list(current.hands.get(item, ())) and (
+            any(typed) or item in current.hands)
         if changed:
             self.tally(item, typed or [])
         if item in self.run.delivery.run_of(segment).revealed:

@@ -39,7 +39,7 @@ log = logging.getLogger("facilitator.storage")
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest schema revision. Checked against Alembic's own head by a test; kept here so that opening an
 # up-to-date database (every start but the first after an upgrade) needs no Alembic import at all.
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 DATABASE_NAME = "facilitator.sqlite"
 BACKUPS_DIR = "backups"
 BUSY_TIMEOUT_MS = 5000  # SQLite waits this long for another writer before saying "database is locked" …

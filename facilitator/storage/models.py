@@ -265,3 +265,63 @@ class LrsOutbox(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_to: Mapped[str | None] = mapped_column(String(500))
     refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# --- the phones' companion (migration 0009, docs/companion.md) --------------------------------------------------
+
+class CompanionState(Base):
+    """The secret the session's rotating join codes are made from, kept so a reopened window shows the same codes."""
+
+    __tablename__ = "companion_states"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+
+
+class PendingWalkIn(Base):
+    """Someone not on the roster who checked in from a phone, waiting for the trainer to approve or decline."""
+
+    __tablename__ = "pending_walk_ins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"), index=True)
+    first_name: Mapped[str] = mapped_column(String(FIRST_NAME_MAX))
+    last_name: Mapped[str] = mapped_column(String(LAST_NAME_MAX))
+    employee_id: Mapped[str | None] = mapped_column(String(EMPLOYEE_ID_MAX))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(16))
+    entry_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class PhoneVote(Base):
+    """How many phones chose one option of one question: a count, never a row per vote."""
+
+    __tablename__ = "phone_votes"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"), primary_key=True)
+    segment_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item: Mapped[int] = mapped_column(Integer, primary_key=True)
+    option: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class UsedBallot(Base):
+    """The SHA-256 of a phone's ballot for one question, spent: a second vote with it is refused. Nothing else."""
+
+    __tablename__ = "used_ballots"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"), primary_key=True)
+    segment_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ballot_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class AudienceQuestion(Base):
+    """An anonymous question from a phone: its text and whether the trainer has shown or dismissed it."""
+
+    __tablename__ = "audience_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("training_sessions.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))

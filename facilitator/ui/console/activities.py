@@ -58,7 +58,7 @@ class ActivityController:
         if segment is not None and current is not None and panel is Panel.VOTES:
             item = c.presenter.stages()[c.stage_index].item
             vote = vote_at(segment, item)
-            self.vote_panel.show_vote(vote.question, vote.options, current.tallies.get(item), correct=vote.correct,
+            self.vote_panel.show_vote(vote.question, vote.options, current.hands.get(item), correct=vote.correct,
                                       explanation=vote.explanation, revealed=item in current.revealed)
             self.panels.setCurrentWidget(self.vote_panel)
         elif segment is not None and current is not None and panel is Panel.ROLES:

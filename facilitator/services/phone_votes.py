@@ -1,0 +1,184 @@
+"""Votes, knowledge-check answers and feedback from phones (docs/companion.md), kept so they cannot be linked.
+
+A phone answers only the question on the room's screen, until its results are revealed. Each question has its own
+ballot, a random value the phone holds in a cookie for that question alone; voting spends it. The store keeps the
+ballot's SHA-256 (to refuse a second vote) and one more in the option's count: no row per vote, no time, no
+address, so nothing ties two answers of one phone together, or an answer to a person. The counts join the hands
+counted in the room when the trainer tallies or reveals (services/delivery.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from facilitator.domain.delivery import DeliveryKind, SegmentRun
+from facilitator.domain.segment_kinds import Panel, rules, stages, vote_at
+from facilitator.i18n import _
+from facilitator.services import delivery, presenter_state
+from facilitator.services.errors import UserError
+from facilitator.services.phone_tally import phone_counts
+from facilitator.services.slides import room_counts
+from facilitator.services.workspace import Workspace
+from facilitator.storage.models import DeliveryRecord, PhoneVote, UsedBallot
+
+BALLOT_BYTES = 16  # 128 bits: unguessable, so a ballot cannot be forged for a question it was not given for
+FEEDBACK_ITEM = 0  # a feedback round has one ballot per phone, under item 0 of its segment
+
+
+class Asking(StrEnum):
+    VOTE = "vote"  # an opinion: no right answer
+    QUESTION = "question"  # a knowledge check: one or more correct options, shown after the reveal
+    FEEDBACK = "feedback"  # the feedback round
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """What a phone may answer now: the question the room sees, or the feedback round."""
+
+    asking: Asking
+    session_id: str
+    segment_id: str
+    item: int
+    question: str
+    options: tuple[str, ...]  # none for feedback
+    scale: int = 0  # feedback's rating scale
+
+    @property
+    def key(self) -> str:
+        """Names this question's ballot cookie: the segment and item, nothing about the phone."""
+        return f"{self.segment_id}.{self.item}"
+
+
+@dataclass(frozen=True)
+class Results:
+    """What a phone may see of a revealed question: the room's counts (or only a total, for a small group)."""
+
+    question: str
+    options: tuple[str, ...]
+    counts: tuple[int, ...] | None
+    total_only: str
+    correct: tuple[int, ...]
+
+
+def new_ballot() -> str:
+    """A fresh ballot for one question (the server hands one to a phone that opens the question)."""
+    return secrets.token_urlsafe(BALLOT_BYTES)
+
+
+def open_question(ws: Workspace, session_id: str) -> OpenQuestion | None:
+    """The question on the room's screen now, if phones may answer it: the running segment's current step is a
+    vote or a question not yet revealed, or the segment is a feedback round. None otherwise."""
+    run = delivery.session_run(ws, session_id)
+    current = run.delivery.current
+    if run.sealed or current is None:
+        return None
+    segment = run.segment(current)
+    if rules(segment.type).panel is Panel.FEEDBACK:
+        return OpenQuestion(Asking.FEEDBACK, run.session_id, current, FEEDBACK_ITEM, str(segment.rating.question), (),
+                            segment.rating.scale)
+    steps = stages(segment)
+    step = presenter_state.saved_step(ws, run.session_id, current)
+    if not steps or step >= len(steps) or steps[step].name not in ("vote", "question"):
+        return None
+    item = steps[step].item
+    if item in run.delivery.run_of(current).revealed:
+        return None
+    vote = vote_at(segment, item)
+    asking = Asking.QUESTION if steps[step].name == "question" else Asking.VOTE
+    return OpenQuestion(asking, run.session_id, current, item, vote.question, tuple(vote.options))
+
+
+def cast_vote(ws: Workspace, session_id: str, segment_id: str, item: int, option: int, ballot: str) -> None:
+    """Count one phone's answer, if the question is still open and its ballot unspent (UserError says why not)."""
+    asked = _still_open(ws, session_id, segment_id, item, (Asking.VOTE, Asking.QUESTION))
+    if not 0 <= option < len(asked.options):
+        raise UserError(_("choose one of the answers shown"))
+    with ws.store.write_transaction() as db:
+        if _revealed(db, asked.session_id, segment_id, item):  # again, under the write lock: it may just have been
+            raise _closed()
+        _spend(db, asked.session_id, segment_id, item, ballot)
+        counted = db.execute(update(PhoneVote).where(
+            PhoneVote.session_id == asked.session_id, PhoneVote.segment_id == segment_id, PhoneVote.item == item,
+            PhoneVote.option == option).values(count=PhoneVote.count + 1)).rowcount
+        if not counted:
+            db.add(PhoneVote(session_id=asked.session_id, segment_id=segment_id, item=item, option=option, count=1))
+
+
+def give_feedback(ws: Workspace, session_id: str, segment_id: str, ballot: str, *, rating: int | None,
+                  comment: str = "") -> None:
+    """One phone's anonymous feedback for the running feedback round; one per phone (its ballot)."""
+    asked = _still_open(ws, session_id, segment_id, FEEDBACK_ITEM, (Asking.FEEDBACK,))
+    with ws.store.write_transaction() as db:
+        _spend(db, asked.session_id, segment_id, FEEDBACK_ITEM, ballot)
+    try:
+        delivery.add_feedback(ws, session_id, segment_id, rating=rating, comment=comment, source="phone")
+    except UserError:  # nothing was stored: the phone may correct its answer and send it again
+        with ws.store.write_transaction() as db:
+            db.execute(delete(UsedBallot).where(UsedBallot.session_id == asked.session_id,
+                                                UsedBallot.segment_id == segment_id,
+                                                UsedBallot.item == FEEDBACK_ITEM,
+                                                UsedBallot.ballot_sha256 == _digest(ballot)))
+        raise
+
+
+def phone_votes(ws: Workspace, session_id: str, segment_id: str, item: int) -> tuple[int, ...]:
+    """The phones' counts of one question so far, for the trainer's console (never for the room before the
+    reveal)."""
+    run = delivery.session_run(ws, session_id)
+    options = len(vote_at(run.segment(segment_id), item).options)
+    with ws.store.transaction() as db:
+        return phone_counts(db, run.session_id, segment_id, item, options)
+
+
+def results(ws: Workspace, session_id: str, segment_id: str, item: int) -> Results | None:
+    """A revealed question's results as the room saw them (None before the reveal)."""
+    run = delivery.session_run(ws, session_id)
+    segment_run: SegmentRun = run.delivery.run_of(segment_id)
+    if item not in segment_run.revealed:
+        return None
+    vote = vote_at(run.segment(segment_id), item)
+    counts, total_only = room_counts(segment_run.tallies.get(item))
+    return Results(vote.question, tuple(vote.options), counts, total_only, tuple(vote.correct or ()))
+
+
+def _still_open(ws: Workspace, session_id: str, segment_id: str, item: int,
+                kinds: tuple[Asking, ...]) -> OpenQuestion:
+    asked = open_question(ws, session_id)
+    if asked is None or (asked.segment_id, asked.item) != (segment_id, item) or asked.asking not in kinds:
+        raise _closed()
+    return asked
+
+
+def _revealed(db: Session, session_id: str, segment_id: str, item: int) -> bool:
+    details = db.scalars(select(DeliveryRecord.detail).where(
+        DeliveryRecord.session_id == session_id, DeliveryRecord.segment_id == segment_id,
+        DeliveryRecord.kind == DeliveryKind.REVEALED.value))
+    return any(json.loads(detail).get("item") == item for detail in details)
+
+
+def _closed() -> UserError:
+    return UserError(_("answers to this question have closed; look at the screen for the next one"))
+
+
+def _spend(db: Session, session_id: str, segment_id: str, item: int, ballot: str) -> None:
+    """Mark the ballot spent for this question, refusing one spent before or one that is not a ballot at all."""
+    if not 16 <= len(ballot) <= 64 or not ballot.isascii():
+        raise UserError(_("this page is out of date; open the question again from the screen's code"))
+    digest = _digest(ballot)
+    spent = db.scalar(select(UsedBallot.ballot_sha256).where(
+        UsedBallot.session_id == session_id, UsedBallot.segment_id == segment_id, UsedBallot.item == item,
+        UsedBallot.ballot_sha256 == digest))
+    if spent is not None:
+        raise UserError(_("this phone has already answered this question"))
+    db.add(UsedBallot(session_id=session_id, segment_id=segment_id, item=item, ballot_sha256=digest))
+
+
+def _digest(ballot: str) -> str:
+    return hashlib.sha256(ballot.encode("ascii", "replace")).hexdigest()
