@@ -52,7 +52,7 @@ STATUS_PAGES = {
     404: (N_("Page not found"), N_("There is no page at this address. Scan the code on the screen again.")),
     405: (N_("Not allowed"), N_("This page cannot be used that way. Go back and try again.")),
     413: (N_("Too much sent"), N_("What you sent is too large. Make it shorter and try again.")),
-    415: (N_("Not understood"), N_("This form could not be read. Reload the page and try again.")),
+    415: (N_("Not understood"), N_("This form could not be read. Go back, reload the page and try again.")),
     429: (N_("Too many requests"), N_("This phone sent too many requests. Wait a few seconds and try again.")),
     500: (N_("Something went wrong"), N_("The trainer's laptop could not do this. Try again, or tell the "
                                          "trainer.")),
@@ -133,7 +133,7 @@ async def read_form(request: web.Request, purpose: str) -> MultiDict[str]:
     try:
         sent = await request.post()
     except (UnicodeDecodeError, LookupError):  # bytes that are not UTF-8, or a charset Python does not know
-        raise UserError(_("This form could not be read. Reload the page and try again.")) from None
+        raise UserError(_("This form could not be read. Go back, reload the page and try again.")) from None
     guard_of(request).tokens.spend(_text(sent.get(FIELD)), purpose)
     return MultiDict((name, value) for name, value in sent.items() if name != FIELD and isinstance(value, str))
 
