@@ -52,7 +52,7 @@ STATUS_PAGES = {
     404: (N_("Page not found"), N_("There is no page at this address. Scan the code on the screen again.")),
     405: (N_("Not allowed"), N_("This page cannot be used that way. Go back and try again.")),
     413: (N_("Too much sent"), N_("What you sent is too large. Make it shorter and try again.")),
-    415: (N_("Not understood"), N_("This form could not be read. Reload the page and try again.")),
+    415: (N_("Not understood"), N_("This form could not be read. Go back, reload the page and try again.")),
     429: (N_("Too many requests"), N_("This phone sent too many requests. Wait a few seconds and try again.")),
     500: (N_("Something went wrong"), N_("The trainer's laptop could not do this. Try again, or tell the "
                                          "trainer.")),
@@ -133,7 +133,7 @@ async def read_form(request: web.Request, purpose: str) -> MultiDict[str]:
     try:
         sent = await request.post()
     except (UnicodeDecodeError, LookupError):  # bytes that are not UTF-8, or a charset Python does not know
-        raise UserError(_("This form could not be read. Reload the page and try again.")) from None
+        raise UserError(_("This form could not be read. Go back, reload the page and try again.")) from None
     guard_of(request).tokens.spend(_text(sent.get(FIELD)), purpose)
     return MultiDict((name, value) for name, value in sent.items() if name != FIELD and isinstance(value, str))
 
@@ -156,6 +156,9 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
         return status_page(refusal.status, {k: v for k, v in refusal.headers.items() if k in _KEPT_HEADERS})
     except UserError as error:
         return message_page(_("That did not work"), error.message, status=400)
+    except ConnectionResetError:  # the phone went away while its request was read: nobody to answer
+        log.debug("a client left during %s %s", request.method, request.path)
+        return status_page(400)
     except Exception:
         log.exception("the companion's handler of %s %s failed", request.method, request.path)
         return status_page(500)

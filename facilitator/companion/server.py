@@ -26,6 +26,7 @@ import socket
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -42,6 +43,10 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 START_TIMEOUT = 30.0  # seconds to bind; it takes milliseconds, but CI machines are busy
 SHUTDOWN_TIMEOUT = 5.0  # seconds a request in progress may take to finish when the server stops
 KEEPALIVE_TIMEOUT = 75.0  # seconds an idle phone's connection is kept (aiohttp's default is an hour)
+# Why a bind failed. Windows sockets report WSA codes (in `winerror`), which its errno module does not use.
+_IN_USE = {errno.EADDRINUSE, 10048}
+_NOT_HERE = {errno.EADDRNOTAVAIL, 10049}
+_DENIED = {errno.EACCES, errno.EPERM, 10013}
 
 
 class CompanionServer:
@@ -114,7 +119,10 @@ class CompanionServer:
             self._thread.join()
             self._thread, self._loop = None, None
             failure, self._failure = self._failure, None
-            raise self._explain(failure) from failure
+            explained = self._explain(failure)
+            if explained is failure:  # not a bind failure: a bug, shown as it is
+                raise failure
+            raise explained from failure
         assert self._bound is not None
         return self._bound
 
@@ -151,12 +159,12 @@ class CompanionServer:
                 loop.run_forever()
                 loop.run_until_complete(runner.cleanup())
         finally:
-            loop.run_until_complete(loop.shutdown_asyncgens())
+            _finish(loop)
             loop.close()
 
     async def _listen(self) -> web.AppRunner:
         runner = web.AppRunner(self._application(), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT,
-                               keepalive_timeout=KEEPALIVE_TIMEOUT, logger=log)
+                               keepalive_timeout=KEEPALIVE_TIMEOUT, logger=_MalformedRequests(log))
         await runner.setup()
         try:
             site = web.TCPSite(runner, self.host, self.port)  # never reuse_port: a second server must fail
@@ -187,15 +195,35 @@ class CompanionServer:
                                "({choices})").format(host=self.host, choices=", ".join(local_addresses())))
         if not isinstance(failure, OSError):
             return failure
-        if failure.errno == errno.EADDRINUSE:
+        code = getattr(failure, "winerror", None) or failure.errno
+        if code in _IN_USE:
             return UserError(_("another program is already listening on {where}; pick another port, or close "
                                "that program").format(where=where))
-        if failure.errno == errno.EADDRNOTAVAIL:
+        if code in _NOT_HERE:
             return UserError(_("{host} is not an address of this computer (did the network change?); pick one of "
                                "its addresses ({choices})").format(host=self.host,
                                                                    choices=", ".join(local_addresses())))
-        if failure.errno in (errno.EACCES, errno.EPERM):
+        if code in _DENIED:
             return UserError(_("this computer does not allow listening on {where}; ports below 1024 need an "
                                "administrator: pick a port above 1024").format(where=where))
         return UserError(_("cannot listen on {where}: {reason}").format(where=where,
                                                                       reason=failure.strerror or failure))
+
+
+class _MalformedRequests(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """What aiohttp reports of requests it could not even parse (garbage, a header too long, a bad length): the
+    sender's doing, not a failure here, so DEBUG rather than an ERROR with a traceback each time — and without
+    the sender's address, which the companion never keeps. Failures of the handlers are logged by the guard."""
+
+    def exception(self, msg: object, *args: object, exc_info: Any = True, **kwargs: Any) -> None:
+        self.debug("a request could not be handled", exc_info=exc_info)
+
+
+def _finish(loop: asyncio.AbstractEventLoop) -> None:
+    """End what is left on a stopped loop (a connection that never sent a whole request, say), so that closing
+    it destroys no task that is still pending."""
+    leftover = asyncio.all_tasks(loop)
+    for task in leftover:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*leftover, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())

@@ -43,9 +43,9 @@ class FormRefused(UserError):
 
     def __init__(self, reason: Reason) -> None:
         messages = {
-            "forged": _("This form could not be checked. Reload the page and try again."),
-            "expired": _("This page was open too long and has expired. Reload it and try again."),
-            "replayed": _("This form was already sent. Reload the page if you want to send something new."),
+            "forged": _("This form could not be checked. Go back, reload the page and try again."),
+            "expired": _("This page was open too long and has expired. Go back, reload it and try again."),
+            "replayed": _("This form was already sent. To send something new, go back and reload the page."),
         }
         super().__init__(messages[reason])
         self.reason: Reason = reason

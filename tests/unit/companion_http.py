@@ -38,6 +38,11 @@ async def hello(request: web.Request) -> web.Response:
     return pages.message_page("Hello", "The <companion> is here & well.")
 
 
+async def expired(request: web.Request) -> web.Response:
+    return pages.message_page("Code expired", "This code has expired — scan the code on the screen again.",
+                              status=410, next_step=("/form", "Start again"))
+
+
 async def form_page(request: web.Request) -> web.Response:
     fields = pages.text_field("name", "Your name")
     return pages.page("Sign", pages.form("/form", issue_token(request, "demo"), fields, submit="Send"))
@@ -64,6 +69,7 @@ async def echo(request: web.Request) -> web.Response:
 def demo_server(guard: Guard | None = None, port: int = 0) -> CompanionServer:
     server = CompanionServer("127.0.0.1", port, guard=guard)
     server.get("/hello", hello)
+    server.get("/expired", expired)
     server.get("/form", form_page)
     server.post("/form", form_sent)
     server.get("/boom", boom)
@@ -108,19 +114,32 @@ def post_form(server: CompanionServer, path: str, fields: str) -> Reply:
     return fetch(server, "POST", path, fields.encode(), {"Content-Type": "application/x-www-form-urlencoded"})
 
 
-def send_raw(server: CompanionServer, data: bytes, timeout: float = TIMEOUT) -> bytes:
-    """Send `data` as it is, say that nothing more is coming, and read whatever comes back until the server
-    closes the connection (b"" if it says nothing)."""
+def send_raw(server: CompanionServer, data: bytes, wait: float = TIMEOUT) -> tuple[int | None, bytes]:
+    """Send `data` as it is and read the first answer: its status and body. If none comes within `wait` seconds
+    (a request still incomplete, say), tell the server nothing more is coming and take what it sends before it
+    closes (aiohttp closes at once: status None, body b""). With `wait` 0, say so straight after sending."""
     host, port = server.address or ("", 0)
-    received = bytearray()
-    with socket.create_connection((host, port), timeout=timeout) as sock:
-        with contextlib.suppress(OSError):  # the server may close before it has read everything: it may
+    with socket.create_connection((host, port), timeout=TIMEOUT) as sock:
+        with contextlib.suppress(OSError):  # the server may refuse and close before it has read everything
             sock.sendall(data)
-            sock.shutdown(socket.SHUT_WR)
-        with contextlib.suppress(OSError):
-            while chunk := sock.recv(65536):
-                received += chunk
-    return bytes(received)
+            if wait <= 0:
+                sock.shutdown(socket.SHUT_WR)
+        sock.settimeout(wait if wait > 0 else TIMEOUT)
+        answer = http.client.HTTPResponse(sock, method="HEAD" if data.startswith(b"HEAD ") else None)
+        try:
+            answer.begin()
+            return answer.status, answer.read()
+        except TimeoutError:
+            sock.settimeout(TIMEOUT)
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_WR)
+                rest = bytearray()
+                while chunk := sock.recv(65536):
+                    rest += chunk
+                return None, bytes(rest)
+            return None, b""
+        except (http.client.HTTPException, OSError):  # closed without a word, or mid-answer
+            return None, b""
 
 
 def token_in(page: str) -> str:
