@@ -154,8 +154,10 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
         if refusal.status < 400:  # a redirect is an answer, not an error
             raise
         return status_page(refusal.status, {k: v for k, v in refusal.headers.items() if k in _KEPT_HEADERS})
-    except UserError as error:
-        return message_page(_("That did not work"), error.message, status=400)
+    except UserError as error:  # the services' words start in lower case, for "facilitator: …" at a terminal
+        sentence = error.message[:1].upper() + error.message[1:]
+        sentence += "" if sentence.endswith((".", "!", "?", ")")) else "."
+        return message_page(_("That did not work"), sentence, status=400, next_step=("/", _("Back to the start")))
     except ConnectionResetError:  # the phone went away while its request was read: nobody to answer
         log.debug("a client left during %s %s", request.method, request.path)
         return status_page(400)

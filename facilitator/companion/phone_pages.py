@@ -185,11 +185,11 @@ class PhonePages:
         ballot = request.cookies.get(cookie) or phone_votes.new_ballot()
         fields = pages.hidden_field("question", asked.key)
         if asked.asking is phone_votes.Asking.FEEDBACK:
-            scale = [(str(n), str(n)) for n in range(1, asked.scale + 1)]
-            fields = join([fields, pages.paragraph(asked.question),
-                           pages.text_field("comment", _("A comment (optional), then tap a rating"), maxlength=1000,
-                                            autocapitalize="sentences"),
-                           pages.choices("rating", scale)])
+            scale = [(str(n), _rating_label(n, asked.scale)) for n in range(1, asked.scale + 1)]
+            prompt = _("{prompt} (optional)").format(prompt=asked.prompt) if asked.prompt else _(
+                "A comment (optional)")
+            fields = join([fields, pages.text_field("comment", prompt, maxlength=1000, autocapitalize="sentences"),
+                           pages.paragraph(asked.question), pages.choices("rating", scale)])
             body = pages.form("/answer", issue_token(request, "answer"), fields, submit=_("Send without a rating"))
         else:
             options = [(str(i), text) for i, text in enumerate(asked.options)]
@@ -257,6 +257,15 @@ def _see_other(where: str) -> web.Response:
 def _scan_again(title: str, *, status: int) -> web.Response:
     return pages.message_page(title, _("Scan the QR code on the room's screen with your phone's camera. The code "
                                        "changes every 20 seconds, so scan the one showing now."), status=status)
+
+
+def _rating_label(n: int, scale: int) -> str:
+    """The ends of the scale say which way it runs; the middle is just the number."""
+    if n == 1:
+        return _("{n} (lowest)").format(n=n)
+    if n == scale:
+        return _("{n} (highest)").format(n=n)
+    return str(n)
 
 
 def _whole(value: object) -> int:

@@ -51,6 +51,7 @@ class OpenQuestion:
     question: str
     options: tuple[str, ...]  # none for feedback
     scale: int = 0  # feedback's rating scale
+    prompt: str = ""  # feedback's first comment prompt ("What will you do differently?"), if it has one
 
     @property
     def key(self) -> str:
@@ -106,7 +107,7 @@ def _open_question(ws: Workspace, session_id: str) -> OpenQuestion | None:
     segment = run.segment(current)
     if rules(segment.type).panel is Panel.FEEDBACK:
         return OpenQuestion(Asking.FEEDBACK, run.session_id, current, FEEDBACK_ITEM, str(segment.rating.question), (),
-                            segment.rating.scale)
+                            segment.rating.scale, str(segment.comments[0]) if segment.comments else "")
     steps = stages(segment)
     step = presenter_state.saved_step(ws, run.session_id, current)
     if not steps or step >= len(steps) or steps[step].name not in ("vote", "question"):

@@ -137,7 +137,7 @@ def test_a_phone_finds_itself_checks_in_once_and_signs_the_acknowledgment(
     phone.post("/checkin/confirm", {"entry": str(person.id)}, confirm)  # the same form sent again
     assert phone.status == 400 and "already sent" in phone.page
     phone.post("/checkin/sign", {"entry": str(person.id), "name": "Somebody Else"}, sign)
-    assert phone.status == 400 and "type your full name" in phone.page
+    assert phone.status == 400 and "Type your full name" in phone.page
     phone.get("/checkin")
     phone.post("/checkin/find", {"who": f"{person.first_name} {person.last_name}"})
     phone.post("/checkin/confirm", {"entry": str(person.id)})

@@ -193,7 +193,8 @@ def test_a_failing_handler_shows_no_traceback_and_is_logged(caplog: pytest.LogCa
 def test_a_user_error_is_a_400_page_with_its_message_escaped() -> None:
     with running(demo_server()) as server:
         reply = fetch(server, "GET", "/refuse")
-    assert reply.status == 400 and "no such &lt;code&gt;" in reply.text
+    assert reply.status == 400 and "No such &lt;code&gt;" in reply.text  # a sentence on the phone: capitalised
+    assert 'href="/"' in reply.text  # and a way back
 
 
 def test_the_static_files_are_served_by_exact_name_with_their_content_type() -> None:
