@@ -41,8 +41,10 @@ from facilitator.services.workspace import Workspace
 from facilitator.ui.checkin.banner import ResultBanner, Sounds, Tone, Verdict, problem_verdict, verdict_for
 from facilitator.ui.checkin.camera import CameraPanel, FrameSource, find_camera
 from facilitator.ui.checkin.lists import IN_ROOM, LATE, MATCHES, NOT_HERE, RECENT, undo_question, undoable
+from facilitator.ui.checkin.notices import NoticeBar
 from facilitator.ui.checkin.parts import DownToMatches, TypeIntoField, points, titled, toggle
 from facilitator.ui.checkin.scanner import ScanCatcher
+from facilitator.ui.checkin.waiting import WaitingWalkIns
 from facilitator.ui.dialogs.checkin import UndoDialog, WalkInDialog
 from facilitator.ui.models import RowsModel
 from facilitator.ui.store_watch import StoreWatch
@@ -54,6 +56,7 @@ RECENT_LIMIT = 200
 ARRIVING_HINT = N_("Scan a badge or type a name")  # the scan field's hint; the banner says the rest
 LEAVING_HINT = N_("Scan a badge to check out")
 SHOWN_HERE = (ChangeKind.ATTENDANCE, ChangeKind.ROSTER, ChangeKind.SEAL, ChangeKind.SESSION)
+WAITING_HERE = (ChangeKind.PHONES, ChangeKind.ROSTER, ChangeKind.SEAL)  # a phone asked; another desk settled one
 
 
 class CheckinView(QWidget):
@@ -83,6 +86,7 @@ class CheckinView(QWidget):
         self._build()
         self.set_direction(Direction.IN)
         self.refresh()
+        self.waiting.refresh()
         self._changes = changes
         if changes is not None:  # a check-in at another desk, the console's or the command line's, shows here
             changes.changed.connect(self._store_changed)
@@ -90,6 +94,8 @@ class CheckinView(QWidget):
     def _store_changed(self, changes: Changes) -> None:
         if changes.touches(self.session_id, *SHOWN_HERE):
             self.refresh()
+        if changes.touches(self.session_id, *WAITING_HERE):
+            self.waiting.refresh()
 
     def _recorded(self) -> None:
         """After a step taken at this desk: every view follows at once (this one once, through the watch)."""
@@ -105,14 +111,22 @@ class CheckinView(QWidget):
         self.camera.setVisible(False)
         self.camera.setFixedWidth(320)
         header, entry, counts = self._header(), self._entry_row(), self._count_row()
+        self.notices = NoticeBar(self)  # the clock jumped, or phones' address went (console/phones.py)
+        self.waiting = WaitingWalkIns(self._ws, self.session_id, self, actor=self.session.trainer)
+        self.waiting.checked_in.connect(self._accepted)
+        self.waiting.refused.connect(lambda reason: self._show(problem_verdict(reason)))
+        self.waiting.declined.connect(lambda name: self.banner.show_verdict(Verdict(
+            Tone.NOTICE, _("Declined: {name}").format(name=name), _("They can ask again from their phone."))))
         self.stack = QStackedWidget()
         self.stack.addWidget(self._lists())
         self.stack.addWidget(self._search_page())
         left = QVBoxLayout()
         left.addLayout(header)
+        left.addWidget(self.notices)
         left.addLayout(entry)
         left.addWidget(self.banner)
         left.addLayout(counts)
+        left.addWidget(self.waiting)
         left.addWidget(self.stack, 1)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
@@ -312,10 +326,14 @@ class CheckinView(QWidget):
             self._show(problem_verdict(_("Not recorded: try again"), _("If it keeps failing, write the name and time "
                                                                        "on paper; the scan was not saved.")))
             return None
+        self._accepted(result)
+        return result
+
+    def _accepted(self, result: ScanResult) -> None:
+        """Show a recorded check-in (a scan, or a walk-in approved from a phone) the same way, everywhere."""
         self._show(verdict_for(result))
         self._recorded()
         self.scan_recorded.emit(result)
-        return result
 
     def _show(self, verdict: Verdict) -> None:
         self.banner.show_verdict(verdict)
