@@ -63,8 +63,11 @@ from facilitator.ui.console.agenda import (
     timer_text,
 )
 from facilitator.ui.console.audience_link import AudienceLink
+from facilitator.ui.console.phones import PhonesController
 from facilitator.ui.console.steps import StepController
 from facilitator.ui.library.segment_html import segment_html
+from facilitator.ui.phones.server import StartPhones, server_start
+from facilitator.ui.phones.watch import PhonesWatch
 from facilitator.ui.store_watch import StoreWatch
 from facilitator.ui.widgets import configure_table
 
@@ -90,7 +93,8 @@ class ConsoleView(QWidget):
     def __init__(self, workspace: Workspace, session_id: str, parent: QWidget | None = None, *,
                  sounds: Sounds | None = None, camera_factory: Callable[[], FrameSource | None] = find_camera,
                  catcher: ScanCatcher | None = None, now: Now = delivery_service.now,
-                 changes: StoreWatch | None = None) -> None:
+                 changes: StoreWatch | None = None, start_phones: StartPhones | None = None,
+                 phones_watch: PhonesWatch | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.now = now
@@ -108,6 +112,8 @@ class ConsoleView(QWidget):
                                    listen=False, changes=changes)
         self.checkin.scan_recorded.connect(self._scan_recorded)
         self.setAccessibleName(_("Presenter console: {title}").format(title=self.run.title))
+        # The phones' server for this session, started from here (Ctrl+Shift+P); `start_phones` stands in for it.
+        self.phones = PhonesController(self, start_phones or server_start(), watch=phones_watch)
         self._build()
         self._build_actions()
         self._scan_shown = QTimer(self, singleShot=True, interval=SHOW_FOR_MS)
@@ -194,6 +200,7 @@ class ConsoleView(QWidget):
         for widget in (self.title, self.count_label, self.scan_label):
             bar.addWidget(widget)
         bar.addStretch(1)
+        bar.addWidget(self.phones.button)
         bar.addWidget(self.screen_label)
         bar.addWidget(QLabel(_("Audience on:")))
         bar.addWidget(self.screens)
@@ -267,6 +274,7 @@ class ConsoleView(QWidget):
             (N_("Rotate role-play parts"), [QKeySequence("Ctrl+Shift+G")], activities.rotate_roles),
             (N_("Check-in desk"), [QKeySequence("F2")], self.toggle_checkin),
             (N_("Audience window"), [QKeySequence("F7")], self.link.toggle),
+            (N_("Phones"), [QKeySequence("Ctrl+Shift+P")], lambda: self.phones.open_dialog()),
             (N_("Blank the audience window"), [QKeySequence("Ctrl+B")], self.link.toggle_blank),
             (N_("Larger text"), [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")], lambda: self.zoom(1)),
             (N_("Smaller text"), [QKeySequence("Ctrl+-")], lambda: self.zoom(-1)),
@@ -327,6 +335,7 @@ class ConsoleView(QWidget):
 
     def refresh_after_seal(self) -> None:
         """The session was sealed: nothing more can be recorded, so the controls say so."""
+        self.phones.stop()  # phones can no longer join or vote
         self.presenter.catch_up()
         self.show_run()
         self.say(_("This session is sealed: its delivery and attendance can no longer change."))
@@ -448,7 +457,8 @@ class ConsoleView(QWidget):
         super().hideEvent(event)
 
     def shut(self) -> None:
-        """Close the audience window with the console."""
+        """Close the audience window and stop the phones' server with the console."""
+        self.phones.stop()
         self.link.shut()
 
 

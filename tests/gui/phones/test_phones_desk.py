@@ -20,8 +20,8 @@ from facilitator.ui.checkin.scanner import ScanCatcher
 from facilitator.ui.store_watch import StoreWatch
 from tests.gui.waiting import WAIT_MS
 
-from .test_checkin import HeardSounds
-from .test_scanner import FakeClock
+from ..test_checkin import HeardSounds
+from ..test_scanner import FakeClock
 
 WITHIN_MS = 2000  # a change made elsewhere shows within two seconds (issue 14)
 
