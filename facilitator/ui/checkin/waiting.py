@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from html import escape
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -91,7 +92,8 @@ class WaitingWalkIns(QFrame):
         except UserError:  # the session went away under the desk: nothing to approve
             rows = []
         self.model.set_rows(rows)
-        self.title.setText("<b>{}</b>".format(_("Waiting to be added ({count})").format(count=len(rows))))
+        title = _("Waiting to be added ({count})").format(count=len(rows))
+        self.title.setText(f"<b>{escape(title)}</b>")
         ids = [w.id for w in rows]
         self.table.selectRow(ids.index(chosen.id) if chosen is not None and chosen.id in ids else 0)
         # Three rows at most, then it scrolls; measured from the table's own rows so a larger font still fits.
