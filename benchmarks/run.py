@@ -169,9 +169,30 @@ def hr_import(_repeat: int) -> list[Figure]:
     return figures
 
 
+def phones(_repeat: int) -> list[Figure]:
+    """200 phones starting at once on loopback, each joining, finding itself, checking in and voting through the
+    real companion: the 95th percentile of every request's time, against the same requests to a bare aiohttp page
+    (benchmarks/phones_bench.py). `phones_p95` gives each phone a person's pauses between taps, and carries the
+    issue's absolute target (p95 under 250 ms, nothing lost); `phones_burst_p95` has no pauses at all."""
+    from benchmarks.phones_bench import PHONES, measure
+
+    figures = []
+    for name, human in (("phones_p95", True), ("phones_burst_p95", False)):
+        found = measure(human)
+        if found.lost or found.result.failures:
+            raise RuntimeError(f"{name}: {found.lost} check-ins or votes lost; {len(found.result.failures)} phones "
+                               f"failed: {found.result.failures[:3]}")
+        verdict = f"; target p95 < 250 ms: {'met' if found.ours < 250 else 'NOT met'}" if human else ""
+        pace = "a person's pause of 0.5-2 s before each tap" if human else "no pauses: every phone as fast as it can"
+        figures.append(Figure(name, found.ours, "ms", found.bare, f"bare aiohttp page, same {PHONES} phones", None,
+                              f"{PHONES} phones, {len(found.result.latencies)} requests, {pace}, 0 lost{verdict}; "
+                              f"median {statistics.median(found.result.latencies) * 1000:.0f} ms"))
+    return figures
+
+
 BENCHMARKS: dict[str, Callable[[int], list[Figure]]] = {"startup": startup, "checkin": checkin,
                                                         "camera_decode": camera_decode, "certificates": certificates,
-                                                        "hr_import": hr_import}
+                                                        "hr_import": hr_import, "phones": phones}
 
 
 def main() -> None:

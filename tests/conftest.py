@@ -12,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from facilitator import paths
 from facilitator.content.library import Library, load_library
 from facilitator.services.workspace import Workspace, open_workspace
+from tests.browser import chromium, new_phone, phone  # noqa: F401 (fixtures: Debian's chromium as a phone)
 from tests.lrs import ralph, ralph_server  # noqa: F401 (fixtures: a real xAPI learning record store)
 from tests.pg import postgres_server, postgres_url  # noqa: F401 (fixtures: a real PostgreSQL for HR's store)
 

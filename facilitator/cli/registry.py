@@ -40,6 +40,8 @@ NOUNS: dict[str, Noun] = {
                                         "'acknowledge'")),
     "run": Noun("run", N_("run a session without the app: the agenda as delivered, or one step of it"),
                 aliases=("delivery",)),
+    "companion": Noun("companion", N_("let phones in the room check in, vote, ask and give feedback, without the "
+                                      "app: prints each new join address")),
     "feedback": Noun("feedback", N_("the anonymous feedback round: a summary, or type in paper forms")),
     "handout": Noun("documents", N_("the attendees' hand-out: where to get help, with the agencies of the "
                                     "session's jurisdictions")),

@@ -50,7 +50,7 @@ from facilitator.services.attendance_record import (
 from facilitator.services.errors import Remedy, UserError
 from facilitator.services.paper_times import FUTURE_TOLERANCE as FUTURE_TOLERANCE
 from facilitator.services.paper_times import check_at, parse_at
-from facilitator.services.sessions import RosterPerson, find_session, roster_person
+from facilitator.services.sessions import ROSTER_COLUMNS, RosterPerson, find_session, roster_person
 from facilitator.services.workspace import Workspace
 from facilitator.storage import attendance_queries as queries
 from facilitator.storage.models import AttendanceEvent, RosterEntry, TrainingSession
@@ -327,10 +327,11 @@ def _late_after(session: Row[Any]) -> datetime:
 # --- acknowledgments --------------------------------------------------------------------------------------
 
 def acknowledge(ws: Workspace, session_id: str, entry_id: int, *, source: Source = Source.PAPER,
-                at: datetime | None = None, actor: str | None = None) -> str:
+                at: datetime | None = None, actor: str | None = None, signed_as: str | None = None) -> str:
     """Record that roster entry `entry_id` signed the acknowledgment (ticked from the signature column of the
-    paper sign-in sheet, or confirmed on screen at the desk): an event in the hash chain like any other, so it is
-    sealed with the record and can be undone only by a void that says why."""
+    paper sign-in sheet, confirmed on screen at the desk, or signed on their phone by typing their name, kept as
+    `signed_as`): an event in the hash chain like any other, so it is sealed with the record and can be undone
+    only by a void that says why."""
     with ws.store.write_transaction() as db:
         session = _open_session(db, session_id)
         refuse_lost_events(ws, session.id, conn=db.connection())
@@ -339,10 +340,16 @@ def acknowledge(ws: Workspace, session_id: str, entry_id: int, *, source: Source
             raise UserError(_("no one on this session's roster is number {number}").format(number=entry_id))
         name = f"{entry.first_name} {entry.last_name}".strip()
         link = append(db.connection(), session.id, EventKind.ACKNOWLEDGED, at or datetime.now(UTC), entry=entry,
-                      reason=in_language(session.language)(N_("signed the acknowledgment")),
+                      reason=_signed(in_language(session.language), signed_as),
                       actor=actor or session.trainer, source=source)
     witness_event(ws, session.id, link)
     return _("Recorded the signed acknowledgment of {name} (event {seq})").format(name=name, seq=link.seq)
+
+
+def _signed(say: Say, signed_as: str | None) -> str:
+    if signed_as is None:
+        return say(N_("signed the acknowledgment"))
+    return say(N_("signed the acknowledgment by typing their name: {name}")).format(name=signed_as)
 
 
 # --- undo -------------------------------------------------------------------------------------------------
@@ -411,8 +418,10 @@ def find_people(ws: Workspace, session_id: str, text: str) -> list[RosterPerson]
         return []
     with ws.store.transaction() as db:
         session = find_session(db, session_id)
+        # Plain rows, not the session's roster objects: phones search too, many at once (docs/companion.md).
+        entries = db.execute(select(*ROSTER_COLUMNS).where(RosterEntry.session_id == session.id)).all()
         found = []
-        for entry in session.roster:
+        for entry in entries:
             haystack = _fold(" ".join(filter(None, (entry.first_name, entry.last_name, entry.employee_id,
                                                     entry.email))))
             if all(w in haystack for w in words):

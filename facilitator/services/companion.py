@@ -8,6 +8,7 @@ refused-scan records, the same hash chain. The web server (facilitator/companion
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -21,9 +22,10 @@ from facilitator.i18n import _
 from facilitator.services import attendance, roster
 from facilitator.services.attendance import ScanResult
 from facilitator.services.errors import UserError
-from facilitator.services.sessions import RosterPerson, find_session, roster_person
+from facilitator.services.evidence import session_acknowledgment
+from facilitator.services.sessions import ROSTER_COLUMNS, RosterPerson, find_session, roster_person
 from facilitator.services.workspace import Workspace
-from facilitator.storage.models import CompanionState, PendingWalkIn
+from facilitator.storage.models import CompanionState, PendingWalkIn, RosterEntry
 
 SEARCH_MIN = 3  # a word this long must be typed before a phone is shown anyone: no listing the roster by letters
 SEARCH_SHOWN = 5  # matches a phone is shown at most
@@ -38,7 +40,7 @@ class JoinCode:
     changes_at: datetime  # when the next one replaces it
 
 
-def _secret(ws: Workspace, session_id: str) -> bytes:
+def rotation_secret(ws: Workspace, session_id: str) -> bytes:
     """The session's rotation secret, made on first use and kept: a reopened window or app shows the same codes."""
     with ws.store.transaction() as db:
         session = find_session(db, session_id)
@@ -60,12 +62,12 @@ def _secret(ws: Workspace, session_id: str) -> bytes:
 def join_code(ws: Workspace, session_id: str, now: datetime | None = None) -> JoinCode:
     """The code the room's screen shows now, and when it changes."""
     moment = now or datetime.now(UTC)
-    return JoinCode(rotation.current_code(_secret(ws, session_id), moment), rotation.next_change(moment))
+    return JoinCode(rotation.current_code(rotation_secret(ws, session_id), moment), rotation.next_change(moment))
 
 
 def code_accepted(ws: Workspace, session_id: str, code: str, now: datetime | None = None) -> bool:
     """Whether a phone's code is one the room's screen showed lately (docs/companion.md)."""
-    return rotation.accepted(_secret(ws, session_id), code, now or datetime.now(UTC))
+    return rotation.accepted(rotation_secret(ws, session_id), code, now or datetime.now(UTC))
 
 
 def join_address(host: str, port: int, code: str) -> str:
@@ -97,14 +99,13 @@ def find_on_phone(ws: Workspace, session_id: str, text: str) -> list[PhoneMatch]
     if max((len(word) for word in typed.split()), default=0) < SEARCH_MIN:
         return []
     found = attendance.find_people(ws, session_id, typed)[:SEARCH_SHOWN]
-    languages = _languages(ws, session_id, [p.id for p in found])
-    return [PhoneMatch.of(p, languages.get(p.id)) for p in found]
+    return [match(ws, session_id, p.id) for p in found]
 
 
 def match(ws: Workspace, session_id: str, entry_id: int) -> PhoneMatch:
     """One roster entry as a phone may see it (the confirm page)."""
-    person = _person(ws, session_id, entry_id)
-    return PhoneMatch.of(person, _languages(ws, session_id, [entry_id]).get(entry_id))
+    person, language = _entry(ws, session_id, entry_id)
+    return PhoneMatch.of(person, language)
 
 
 def check_in_by_phone(ws: Workspace, session_id: str, entry_id: int) -> ScanResult:
@@ -113,19 +114,44 @@ def check_in_by_phone(ws: Workspace, session_id: str, entry_id: int) -> ScanResu
     return attendance.check_in(ws, session_id, person.badge_code, source=Source.PHONE)
 
 
+def acknowledgment_text(ws: Workspace, session_id: str) -> str:
+    """What the session's laws ask each trainee to sign ("" where none does): the phone shows it after check-in."""
+    with ws.store.transaction() as db:
+        codes = [j.code for j in find_session(db, session_id).jurisdictions]
+    return session_acknowledgment(ws, codes)
+
+
+def acknowledge_by_phone(ws: Workspace, session_id: str, entry_id: int, typed_name: str) -> str:
+    """Record the acknowledgment, signed on the phone by typing one's full name (an electronic signature, which
+    New York City allows), as the desk records one; the name typed must be the name on the roster."""
+    if not acknowledgment_text(ws, session_id):
+        raise UserError(_("this session has nothing to acknowledge"))
+    person = _person(ws, session_id, entry_id)
+    typed = " ".join(typed_name.split())
+    if _folded(typed) != _folded(person.full_name):
+        raise UserError(_("type your full name as it is on the list to sign: {name}").format(
+            name=PhoneMatch.of(person, None).shown_name))
+    return attendance.acknowledge(ws, session_id, entry_id, source=Source.PHONE, actor=person.full_name,
+                                  signed_as=typed)
+
+
+def _folded(name: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(name.split())).casefold()
+
+
 def _person(ws: Workspace, session_id: str, entry_id: int) -> RosterPerson:
+    return _entry(ws, session_id, entry_id)[0]
+
+
+def _entry(ws: Workspace, session_id: str, entry_id: int) -> tuple[RosterPerson, str | None]:
+    """One roster entry and its language, read as a plain row (phones ask many at once)."""
     with ws.store.transaction() as db:
         session = find_session(db, session_id)
-        entry = next((e for e in session.roster if e.id == entry_id), None)
-        if entry is None:
+        row = db.execute(select(*ROSTER_COLUMNS).where(RosterEntry.session_id == session.id,
+                                                       RosterEntry.id == entry_id)).first()
+        if row is None:
             raise UserError(_("that person is not on this session's list; search again"))
-        return roster_person(entry)
-
-
-def _languages(ws: Workspace, session_id: str, entry_ids: list[int]) -> dict[int, str | None]:
-    with ws.store.transaction() as db:
-        session = find_session(db, session_id)
-        return {e.id: e.language for e in session.roster if e.id in entry_ids}
+        return roster_person(row), row.language
 
 
 # --- walk-ins waiting for the trainer ----------------------------------------------------------------------------

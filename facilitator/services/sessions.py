@@ -261,6 +261,12 @@ def _binding(profile: Jurisdiction, settings: Settings | None) -> str:
     return binds(profile, settings.employer_employees, settings.employer_industry)[1]
 
 
+# What a RosterPerson is made of, for queries that read plain rows instead of the session's roster objects.
+ROSTER_COLUMNS = (RosterEntry.id, RosterEntry.first_name, RosterEntry.last_name, RosterEntry.employee_id,
+                  RosterEntry.email, RosterEntry.department, RosterEntry.is_supervisor, RosterEntry.walk_in,
+                  RosterEntry.badge_token, RosterEntry.language)
+
+
 def roster_person(p: RosterEntry | Row[Any]) -> RosterPerson:
     return RosterPerson(p.id, p.first_name, p.last_name, p.employee_id, p.email, p.department,
                         p.is_supervisor, p.walk_in, p.badge_token)

@@ -11,6 +11,7 @@ import errno
 import logging
 import sqlite3
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -124,6 +125,10 @@ class Store:
         self._factory = sessionmaker(engine, expire_on_commit=False)
         self._immediate = engine.execution_options(sqlite_begin_immediate=True)
         self._writer = sessionmaker(self._immediate, expire_on_commit=False)
+        # Writers of this process queue here, in turn, rather than in SQLite's busy handler, which sleeps in
+        # growing steps (up to 100 ms) between looks: with the phones' companion, the window and its operations
+        # all writing, that sleeping made a few answers wait seconds. Other processes still meet busy_timeout.
+        self._write_turn = threading.RLock()
 
     @classmethod
     def open(cls, data_dir: Path) -> Store:
@@ -179,14 +184,14 @@ class Store:
     def write_transaction(self) -> Iterator[Session]:
         """Like transaction(), but holding the write lock from the start: for read-then-append work such as
         numbering the next attendance event, where two writers must not both read the same last number."""
-        with self._told(), self._writer.begin() as session:
+        with self._write_turn, self._told(), self._writer.begin() as session:
             yield session
 
     @contextmanager
     def write_connection(self) -> Iterator[Connection]:
         """A plain connection holding the write lock, committed when the block ends: for the check-in path,
         where the ORM's bookkeeping would cost more than the work itself."""
-        with self._told(), self._immediate.begin() as conn:
+        with self._write_turn, self._told(), self._immediate.begin() as conn:
             yield conn
 
     def close(self) -> None:

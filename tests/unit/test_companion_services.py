@@ -123,6 +123,21 @@ def test_a_phone_check_in_is_the_desks_check_in_with_source_phone_and_happens_on
         companion.check_in_by_phone(workspace, sid, 999_999)
 
 
+def test_a_phone_signs_the_acknowledgment_by_typing_the_name_on_the_list(workspace: Workspace, sid: str) -> None:
+    text = companion.acknowledgment_text(workspace, sid)
+    assert "8-107(30)" in text  # the demo is held under New York City's law
+    person = get_session(workspace, sid).roster[0]
+    companion.check_in_by_phone(workspace, sid, person.id)
+    with pytest.raises(UserError, match="type your full name"):
+        companion.acknowledge_by_phone(workspace, sid, person.id, "Someone Else")
+    typed = f"  {person.first_name.upper()}   {person.last_name} "
+    companion.acknowledge_by_phone(workspace, sid, person.id, typed)
+    kind, source, reason, actor = rows(workspace, "SELECT kind, source, reason, actor FROM attendance_events "
+                                                  "ORDER BY seq DESC LIMIT 1")[0]
+    assert (kind, source, actor) == (EventKind.ACKNOWLEDGED.value, "phone", person.full_name)
+    assert reason.endswith(f"{person.first_name.upper()} {person.last_name}")
+
+
 def test_a_walk_in_waits_for_the_trainer_who_approves_or_declines(workspace: Workspace, sid: str) -> None:
     asked = companion.ask_to_join(workspace, sid, "Ama", "Owusu", "E-77", at=t(-1))
     assert companion.ask_to_join(workspace, sid, "ama", "OWUSU") == asked  # asked twice: waiting once

@@ -1,7 +1,8 @@
 """Every text a user reads passes through facilitator/i18n.py: a new string literal that bypasses it fails here.
 
-The check reads the source of every layer whose words can reach a person (the app, the command line, the services,
-the documents, and the domain, content, records and storage errors they pass on) and flags any
+The check reads the source of every layer whose words can reach a person (the app, the command line, the phones'
+companion, the services, the documents, and the domain, content, records and storage errors they pass on) and
+flags any
 string literal (or f-string) holding words that is not the argument of `_`, `N_`, `ngettext` or `pgettext`.
 What is not user text is recognised by its shape (an identifier, a key, a path, markup, a format) or by where it
 is used (a log message, a style sheet, a key sequence, a dictionary key); anything else that is truly not for
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parents[2] / "facilitator"
-CHECKED = ("ui", "cli", "services", "documents", "domain", "content", "records", "storage")
+CHECKED = ("ui", "cli", "companion", "services", "documents", "domain", "content", "records", "storage")
 NOT_CHECKED = ("storage/migrations", "storage/hr_migrations")  # SQL the user never reads
 MARKER = "not user text"
 SEAM = {"_", "N_", "ngettext", "pgettext"}
@@ -53,6 +54,7 @@ MACHINE_SHAPES = [
     re.compile(r"^[A-Z0-9_]+$"),  # CONSTANT names, codes
     re.compile(r"^\.?[A-Za-z0-9_\-]+\.(pdf|png|jpe?g|svg|csv|xlsx|json|pem|csr|yaml|yml|wav|mo|po|txt|zip)$"),
     re.compile(r"^\s*(<[^>]*>\s*)+$"),  # markup alone: "<br>", "</p><p>"
+    re.compile(r"^\s*((<[^>]*>|\$\w+)\s*)+$"),  # a page template: markup and $placeholders (string.Template)
     re.compile(r"^[\s\W\d]*$"),  # no letters at all
     re.compile(r"^(Ctrl|Shift|Alt|Meta|F\d+|Page ?(Up|Down)|Return|Enter|Esc|Tab|Space|Del|Backspace|Home|End)"
                r"([+](Ctrl|Shift|Alt|Meta|[A-Z0-9=\-+]|F\d+|Page ?(Up|Down)|Return|Enter|End|Home|Tab))*$"),
@@ -226,6 +228,8 @@ def test_every_user_facing_text_goes_through_the_seam() -> None:
     ('label = _(f"Hello {name}")', True),
     ('label = _("Hello " + name)', True),
     ('label = _("Hello {name}").format(name=name)', False),
+    ('ROW = Template("<p class=\'tick\'>$label</p>")', False),
+    ('ROW = Template("<p>Hello $name</p>")', True),
 ])
 def test_the_check_catches_a_bypass_and_only_that(tmp_path: Path, source: str, flagged: bool) -> None:
     """The rule must be able to fail: plant each case in a file of its own."""

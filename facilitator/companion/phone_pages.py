@@ -1,0 +1,281 @@
+"""The pages a phone in the room sees (docs/companion.md): join with the code on the screen, check in (or ask to
+be added), sign the acknowledgment where the law asks for one, answer the question on screen, ask a question and
+give feedback. Every write is a service call, run off the server's loop (`asyncio.to_thread`) as the desk's
+operations run off the window's.
+
+A phone needs the room pass (room_pass.py), got only by opening a fresh join code. Each form carries a one-time
+token (tokens.py); the check-in confirm form's token names the roster entry it was shown for, so a phone can
+confirm only someone its own search found. Votes and feedback spend a ballot held in a cookie of that question's
+own (services/phone_votes.py), so nothing ties one phone's answers together.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from aiohttp import web
+
+from facilitator.companion import pages, room_pass
+from facilitator.companion.guard import issue_token, read_form
+from facilitator.companion.pages import Markup, join
+from facilitator.companion.server import CompanionServer
+from facilitator.domain import rotation
+from facilitator.domain.attendance import Outcome
+from facilitator.i18n import N_, _, available_languages, in_language
+from facilitator.services import audience_questions, companion, phone_votes
+from facilitator.services.errors import UserError
+from facilitator.services.workspace import Workspace
+
+Clock = Callable[[], datetime]
+BALLOT_PREFIX = "b-"  # not user text: a ballot cookie is named for its question only ("b-SEGMENT-ITEM")
+COOKIE_OPTIONS: dict[str, Any] = {"httponly": True, "samesite": "Strict", "path": "/"}  # not user text
+
+
+class PhonePages:
+    """The handlers of one session's companion; `add_to(server)` registers them."""
+
+    def __init__(self, ws: Workspace, session_id: str, clock: Clock | None = None) -> None:
+        self.ws, self.session_id = ws, session_id
+        self.clock: Clock = clock or (lambda: datetime.now(UTC))
+        self.secret = companion.rotation_secret(ws, session_id)  # never changes; read once, not per request
+
+    def add_to(self, server: CompanionServer) -> None:
+        for path, handler in (("/", self.welcome), ("/j/{code}", self.join), ("/here", self.home),  # not user text
+                              ("/checkin", self.checkin_form), ("/walkin", self.walkin_form),
+                              ("/answer", self.answer_form), ("/ask", self.ask_form)):
+            server.get(path, handler)
+        for path, handler in (("/checkin/find", self.find), ("/checkin/confirm", self.confirm),
+                              ("/checkin/sign", self.sign), ("/walkin", self.walkin), ("/answer", self.answer),
+                              ("/ask", self.ask)):
+            server.post(path, handler)
+
+    # --- joining ----------------------------------------------------------------------------------------------
+
+    async def welcome(self, request: web.Request) -> web.StreamResponse:
+        if self._scanned(request) is not None:
+            return _see_other("/here")
+        return _scan_again(_("Welcome"), status=200)
+
+    async def join(self, request: web.Request) -> web.StreamResponse:
+        """The address in the QR code: a fresh code gives the phone its room pass, then the code leaves the
+        address bar (so the page cannot be shared by its address either)."""
+        now = self.clock()
+        if not rotation.accepted(self.secret, request.match_info["code"], now):
+            return _scan_again(_("This code has expired"), status=403)
+        response = _see_other("/here")
+        response.set_cookie(room_pass.COOKIE, room_pass.issue(self.secret, now),
+                            max_age=int(room_pass.ROOM_DAY.total_seconds()), **COOKIE_OPTIONS)
+        return response
+
+    async def home(self, request: web.Request) -> web.StreamResponse:
+        if refused := self._refusal(request):
+            return refused
+        asked = await asyncio.to_thread(phone_votes.open_question, self.ws, self.session_id)
+        links = [pages.link("/checkin", _("Check in"))]
+        if asked is not None:
+            label = _("Give feedback") if asked.asking is phone_votes.Asking.FEEDBACK else _(
+                "Answer the question on the screen")
+            links.append(pages.link("/answer", label))
+        links.append(pages.link("/ask", _("Ask a question anonymously")))
+        intro = pages.paragraph(_("You are connected to the trainer's laptop. Nothing you do here leaves the "
+                                  "room."))
+        return pages.page(_("In the room"), join([intro, *links]))
+
+    # --- checking in ------------------------------------------------------------------------------------------
+
+    async def checkin_form(self, request: web.Request) -> web.StreamResponse:
+        if refused := self._refusal(request, checking_in=True):
+            return refused
+        return pages.page(_("Check in"), self._search_form(request))
+
+    def _search_form(self, request: web.Request, typed: str = "") -> Markup:
+        field = pages.text_field("who", _("Your name or employee id"), value=typed, required=True, maxlength=100)
+        return pages.form("/checkin/find", issue_token(request, "find"), field, submit=_("Find me"))
+
+    async def find(self, request: web.Request) -> web.StreamResponse:
+        if refused := self._refusal(request, checking_in=True):
+            return refused
+        form = await read_form(request, "find")
+        typed = form.get("who", "")[:100]
+        found = await asyncio.to_thread(companion.find_on_phone, self.ws, self.session_id, typed)
+        not_listed = pages.link("/walkin", _("I am not on the list"))
+        if not found:
+            hint = pages.paragraph(_("No one on the list matches that. Type your whole first or last name, or "
+                                     "your employee id."))
+            return pages.page(_("Check in"), join([hint, self._search_form(request, typed), not_listed]))
+        choices = [pages.form("/checkin/confirm", issue_token(request, f"confirm:{m.entry_id}"),
+                              pages.hidden_field("entry", str(m.entry_id)), submit=_("I am {name}").format(
+                                  name=m.shown_name)) for m in found]
+        intro = pages.paragraph(_("Tap your name to check in."))
+        return pages.page(_("Is this you?"), join([intro, *choices, not_listed]))
+
+    async def confirm(self, request: web.Request) -> web.StreamResponse:
+        if refused := self._refusal(request, checking_in=True):
+            return refused
+        entry = _whole((await _peek(request)).get("entry"))
+        form = await read_form(request, f"confirm:{entry}")
+        if _whole(form.get("entry")) != entry:
+            raise UserError(_("This form could not be checked. Reload the page and try again."))
+        result = await asyncio.to_thread(companion.check_in_by_phone, self.ws, self.session_id, entry)
+        match = await asyncio.to_thread(companion.match, self.ws, self.session_id, entry)
+        say, lang = _language_of(match.language)
+        ack = await asyncio.to_thread(companion.acknowledgment_text, self.ws, self.session_id)
+        parts = [pages.paragraph(result.message)]
+        if ack and (result.accepted or result.outcome is Outcome.ALREADY_IN):
+            parts.append(self._sign_form(request, entry, ack, say))
+        title = say(N_("Checked in")) if result.accepted else say(N_("Check-in"))
+        return pages.page(title, join(parts), lang=lang)
+
+    def _sign_form(self, request: web.Request, entry: int, text: str, say: Callable[[str], str]) -> Markup:
+        fields = join([pages.paragraph(say(N_("This session's law asks each person to sign this:"))),
+                       pages.paragraph(text),
+                       pages.hidden_field("entry", str(entry)),
+                       pages.text_field("name", say(N_("Sign by typing your full name")), required=True,
+                                        maxlength=200)])
+        return pages.form("/checkin/sign", issue_token(request, f"sign:{entry}"), fields, submit=say(N_("Sign")))
+
+    async def sign(self, request: web.Request) -> web.StreamResponse:
+        if refused := self._refusal(request, checking_in=True):
+            return refused
+        entry = _whole((await _peek(request)).get("entry"))
+        form = await read_form(request, f"sign:{entry}")
+        match = await asyncio.to_thread(companion.match, self.ws, self.session_id, entry)
+        say, lang = _language_of(match.language)
+        await asyncio.to_thread(companion.acknowledge_by_phone, self.ws, self.session_id, entry,
+                                form.get("name", "")[:200])
+        return pages.message_page(say(N_("Signed")), say(N_("Thank you. Your signed acknowledgment is recorded.")),
+                                  next_step=("/here", say(N_("Back"))), lang=lang)
+
+    async def walkin_form(self, request: web.Request) -> web.StreamResponse:
+        if refused := self._refusal(request, checking_in=True):
+            return refused
+        fields = join([pages.text_field("first", _("First name"), required=True, maxlength=100),
+                       pages.text_field("last", _("Last name"), required=True, maxlength=100),
+                       pages.text_field("employee", _("Employee id (if you have one)"), maxlength=64,
+                                        autocapitalize="none")])
+        intro = pages.paragraph(_("The trainer will add you to the list at the desk."))
+        return pages.page(_("Not on the list"), join([intro, pages.form("/walkin", issue_token(request, "walkin"),
+                                                                        fields, submit=_("Ask to be added"))]))
+
+    async def walkin(self, request: web.Request) -> web.StreamResponse:
+        if refused := self._refusal(request, checking_in=True):
+            return refused
+        form = await read_form(request, "walkin")
+        await asyncio.to_thread(partial(companion.ask_to_join, self.ws, self.session_id, form.get("first", ""),
+                                        form.get("last", ""), form.get("employee", "").strip() or None,
+                                        at=self.clock()))
+        return pages.message_page(_("Waiting for the trainer"), _("The trainer has your name and will add you "
+                                                                  "at the desk. You are counted from now."),
+                                  next_step=("/here", _("Back")))
+
+    # --- answering, asking ------------------------------------------------------------------------------------
+
+    async def answer_form(self, request: web.Request) -> web.StreamResponse:
+        if refused := self._refusal(request):
+            return refused
+        asked = await asyncio.to_thread(phone_votes.open_question, self.ws, self.session_id)
+        if asked is None:
+            return pages.message_page(_("Nothing to answer"), _("There is no question to answer right now. Look "
+                                                                "at the screen."), next_step=("/here", _("Back")))
+        cookie = BALLOT_PREFIX + asked.key.replace(".", "-")
+        ballot = request.cookies.get(cookie) or phone_votes.new_ballot()
+        fields = pages.hidden_field("question", asked.key)
+        if asked.asking is phone_votes.Asking.FEEDBACK:
+            scale = [(str(n), str(n)) for n in range(1, asked.scale + 1)]
+            fields = join([fields, pages.paragraph(asked.question),
+                           pages.text_field("comment", _("A comment (optional), then tap a rating"), maxlength=1000,
+                                            autocapitalize="sentences"),
+                           pages.choices("rating", scale)])
+            body = pages.form("/answer", issue_token(request, "answer"), fields, submit=_("Send without a rating"))
+        else:
+            options = [(str(i), text) for i, text in enumerate(asked.options)]
+            body = pages.form("/answer", issue_token(request, "answer"),
+                              join([fields, pages.paragraph(asked.question), pages.choices("option", options)]))
+        response = pages.page(_("Your answer"), body)
+        response.set_cookie(cookie, ballot, max_age=int(room_pass.ROOM_DAY.total_seconds()), **COOKIE_OPTIONS)
+        return response
+
+    async def answer(self, request: web.Request) -> web.StreamResponse:
+        if refused := self._refusal(request):
+            return refused
+        form = await read_form(request, "answer")
+        segment, _dot, item_text = form.get("question", "").rpartition(".")
+        item = _whole(item_text)
+        ballot = request.cookies.get(BALLOT_PREFIX + f"{segment}-{item}", "")
+        if "rating" in form or "comment" in form:
+            rating = _whole(form["rating"]) if form.get("rating") else None
+            await asyncio.to_thread(partial(phone_votes.give_feedback, self.ws, self.session_id, segment, ballot,
+                                            rating=rating, comment=form.get("comment", "")))
+            return pages.message_page(_("Thank you"), _("Your feedback is in. It is anonymous."),
+                                      next_step=("/here", _("Back")))
+        await asyncio.to_thread(phone_votes.cast_vote, self.ws, self.session_id, segment, item,
+                                _whole(form.get("option")), ballot)
+        return pages.message_page(_("Thank you"), _("Your answer is counted. The results appear on the screen "
+                                                    "when the trainer shows them."), next_step=("/here", _("Back")))
+
+    async def ask_form(self, request: web.Request) -> web.StreamResponse:
+        if refused := self._refusal(request):
+            return refused
+        field = pages.text_field("question", _("Your question"), required=True,
+                                 maxlength=audience_questions.MAX_QUESTION, autocapitalize="sentences")
+        intro = pages.paragraph(_("Your question goes to the trainer without your name. The trainer chooses "
+                                  "which questions to show on the screen."))
+        return pages.page(_("Ask a question"), join([intro, pages.form("/ask", issue_token(request, "ask"), field,
+                                                                       submit=_("Send"))]))
+
+    async def ask(self, request: web.Request) -> web.StreamResponse:
+        if refused := self._refusal(request):
+            return refused
+        form = await read_form(request, "ask")
+        await asyncio.to_thread(audience_questions.ask, self.ws, self.session_id, form.get("question", ""))
+        return pages.message_page(_("Question sent"), _("The trainer has your question. Thank you."),
+                                  next_step=("/ask", _("Ask another")))
+
+    # --- the room pass ----------------------------------------------------------------------------------------
+
+    def _scanned(self, request: web.Request) -> datetime | None:
+        return room_pass.scanned_at(self.secret, request.cookies.get(room_pass.COOKIE), self.clock())
+
+    def _refusal(self, request: web.Request, *, checking_in: bool = False) -> web.Response | None:
+        """Only a phone that opened a fresh code may go on (None); checking in needs one scanned in the last
+        minutes. Otherwise the page that says to scan the code again."""
+        scanned = self._scanned(request)
+        if scanned is None or (checking_in and not room_pass.fresh_enough_to_check_in(scanned, self.clock())):
+            return _scan_again(_("Scan the code on the screen"), status=403)
+        return None
+
+
+def _see_other(where: str) -> web.Response:
+    """After a POST or a join, the page to go to (303, so a reload does not send the form again)."""
+    return web.Response(status=303, headers={"Location": where})
+
+
+def _scan_again(title: str, *, status: int) -> web.Response:
+    return pages.message_page(title, _("Scan the QR code on the room's screen with your phone's camera. The code "
+                                       "changes every 20 seconds, so scan the one showing now."), status=status)
+
+
+def _whole(value: object) -> int:
+    """A small non-negative whole number from a form, or a UserError (a tampered or broken form)."""
+    text = value if isinstance(value, str) else ""
+    if not text.isdigit() or len(text) > 9:
+        raise UserError(_("This form could not be checked. Reload the page and try again."))
+    return int(text)
+
+
+async def _peek(request: web.Request) -> Any:
+    """The posted fields before the token is checked: only to learn which entry a confirm form names (its token
+    is then checked against that entry, so a changed entry fails)."""
+    return await request.post()
+
+
+def _language_of(code: str | None) -> tuple[Callable[[str], str], str | None]:
+    """The pages after someone is identified are in their own language where the app has it."""
+    if code and code.split("-")[0] in available_languages():
+        language = code.split("-")[0]
+        return in_language(language), language
+    return _, None

@@ -1,0 +1,263 @@
+"""The phone pages over real HTTP on loopback, with the session's store on a real SQLite file and the wall clock
+injected (docs/companion.md): joining with a fresh code only, checking in once, asking to be added, signing the
+acknowledgment, answering the question on the screen once, asking a question and giving feedback — and every
+refusal as a clear page that changes nothing."""
+
+from __future__ import annotations
+
+import html
+import http.client
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlencode
+
+import pytest
+
+from facilitator.companion.guard import Guard
+from facilitator.companion.run import start
+from facilitator.companion.server import CompanionServer
+from facilitator.domain import rotation
+from facilitator.domain.segment_kinds import stages
+from facilitator.services import audience_questions, companion, delivery, phone_votes, presenter_state
+from facilitator.services.attendance_record import attendance_log_entries, attendance_report
+from facilitator.services.demo import ensure_demo_session
+from facilitator.services.sessions import get_session
+from facilitator.services.workspace import Workspace
+
+START = datetime.now(UTC).replace(microsecond=0)
+SCENARIO = "scenario-out-of-town-job"
+FEEDBACK = "feedback"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class Phone:
+    """One phone's browser, reduced to what the pages need: cookies kept, forms read from the page and sent."""
+
+    def __init__(self, server: CompanionServer) -> None:
+        assert server.address is not None
+        self.host, self.port = server.address
+        self.cookies: dict[str, str] = {}
+        self.page = ""
+        self.status = 0
+
+    def get(self, path: str) -> str:
+        return self._send("GET", path)
+
+    def post(self, path: str, fields: dict[str, str], token: str | None = None) -> str:
+        sent = dict(fields)
+        sent["form_token"] = token if token is not None else self.token(path)
+        return self._send("POST", path, urlencode(sent))
+
+    def token(self, action: str, index: int = 0) -> str:
+        """The one-time token of the `index`th form on the current page that posts to `action`."""
+        forms = re.findall(r'<form method="post" action="([^"]+)"[^>]*>\s*<input type="hidden" name="form_token" '
+                           r'value="([^"]+)">', self.page)
+        return [token for target, token in forms if target == action][index]
+
+    def _send(self, method: str, path: str, body: str | None = None) -> str:
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=10)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";")[0]
+        self.status, self.page = response.status, html.unescape(response.read().decode("utf-8"))
+        connection.close()
+        if self.status == 303:
+            return self.get(response.getheader("Location") or "/")
+        return self.page
+
+
+@pytest.fixture
+def sid(workspace: Workspace) -> str:
+    return ensure_demo_session(workspace, date.today())
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def server(workspace: Workspace, sid: str, clock: Clock) -> Iterator[CompanionServer]:
+    running = start(workspace, sid, port=0, clock=clock, guard=Guard(limiter=None))
+    yield running
+    running.stop()
+
+
+def joined(server: CompanionServer, ws: Workspace, sid: str, clock: Clock) -> Phone:
+    phone = Phone(server)
+    phone.get(f"/j/{companion.join_code(ws, sid, clock()).code}")
+    assert phone.status == 200 and "In the room" in phone.page
+    return phone
+
+
+def test_only_a_fresh_code_lets_a_phone_in(server: CompanionServer, workspace: Workspace, sid: str,
+                                           clock: Clock) -> None:
+    code = companion.join_code(workspace, sid, clock()).code
+    stranger = Phone(server)
+    stranger.get("/here")
+    assert stranger.status == 403 and "Scan the QR code" in stranger.page
+    clock.now += 2 * rotation.PERIOD + timedelta(seconds=1)  # a screenshot shared 41 s later
+    stranger.get(f"/j/{code}")
+    assert stranger.status == 403 and "expired" in stranger.page
+    assert "room" not in stranger.cookies
+    phone = joined(server, workspace, sid, clock)
+    assert "/j/" not in phone.page
+    assert "HttpOnly" not in phone.cookies["room"]  # (the value only: the attributes are the server's)
+    phone.cookies["room"] = phone.cookies["room"][:-1] + ("0" if phone.cookies["room"][-1] != "0" else "1")
+    phone.get("/here")
+    assert phone.status == 403  # a pass changed by hand is no pass
+
+
+def test_a_phone_finds_itself_checks_in_once_and_signs_the_acknowledgment(
+        server: CompanionServer, workspace: Workspace, sid: str, clock: Clock) -> None:
+    person = get_session(workspace, sid).roster[0]
+    phone = joined(server, workspace, sid, clock)
+    phone.get("/checkin")
+    phone.post("/checkin/find", {"who": f"{person.first_name} {person.last_name}"})
+    assert f"I am {person.first_name} {person.last_name[0]}." in phone.page
+    assert person.last_name not in phone.page  # a phone sees an initial, not the surname
+    confirm = phone.token("/checkin/confirm")
+    phone.post("/checkin/confirm", {"entry": str(person.id)}, confirm)
+    assert phone.status == 200 and "Checked in" in phone.page and "8-107(30)" in phone.page
+    sign = phone.token("/checkin/sign")
+    phone.post("/checkin/confirm", {"entry": str(person.id)}, confirm)  # the same form sent again
+    assert phone.status == 400 and "already sent" in phone.page
+    phone.post("/checkin/sign", {"entry": str(person.id), "name": "Somebody Else"}, sign)
+    assert phone.status == 400 and "type your full name" in phone.page
+    phone.get("/checkin")
+    phone.post("/checkin/find", {"who": f"{person.first_name} {person.last_name}"})
+    phone.post("/checkin/confirm", {"entry": str(person.id)})
+    assert "already checked in" in phone.page  # the desk's words, and the form to sign again
+    phone.post("/checkin/sign", {"entry": str(person.id), "name": f"{person.first_name} {person.last_name}"})
+    assert phone.status == 200 and "Your signed acknowledgment is recorded" in phone.page
+    rows = {row.person.id: row for row in attendance_report(workspace, sid).rows}
+    assert rows[person.id].is_in and rows[person.id].acknowledged
+
+
+def test_a_confirm_form_cannot_be_turned_to_someone_else(server: CompanionServer, workspace: Workspace,
+                                                         sid: str, clock: Clock) -> None:
+    first, other = get_session(workspace, sid).roster[:2]
+    phone = joined(server, workspace, sid, clock)
+    phone.get("/checkin")
+    phone.post("/checkin/find", {"who": f"{first.first_name} {first.last_name}"})
+    token = phone.token("/checkin/confirm")
+    phone.post("/checkin/confirm", {"entry": str(other.id)}, token)
+    assert phone.status == 400
+    assert attendance_log_entries(workspace, sid) == []
+
+
+def test_checking_in_needs_a_code_scanned_in_the_last_minutes(server: CompanionServer, workspace: Workspace,
+                                                              sid: str, clock: Clock) -> None:
+    phone = joined(server, workspace, sid, clock)
+    clock.now += timedelta(minutes=16)
+    phone.get("/checkin")
+    assert phone.status == 403
+    phone.get("/ask")  # the room's other pages stay open all day
+    assert phone.status == 200
+
+
+def test_someone_not_on_the_list_waits_for_the_trainer(server: CompanionServer, workspace: Workspace, sid: str,
+                                                       clock: Clock) -> None:
+    phone = joined(server, workspace, sid, clock)
+    phone.get("/walkin")
+    phone.post("/walkin", {"first": "Ama", "last": "Owusu", "employee": ""})
+    assert "Waiting for the trainer" in phone.page
+    [waiting] = companion.waiting_walk_ins(workspace, sid)
+    assert (waiting.full_name, waiting.asked_at) == ("Ama Owusu", START)
+
+
+def test_a_phone_answers_the_question_on_the_screen_once(server: CompanionServer, workspace: Workspace,
+                                                         sid: str, clock: Clock) -> None:
+    phone = joined(server, workspace, sid, clock)
+    phone.get("/answer")
+    assert "Nothing to answer" in phone.page
+    delivery.start(workspace, sid, SCENARIO)
+    steps = stages(delivery.session_run(workspace, sid).segment(SCENARIO))
+    presenter_state.save_step(workspace, sid, SCENARIO, [s.name for s in steps].index("vote"))
+    phone.get("/here")
+    assert "Answer the question on the screen" in phone.page
+    phone.get("/answer")
+    token = phone.token("/answer")
+    phone.post("/answer", {"question": f"{SCENARIO}.0", "option": "2"}, token)
+    assert "Your answer is counted" in phone.page
+    phone.get("/answer")
+    phone.post("/answer", {"question": f"{SCENARIO}.0", "option": "1"})
+    assert phone.status == 400 and "already answered" in phone.page
+    assert phone_votes.phone_votes(workspace, sid, SCENARIO, 0) == (0, 0, 1, 0)
+    ballots = [v for k, v in phone.cookies.items() if k.startswith("b-")]
+    assert len(ballots) == 1  # one cookie for this question only
+
+
+def test_questions_and_feedback_from_a_phone(server: CompanionServer, workspace: Workspace, sid: str,
+                                             clock: Clock) -> None:
+    phone = joined(server, workspace, sid, clock)
+    phone.get("/ask")
+    phone.post("/ask", {"question": "What if it is my manager?"})
+    assert "Question sent" in phone.page
+    assert [q.text for q in audience_questions.questions(workspace, sid)] == ["What if it is my manager?"]
+    delivery.start(workspace, sid, FEEDBACK)
+    phone.get("/answer")
+    phone.post("/answer", {"question": f"{FEEDBACK}.0", "rating": "5", "comment": "Practical"})
+    assert "Your feedback is in" in phone.page
+    assert delivery.feedback_summary(workspace, sid, FEEDBACK).responses == 1
+
+
+def test_a_megabyte_body_is_refused_with_a_page(server: CompanionServer, workspace: Workspace, sid: str,
+                                                clock: Clock) -> None:
+    phone = joined(server, workspace, sid, clock)
+    phone.get("/ask")
+    phone.post("/ask", {"question": "x" * 1_000_000})
+    assert phone.status == 413 and "<h1>" in phone.page
+    assert audience_questions.questions(workspace, sid) == []
+
+
+def test_the_command_prints_each_new_join_address_until_stopped(workspace: Workspace, sid: str,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+    import threading
+
+    from facilitator.cli.companion import serve
+
+    clock = Clock()
+    stop = threading.Event()
+    args = argparse.Namespace(data_dir=str(workspace.data_dir), session_id=sid, host="127.0.0.1", port=0)
+    worker = threading.Thread(target=serve, args=(args,), kwargs={"stop": stop, "clock": clock})
+    worker.start()
+    try:
+        first = _wait_for_lines(capsys, 2)
+        clock.now += rotation.PERIOD  # the code rotates: a new line
+        lines = first + _wait_for_lines(capsys, 1)
+    finally:
+        stop.set()
+        worker.join(timeout=30)
+    assert lines[0].startswith("Serving phones on http://127.0.0.1:")
+    codes = [line.rsplit("/j/", 1)[1] for line in lines[1:]]
+    assert lines[1].startswith("http://127.0.0.1:") and len(set(codes)) == 2
+    assert all(companion.code_accepted(workspace, sid, code, clock()) for code in codes)
+
+
+def _wait_for_lines(capsys: pytest.CaptureFixture[str], count: int) -> list[str]:
+    """Lines printed since the last look, waiting (up to 30 s) until there are `count`."""
+    import time
+
+    seen: list[str] = []
+    deadline = time.monotonic() + 30
+    while len(seen) < count and time.monotonic() < deadline:
+        seen += [line for line in capsys.readouterr().out.splitlines() if line]
+        time.sleep(0.02)  # polling the captured output; the condition, not the time, ends the wait
+    assert len(seen) >= count, seen
+    return seen
