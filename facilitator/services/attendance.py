@@ -432,5 +432,7 @@ def find_people(ws: Workspace, session_id: str, text: str) -> list[RosterPerson]
 
 def _fold(text: str) -> str:
     """'Zoë' and 'zoe' match, as a trainer typing on an English keyboard would expect."""
+    if text.isascii():  # most names: nothing to take apart (phones search the whole roster, many at once)
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))

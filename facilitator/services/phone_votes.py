@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from facilitator.domain.delivery import DeliveryKind, SegmentRun
@@ -24,6 +25,7 @@ from facilitator.i18n import _
 from facilitator.services import delivery, presenter_state
 from facilitator.services.errors import UserError
 from facilitator.services.phone_tally import phone_counts
+from facilitator.services.sessions import find_session
 from facilitator.services.slides import room_counts
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import DeliveryRecord, PhoneVote, UsedBallot
@@ -74,7 +76,29 @@ def new_ballot() -> str:
 
 def open_question(ws: Workspace, session_id: str) -> OpenQuestion | None:
     """The question on the room's screen now, if phones may answer it: the running segment's current step is a
-    vote or a question not yet revealed, or the segment is a feedback round. None otherwise."""
+    vote or a question not yet revealed, or the segment is a feedback round. None otherwise.
+
+    Every phone asks this on every page, so the answer is kept until the delivery log, the presenter's step or the
+    session's status changes (a cheap look at each), rather than the workshop replayed for each phone."""
+    with ws.store.transaction() as db:
+        session = find_session(db, session_id)
+        last = db.scalar(select(func.max(DeliveryRecord.seq)).where(DeliveryRecord.session_id == session.id))
+        key = (id(ws), session.id, last, session.is_sealed, presenter_state.stamp(ws))
+    with _KEPT_LOCK:
+        if key in _kept:
+            return _kept[key]
+    asked = _open_question(ws, session_id)
+    with _KEPT_LOCK:
+        _kept.clear()  # only the latest look is worth keeping
+        _kept[key] = asked
+    return asked
+
+
+_kept: dict[tuple[object, ...], OpenQuestion | None] = {}
+_KEPT_LOCK = threading.Lock()
+
+
+def _open_question(ws: Workspace, session_id: str) -> OpenQuestion | None:
     run = delivery.session_run(ws, session_id)
     current = run.delivery.current
     if run.sealed or current is None:

@@ -20,8 +20,8 @@ ALLOWED = {
     "services": {"domain", "content", "storage", "records", "documents", "paths", "i18n", "files",
                  "__version__"},  # a bundle's README names the version that wrote it
     "companion": {"domain", "services", "paths", "i18n"},
-    "ui": {"domain", "services", "paths", "__version__", "i18n"},
-    "cli": {"domain", "services", "ui", "paths", "__version__", "i18n"},
+    "ui": {"domain", "services", "companion", "paths", "__version__", "i18n"},  # companion: started from the console
+    "cli": {"domain", "services", "companion", "ui", "paths", "__version__", "i18n"},
     "paths": set(),
     "i18n": {"paths"},
     "files": {"i18n"},
@@ -29,7 +29,7 @@ ALLOWED = {
     "__main__": {"cli"},
 }
 THIRD_PARTY_ONLY_IN = {"PySide6": {"ui"}, "shiboken6": {"ui"}, "sqlalchemy": {"storage", "services"},
-                       "alembic": {"storage"}}
+                       "alembic": {"storage"}, "aiohttp": {"companion"}}
 
 
 def layer_of(path: Path) -> str:
