@@ -38,7 +38,7 @@ MARGIN_MS = 50  # the new code is asked for just after the slot turns, never jus
 class PhonesController(QObject):
     """Starts and stops the phones' server for the console's session and keeps the room's QR code current."""
 
-    def __init__(self, console: ConsoleView, start: StartPhones | None, *, watch: PhonesWatch | None = None,
+    def __init__(self, console: ConsoleView, start: StartPhones, *, watch: PhonesWatch | None = None,
                  addresses: Callable[[], list[Address]] = machine_addresses) -> None:
         super().__init__(console)
         self.console = console
@@ -63,7 +63,7 @@ class PhonesController(QObject):
         """Phones… : pick the network and port and start, or stop what runs."""
         settings = load_settings(self.console.workspace)
         dialog = PhonesDialog(self._addresses(), settings.companion_host, settings.companion_port or DEFAULT_PORT,
-                              self.console, available=self._start is not None)
+                              self.console)
         if self.running is not None:
             dialog.show_running(self.address())
         dialog.start_requested.connect(lambda host, port: self._start_from(dialog, host, port))
@@ -86,18 +86,13 @@ class PhonesController(QObject):
         self._remember(host, port)
 
     def start(self, host: str, port: int) -> RunningPhones:
-        """Start the server on `host`:`port` for this session (off the GUI thread); UserError says why not."""
-        if self._start is None:
-            raise UserError(_("this version of Facilitator has no server for phones yet"))
+        """Start the server on `host`:`port` for this session (off the GUI thread); UserError says why not (the
+        port is taken, the address is not the laptop's, the session is sealed)."""
         if self.running is not None:
             self.stop()
         start, ws, session_id = self._start, self.console.workspace, self.console.session_id
-        try:
-            running = run_operation(self.console, _("Starting phones…"),
-                                    lambda _progress: start(ws, session_id, host, port), cancellable=False)
-        except OSError as exc:  # the port is taken, or the address is no longer the laptop's
-            raise UserError(_("phones cannot listen on {host} port {port} ({reason}); choose another port or "
-                              "network").format(host=host, port=port, reason=exc.strerror or exc)) from None
+        running = run_operation(self.console, _("Starting phones…"),
+                                lambda _progress: start(ws, session_id, host, port), cancellable=False)
         self.running = running
         self.console.presenter.phones = (running.host, running.port)
         self.watch.watch(running.host)

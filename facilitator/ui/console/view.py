@@ -112,7 +112,8 @@ class ConsoleView(QWidget):
                                    listen=False, changes=changes)
         self.checkin.scan_recorded.connect(self._scan_recorded)
         self.setAccessibleName(_("Presenter console: {title}").format(title=self.run.title))
-        # The phones' server for this session, started from here (Ctrl+Shift+P); `start_phones` stands in for it.
+        # The phones' server for this session, started from here (Ctrl+Shift+P); `start_phones` stands in for it
+        # in tests.
         self.phones = PhonesController(self, start_phones or server_start(), watch=phones_watch)
         self._build()
         self._build_actions()

@@ -33,8 +33,7 @@ class PhonesDialog(QDialog):
     start_requested = Signal(str, int)
     stop_requested = Signal()
 
-    def __init__(self, addresses: Sequence[Address], host: str, port: int, parent: QWidget | None = None, *,
-                 available: bool = True) -> None:
+    def __init__(self, addresses: Sequence[Address], host: str, port: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Phones"))
         self.setMinimumWidth(520)
@@ -77,8 +76,6 @@ class PhonesDialog(QDialog):
         if not addresses:
             self._unable(_("This laptop has no network address phones could reach. Switch on its hotspot or join "
                            "the site's Wi-Fi, then open this again."))
-        elif not available:
-            self._unable(_("This version of Facilitator has no server for phones yet."))
 
     def show_running(self, address: str) -> None:
         """Phones can join at `address` (http://HOST:PORT)."""
