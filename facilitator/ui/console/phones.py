@@ -99,6 +99,7 @@ class PhonesController(QObject):
         self._show_state()
         self.console.update_slide()
         self.slide_shown(self.console.current_slide())
+        self.console.activities.show_phone_votes()  # the phones' column beside the hands
         return running
 
     def stop(self) -> None:
@@ -115,6 +116,7 @@ class PhonesController(QObject):
                 log.exception("the phones' server did not stop cleanly")
         self._show_state()
         self.console.update_slide()
+        self.console.activities.show_phone_votes()
 
     def address(self) -> str:
         """Where phones join, as the trainer would type it: http://HOST:PORT."""

@@ -127,6 +127,7 @@ class ConsoleView(QWidget):
             self.refresh_after_seal()
         if changes is not None:
             changes.changed.connect(self._store_changed)
+            changes.changed.connect(self._phones_changed)
 
     @property
     def run(self) -> SessionRun:
@@ -148,6 +149,11 @@ class ConsoleView(QWidget):
             self.steps.shown(moved=False, recorded=self.run.delivery.log_length != logged)
             if self.run.sealed:
                 self.refresh_after_seal()
+
+    def _phones_changed(self, changes: Changes) -> None:
+        """A phone voted or asked something (the phones' server writes from its own thread and connection)."""
+        if changes.touches(self.session_id, ChangeKind.PHONES):
+            self.activities.show_phone_votes()
 
     # --- layout -------------------------------------------------------------------------------------------
 

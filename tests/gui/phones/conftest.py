@@ -15,6 +15,7 @@ from facilitator.services.workspace import Workspace
 from facilitator.ui.checkin.scanner import ScanCatcher
 from facilitator.ui.console.view import ConsoleView
 from facilitator.ui.phones.watch import PhonesWatch
+from facilitator.ui.store_watch import StoreWatch
 
 from ..test_checkin import HeardSounds
 from ..test_console import Wall, close_console, focus
@@ -94,8 +95,10 @@ def phones_console(qtbot, workspace: Workspace, session_id: str, wall: Wall, key
                    clocks: Clocks) -> ConsoleView:
     watch = PhonesWatch(wall=lambda: clocks.wall, monotonic=lambda: clocks.monotonic, hosts=lambda: clocks.hosts,
                         interval_ms=60_000)  # the test looks when it means to
+    changes = StoreWatch(workspace, interval_ms=50)  # what the phones' server writes shows within moments
     view = ConsoleView(workspace, session_id, sounds=HeardSounds(), catcher=ScanCatcher(clock=keys),
-                       camera_factory=lambda: None, now=wall, start_phones=fake_start, phones_watch=watch)
+                       camera_factory=lambda: None, now=wall, changes=changes, start_phones=fake_start,
+                       phones_watch=watch)
     qtbot.addWidget(view)
     view.resize(1366, 768)
     view.show()
@@ -103,3 +106,4 @@ def phones_console(qtbot, workspace: Workspace, session_id: str, wall: Wall, key
     focus(qtbot, view.agenda_table)
     yield view
     close_console(view)
+    changes.stop()
