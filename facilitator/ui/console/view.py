@@ -21,7 +21,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QGuiApplication, QHideEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QHideEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTableView,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -64,6 +65,7 @@ from facilitator.ui.console.agenda import (
 )
 from facilitator.ui.console.audience_link import AudienceLink
 from facilitator.ui.console.phones import PhonesController
+from facilitator.ui.console.questions import QuestionsPanel
 from facilitator.ui.console.steps import StepController
 from facilitator.ui.library.segment_html import segment_html
 from facilitator.ui.phones.server import StartPhones, server_start
@@ -154,6 +156,7 @@ class ConsoleView(QWidget):
         """A phone voted or asked something (the phones' server writes from its own thread and connection)."""
         if changes.touches(self.session_id, ChangeKind.PHONES):
             self.activities.show_phone_votes()
+            self.questions.refresh()
 
     # --- layout -------------------------------------------------------------------------------------------
 
@@ -168,9 +171,15 @@ class ConsoleView(QWidget):
         self.role_panel = self.activities.role_panel
         self.feedback_panel = self.activities.feedback_panel
         self.notes = QTextBrowser(accessibleName=_("Facilitator notes for this segment"), openExternalLinks=False)
+        # Questions from the room share the notes' place, a tab away, so the notes keep their room.
+        self.notes_tabs = QTabWidget(documentMode=True)
+        self.notes_tabs.addTab(self.notes, _("Notes"))
+        self.questions = QuestionsPanel(self, self.notes_tabs)
+        self.notes_tabs.addTab(self.questions, "")
+        self.questions.refresh()
         centre = QSplitter(Qt.Orientation.Vertical)
         centre.addWidget(self.panels)
-        centre.addWidget(self.notes)
+        centre.addWidget(self.notes_tabs)
         centre.setStretchFactor(1, 1)
         # The check-in desk takes the place of the current segment while it is open (F2), so both have room
         # on a 1366-pixel laptop screen; the agenda and the count of who is in stay in view.
@@ -282,6 +291,7 @@ class ConsoleView(QWidget):
             (N_("Check-in desk"), [QKeySequence("F2")], self.toggle_checkin),
             (N_("Audience window"), [QKeySequence("F7")], self.link.toggle),
             (N_("Phones"), [QKeySequence("Ctrl+Shift+P")], lambda: self.phones.open_dialog()),
+            (N_("Questions from the room"), [QKeySequence("Ctrl+Shift+Q")], lambda: self.questions.focus()),
             (N_("Blank the audience window"), [QKeySequence("Ctrl+B")], self.link.toggle_blank),
             (N_("Larger text"), [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")], lambda: self.zoom(1)),
             (N_("Smaller text"), [QKeySequence("Ctrl+-")], lambda: self.zoom(-1)),
@@ -457,6 +467,14 @@ class ConsoleView(QWidget):
         self.catcher.install()
         self.checkin.sounds.prepare()
         self.ticker.start()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc, wherever it lands unused in the console, takes a question from the room off the projector (a key
+        event, not a shortcut, so the desk's own Esc, which leaves a search, is never made ambiguous)."""
+        if event.key() == Qt.Key.Key_Escape and self.questions.take_down():
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.catcher.uninstall()
