@@ -85,8 +85,10 @@ def checkin_slide(title: str, qr_text: str | None = None) -> Slide:
              _("Leaving early? Check out the same way")]
     if qr_text is not None:
         seconds = round(PERIOD.total_seconds())
+        # "Check out the same way" would read as "with the phone", which only checks in.
         lines = [_("Scan to check in — the code changes every {seconds} seconds").format(seconds=seconds),
-                 _("Or show your badge's QR code to the scanner or the laptop camera"), *lines[1:]]
+                 _("Or show your badge's QR code to the scanner or the laptop camera"), lines[1],
+                 _("Leaving early? Check out at the desk")]
     body = "\n".join(f"- {line}" for line in lines)
     return Slide(SlideKind.CHECKIN, _("Welcome: please check in"), body, qr_text=qr_text, footer=title)
 

@@ -96,10 +96,12 @@ class WaitingWalkIns(QFrame):
         self.title.setText(f"<b>{escape(title)}</b>")
         ids = [w.id for w in rows]
         self.table.selectRow(ids.index(chosen.id) if chosen is not None and chosen.id in ids else 0)
-        # Three rows at most, then it scrolls; measured from the table's own rows so a larger font still fits.
-        shown = min(max(len(rows), 1), ROWS_SHOWN)
-        row_height = self.table.verticalHeader().defaultSectionSize()
-        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + shown * row_height + 4)
+        # Three rows at most, then it scrolls; measured from the rows themselves, so a larger font still fits and
+        # two rows leave no empty third.
+        self.table.resizeRowsToContents()
+        shown = sum(self.table.rowHeight(r) for r in range(min(len(rows), ROWS_SHOWN)))
+        frame = 2 * self.table.frameWidth()
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + shown + frame)
         self.setVisible(bool(rows))
 
     def selected(self) -> WaitingWalkIn | None:
