@@ -15,14 +15,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from facilitator.domain import rotation
 from facilitator.domain.delivery import Clock, clock
 from facilitator.domain.segment_kinds import Stage, stages
 from facilitator.i18n import _
+from facilitator.services import companion, presenter_state
 from facilitator.services import delivery as delivery_service
-from facilitator.services import presenter_state
+from facilitator.services.companion import JoinCode
 from facilitator.services.delivery import SessionRun
 from facilitator.services.errors import Remedy, UserError
-from facilitator.services.slides import BLANK, Slide, checkin_slide, end_slide, slide, welcome_slide
+from facilitator.services.slides import (
+    BLANK,
+    Slide,
+    checkin_slide,
+    end_slide,
+    room_question_slide,
+    slide,
+    welcome_slide,
+)
 from facilitator.services.workspace import Workspace
 
 Now = Callable[[], datetime]
@@ -61,6 +71,12 @@ class Presenter:
         self.step = presenter_state.saved_step(ws, self.session_id, self.run.delivery.current)
         self.blanked = False  # the trainer blanked the room's screen
         self.checkin_open = False  # the check-in desk is open: the room sees how to check in
+        # Where phones join (host, port) while the companion runs for this session: the check-in slide shows the
+        # join address as a QR code. None when no phones can join.
+        self.phones: tuple[str, int] | None = None
+        # A question from the room that the trainer put on the projector; it stays until taken down or a step.
+        self.room_question: str | None = None
+        self._join: JoinCode | None = None  # the join code last shown, until it changes
         self._pass_over: tuple[str | None, int] | None = None  # where a refused reveal was offered to be passed
         self._round = _Round()
         self._kept = presenter_state.stamp(ws)
@@ -92,6 +108,8 @@ class Presenter:
         recording `typed` (the hands counted so far) if they changed; if the room cannot see results yet, this
         raises RevealRefused, and taking the step again at the same place (or `without_results`) goes past the
         results to the next question or segment, with nothing recorded as shown."""
+        if self.take_question_down():  # as a blanked screen comes back: the first press only takes it down
+            return self.run
         steps = self.stages()
         if not steps or self.step + 1 >= len(steps):
             return self.next_segment()
@@ -111,7 +129,10 @@ class Presenter:
         return self.move_to(self.step + 1)
 
     def previous_step(self) -> SessionRun:
-        """Page Up: the running segment's step before this one (nothing before the first)."""
+        """Page Up: the running segment's step before this one (nothing before the first); with a question from the
+        room on screen, it only takes the question down."""
+        if self.take_question_down():
+            return self.run
         return self.move_to(self.step - 1) if self.step > 0 else self.run
 
     def move_to(self, index: int) -> SessionRun:
@@ -121,6 +142,7 @@ class Presenter:
             raise UserError(_("the running segment has steps 1 to {count}; step {step} is none of them").format(
                 count=len(steps), step=index + 1))
         self.step = index
+        self.room_question = None
         self._round = _Round()
         current = self.run.delivery.current_run
         stage = steps[index]
@@ -148,12 +170,15 @@ class Presenter:
 
     def start(self, segment_id: str) -> SessionRun:
         """Start (or go back to) a segment, at its first step."""
+        self.room_question = None
         return self._adopt(delivery_service.start(self.ws, self.session_id, segment_id, at=self.now()), step=0)
 
     def next_segment(self) -> SessionRun:
+        self.room_question = None
         return self._adopt(delivery_service.advance(self.ws, self.session_id, at=self.now()), step=0)
 
     def end(self) -> SessionRun:
+        self.room_question = None
         return self._adopt(delivery_service.end(self.ws, self.session_id, at=self.now()))
 
     def toggle_pause(self) -> SessionRun:
@@ -245,12 +270,14 @@ class Presenter:
         d, title = run.delivery, run.title
         if self.blanked:
             return BLANK
+        if self.room_question is not None:
+            return room_question_slide(self.room_question, title)
         current = d.current_run
         if current is None:
             if d.finished:
                 return end_slide(title)
             if self.checkin_open or not any(r.spans for r in d.runs):
-                return checkin_slide(title) if self.checkin_open else welcome_slide(title)
+                return checkin_slide(title, self.join_address()) if self.checkin_open else welcome_slide(title)
             following = d.next_up
             return welcome_slide(title, _("Next: {title}").format(title=following.segment.title) if following else "")
         segment = run.segment(current.segment.id)
@@ -258,6 +285,39 @@ class Presenter:
         paused = d.paused_since is not None
         return slide(segment, stage, current, title=title, until=None if paused else self._until(segment, stage),
                      paused=paused, contacts=run.contacts)
+
+    # --- questions from the room and phones joining -----------------------------------------------------------
+
+    def show_question(self, text: str) -> Slide:
+        """Put a question from the room on the projector (one the trainer chose: services/audience_questions.py
+        records that first); it stays until taken down, or until the presenter takes a step."""
+        self.room_question = text
+        return self.slide()
+
+    def take_question_down(self) -> bool:
+        """Back to the slide of the step the presenter is on; True if a question was on screen."""
+        shown, self.room_question = self.room_question is not None, None
+        return shown
+
+    def join_address(self) -> str | None:
+        """The address the check-in slide's QR code holds now, while phones can join (None otherwise). The code is
+        asked for again only once the one shown has changed, or the wall clock went back past it."""
+        if self.phones is None or self.run.sealed:
+            return None
+        moment = self.now()
+        join = self._join
+        if join is None or not join.changes_at - rotation.PERIOD <= moment < join.changes_at:
+            try:
+                join = self._join = companion.join_code(self.ws, self.session_id, moment)
+            except UserError:  # sealed meanwhile, say: the room is told how to check in without phones
+                self._join = None
+                return None
+        return companion.join_address(*self.phones, join.code)
+
+    def code_changes_at(self) -> datetime | None:
+        """When the join address on the check-in slide changes next (None while none is shown), so a window can
+        draw the new code at that moment rather than look every second."""
+        return self._join.changes_at if self.phones is not None and self._join is not None else None
 
     def _until(self, segment: Any, stage: Stage) -> datetime | None:
         """When the break or the role-play round on screen ends, as the room's countdown shows it."""

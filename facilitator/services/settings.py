@@ -1,6 +1,7 @@
 """The settings: the organisation's name and logo, the paper size documents use, the language of the app, the
 trainer's profile (the provider they train for and their qualifications), new sessions' grace period, and the
-learning record store that `facilitator sync` sends to (its address and user name; never its password).
+learning record store that `facilitator sync` sends to (its address and user name; never its password), and the
+address and port the phones' companion last ran on.
 
 Kept as a small JSON file in the data folder, written atomically, checked with pydantic so a hand-edited
 file with a mistake gives a clear message instead of a broken certificate.
@@ -9,6 +10,7 @@ file with a mistake gives a clear message instead of a broken certificate.
 from __future__ import annotations
 
 import io
+import ipaddress
 import json
 import warnings
 from pathlib import Path
@@ -60,6 +62,10 @@ class Settings(BaseModel):
     # a PostgreSQL URL (postgresql+psycopg://USER@HOST:5432/DATABASE; its password from PGPASSWORD or ~/.pgpass,
     # never here) or the path of a SQLite file HR shares. HR must trust this laptop's certificate first.
     hr_database: str = Field(default="", max_length=500)
+    # Where the console last started the phones' companion (docs/companion.md): the laptop's address on the
+    # network the phones are on (never every interface) and the port, offered again next time.
+    companion_host: str = Field(default="", max_length=45)
+    companion_port: int = Field(default=8765, ge=1024, le=65535)
 
     @field_validator("lrs_url")
     @classmethod
@@ -67,6 +73,17 @@ class Settings(BaseModel):
         problem = lrs_address_problem(value) if value else None
         if problem:
             raise PydanticCustomError("lrs_url", problem)
+        return value
+
+    @field_validator("companion_host")
+    @classmethod
+    def _one_address(cls, value: str) -> str:
+        try:
+            if value and ipaddress.ip_address(value).is_unspecified:
+                raise ValueError(value)
+        except ValueError:
+            raise PydanticCustomError("companion_host", _("give one of this laptop's addresses, such as "
+                                                          "192.168.1.20; never 0.0.0.0")) from None
         return value
 
     @field_validator("hr_database")

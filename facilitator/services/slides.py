@@ -19,6 +19,7 @@ from typing import Any
 from facilitator.documents.qr import qr_matrix
 from facilitator.domain.delivery import SegmentRun, per_option
 from facilitator.domain.jurisdiction import Agency
+from facilitator.domain.rotation import PERIOD
 from facilitator.domain.segment_kinds import Panel, SegmentKind, Stage, rules, vote_at
 from facilitator.domain.times import clock
 from facilitator.i18n import N_, _, ngettext
@@ -37,6 +38,7 @@ class SlideKind(StrEnum):
     FEEDBACK = "feedback"  # the rating question and comment prompts
     CHECKIN = "checkin"  # how to check in, with a QR code when phones can check themselves in
     CONTACTS = "contacts"  # the agencies people can complain to outside the company, for the session's laws
+    ROOM_QUESTION = "room-question"  # a question sent from a phone that the trainer chose to show
     BLANK = "blank"  # the trainer blanked the screen
     END = "end"  # after the last segment
 
@@ -50,7 +52,8 @@ SLIDE_NAMES = {SlideKind.WELCOME: N_("welcome"), SlideKind.TEXT: N_("text"), Sli
                SlideKind.RESULTS: N_("results"), SlideKind.QUESTION: N_("question"), SlideKind.ANSWER: N_("answer"),
                SlideKind.ROLE_PLAY: N_("role play"), SlideKind.ROUND: N_("round"), SlideKind.BREAK: N_("break"),
                SlideKind.FEEDBACK: N_("feedback"), SlideKind.CHECKIN: N_("check-in"), SlideKind.BLANK: N_("blank"),
-               SlideKind.END: N_("end"), SlideKind.CONTACTS: N_("agencies")}
+               SlideKind.END: N_("end"), SlideKind.CONTACTS: N_("agencies"),
+               SlideKind.ROOM_QUESTION: N_("question from the room")}
 
 @dataclass(frozen=True)
 class Slide:
@@ -75,11 +78,26 @@ def welcome_slide(title: str, subtitle: str = "") -> Slide:
 
 
 def checkin_slide(title: str, qr_text: str | None = None) -> Slide:
-    """How to check in. The QR code appears when attendees' phones can check themselves in."""
-    body = "\n".join(f"- {line}" for line in (_("Show your badge's QR code to the scanner or the laptop camera"),
-                                                _("No badge? Tell the trainer your name"),
-                                                _("Leaving early? Check out the same way")))
+    """How to check in. With `qr_text` (the phones' join address, while the companion runs), the QR code holding
+    it, a line saying that it changes, and the address itself, drawn under the code for someone who types it."""
+    lines = [_("Show your badge's QR code to the scanner or the laptop camera"),
+             _("No badge? Tell the trainer your name"),
+             _("Leaving early? Check out the same way")]
+    if qr_text is not None:
+        seconds = round(PERIOD.total_seconds())
+        # "Check out the same way" would read as "with the phone", which only checks in.
+        lines = [_("Scan to check in — the code changes every {seconds} seconds").format(seconds=seconds),
+                 _("Or show your badge's QR code to the scanner or the laptop camera"), lines[1],
+                 _("Leaving early? Check out at the desk")]
+    body = "\n".join(f"- {line}" for line in lines)
     return Slide(SlideKind.CHECKIN, _("Welcome: please check in"), body, qr_text=qr_text, footer=title)
+
+
+def room_question_slide(text: str, title: str) -> Slide:
+    """A question sent anonymously from a phone, which the trainer chose to show: large, under its own heading.
+    Only a question the trainer picked reaches this function (a waiting or dismissed one never does)."""
+    return Slide(SlideKind.ROOM_QUESTION, _("Question from the room"), " ".join(text.split()),
+                 footer=_("Asked anonymously · {title}").format(title=title))
 
 
 def qr_modules(text: str) -> list[list[bool]]:

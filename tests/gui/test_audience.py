@@ -22,7 +22,7 @@ from tests.gui.waiting import WAIT_MS
 
 SIZES = [(1366, 768), (1920, 1080)]
 NOW = datetime(2030, 3, 4, 10, 0, 0, tzinfo=UTC)
-CHECKIN_URL = "https://192.168.137.1:8443/c/7K3M9QXD"
+CHECKIN_URL = "http://192.168.137.1:8765/j/7K3M9QXDAB"
 # Words the window adds itself; everything else it draws must come from the slide.
 LABELS = {"Paused", "Time", "Break over", NO_VOTES, CORRECT}
 
@@ -60,6 +60,9 @@ SLIDES = {
                               "NYS harassment hotline: 1-800-HARASS-3 (1-800-427-2773) · dhr.ny.gov\n"
                               "- Call on a weekday. The hotline advises; it does not file a complaint for you.",
                               footer="Checked 2026-11-29 · full details on your hand-out"),
+    SlideKind.ROOM_QUESTION: Slide(SlideKind.ROOM_QUESTION, "Question from the room", "What if the person making "
+                                   "the jokes is my own manager and HR is two hours away?",
+                                   footer="Asked anonymously · Workshop"),
     SlideKind.BLANK: BLANK,
     SlideKind.END: Slide(SlideKind.END, "Thank you", "Please check out on your way out.", footer="Workshop"),
 }
@@ -195,7 +198,7 @@ def test_only_the_slides_own_words_are_drawn(window, kind: SlideKind) -> None:
     slide = SLIDES[kind]
     shown(window, slide)
     own = " ".join([" ".join(slide.heading.split()), slide.body, *slide.options, slide.explanation, slide.footer,
-                    slide.content_warning])
+                    slide.content_warning, slide.qr_text or ""])
     for text in window.composition().texts():
         pieces = [p for p in text.replace("Content warning: ", "").split("   ") if p]
         for piece in pieces:
@@ -286,6 +289,27 @@ def test_the_check_in_code_scans(window, size) -> None:
     assert [code.text for code in found] == [CHECKIN_URL]
     code = window.composition().qr
     assert code is not None and code.height() >= 0.4 * size[1]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_join_address_is_written_under_the_code_for_someone_who_types_it(window, size) -> None:
+    shown(window, SLIDES[SlideKind.CHECKIN], size)
+    composition = window.composition()
+    code = composition.qr
+    written = [(drawn, at) for drawn, at in composition.items if CHECKIN_URL in getattr(drawn, "texts", ())]
+    assert len(written) == 1
+    drawn, at = written[0]
+    assert at.y() >= code.bottom() and at.y() + drawn.height <= size[1]  # under the code, on the screen
+    assert code.left() - 1 <= at.x() and at.x() + drawn.width <= code.right() + 1
+    assert drawn.px >= 16 and not drawn.broken_words and drawn.line_count == 1  # legible, whole, on one line
+
+
+def test_a_question_from_the_room_is_drawn_larger_than_body_text(window) -> None:
+    shown(window, SLIDES[SlideKind.ROOM_QUESTION])
+    composition = window.composition()
+    question = next(d for d, _at in composition.items if SLIDES[SlideKind.ROOM_QUESTION].body in
+                    " ".join(getattr(d, "texts", ())))
+    assert question.px > composition.sizes.body
 
 
 def test_check_in_without_phones_has_no_code(window) -> None:

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from facilitator.services import attendance, closing, delivery
+from facilitator.domain import rotation
+from facilitator.services import attendance, closing, companion, delivery
 from facilitator.services.demo import ensure_demo_session
 from facilitator.services.errors import UserError
 from facilitator.services.identity import signer
@@ -180,3 +181,45 @@ def test_a_sealed_session_keeps_no_step(presenter: Presenter, workspace: Workspa
     assert presenter.run.sealed and presenter.segment is None
     with pytest.raises(UserError):
         presenter.next_step()
+
+
+# --- phones: the join address on the check-in slide, and questions from the room ------------------------------
+
+def test_the_check_in_slide_holds_the_join_address_only_while_phones_can_join(presenter: Presenter,
+                                                                              workspace: Workspace, sid: str,
+                                                                              wall: Wall) -> None:
+    presenter.checkin_open = True
+    assert presenter.slide().qr_text is None and presenter.code_changes_at() is None  # no phones: no code at all
+    presenter.phones = ("192.168.137.1", 8765)
+    shown = presenter.slide()
+    code = companion.join_code(workspace, sid, wall())
+    assert shown.qr_text == f"http://192.168.137.1:8765/j/{code.code}"
+    assert "changes every 20 seconds" in shown.body
+    assert presenter.code_changes_at() == code.changes_at
+    wall.now = code.changes_at  # the slot has turned: a new code, accepted by the service that checks it
+    turned = presenter.slide().qr_text
+    assert turned != shown.qr_text and companion.code_accepted(workspace, sid, turned.rsplit("/", 1)[1], wall())
+    assert presenter.code_changes_at() == code.changes_at + rotation.PERIOD
+    wall.now = code.changes_at - timedelta(hours=1)  # the laptop's clock went back: the code follows it
+    assert presenter.slide().qr_text.endswith(companion.join_code(workspace, sid, wall()).code)
+    presenter.phones = None
+    assert presenter.slide().qr_text is None
+
+
+def test_a_question_from_the_room_stays_on_screen_until_taken_down_or_a_step(presenter: Presenter) -> None:
+    presenter.start(SCENARIO)
+    question = presenter.show_question("Is a  joke ever OK?")
+    assert (question.kind, question.heading, question.body) == (SlideKind.ROOM_QUESTION, "Question from the room",
+                                                                "Is a joke ever OK?")
+    presenter.next_step()  # the first Page Down only takes it down, as a blanked screen comes back
+    assert presenter.step == 0 and presenter.slide().kind is SlideKind.TEXT
+    presenter.next_step()
+    assert presenter.step == 1
+    presenter.show_question("Who do I tell?")
+    presenter.blanked = True
+    assert presenter.slide().kind is SlideKind.BLANK  # blanking still blanks
+    presenter.blanked = False
+    assert presenter.take_question_down() and not presenter.take_question_down()
+    presenter.show_question("Who do I tell?")
+    presenter.start(QUIZ)  # a step taken from the agenda moves on, and the question goes
+    assert presenter.slide().kind is not SlideKind.ROOM_QUESTION

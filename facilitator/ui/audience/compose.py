@@ -33,7 +33,7 @@ from facilitator.ui.audience.text import (
 HEADING_STEPS = (1.0, 0.8, 0.65, 0.5)  # how far a heading gives way to a crowded body
 COMFORTABLE = 0.75  # a body shrunk no further than this needs no room from its heading
 QUESTION_KINDS = frozenset({SlideKind.VOTE, SlideKind.RESULTS, SlideKind.QUESTION, SlideKind.ANSWER,
-                            SlideKind.FEEDBACK})
+                            SlideKind.FEEDBACK, SlideKind.ROOM_QUESTION})
 NO_VOTES = N_("No votes recorded")
 
 
@@ -141,7 +141,9 @@ def _body_blocks(slide: Slide, sizes: TypeSizes, countdown: Callable[[], tuple[s
     if kind is SlideKind.FEEDBACK and slide.options:
         blocks.append(ScaleBlock(slide.options, sizes.countdown * 0.6))
     centre = Qt.AlignmentFlag.AlignHCenter if kind in COUNTDOWN_KINDS else Qt.AlignmentFlag.AlignLeft
-    if slide.body:
+    if kind is SlideKind.ROOM_QUESTION:  # the question is what the room reads: as large as a heading
+        blocks.append(TextBlock(slide.body, sizes.heading * 0.9, prose=True))
+    elif slide.body:
         blocks.append(TextBlock(slide.body, body, align=centre))
     if kind in (SlideKind.VOTE, SlideKind.QUESTION):
         blocks.append(OptionsBlock(slide.options, body))
@@ -174,13 +176,20 @@ def _centred(out: Composition, slide: Slide, inner: QRectF) -> None:
 
 
 def _checkin(out: Composition, slide: Slide, inner: QRectF, height: float) -> None:
-    """The QR code on the right as large as the screen allows (at least 40% of its height); words on the left."""
-    side = min(inner.height(), max(inner.width() * 0.45, height * 0.4))
+    """The QR code on the right as large as the screen allows (at least 40% of its height) with its address in
+    text under it, for someone who types it; the words on the left."""
+    sizes = out.sizes
+    address_px = max(sizes.small, sizes.body * 0.6)
+    gap = sizes.body * 1.2
+    side = min(inner.height() - address_px * 1.8, max(inner.width() * 0.45, height * 0.4))
     code = QrCode(slide.qr_text or "", side)
-    gap = out.sizes.body * 1.2
-    code_at = QPointF(inner.right() - code.side, inner.top() + (inner.height() - code.side) / 2)
+    # The address in one line as wide as the code, shrunk (never cut) if it is longer.
+    address = fitted_font(slide.qr_text or "", QRectF(0, 0, code.side, address_px * 1.5), address_px,
+                          address_px * 0.5, colour=MUTED, align=Qt.AlignmentFlag.AlignHCenter)
+    block = code.side + address_px * 0.4 + address.height
+    code_at = QPointF(inner.right() - code.side, inner.top() + max(0.0, (inner.height() - block) / 2))
     out.items.append((code, code_at))
+    out.items.append((address, QPointF(code_at.x(), code_at.y() + code.side + address_px * 0.4)))
     out.qr = QRectF(code_at.x(), code_at.y(), code.side, code.side)
     left = QRectF(inner.left(), inner.top(), max(1.0, inner.width() - code.side - gap), inner.height())
-    _heading_and_body(out, slide, left, _body_blocks(slide, out.sizes, lambda: ("", False)), centred=False)
-
+    _heading_and_body(out, slide, left, _body_blocks(slide, sizes, lambda: ("", False)), centred=False)

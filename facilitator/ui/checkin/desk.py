@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFont, QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -41,7 +41,10 @@ from facilitator.services.workspace import Workspace
 from facilitator.ui.checkin.banner import ResultBanner, Sounds, Tone, Verdict, problem_verdict, verdict_for
 from facilitator.ui.checkin.camera import CameraPanel, FrameSource, find_camera
 from facilitator.ui.checkin.lists import IN_ROOM, LATE, MATCHES, NOT_HERE, RECENT, undo_question, undoable
+from facilitator.ui.checkin.notices import NoticeBar
+from facilitator.ui.checkin.parts import DownToMatches, TypeIntoField, points, titled, toggle
 from facilitator.ui.checkin.scanner import ScanCatcher
+from facilitator.ui.checkin.waiting import WaitingWalkIns
 from facilitator.ui.dialogs.checkin import UndoDialog, WalkInDialog
 from facilitator.ui.models import RowsModel
 from facilitator.ui.store_watch import StoreWatch
@@ -53,6 +56,7 @@ RECENT_LIMIT = 200
 ARRIVING_HINT = N_("Scan a badge or type a name")  # the scan field's hint; the banner says the rest
 LEAVING_HINT = N_("Scan a badge to check out")
 SHOWN_HERE = (ChangeKind.ATTENDANCE, ChangeKind.ROSTER, ChangeKind.SEAL, ChangeKind.SESSION)
+WAITING_HERE = (ChangeKind.PHONES, ChangeKind.ROSTER, ChangeKind.SEAL)  # a phone asked; another desk settled one
 
 
 class CheckinView(QWidget):
@@ -82,6 +86,7 @@ class CheckinView(QWidget):
         self._build()
         self.set_direction(Direction.IN)
         self.refresh()
+        self.waiting.refresh()
         self._changes = changes
         if changes is not None:  # a check-in at another desk, the console's or the command line's, shows here
             changes.changed.connect(self._store_changed)
@@ -89,6 +94,8 @@ class CheckinView(QWidget):
     def _store_changed(self, changes: Changes) -> None:
         if changes.touches(self.session_id, *SHOWN_HERE):
             self.refresh()
+        if changes.touches(self.session_id, *WAITING_HERE):
+            self.waiting.refresh()
 
     def _recorded(self) -> None:
         """After a step taken at this desk: every view follows at once (this one once, through the watch)."""
@@ -104,14 +111,22 @@ class CheckinView(QWidget):
         self.camera.setVisible(False)
         self.camera.setFixedWidth(320)
         header, entry, counts = self._header(), self._entry_row(), self._count_row()
+        self.notices = NoticeBar(self)  # the clock jumped, or phones' address went (console/phones.py)
+        self.waiting = WaitingWalkIns(self._ws, self.session_id, self, actor=self.session.trainer)
+        self.waiting.checked_in.connect(self._accepted)
+        self.waiting.refused.connect(lambda reason: self._show(problem_verdict(reason)))
+        self.waiting.declined.connect(lambda name: self.banner.show_verdict(Verdict(
+            Tone.NOTICE, _("Declined: {name}").format(name=name), _("They can ask again from their phone."))))
         self.stack = QStackedWidget()
         self.stack.addWidget(self._lists())
         self.stack.addWidget(self._search_page())
         left = QVBoxLayout()
         left.addLayout(header)
+        left.addWidget(self.notices)
         left.addLayout(entry)
         left.addWidget(self.banner)
         left.addLayout(counts)
+        left.addWidget(self.waiting)
         left.addWidget(self.stack, 1)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
@@ -131,23 +146,23 @@ class CheckinView(QWidget):
         return row
 
     def _entry_row(self) -> QHBoxLayout:
-        self.arriving = _toggle(_("Arriving (F5)"), _("People arriving: scans check them in"))
-        self.leaving = _toggle(_("Leaving (F6)"), _("People leaving: scans check them out"))
+        self.arriving = toggle(_("Arriving (F5)"), _("People arriving: scans check them in"))
+        self.leaving = toggle(_("Leaving (F6)"), _("People leaving: scans check them out"))
         self.directions = QButtonGroup(self, exclusive=True)
         self.directions.addButton(self.arriving)
         self.directions.addButton(self.leaving)
         self.arriving.clicked.connect(lambda: self.set_direction(Direction.IN))
         self.leaving.clicked.connect(lambda: self.set_direction(Direction.OUT))
         self.field = QLineEdit(accessibleName=_("Badge code or name"), clearButtonEnabled=True)
-        self.field.setFont(_points(self.field.font(), 16))
+        self.field.setFont(points(self.field.font(), 16))
         # Wide enough for its longest hint in the large type, so "Scan a badge…" is never cut short.
         self.field.setMinimumWidth(max(self.field.fontMetrics().horizontalAdvance(_(hint)) for hint in (
             ARRIVING_HINT, LEAVING_HINT)) + 48)
         self.field.returnPressed.connect(self.submit)
-        self.field.installEventFilter(_DownToMatches(self))
+        self.field.installEventFilter(DownToMatches(self))
         go = QPushButton(_("Find / check in"), accessibleName=_("Check in the code, or search for the name, typed"))
         go.clicked.connect(self.submit)
-        self.camera_button = _toggle(_("Camera (F8)"), _("Read badges with the laptop camera"))
+        self.camera_button = toggle(_("Camera (F8)"), _("Read badges with the laptop camera"))
         self.camera_button.toggled.connect(self.use_camera)
         walk_in = QPushButton(_("Add &walk-in…"), accessibleName=_("Add someone who is not on the roster"))
         walk_in.clicked.connect(lambda: self.add_walk_in())
@@ -161,7 +176,7 @@ class CheckinView(QWidget):
 
     def _count_row(self) -> QHBoxLayout:
         self.count = QLabel(accessibleName=_("How many are in the room"))
-        self.count.setFont(_points(self.count.font(), 20, bold=True))
+        self.count.setFont(points(self.count.font(), 20, bold=True))
         self.tally = QLabel(accessibleName=_("Late, left and walk-ins"))
         row = QHBoxLayout()
         row.addWidget(self.count)
@@ -191,9 +206,9 @@ class CheckinView(QWidget):
         recent_head.addWidget(QLabel(f"<b>{_('Recent scans')}</b>"), 1)
         recent_head.addWidget(self.undo_button)
         split = QSplitter(Qt.Orientation.Horizontal, childrenCollapsible=False)
-        split.addWidget(_titled(in_room_head, self.in_room_table))
-        split.addWidget(_titled(self.not_here_title, self.not_here_table))
-        split.addWidget(_titled(recent_head, self.recent_table))
+        split.addWidget(titled(in_room_head, self.in_room_table))
+        split.addWidget(titled(self.not_here_title, self.not_here_table))
+        split.addWidget(titled(recent_head, self.recent_table))
         # Who is not here yet matters most at the door: its names get the room before the log of recent scans
         # (at 1366 x 768, inside the console, the three share about 800 pixels).
         split.setSizes([300, 380, 280])
@@ -223,7 +238,7 @@ class CheckinView(QWidget):
         table = QTableView(accessibleName=name)
         configure_table(table, model, stretch=stretch)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.installEventFilter(_TypeIntoField(self.field, table))
+        table.installEventFilter(TypeIntoField(self.field, table))
         return table
 
     def _shortcuts(self) -> None:
@@ -311,10 +326,14 @@ class CheckinView(QWidget):
             self._show(problem_verdict(_("Not recorded: try again"), _("If it keeps failing, write the name and time "
                                                                        "on paper; the scan was not saved.")))
             return None
+        self._accepted(result)
+        return result
+
+    def _accepted(self, result: ScanResult) -> None:
+        """Show a recorded check-in (a scan, or a walk-in approved from a phone) the same way, everywhere."""
         self._show(verdict_for(result))
         self._recorded()
         self.scan_recorded.emit(result)
-        return result
 
     def _show(self, verdict: Verdict) -> None:
         self.banner.show_verdict(verdict)
@@ -430,63 +449,3 @@ class CheckinView(QWidget):
         if self.camera_button.isChecked():
             self.camera_button.setChecked(False)
         super().hideEvent(event)
-
-
-def _points(font: QFont, points: int, bold: bool = False) -> QFont:
-    font = QFont(font)
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
-
-
-def _toggle(text: str, accessible_name: str) -> QPushButton:
-    button = QPushButton(text, checkable=True, accessibleName=accessible_name, autoDefault=False)
-    button.setStyleSheet("QPushButton:checked { background: #263238; color: #ffffff; font-weight: bold; }")
-    return button
-
-
-def _titled(title: QWidget | QHBoxLayout, table: QTableView) -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    if isinstance(title, QWidget):
-        layout.addWidget(title)
-    else:
-        layout.addLayout(title)
-    layout.addWidget(table, 1)
-    return box
-
-
-class _TypeIntoField(QObject):
-    """Letters typed while a list has the focus go into the box, as they would at pretix's desk."""
-
-    def __init__(self, field: QLineEdit, parent: QObject) -> None:
-        super().__init__(parent)
-        self._field = field
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress:
-            return False
-        assert isinstance(event, QKeyEvent)
-        text = event.text()
-        plain = not (event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier)
-        if len(text) == 1 and text.isprintable() and not text.isspace() and plain:
-            self._field.setFocus()
-            self._field.insert(text)
-            return True
-        return False
-
-
-class _DownToMatches(QObject):
-    """The Down arrow in the box moves into the people found, to pick one."""
-
-    def __init__(self, view: CheckinView) -> None:
-        super().__init__(view)
-        self._view = view
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
-                and event.key() == Qt.Key.Key_Down and self._view.stack.currentIndex() == 1:
-            self._view.matches_table.setFocus()
-            return True
-        return False

@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QStackedWidget, QWidget
 from facilitator.domain.segment_kinds import Panel, rules, vote_at
 from facilitator.i18n import _, ngettext
 from facilitator.services import delivery as delivery_service
+from facilitator.services import phone_votes
 from facilitator.services.delivery import SessionRun
+from facilitator.services.errors import UserError
 from facilitator.ui.console.panels import FeedbackPanel, RolePlayPanel, VotePanel
 
 if TYPE_CHECKING:
@@ -61,6 +63,7 @@ class ActivityController:
             self.vote_panel.show_vote(vote.question, vote.options, current.hands.get(item), correct=vote.correct,
                                       explanation=vote.explanation, revealed=item in current.revealed)
             self.panels.setCurrentWidget(self.vote_panel)
+            self.show_phone_votes()
         elif segment is not None and current is not None and panel is Panel.ROLES:
             self.role_panel.people.set_people(delivery_service.people_present(c.workspace, c.session_id))
             names = delivery_service.names_by_token(c.workspace, c.session_id)
@@ -83,6 +86,21 @@ class ActivityController:
         if not steps or self._segment_with(Panel.VOTES) is None:
             return None
         return steps[self.console.stage_index].item
+
+    def show_phone_votes(self) -> tuple[int, ...] | None:
+        """The phones' votes on the question on screen, beside the hands, while phones can vote or once any have
+        (they arrive from the phones' server; the console asks again on each ChangeKind.PHONES)."""
+        c = self.console
+        item, segment = self._vote_item(), c.run.delivery.current
+        if item is None or segment is None or self.panels.currentWidget() is not self.vote_panel:
+            return None
+        try:
+            counts = phone_votes.phone_votes(c.workspace, c.session_id, segment, item)
+        except UserError:  # the vote went away under the console (a workshop changed): no phones to show
+            counts = None
+        shown = counts if counts is not None and (c.phones.running is not None or any(counts)) else None
+        self.vote_panel.show_phones(shown)
+        return shown
 
     def record_counts(self, counts: list[int]) -> SessionRun | None:
         c = self.console

@@ -75,6 +75,9 @@ class VotePanel(QWidget):
         layout.addWidget(self.explanation)
         layout.addStretch(1)
         self.spins: list[QSpinBox] = []
+        self.phone_labels: list[QLabel] = []  # beside each box: the phones' votes, while phones can vote
+        self.phones: tuple[int, ...] | None = None
+        self._revealed = False
         self._shown: tuple[str, tuple[str, ...], tuple[int, ...]] | None = None
         for key in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(key), self, self.record, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -88,13 +91,15 @@ class VotePanel(QWidget):
             for spin, value in zip(self.spins, counts or [0] * len(options), strict=False):
                 spin.setValue(value)
             self.set_state(recorded=counts is not None, revealed=revealed)
+            self._update_total()
             return
+        self.phones = None
         self._shown = (question, tuple(options), tuple(correct))
         while self.grid.count():
             item = self.grid.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        self.spins = []
+        self.spins, self.phone_labels = [], []
         for i, option in enumerate(options):
             mark = " " + _("✓ correct") if i in correct else ""
             label = QLabel(f"{letter(i)}. {escape(option)}" + f"<b>{escape(mark)}</b>", wordWrap=True,
@@ -104,9 +109,12 @@ class VotePanel(QWidget):
             spin.setValue(counts[i] if counts and i < len(counts) else 0)
             spin.valueChanged.connect(self._update_total)
             label.setBuddy(spin)
+            phones = QLabel(visible=False, accessibleName=_("Phones for {letter}").format(letter=letter(i)))
             self.grid.addWidget(label, i, 0)
             self.grid.addWidget(spin, i, 1)
+            self.grid.addWidget(phones, i, 2)
             self.spins.append(spin)
+            self.phone_labels.append(phones)
         self.grid.setColumnStretch(0, 1)
         for before, after in zip([*self.spins], [*self.spins[1:], self.record_button], strict=True):
             QWidget.setTabOrder(before, after)  # new boxes would otherwise come last in the window's Tab chain
@@ -116,7 +124,18 @@ class VotePanel(QWidget):
         self.set_state(recorded=counts is not None, revealed=revealed)
         self._update_total()
 
+    def show_phones(self, counts: tuple[int, ...] | None) -> None:
+        """The phones' votes beside the hands (None: no phones, nothing shown). The trainer's screen only: the room
+        sees them merged with the hands, at the reveal."""
+        self.phones = counts
+        for i, label in enumerate(self.phone_labels):
+            label.setVisible(counts is not None)
+            if counts is not None:
+                label.setText(_("+ {count} by phone").format(count=counts[i] if i < len(counts) else 0))
+        self._update_total()
+
     def set_state(self, *, recorded: bool, revealed: bool) -> None:
+        self._revealed = revealed
         if revealed:
             self.status.setText(_("Revealed to the room. Recording new counts updates the chart."))
         elif recorded:
@@ -133,7 +152,14 @@ class VotePanel(QWidget):
             self.counts_entered.emit(self.counts())
 
     def _update_total(self) -> None:
-        self.total.setText(_("Total: {total}").format(total=sum(self.counts())))
+        hands = sum(self.counts())
+        if self.phones is None:
+            self.total.setText(_("Total: {total}").format(total=hands))
+            return
+        phones = sum(self.phones)
+        words = (_("Shown to the room: {total} ({hands} hands + {phones} by phone)") if self._revealed else
+                 _("Total at the reveal: {total} ({hands} hands + {phones} by phone)"))
+        self.total.setText(words.format(total=hands + phones, hands=hands, phones=phones))
 
 
 class PresentModel(RowsModel[tuple[str, str]]):

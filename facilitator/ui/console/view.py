@@ -21,7 +21,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QGuiApplication, QHideEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QHideEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTableView,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -63,8 +64,12 @@ from facilitator.ui.console.agenda import (
     timer_text,
 )
 from facilitator.ui.console.audience_link import AudienceLink
+from facilitator.ui.console.phones import PhonesController
+from facilitator.ui.console.questions import QuestionsPanel
 from facilitator.ui.console.steps import StepController
 from facilitator.ui.library.segment_html import segment_html
+from facilitator.ui.phones.server import StartPhones, server_start
+from facilitator.ui.phones.watch import PhonesWatch
 from facilitator.ui.store_watch import StoreWatch
 from facilitator.ui.widgets import configure_table
 
@@ -90,7 +95,8 @@ class ConsoleView(QWidget):
     def __init__(self, workspace: Workspace, session_id: str, parent: QWidget | None = None, *,
                  sounds: Sounds | None = None, camera_factory: Callable[[], FrameSource | None] = find_camera,
                  catcher: ScanCatcher | None = None, now: Now = delivery_service.now,
-                 changes: StoreWatch | None = None) -> None:
+                 changes: StoreWatch | None = None, start_phones: StartPhones | None = None,
+                 phones_watch: PhonesWatch | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.now = now
@@ -108,6 +114,9 @@ class ConsoleView(QWidget):
                                    listen=False, changes=changes)
         self.checkin.scan_recorded.connect(self._scan_recorded)
         self.setAccessibleName(_("Presenter console: {title}").format(title=self.run.title))
+        # The phones' server for this session, started from here (Ctrl+Shift+P); `start_phones` stands in for it
+        # in tests.
+        self.phones = PhonesController(self, start_phones or server_start(), watch=phones_watch)
         self._build()
         self._build_actions()
         self._scan_shown = QTimer(self, singleShot=True, interval=SHOW_FOR_MS)
@@ -120,6 +129,7 @@ class ConsoleView(QWidget):
             self.refresh_after_seal()
         if changes is not None:
             changes.changed.connect(self._store_changed)
+            changes.changed.connect(self._phones_changed)
 
     @property
     def run(self) -> SessionRun:
@@ -142,6 +152,12 @@ class ConsoleView(QWidget):
             if self.run.sealed:
                 self.refresh_after_seal()
 
+    def _phones_changed(self, changes: Changes) -> None:
+        """A phone voted or asked something (the phones' server writes from its own thread and connection)."""
+        if changes.touches(self.session_id, ChangeKind.PHONES):
+            self.activities.show_phone_votes()
+            self.questions.refresh()
+
     # --- layout -------------------------------------------------------------------------------------------
 
     def _build(self) -> None:
@@ -155,9 +171,15 @@ class ConsoleView(QWidget):
         self.role_panel = self.activities.role_panel
         self.feedback_panel = self.activities.feedback_panel
         self.notes = QTextBrowser(accessibleName=_("Facilitator notes for this segment"), openExternalLinks=False)
+        # Questions from the room share the notes' place, a tab away, so the notes keep their room.
+        self.notes_tabs = QTabWidget(documentMode=True)
+        self.notes_tabs.addTab(self.notes, _("Notes"))
+        self.questions = QuestionsPanel(self, self.notes_tabs)
+        self.notes_tabs.addTab(self.questions, "")
+        self.questions.refresh()
         centre = QSplitter(Qt.Orientation.Vertical)
         centre.addWidget(self.panels)
-        centre.addWidget(self.notes)
+        centre.addWidget(self.notes_tabs)
         centre.setStretchFactor(1, 1)
         # The check-in desk takes the place of the current segment while it is open (F2), so both have room
         # on a 1366-pixel laptop screen; the agenda and the count of who is in stay in view.
@@ -194,6 +216,7 @@ class ConsoleView(QWidget):
         for widget in (self.title, self.count_label, self.scan_label):
             bar.addWidget(widget)
         bar.addStretch(1)
+        bar.addWidget(self.phones.button)
         bar.addWidget(self.screen_label)
         bar.addWidget(QLabel(_("Audience on:")))
         bar.addWidget(self.screens)
@@ -267,6 +290,8 @@ class ConsoleView(QWidget):
             (N_("Rotate role-play parts"), [QKeySequence("Ctrl+Shift+G")], activities.rotate_roles),
             (N_("Check-in desk"), [QKeySequence("F2")], self.toggle_checkin),
             (N_("Audience window"), [QKeySequence("F7")], self.link.toggle),
+            (N_("Phones"), [QKeySequence("Ctrl+Shift+P")], lambda: self.phones.open_dialog()),
+            (N_("Questions from the room"), [QKeySequence("Ctrl+Shift+Q")], lambda: self.questions.focus()),
             (N_("Blank the audience window"), [QKeySequence("Ctrl+B")], self.link.toggle_blank),
             (N_("Larger text"), [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")], lambda: self.zoom(1)),
             (N_("Smaller text"), [QKeySequence("Ctrl+-")], lambda: self.zoom(-1)),
@@ -327,6 +352,7 @@ class ConsoleView(QWidget):
 
     def refresh_after_seal(self) -> None:
         """The session was sealed: nothing more can be recorded, so the controls say so."""
+        self.phones.stop()  # phones can no longer join or vote
         self.presenter.catch_up()
         self.show_run()
         self.say(_("This session is sealed: its delivery and attendance can no longer change."))
@@ -442,13 +468,22 @@ class ConsoleView(QWidget):
         self.checkin.sounds.prepare()
         self.ticker.start()
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc, wherever it lands unused in the console, takes a question from the room off the projector (a key
+        event, not a shortcut, so the desk's own Esc, which leaves a search, is never made ambiguous)."""
+        if event.key() == Qt.Key.Key_Escape and self.questions.take_down():
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def hideEvent(self, event: QHideEvent) -> None:
         self.catcher.uninstall()
         self.ticker.stop()
         super().hideEvent(event)
 
     def shut(self) -> None:
-        """Close the audience window with the console."""
+        """Close the audience window and stop the phones' server with the console."""
+        self.phones.stop()
         self.link.shut()
 
 

@@ -1,0 +1,1 @@
+"""GUI tests of the phones' companion in the app: the desk, the console, the projector."""
