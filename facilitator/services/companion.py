@@ -222,7 +222,11 @@ def approve_walk_in(ws: Workspace, session_id: str, waiting_id: int, *, actor: s
         _settle(ws, waiting_id, WalkInState.WAITING, None)
         raise
     _settle(ws, waiting_id, WalkInState.APPROVED, person.id)
-    return attendance.check_in(ws, session_id, person.badge_code, at=row.asked_at, source=Source.PHONE, actor=actor)
+    try:
+        return attendance.check_in(ws, session_id, person.badge_code, at=row.asked_at, source=Source.PHONE,
+                                   actor=actor)
+    except UserError:  # they asked outside the session's day window (hours early): they arrived no later than now
+        return attendance.check_in(ws, session_id, person.badge_code, source=Source.PHONE, actor=actor)
 
 
 def decline_walk_in(ws: Workspace, session_id: str, waiting_id: int) -> None:

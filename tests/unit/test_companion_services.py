@@ -156,6 +156,12 @@ def test_a_walk_in_waits_for_the_trainer_who_approves_or_declines(workspace: Wor
         companion.ask_to_join(workspace, sid, " ", "")
 
 
+def test_someone_who_asked_hours_early_is_checked_in_when_approved(workspace: Workspace, sid: str) -> None:
+    asked = companion.ask_to_join(workspace, sid, "Early", "Bird", at=t(-60 * 5))  # before the day's window
+    result = companion.approve_walk_in(workspace, sid, asked.id)
+    assert result.accepted and abs(result.at - datetime.now(UTC).astimezone()) < timedelta(minutes=1)
+
+
 def test_approving_someone_already_on_the_roster_leaves_them_waiting_with_the_reason(
         workspace: Workspace, sid: str) -> None:
     person = get_session(workspace, sid).roster[0]
