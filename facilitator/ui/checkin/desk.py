@@ -63,6 +63,7 @@ class CheckinView(QWidget):
     """The desk at the door for one session. While it is on screen it listens for badge scanners."""
 
     scan_recorded = Signal(object)  # the ScanResult, once the banner shows it
+    refreshed = Signal()  # the lists were read again (a check-in from a phone, the command line, another window)
 
     def __init__(self, workspace: Workspace, session_id: str, parent: QWidget | None = None, *,
                  sounds: Sounds | None = None, camera_factory: CameraFactory = find_camera,
@@ -415,6 +416,7 @@ class CheckinView(QWidget):
         self.recent.set_rows(attendance_service.attendance_log_entries(self._ws, self.session_id)[::-1][:RECENT_LIMIT])
         self._update_counts(report)
         self._update_undo()
+        self.refreshed.emit()
 
     def _update_counts(self, report: AttendanceReport) -> None:
         total = len(report.rows)

@@ -118,6 +118,7 @@ class ConsoleView(QWidget):
         # in tests.
         self.phones = PhonesController(self, start_phones or server_start(), watch=phones_watch)
         self._build()
+        self.checkin.refreshed.connect(self._show_count)  # someone checked in elsewhere: a phone, the command line
         self._build_actions()
         self._scan_shown = QTimer(self, singleShot=True, interval=SHOW_FOR_MS)
         self._scan_shown.timeout.connect(self.scan_label.clear)
