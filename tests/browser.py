@@ -66,9 +66,11 @@ class Phone:
         return int(self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    """Debian's chromium, headless, launched once per test run."""
+    """Debian's chromium, headless, launched once per test module. Not once per run: Playwright's synchronous API
+    keeps an asyncio event loop running in the main thread while it is open, and every later test that calls
+    asyncio.run there (pyHanko's signing does) would fail with "cannot be called from a running event loop"."""
     executable = os.environ.get(CHROMIUM_ENV, DEFAULT_CHROMIUM)
     if not Path(executable).is_file():
         _unavailable(f"no chromium at {executable} (Debian: apt-get install chromium); .ci/run installs it")
