@@ -143,7 +143,7 @@ class PhonePages:
         say = speak_to(request, match.language)  # known now: this page, and its refusals, in their language
         result = await asyncio.to_thread(companion.check_in_by_phone, self.ws, self.session_id, entry)
         ack = await asyncio.to_thread(companion.acknowledgment_text, self.ws, self.session_id)
-        parts = [pages.paragraph(_checked_in(result, match.shown_name, say))]
+        parts = [pages.paragraph(_checked_in(result, say))]
         if ack and (result.accepted or result.outcome is Outcome.ALREADY_IN):
             parts.append(self._sign_form(request, entry, ack, say))
         title = say(N_("Checked in")) if result.accepted else say(N_("Check-in"))
@@ -290,9 +290,11 @@ def _scan_again(say: Speaker, title: str, *, status: int) -> web.Response:
                               status=status, lang=say.code)
 
 
-def _checked_in(result: ScanResult, name: str, say: Speaker) -> str:
-    """What the phone says of a check-in: the desk's outcome in the person's words (their name as the phone
-    showed it, a first name and an initial)."""
+def _checked_in(result: ScanResult, say: Speaker) -> str:
+    """What the phone says of a check-in: the desk's outcome in the person's words, by their first name (the
+    desk's words use the full name, which a phone was never shown)."""
+    person = result.person
+    name = (person.first_name or person.last_name) if person else ""
     if result.outcome is Outcome.CHECKED_IN and result.late:
         words = N_("Welcome, {name}. You are checked in (arrived late).")
     else:
