@@ -3,6 +3,8 @@
 `_("text")` translates a text where it is shown. `N_("text")` only marks a text for translation where it is
 defined (a module's table of labels, say), and `_()` translates it where it is shown, once a language is chosen.
 `ngettext("1 person", "{n} people", n)` picks the plural form the language needs: never "person(s)".
+`Words(N_("text {name}"), name=...)` is a text said in the chosen language that can be said again in another
+(`words.said(in_language("es"))`): a service's refusal shown on a phone whose person reads another language.
 `install()` chooses the catalogue once, for the command line as it starts and for the app before its first
 window. Catalogues are gettext's: `assets/translations/LANG/LC_MESSAGES/facilitator.mo`, compiled from the `.po`
 files beside them; a text a catalogue lacks stays in English.
@@ -38,6 +40,34 @@ def N_(message: str) -> str:  # gettext's own name, which the extractor looks fo
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or a plural form of a text for `n` things, as the chosen language counts them."""
     return _catalogue.ngettext(singular, plural, n)
+
+
+class Words(str):
+    """A text said in the chosen language that remembers how it was said, so it can be said again in another.
+
+        raise UserError(Words(N_("type your full name as it is on the list to sign: {name}"), name=shown))
+
+    It is the text in the chosen language (a `str`, so it goes wherever a message goes, as it is), and
+    `said(say)` is the same text in the language of `say` (a gettext function, as `in_language` returns): the
+    phones' pages show a service's refusal in the language of the person holding the phone, not the laptop's.
+    `message` must be marked with `N_` where it is written, so the catalogues have it. A field that is itself
+    Words is said again too; other fields (names, numbers) are put in as they are."""
+
+    message: str
+    fields: dict[str, object]
+
+    def __new__(cls, message: str, /, **fields: object) -> Words:
+        words = super().__new__(cls, _(message).format(**fields))
+        words.message, words.fields = message, fields
+        return words
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, object]]:  # copied or pickled: made again
+        return (self.message,), self.fields
+
+    def said(self, say: Callable[[str], str]) -> str:
+        """This text in the language of `say`."""
+        return say(self.message).format(**{name: value.said(say) if isinstance(value, Words) else value
+                                            for name, value in self.fields.items()})
 
 
 def either(words: Iterable[str]) -> str:

@@ -87,13 +87,14 @@ def chromium() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def new_phone(chromium: Browser, tmp_path: Path) -> Iterator[Callable[[], Phone]]:
-    """Make phones, each with its own context (cookies, storage), closed after the test."""
+def new_phone(chromium: Browser, tmp_path: Path) -> Iterator[Callable[..., Phone]]:
+    """Make phones, each with its own context (cookies, storage), closed after the test; `new_phone(locale="es-US")`
+    makes one whose browser reads Spanish (its Accept-Language, its navigator.language)."""
     contexts = []
     shots = Path(os.environ[SHOTS_ENV]) if os.environ.get(SHOTS_ENV) else tmp_path / "shots"
 
-    def make() -> Phone:
-        context = chromium.new_context(**PHONE)
+    def make(**options: Any) -> Phone:
+        context = chromium.new_context(**{**PHONE, **options})
         contexts.append(context)
         phone = Phone(context.new_page(), shots)
 

@@ -8,6 +8,7 @@
 - Every response carries the security headers below and a charset with its text content type.
 - A handler's `UserError` becomes a 400 page with its message; any other exception a 500 page that shows no
   traceback (it is logged instead, without the client's address).
+- Every one of those pages is in the phone's language (language.py), and says so in `<html lang>`.
 
 A handler reads a form with `await read_form(request, "purpose")`, which checks and spends the form's one-time
 token (see `tokens`), and makes one for the page it serves with `issue_token(request, "purpose")`.
@@ -26,9 +27,10 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from multidict import MultiDict
 
+from facilitator.companion.language import LANGUAGES, Languages, Speaker, speaker
 from facilitator.companion.pages import message_page
 from facilitator.companion.tokens import FIELD, Clock, FormTokens
-from facilitator.i18n import N_, _
+from facilitator.i18n import N_, Words
 from facilitator.services.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -100,11 +102,13 @@ class RateLimiter:
 @dataclass
 class Guard:
     """One server's protections: its form tokens, its rate limiter (None: no limit, for a load benchmark on
-    loopback, where every simulated phone has the same address) and its body limit."""
+    loopback, where every simulated phone has the same address) and its body limit; and the languages its pages,
+    refusals included, may be in."""
 
     tokens: FormTokens = field(default_factory=FormTokens)
     limiter: RateLimiter | None = field(default_factory=RateLimiter)
     max_body: int = MAX_BODY
+    languages: Languages = field(default_factory=Languages)
 
 
 GUARD = web.AppKey("guard", Guard)
@@ -133,7 +137,7 @@ async def read_form(request: web.Request, purpose: str) -> MultiDict[str]:
     try:
         sent = await request.post()
     except (UnicodeDecodeError, LookupError):  # bytes that are not UTF-8, or a charset Python does not know
-        raise UserError(_("This form could not be read. Go back, reload the page and try again.")) from None
+        raise UserError(Words(N_("This form could not be read. Go back, reload the page and try again."))) from None
     guard_of(request).tokens.spend(_text(sent.get(FIELD)), purpose)
     return MultiDict((name, value) for name, value in sent.items() if name != FIELD and isinstance(value, str))
 
@@ -147,23 +151,23 @@ def _text(value: object) -> str | None:
 
 @web.middleware
 async def error_pages(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Every refusal and failure as a small page of its own; no traceback ever reaches a phone."""
+    """Every refusal and failure as a small page of its own, in the phone's language; no traceback ever reaches
+    a phone."""
     try:
         return await handler(request)
     except web.HTTPException as refusal:
         if refusal.status < 400:  # a redirect is an answer, not an error
             raise
-        return status_page(refusal.status, {k: v for k, v in refusal.headers.items() if k in _KEPT_HEADERS})
-    except UserError as error:  # the services' words start in lower case, for "facilitator: …" at a terminal
-        sentence = error.message[:1].upper() + error.message[1:]
-        sentence += "" if sentence.endswith((".", "!", "?", ")")) else "."
-        return message_page(_("That did not work"), sentence, status=400, next_step=("/", _("Back to the start")))
+        return status_page(refusal.status, {k: v for k, v in refusal.headers.items() if k in _KEPT_HEADERS},
+                           say=speaker(request))
+    except UserError as error:
+        return refusal_page(error, speaker(request))
     except ConnectionResetError:  # the phone went away while its request was read: nobody to answer
         log.debug("a client left during %s %s", request.method, request.path)
-        return status_page(400)
+        return status_page(400, say=speaker(request))
     except Exception:
         log.exception("the companion's handler of %s %s failed", request.method, request.path)
-        return status_page(500)
+        return status_page(500, say=speaker(request))
 
 
 @web.middleware
@@ -197,13 +201,24 @@ async def body_limit(request: web.Request, handler: Handler) -> web.StreamRespon
 MIDDLEWARES = (error_pages, rate_limit, only_known_methods, body_limit)
 
 
-def status_page(status: int, headers: dict[str, str] | None = None) -> web.Response:
-    """The page of a refusal or failure with this HTTP status."""
+def status_page(status: int, headers: dict[str, str] | None = None, *, say: Speaker | None = None) -> web.Response:
+    """The page of a refusal or failure with this HTTP status, in the language of `say` (default: the laptop's)."""
+    say = say or Languages.laptop()
     fallback = 500 if status >= 500 else 400
     title, message = STATUS_PAGES.get(status, STATUS_PAGES[fallback])
-    response = message_page(_(title), _(message), status=status)
+    response = message_page(say(title), say(message), status=status, lang=say.code)
     response.headers.update(headers or {})
     return response
+
+
+def refusal_page(error: UserError, say: Speaker) -> web.Response:
+    """The 400 page of a UserError, its message in the language of `say`: the services' words start in lower
+    case (for "facilitator: …" at a terminal), so the page makes them a sentence."""
+    message = say.refusal(error.message)
+    sentence = message[:1].upper() + message[1:]
+    sentence += "" if sentence.endswith((".", "!", "?", ")")) else "."
+    return message_page(say(N_("That did not work")), sentence, status=400, lang=say.code,
+                        next_step=("/", say(N_("Back to the start"))))
 
 
 async def security_headers(request: web.BaseRequest, response: web.StreamResponse) -> None:
@@ -216,4 +231,5 @@ async def security_headers(request: web.BaseRequest, response: web.StreamRespons
 def install(app: web.Application, guard: Guard) -> None:
     """Put `guard` and its header hook on `app` (made with `middlewares=MIDDLEWARES` and `client_max_size`)."""
     app[GUARD] = guard
+    app[LANGUAGES] = guard.languages
     app.on_response_prepare.append(security_headers)

@@ -5,11 +5,13 @@ make (from escaped values and their own fixed templates). So a name typed on one
 on another. Pages need no JavaScript and link one small style sheet (`static/companion.css`); they must work
 in a five-year-old phone browser.
 
-    body = form("/checkin", tokens.issue("checkin"), text_field("who", _("Your name or employee id")),
-                submit=_("Find me"))
-    return page(_("Check in"), body)
+    say = speaker(request)                      # the phone's language (language.py)
+    body = form("/checkin", tokens.issue("checkin"), text_field("who", say(N_("Your name or employee id"))),
+                submit=say(N_("Find me")))
+    return page(say(N_("Check in")), body, lang=say.code)
 
-Every text a person reads comes from the caller, through `_()`.
+Every text a person reads comes from the caller, in the phone's language; `lang` says which (the laptop's when
+not given).
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ A phone needs the room pass (room_pass.py), got only by opening a fresh join cod
 token (tokens.py); the check-in confirm form's token names the roster entry it was shown for, so a phone can
 confirm only someone its own search found. Votes and feedback spend a ballot held in a cookie of that question's
 own (services/phone_votes.py), so nothing ties one phone's answers together.
+
+Every page is in the phone's language (language.py): its browser's, or the person's own from the roster once the
+confirm and sign pages know who they are. So no text here is `_()`, the laptop's language: `say(N_("…"))`.
 """
 
 from __future__ import annotations
@@ -21,18 +24,27 @@ from aiohttp import web
 
 from facilitator.companion import pages, room_pass
 from facilitator.companion.guard import issue_token, read_form
+from facilitator.companion.language import Speaker, speak_to, speaker
 from facilitator.companion.pages import Markup, join
 from facilitator.companion.server import CompanionServer
 from facilitator.domain import rotation
 from facilitator.domain.attendance import Outcome
-from facilitator.i18n import N_, _, available_languages, in_language
+from facilitator.domain.times import clock as clock_time
+from facilitator.i18n import N_, Words
 from facilitator.services import audience_questions, companion, phone_votes
+from facilitator.services.attendance import ScanResult
 from facilitator.services.errors import UserError
 from facilitator.services.workspace import Workspace
 
 Clock = Callable[[], datetime]
 BALLOT_PREFIX = "b-"  # not user text: a ballot cookie is named for its question only ("b-SEGMENT-ITEM")
 COOKIE_OPTIONS: dict[str, Any] = {"httponly": True, "samesite": "Strict", "path": "/"}  # not user text
+# What the phone says after a check-in, to the person ("you are"), where the desk says "{name} is already …".
+CHECKED_IN = {
+    Outcome.CHECKED_IN: N_("Welcome, {name}. You are checked in."),
+    Outcome.WELCOME_BACK: N_("Welcome back, {name}. You are checked in again."),
+    Outcome.ALREADY_IN: N_("{name}, you are already checked in (since {since})."),
+}
 
 
 class PhonePages:
@@ -58,14 +70,16 @@ class PhonePages:
     async def welcome(self, request: web.Request) -> web.StreamResponse:
         if self._scanned(request) is not None:
             return _see_other("/here")
-        return _scan_again(_("Welcome"), status=200)
+        say = speaker(request)
+        return _scan_again(say, say(N_("Welcome")), status=200)
 
     async def join(self, request: web.Request) -> web.StreamResponse:
         """The address in the QR code: a fresh code gives the phone its room pass, then the code leaves the
         address bar (so the page cannot be shared by its address either)."""
         now = self.clock()
         if not rotation.accepted(self.secret, request.match_info["code"], now):
-            return _scan_again(_("This code has expired"), status=403)
+            say = speaker(request)
+            return _scan_again(say, say(N_("This code has expired")), status=403)
         response = _see_other("/here")
         response.set_cookie(room_pass.COOKIE, room_pass.issue(self.secret, now),
                             max_age=int(room_pass.ROOM_DAY.total_seconds()), **COOKIE_OPTIONS)
@@ -74,27 +88,30 @@ class PhonePages:
     async def home(self, request: web.Request) -> web.StreamResponse:
         if refused := self._refusal(request):
             return refused
+        say = speaker(request)
         asked = await asyncio.to_thread(phone_votes.open_question, self.ws, self.session_id)
-        links = [pages.link("/checkin", _("Check in"))]
+        links = [pages.link("/checkin", say(N_("Check in")))]
         if asked is not None:
-            label = _("Give feedback") if asked.asking is phone_votes.Asking.FEEDBACK else _(
-                "Answer the question on the screen")
+            label = say(N_("Give feedback")) if asked.asking is phone_votes.Asking.FEEDBACK else say(N_(
+                "Answer the question on the screen"))
             links.append(pages.link("/answer", label))
-        links.append(pages.link("/ask", _("Ask a question anonymously")))
-        intro = pages.paragraph(_("You are connected to the trainer's laptop. Nothing you do here leaves the "
-                                  "room."))
-        return pages.page(_("In the room"), join([intro, *links]))
+        links.append(pages.link("/ask", say(N_("Ask a question anonymously"))))
+        intro = pages.paragraph(say(N_("You are connected to the trainer's laptop. Nothing you do here leaves the "
+                                       "room.")))
+        return pages.page(say(N_("In the room")), join([intro, *links]), lang=say.code)
 
     # --- checking in ------------------------------------------------------------------------------------------
 
     async def checkin_form(self, request: web.Request) -> web.StreamResponse:
         if refused := self._refusal(request, checking_in=True):
             return refused
-        return pages.page(_("Check in"), self._search_form(request))
+        say = speaker(request)
+        return pages.page(say(N_("Check in")), self._search_form(request, say), lang=say.code)
 
-    def _search_form(self, request: web.Request, typed: str = "") -> Markup:
-        field = pages.text_field("who", _("Your name or employee id"), value=typed, required=True, maxlength=100)
-        return pages.form("/checkin/find", issue_token(request, "find"), field, submit=_("Find me"))
+    def _search_form(self, request: web.Request, say: Speaker, typed: str = "") -> Markup:
+        field = pages.text_field("who", say(N_("Your name or employee id")), value=typed, required=True,
+                                 maxlength=100)
+        return pages.form("/checkin/find", issue_token(request, "find"), field, submit=say(N_("Find me")))
 
     async def find(self, request: web.Request) -> web.StreamResponse:
         if refused := self._refusal(request, checking_in=True):
@@ -102,16 +119,18 @@ class PhonePages:
         form = await read_form(request, "find")
         typed = form.get("who", "")[:100]
         found = await asyncio.to_thread(companion.find_on_phone, self.ws, self.session_id, typed)
-        not_listed = pages.link("/walkin", _("I am not on the list"))
+        say = speaker(request)
+        not_listed = pages.link("/walkin", say(N_("I am not on the list")))
         if not found:
-            hint = pages.paragraph(_("No one on the list matches that. Type your whole first or last name, or "
-                                     "your employee id."))
-            return pages.page(_("Check in"), join([hint, self._search_form(request, typed), not_listed]))
+            hint = pages.paragraph(say(N_("No one on the list matches that. Type your whole first or last name, or "
+                                          "your employee id.")))
+            return pages.page(say(N_("Check in")), join([hint, self._search_form(request, say, typed), not_listed]),
+                              lang=say.code)
         choices = [pages.form("/checkin/confirm", issue_token(request, f"confirm:{m.entry_id}"),
-                              pages.hidden_field("entry", str(m.entry_id)), submit=_("I am {name}").format(
+                              pages.hidden_field("entry", str(m.entry_id)), submit=say(N_("I am {name}")).format(
                                   name=m.shown_name)) for m in found]
-        intro = pages.paragraph(_("Tap your name to check in."))
-        return pages.page(_("Is this you?"), join([intro, *choices, not_listed]))
+        intro = pages.paragraph(say(N_("Tap your name to check in.")))
+        return pages.page(say(N_("Is this you?")), join([intro, *choices, not_listed]), lang=say.code)
 
     async def confirm(self, request: web.Request) -> web.StreamResponse:
         if refused := self._refusal(request, checking_in=True):
@@ -119,18 +138,18 @@ class PhonePages:
         entry = _whole((await _peek(request)).get("entry"))
         form = await read_form(request, f"confirm:{entry}")
         if _whole(form.get("entry")) != entry:
-            raise UserError(_("This form could not be checked. Reload the page and try again."))
-        result = await asyncio.to_thread(companion.check_in_by_phone, self.ws, self.session_id, entry)
+            raise _unreadable()
         match = await asyncio.to_thread(companion.match, self.ws, self.session_id, entry)
-        say, lang = _language_of(match.language)
+        say = speak_to(request, match.language)  # known now: this page, and its refusals, in their language
+        result = await asyncio.to_thread(companion.check_in_by_phone, self.ws, self.session_id, entry)
         ack = await asyncio.to_thread(companion.acknowledgment_text, self.ws, self.session_id)
-        parts = [pages.paragraph(result.message)]
+        parts = [pages.paragraph(_checked_in(result, say))]
         if ack and (result.accepted or result.outcome is Outcome.ALREADY_IN):
             parts.append(self._sign_form(request, entry, ack, say))
         title = say(N_("Checked in")) if result.accepted else say(N_("Check-in"))
-        return pages.page(title, join(parts), lang=lang)
+        return pages.page(title, join(parts), lang=say.code)
 
-    def _sign_form(self, request: web.Request, entry: int, text: str, say: Callable[[str], str]) -> Markup:
+    def _sign_form(self, request: web.Request, entry: int, text: str, say: Speaker) -> Markup:
         fields = join([pages.paragraph(say(N_("This session's law asks each person to sign this:"))),
                        pages.paragraph(text),
                        pages.hidden_field("entry", str(entry)),
@@ -144,22 +163,23 @@ class PhonePages:
         entry = _whole((await _peek(request)).get("entry"))
         form = await read_form(request, f"sign:{entry}")
         match = await asyncio.to_thread(companion.match, self.ws, self.session_id, entry)
-        say, lang = _language_of(match.language)
+        say = speak_to(request, match.language)
         await asyncio.to_thread(companion.acknowledge_by_phone, self.ws, self.session_id, entry,
                                 form.get("name", "")[:200])
         return pages.message_page(say(N_("Signed")), say(N_("Thank you. Your signed acknowledgment is recorded.")),
-                                  next_step=("/here", say(N_("Back"))), lang=lang)
+                                  next_step=("/here", say(N_("Back"))), lang=say.code)
 
     async def walkin_form(self, request: web.Request) -> web.StreamResponse:
         if refused := self._refusal(request, checking_in=True):
             return refused
-        fields = join([pages.text_field("first", _("First name"), required=True, maxlength=100),
-                       pages.text_field("last", _("Last name"), required=True, maxlength=100),
-                       pages.text_field("employee", _("Employee id (if you have one)"), maxlength=64,
+        say = speaker(request)
+        fields = join([pages.text_field("first", say(N_("First name")), required=True, maxlength=100),
+                       pages.text_field("last", say(N_("Last name")), required=True, maxlength=100),
+                       pages.text_field("employee", say(N_("Employee id (if you have one)")), maxlength=64,
                                         autocapitalize="none")])
-        intro = pages.paragraph(_("The trainer will add you to the list at the desk."))
-        return pages.page(_("Not on the list"), join([intro, pages.form("/walkin", issue_token(request, "walkin"),
-                                                                        fields, submit=_("Ask to be added"))]))
+        intro = pages.paragraph(say(N_("The trainer will add you to the list at the desk.")))
+        body = pages.form("/walkin", issue_token(request, "walkin"), fields, submit=say(N_("Ask to be added")))
+        return pages.page(say(N_("Not on the list")), join([intro, body]), lang=say.code)
 
     async def walkin(self, request: web.Request) -> web.StreamResponse:
         if refused := self._refusal(request, checking_in=True):
@@ -168,40 +188,45 @@ class PhonePages:
         await asyncio.to_thread(partial(companion.ask_to_join, self.ws, self.session_id, form.get("first", ""),
                                         form.get("last", ""), form.get("employee", "").strip() or None,
                                         at=self.clock()))
-        return pages.message_page(_("Waiting for the trainer"), _("The trainer has your name and will add you "
-                                                                  "at the desk. You are counted from now."),
-                                  next_step=("/here", _("Back")))
+        say = speaker(request)
+        return pages.message_page(say(N_("Waiting for the trainer")), say(N_(
+            "The trainer has your name and will add you at the desk. You are counted from now.")),
+            next_step=("/here", say(N_("Back"))), lang=say.code)
 
     # --- answering, asking ------------------------------------------------------------------------------------
 
     async def answer_form(self, request: web.Request) -> web.StreamResponse:
         if refused := self._refusal(request):
             return refused
+        say = speaker(request)
         asked = await asyncio.to_thread(phone_votes.open_question, self.ws, self.session_id)
         if asked is None:
-            return pages.message_page(_("Nothing to answer"), _("There is no question to answer right now. Look "
-                                                                "at the screen."), next_step=("/here", _("Back")))
+            return pages.message_page(say(N_("Nothing to answer")), say(N_(
+                "There is no question to answer right now. Look at the screen.")),
+                next_step=("/here", say(N_("Back"))), lang=say.code)
         cookie = BALLOT_PREFIX + asked.key.replace(".", "-")
         ballot = request.cookies.get(cookie) or phone_votes.new_ballot()
         fields = pages.hidden_field("question", asked.key)
         if asked.asking is phone_votes.Asking.FEEDBACK:
-            scale = [(str(n), _rating_label(n, asked.scale)) for n in range(1, asked.scale + 1)]
-            prompt = _("{prompt} (optional)").format(prompt=asked.prompt) if asked.prompt else _(
-                "A comment (optional)")
+            scale = [(str(n), _rating_label(n, asked.scale, say)) for n in range(1, asked.scale + 1)]
+            prompt = say(N_("{prompt} (optional)")).format(prompt=asked.prompt) if asked.prompt else say(N_(
+                "A comment (optional)"))
             fields = join([fields, pages.text_field("comment", prompt, maxlength=1000, autocapitalize="sentences"),
                            pages.paragraph(asked.question), pages.choices("rating", scale)])
-            body = pages.form("/answer", issue_token(request, "answer"), fields, submit=_("Send without a rating"))
+            body = pages.form("/answer", issue_token(request, "answer"), fields,
+                              submit=say(N_("Send without a rating")))
         else:
             options = [(str(i), text) for i, text in enumerate(asked.options)]
             body = pages.form("/answer", issue_token(request, "answer"),
                               join([fields, pages.paragraph(asked.question), pages.choices("option", options)]))
-        response = pages.page(_("Your answer"), body)
+        response = pages.page(say(N_("Your answer")), body, lang=say.code)
         response.set_cookie(cookie, ballot, max_age=int(room_pass.ROOM_DAY.total_seconds()), **COOKIE_OPTIONS)
         return response
 
     async def answer(self, request: web.Request) -> web.StreamResponse:
         if refused := self._refusal(request):
             return refused
+        say = speaker(request)
         form = await read_form(request, "answer")
         segment, _dot, item_text = form.get("question", "").rpartition(".")
         item = _whole(item_text)
@@ -210,30 +235,34 @@ class PhonePages:
             rating = _whole(form["rating"]) if form.get("rating") else None
             await asyncio.to_thread(partial(phone_votes.give_feedback, self.ws, self.session_id, segment, ballot,
                                             rating=rating, comment=form.get("comment", "")))
-            return pages.message_page(_("Thank you"), _("Your feedback is in. It is anonymous."),
-                                      next_step=("/here", _("Back")))
-        await asyncio.to_thread(phone_votes.cast_vote, self.ws, self.session_id, segment, item,
-                                _whole(form.get("option")), ballot)
-        return pages.message_page(_("Thank you"), _("Your answer is counted. The results appear on the screen "
-                                                    "when the trainer shows them."), next_step=("/here", _("Back")))
+            thanks = say(N_("Your feedback is in. It is anonymous."))
+        else:
+            await asyncio.to_thread(phone_votes.cast_vote, self.ws, self.session_id, segment, item,
+                                    _whole(form.get("option")), ballot)
+            thanks = say(N_("Your answer is counted. The results appear on the screen when the trainer shows "
+                            "them."))
+        return pages.message_page(say(N_("Thank you")), thanks, next_step=("/here", say(N_("Back"))),
+                                  lang=say.code)
 
     async def ask_form(self, request: web.Request) -> web.StreamResponse:
         if refused := self._refusal(request):
             return refused
-        field = pages.text_field("question", _("Your question"), required=True,
+        say = speaker(request)
+        field = pages.text_field("question", say(N_("Your question")), required=True,
                                  maxlength=audience_questions.MAX_QUESTION, autocapitalize="sentences")
-        intro = pages.paragraph(_("Your question goes to the trainer without your name. The trainer chooses "
-                                  "which questions to show on the screen."))
-        return pages.page(_("Ask a question"), join([intro, pages.form("/ask", issue_token(request, "ask"), field,
-                                                                       submit=_("Send"))]))
+        intro = pages.paragraph(say(N_("Your question goes to the trainer without your name. The trainer chooses "
+                                       "which questions to show on the screen.")))
+        body = pages.form("/ask", issue_token(request, "ask"), field, submit=say(N_("Send")))
+        return pages.page(say(N_("Ask a question")), join([intro, body]), lang=say.code)
 
     async def ask(self, request: web.Request) -> web.StreamResponse:
         if refused := self._refusal(request):
             return refused
         form = await read_form(request, "ask")
         await asyncio.to_thread(audience_questions.ask, self.ws, self.session_id, form.get("question", ""))
-        return pages.message_page(_("Question sent"), _("The trainer has your question. Thank you."),
-                                  next_step=("/ask", _("Ask another")))
+        say = speaker(request)
+        return pages.message_page(say(N_("Question sent")), say(N_("The trainer has your question. Thank you.")),
+                                  next_step=("/ask", say(N_("Ask another"))), lang=say.code)
 
     # --- the room pass ----------------------------------------------------------------------------------------
 
@@ -245,7 +274,8 @@ class PhonePages:
         minutes. Otherwise the page that says to scan the code again."""
         scanned = self._scanned(request)
         if scanned is None or (checking_in and not room_pass.fresh_enough_to_check_in(scanned, self.clock())):
-            return _scan_again(_("Scan the code on the screen"), status=403)
+            say = speaker(request)
+            return _scan_again(say, say(N_("Scan the code on the screen")), status=403)
         return None
 
 
@@ -254,17 +284,31 @@ def _see_other(where: str) -> web.Response:
     return web.Response(status=303, headers={"Location": where})
 
 
-def _scan_again(title: str, *, status: int) -> web.Response:
-    return pages.message_page(title, _("Scan the QR code on the room's screen with your phone's camera. The code "
-                                       "changes every 20 seconds, so scan the one showing now."), status=status)
+def _scan_again(say: Speaker, title: str, *, status: int) -> web.Response:
+    return pages.message_page(title, say(N_("Scan the QR code on the room's screen with your phone's camera. The "
+                                            "code changes every 20 seconds, so scan the one showing now.")),
+                              status=status, lang=say.code)
 
 
-def _rating_label(n: int, scale: int) -> str:
+def _checked_in(result: ScanResult, say: Speaker) -> str:
+    """What the phone says of a check-in: the desk's outcome in the person's words, by their first name (the
+    desk's words use the full name, which a phone was never shown)."""
+    person = result.person
+    name = (person.first_name or person.last_name) if person else ""
+    if result.outcome is Outcome.CHECKED_IN and result.late:
+        words = N_("Welcome, {name}. You are checked in (arrived late).")
+    else:
+        words = CHECKED_IN.get(result.outcome, N_("Your check-in could not be recorded. Ask the trainer at the "
+                                                  "desk."))
+    return say(words).format(name=name, since=clock_time(result.since))
+
+
+def _rating_label(n: int, scale: int, say: Speaker) -> str:
     """The ends of the scale say which way it runs; the middle is just the number."""
     if n == 1:
-        return _("{n} (lowest)").format(n=n)
+        return say(N_("{n} (lowest)")).format(n=n)
     if n == scale:
-        return _("{n} (highest)").format(n=n)
+        return say(N_("{n} (highest)")).format(n=n)
     return str(n)
 
 
@@ -272,8 +316,12 @@ def _whole(value: object) -> int:
     """A small non-negative whole number from a form, or a UserError (a tampered or broken form)."""
     text = value if isinstance(value, str) else ""
     if not text.isdigit() or len(text) > 9:
-        raise UserError(_("This form could not be checked. Reload the page and try again."))
+        raise _unreadable()
     return int(text)
+
+
+def _unreadable() -> UserError:
+    return UserError(Words(N_("This form could not be checked. Reload the page and try again.")))
 
 
 async def _peek(request: web.Request) -> Any:
@@ -281,10 +329,3 @@ async def _peek(request: web.Request) -> Any:
     is then checked against that entry, so a changed entry fails)."""
     return await request.post()
 
-
-def _language_of(code: str | None) -> tuple[Callable[[str], str], str | None]:
-    """The pages after someone is identified are in their own language where the app has it."""
-    if code and code.split("-")[0] in available_languages():
-        language = code.split("-")[0]
-        return in_language(language), language
-    return _, None

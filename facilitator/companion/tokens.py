@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Literal
 
-from facilitator.i18n import _
+from facilitator.i18n import N_, Words
 from facilitator.services.errors import UserError
 
 Clock = Callable[[], float]
@@ -43,11 +43,11 @@ class FormRefused(UserError):
 
     def __init__(self, reason: Reason) -> None:
         messages = {
-            "forged": _("This form could not be checked. Go back, reload the page and try again."),
-            "expired": _("This page was open too long and has expired. Go back, reload it and try again."),
-            "replayed": _("This form was already sent. To send something new, go back and reload the page."),
+            "forged": N_("This form could not be checked. Go back, reload the page and try again."),
+            "expired": N_("This page was open too long and has expired. Go back, reload it and try again."),
+            "replayed": N_("This form was already sent. To send something new, go back and reload the page."),
         }
-        super().__init__(messages[reason])
+        super().__init__(Words(messages[reason]))  # said again in the phone's language
         self.reason: Reason = reason
 
 

@@ -32,7 +32,7 @@ from facilitator.domain.attendance import (
 from facilitator.domain.ids import read_code
 from facilitator.domain.sessions import SessionStatus
 from facilitator.domain.times import clock, iso
-from facilitator.i18n import N_, _, in_language
+from facilitator.i18n import N_, Words, _, in_language
 from facilitator.records import attendance_log, witness
 from facilitator.services.attendance_record import (
     AttendanceReport,
@@ -249,7 +249,7 @@ def _door_session(ws: Workspace, conn: Connection, session_id: str) -> Row[Any]:
 def _refuse_sealed(session_id: str, sealed: bool) -> None:
     """A sealed session takes no more check-ins; a seal decides, whatever the status column says."""
     if sealed:
-        raise UserError(_("session {session} is sealed; it accepts no more check-ins").format(session=session_id))
+        raise UserError(Words(N_("session {session} is sealed; it accepts no more check-ins"), session=session_id))
 
 
 def _when(session: Row[Any], at: datetime | None) -> datetime:

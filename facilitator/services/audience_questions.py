@@ -1,5 +1,6 @@
 """Anonymous questions from the room's phones, moderated by the trainer before any reaches the projector
 (docs/companion.md). A question is kept with its text and its state only: no person, no address, no time.
+Refusals a phone may read are `Words`, said again in the phone's language.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from enum import StrEnum
 
 from sqlalchemy import func, select
 
-from facilitator.i18n import _, ngettext
+from facilitator.i18n import N_, Words, _, ngettext
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import find_session
 from facilitator.services.workspace import Workspace
@@ -39,21 +40,21 @@ def ask(ws: Workspace, session_id: str, text: str) -> None:
     """Keep a question from a phone for the trainer to read."""
     question = " ".join(text.split())
     if not question:
-        raise UserError(_("write a question first"))
+        raise UserError(Words(N_("write a question first")))
     if len(question) > MAX_QUESTION:
         raise UserError(ngettext("the question is {count} character long; keep it to {most}",
                                  "the question is {count} characters long; keep it to {most}", len(question)).format(
             count=len(question), most=MAX_QUESTION))
     if any(unicodedata.category(c) in ("Cc", "Co", "Cs") or c in BIDI_CONTROLS for c in question):
-        raise UserError(_("the question contains characters that cannot be shown; write it again"))
+        raise UserError(Words(N_("the question contains characters that cannot be shown; write it again")))
     with ws.store.write_transaction() as db:
         session = find_session(db, session_id)
         if session.is_sealed:
-            raise UserError(_("this session has ended; questions are closed"))
+            raise UserError(Words(N_("this session has ended; questions are closed")))
         waiting = db.scalar(select(func.count()).select_from(AudienceQuestion).where(
             AudienceQuestion.session_id == session.id, AudienceQuestion.state == QuestionState.WAITING))
         if (waiting or 0) >= WAITING_MAX:
-            raise UserError(_("the trainer has many questions waiting; try again in a few minutes"))
+            raise UserError(Words(N_("the trainer has many questions waiting; try again in a few minutes")))
         db.add(AudienceQuestion(session_id=session.id, text=question, state=QuestionState.WAITING))
 
 

@@ -3,6 +3,7 @@ and checking themselves in from a phone, and walk-ins who wait for the trainer's
 
 Check-ins go through `attendance.check_in`, as the desk's do (source "phone"): the same idempotency, the same
 refused-scan records, the same hash chain. The web server (facilitator/companion) only calls these functions.
+What a phone may be refused is said with `Words`, so the phone's page can say it in the phone's language.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from facilitator.content.roster_file import check_person
 from facilitator.domain import rotation
 from facilitator.domain.attendance import Source
-from facilitator.i18n import _
+from facilitator.i18n import N_, Words, _
 from facilitator.services import attendance, roster
 from facilitator.services.attendance import ScanResult
 from facilitator.services.errors import UserError
@@ -125,12 +126,12 @@ def acknowledge_by_phone(ws: Workspace, session_id: str, entry_id: int, typed_na
     """Record the acknowledgment, signed on the phone by typing one's full name (an electronic signature, which
     New York City allows), as the desk records one; the name typed must be the name on the roster."""
     if not acknowledgment_text(ws, session_id):
-        raise UserError(_("this session has nothing to acknowledge"))
+        raise UserError(Words(N_("this session has nothing to acknowledge")))
     person = _person(ws, session_id, entry_id)
     typed = " ".join(typed_name.split())
     if _folded(typed) != _folded(person.full_name):
-        raise UserError(_("type your full name as it is on the list to sign: {name}").format(
-            name=PhoneMatch.of(person, None).shown_name))
+        raise UserError(Words(N_("type your full name as it is on the list to sign: {name}"),
+                              name=PhoneMatch.of(person, None).shown_name))
     return attendance.acknowledge(ws, session_id, entry_id, source=Source.PHONE, actor=person.full_name,
                                   signed_as=typed)
 
@@ -150,7 +151,7 @@ def _entry(ws: Workspace, session_id: str, entry_id: int) -> tuple[RosterPerson,
         row = db.execute(select(*ROSTER_COLUMNS).where(RosterEntry.session_id == session.id,
                                                        RosterEntry.id == entry_id)).first()
         if row is None:
-            raise UserError(_("that person is not on this session's list; search again"))
+            raise UserError(Words(N_("that person is not on this session's list; search again")))
         return roster_person(row), row.language
 
 
@@ -185,7 +186,7 @@ def ask_to_join(ws: Workspace, session_id: str, first_name: str, last_name: str,
     with ws.store.write_transaction() as db:
         session = find_session(db, session_id)
         if session.is_sealed:
-            raise UserError(_("session {session} is sealed; it accepts no more check-ins").format(session=session.id))
+            raise UserError(Words(N_("session {session} is sealed; it accepts no more check-ins"), session=session.id))
         waiting = list(db.scalars(select(PendingWalkIn).where(PendingWalkIn.session_id == session.id,
                                                               PendingWalkIn.state == WalkInState.WAITING)))
         same = next((w for w in waiting if (w.first_name.casefold(), w.last_name.casefold())
@@ -193,7 +194,7 @@ def ask_to_join(ws: Workspace, session_id: str, first_name: str, last_name: str,
         if same is not None:
             return _waiting(same)
         if len(waiting) >= WAITING_MAX:
-            raise UserError(_("too many people are waiting to be added; ask the trainer at the desk"))
+            raise UserError(Words(N_("too many people are waiting to be added; ask the trainer at the desk")))
         row = PendingWalkIn(session_id=session.id, first_name=person.first_name, last_name=person.last_name,
                             employee_id=person.employee_id, asked_at=at or datetime.now(UTC),
                             state=WalkInState.WAITING)

@@ -41,7 +41,7 @@ from facilitator.domain.jurisdiction import Agency
 from facilitator.domain.segment_kinds import NoSuchVote, Panel, SegmentKind, rules, vote_at
 from facilitator.domain.sessions import SessionStatus
 from facilitator.domain.times import day_and_clock, iso
-from facilitator.i18n import _, either, ngettext
+from facilitator.i18n import N_, Words, _, either, ngettext
 from facilitator.services.errors import UserError
 from facilitator.services.phone_tally import phone_counts
 from facilitator.services.sessions import find_session, frozen_workshop
@@ -222,7 +222,7 @@ def note(ws: Workspace, session_id: str, segment: str, text: str, *, at: datetim
     cleaned = " ".join(text.split())
     if not cleaned:
         raise UserError(_("the note is empty"))
-    _refuse_control_characters(cleaned, _("the note contains a control character ({code}); remove it and try again"))
+    _refuse_control_characters(cleaned, N_("the note contains a control character ({code}); remove it and try again"))
     if len(cleaned) > MAX_NOTE:
         raise UserError(ngettext("the note is {count} character long; keep it to {most}",
                                  "the note is {count} characters long; keep it to {most}", len(cleaned)).format(
@@ -359,11 +359,11 @@ def add_feedback(ws: Workspace, session_id: str, segment: str, *, rating: int | 
     if rules(seg.type).panel is not Panel.FEEDBACK:
         raise UserError(_("segment '{segment}' is not a feedback round").format(segment=segment))
     if run.sealed:
-        raise UserError(_("session {session} is sealed; its feedback can no longer change").format(
-            session=run.session_id))
+        raise UserError(Words(N_("session {session} is sealed; its feedback can no longer change"),
+                              session=run.session_id))
     scale = seg.rating.scale
     if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= scale):
-        raise UserError(_("the rating must be a whole number from 1 to {most}").format(most=scale))
+        raise UserError(Words(N_("the rating must be a whole number from 1 to {most}"), most=scale))
     if source not in FEEDBACK_SOURCES:
         raise UserError(_("a response comes in on {sources}, not '{source}'").format(
             sources=either(FEEDBACK_SOURCES), source=source))
@@ -372,10 +372,10 @@ def add_feedback(ws: Workspace, session_id: str, segment: str, *, rating: int | 
         raise UserError(ngettext("the comment is {count} character long; keep it to {most}",
                                  "the comment is {count} characters long; keep it to {most}", len(text)).format(
             count=len(text), most=MAX_COMMENT))
-    _refuse_control_characters(text, _("the comment contains a control character ({code}); remove it and try "
-                                       "again"))
+    _refuse_control_characters(text, N_("the comment contains a control character ({code}); remove it and try "
+                                        "again"))
     if rating is None and not text:
-        raise UserError(_("give a rating, a comment, or both"))
+        raise UserError(Words(N_("give a rating, a comment, or both")))
     with ws.store.write_transaction() as db:
         db.add(FeedbackResponse(session_id=run.session_id, segment_id=segment, rating=rating,
                                 comment=text or None, source=source))
@@ -384,11 +384,11 @@ def add_feedback(ws: Workspace, session_id: str, segment: str, *, rating: int | 
 
 def _refuse_control_characters(text: str, refusal: str) -> None:
     """NUL and other control characters (line breaks and tabs aside) are never typed on purpose: they come from
-    a bad paste or a hostile phone, break exports and hide text, so they are refused (`refusal` says so, with the
-    character's {code}) rather than kept."""
+    a bad paste or a hostile phone, break exports and hide text, so they are refused (`refusal`, marked with N_,
+    says so with the character's {code}) rather than kept."""
     for char in text:
         if char not in "\n\r\t" and unicodedata.category(char) == "Cc":
-            raise UserError(refusal.format(code=f"U+{ord(char):04X}"))
+            raise UserError(Words(refusal, code=f"U+{ord(char):04X}"))
 
 
 def remove_last_feedback(ws: Workspace, session_id: str, segment: str) -> FeedbackSummary:

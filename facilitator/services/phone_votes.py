@@ -4,7 +4,8 @@ A phone answers only the question on the room's screen, until its results are re
 ballot, a random value the phone holds in a cookie for that question alone; voting spends it. The store keeps the
 ballot's SHA-256 (to refuse a second vote) and one more in the option's count: no row per vote, no time, no
 address, so nothing ties two answers of one phone together, or an answer to a person. The counts join the hands
-counted in the room when the trainer tallies or reveals (services/delivery.py).
+counted in the room when the trainer tallies or reveals (services/delivery.py). Refusals are `Words`, which a
+phone's page says again in the phone's language.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from facilitator.domain.delivery import DeliveryKind, SegmentRun
 from facilitator.domain.segment_kinds import Panel, rules, stages, vote_at
-from facilitator.i18n import _
+from facilitator.i18n import N_, Words
 from facilitator.services import delivery, presenter_state
 from facilitator.services.errors import UserError
 from facilitator.services.phone_tally import phone_counts
@@ -124,7 +125,7 @@ def cast_vote(ws: Workspace, session_id: str, segment_id: str, item: int, option
     """Count one phone's answer, if the question is still open and its ballot unspent (UserError says why not)."""
     asked = _still_open(ws, session_id, segment_id, item, (Asking.VOTE, Asking.QUESTION))
     if not 0 <= option < len(asked.options):
-        raise UserError(_("choose one of the answers shown"))
+        raise UserError(Words(N_("choose one of the answers shown")))
     with ws.store.write_transaction() as db:
         if _revealed(db, asked.session_id, segment_id, item):  # again, under the write lock: it may just have been
             raise _closed()
@@ -189,19 +190,19 @@ def _revealed(db: Session, session_id: str, segment_id: str, item: int) -> bool:
 
 
 def _closed() -> UserError:
-    return UserError(_("answers to this question have closed; look at the screen for the next one"))
+    return UserError(Words(N_("answers to this question have closed; look at the screen for the next one")))
 
 
 def _spend(db: Session, session_id: str, segment_id: str, item: int, ballot: str) -> None:
     """Mark the ballot spent for this question, refusing one spent before or one that is not a ballot at all."""
     if not 16 <= len(ballot) <= 64 or not ballot.isascii():
-        raise UserError(_("this page is out of date; open the question again from the screen's code"))
+        raise UserError(Words(N_("this page is out of date; open the question again from the screen's code")))
     digest = _digest(ballot)
     spent = db.scalar(select(UsedBallot.ballot_sha256).where(
         UsedBallot.session_id == session_id, UsedBallot.segment_id == segment_id, UsedBallot.item == item,
         UsedBallot.ballot_sha256 == digest))
     if spent is not None:
-        raise UserError(_("this phone has already answered this question"))
+        raise UserError(Words(N_("this phone has already answered this question")))
     db.add(UsedBallot(session_id=session_id, segment_id=segment_id, item=item, ballot_sha256=digest))
 
 

@@ -39,11 +39,13 @@ class Clock:
 
 
 class Phone:
-    """One phone's browser, reduced to what the pages need: cookies kept, forms read from the page and sent."""
+    """One phone's browser, reduced to what the pages need: cookies kept, forms read from the page and sent, and
+    the languages its person reads (the Accept-Language header, none by default)."""
 
-    def __init__(self, server: CompanionServer) -> None:
+    def __init__(self, server: CompanionServer, languages: str | None = None) -> None:
         assert server.address is not None
         self.host, self.port = server.address
+        self.languages = languages
         self.cookies: dict[str, str] = {}
         self.page = ""
         self.status = 0
@@ -65,6 +67,8 @@ class Phone:
     def _send(self, method: str, path: str, body: str | None = None) -> str:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=10)
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if self.languages is not None:
+            headers["Accept-Language"] = self.languages
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         connection.request(method, path, body=body, headers=headers)
