@@ -201,6 +201,9 @@ class PhonePages:
         say = speaker(request)
         asked = await asyncio.to_thread(phone_votes.open_question, self.ws, self.session_id)
         if asked is None:
+            shown = await asyncio.to_thread(phone_votes.last_results, self.ws, self.session_id)
+            if shown is not None:
+                return _results_page(shown, say)
             return pages.message_page(say(N_("Nothing to answer")), say(N_(
                 "There is no question to answer right now. Look at the screen.")),
                 next_step=("/here", say(N_("Back"))), lang=say.code)
@@ -301,6 +304,23 @@ def _checked_in(result: ScanResult, say: Speaker) -> str:
         words = CHECKED_IN.get(result.outcome, N_("Your check-in could not be recorded. Ask the trainer at the "
                                                   "desk."))
     return say(words).format(name=name, since=clock_time(result.since))
+
+
+def _results_page(shown: phone_votes.Results, say: Speaker) -> web.Response:
+    """A revealed question's results, as the room saw them: the count of each answer (a total only, for a small
+    group), and the right answer of a knowledge check."""
+    rows = []
+    for i, option in enumerate(shown.options):
+        count = "" if shown.counts is None else f" — {shown.counts[i]}"
+        mark = say(N_(" (right answer)")) if i in shown.correct else ""
+        rows.append(pages.paragraph(f"{option}{mark}{count}"))
+    if shown.counts is None:
+        rows.append(pages.paragraph(say(N_("Answers in all: {count}, too few to show how many chose each."))
+                                    .format(count=shown.total)))
+    body = join([pages.paragraph(shown.question), *rows,
+                 pages.paragraph(say(N_("There is no question to answer right now. Look at the screen."))),
+                 pages.link("/here", say(N_("Back")))])
+    return pages.page(say(N_("Results")), body, lang=say.code)
 
 
 def _rating_label(n: int, scale: int, say: Speaker) -> str:

@@ -66,8 +66,8 @@ class Results:
 
     question: str
     options: tuple[str, ...]
-    counts: tuple[int, ...] | None
-    total_only: str
+    counts: tuple[int, ...] | None  # None below SMALL_GROUP answers: then only the total is shown
+    total: int
     correct: tuple[int, ...]
 
 
@@ -170,8 +170,18 @@ def results(ws: Workspace, session_id: str, segment_id: str, item: int) -> Resul
     if item not in segment_run.revealed:
         return None
     vote = vote_at(run.segment(segment_id), item)
-    counts, total_only = room_counts(segment_run.tallies.get(item))
-    return Results(vote.question, tuple(vote.options), counts, total_only, tuple(vote.correct or ()))
+    tally = segment_run.tallies.get(item, ())
+    counts, _total_only = room_counts(tally or None)
+    return Results(vote.question, tuple(vote.options), counts, sum(tally), tuple(vote.correct or ()))
+
+
+def last_results(ws: Workspace, session_id: str) -> Results | None:
+    """The results of the running segment's latest revealed question, as the room saw them (None if none is)."""
+    run = delivery.session_run(ws, session_id)
+    current = run.delivery.current
+    if current is None or not run.delivery.run_of(current).revealed:
+        return None
+    return results(ws, session_id, current, max(run.delivery.run_of(current).revealed))
 
 
 def _still_open(ws: Workspace, session_id: str, segment_id: str, item: int,

@@ -18,7 +18,7 @@ from facilitator.companion.guard import Guard
 from facilitator.companion.run import start
 from facilitator.companion.server import CompanionServer
 from facilitator.domain import rotation
-from facilitator.domain.segment_kinds import stages
+from facilitator.domain.segment_kinds import stages, vote_at
 from facilitator.services import audience_questions, companion, delivery, phone_votes, presenter_state
 from facilitator.services.attendance_record import attendance_log_entries, attendance_report
 from facilitator.services.demo import ensure_demo_session
@@ -204,6 +204,23 @@ def test_a_phone_answers_the_question_on_the_screen_once(server: CompanionServer
     assert phone_votes.phone_votes(workspace, sid, SCENARIO, 0) == (0, 0, 1, 0)
     ballots = [v for k, v in phone.cookies.items() if k.startswith("b-")]
     assert len(ballots) == 1  # one cookie for this question only
+    delivery.reveal(workspace, sid, SCENARIO, 0)
+    phone.get("/answer")  # after the reveal: the room's results, and with one answer only their total
+    assert phone.status == 200 and "Results" in phone.page and "Answers in all: 1" in phone.page
+    assert " — " not in phone.page
+
+
+def test_a_phone_sees_a_knowledge_checks_answer_and_counts_after_the_reveal(
+        server: CompanionServer, workspace: Workspace, sid: str, clock: Clock) -> None:
+    phone = joined(server, workspace, sid, clock)
+    delivery.start(workspace, sid, "knowledge-check")
+    delivery.tally(workspace, sid, "knowledge-check", 0, [2, 7])
+    delivery.reveal(workspace, sid, "knowledge-check", 0)
+    phone.get("/answer")
+    vote = vote_at(delivery.session_run(workspace, sid).segment("knowledge-check"), 0)
+    right = vote.correct[0]
+    assert f"{vote.options[right]} (right answer) — {(2, 7)[right]}" in phone.page
+    assert f"{vote.options[1 - right]} — {(2, 7)[1 - right]}" in phone.page
 
 
 def test_questions_and_feedback_from_a_phone(server: CompanionServer, workspace: Workspace, sid: str,
