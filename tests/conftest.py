@@ -16,6 +16,10 @@ from tests.browser import chromium, new_phone, phone  # noqa: F401 (fixtures: De
 from tests.lrs import ralph, ralph_server  # noqa: F401 (fixtures: a real xAPI learning record store)
 from tests.pg import postgres_server, postgres_url  # noqa: F401 (fixtures: a real PostgreSQL for HR's store)
 
+# The phone pages' tests: the demo session (sid), the companion's wall clock (clock) and its server (server); a
+# module that defines fixtures of the same names uses its own.
+from tests.phone_pages import clock, server, sid  # noqa: F401
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

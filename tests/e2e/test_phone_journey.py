@@ -5,19 +5,15 @@ that says what to do. Screenshots go to FACILITATOR_SHOTS (or the test's folder)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import date
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Locator, Page
 
-from facilitator.companion.guard import Guard
-from facilitator.companion.run import start
 from facilitator.companion.server import CompanionServer
 from facilitator.domain.segment_kinds import stages
 from facilitator.services import audience_questions, companion, delivery, phone_votes, presenter_state
 from facilitator.services.attendance_record import attendance_report
-from facilitator.services.demo import ensure_demo_session
 from facilitator.services.sessions import get_session
 from facilitator.services.workspace import Workspace
 from tests.browser import Phone
@@ -26,16 +22,8 @@ pytestmark = pytest.mark.slow
 SCENARIO = "scenario-out-of-town-job"
 
 
-@pytest.fixture
-def sid(workspace: Workspace) -> str:
-    return ensure_demo_session(workspace, date.today())
 
 
-@pytest.fixture
-def server(workspace: Workspace, sid: str) -> Iterator[CompanionServer]:
-    running = start(workspace, sid, port=0, guard=Guard(limiter=None))
-    yield running
-    running.stop()
 
 
 def tap(page: Page, button: Locator) -> None:

@@ -7,19 +7,15 @@ screen. Screenshots go to FACILITATOR_SHOTS (or the test's folder) for a person 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from datetime import date
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Locator, Page
 
-from facilitator.companion.guard import Guard
-from facilitator.companion.run import start
 from facilitator.companion.server import CompanionServer
 from facilitator.domain.roster import Person
 from facilitator.services import companion, roster
 from facilitator.services.attendance_record import attendance_report
-from facilitator.services.demo import ensure_demo_session
 from facilitator.services.sessions import get_session
 from facilitator.services.workspace import Workspace
 from tests.browser import Phone
@@ -30,16 +26,8 @@ ENGLISH = re.compile(r"\b(the|you|your|this|is|are|to|and|or|scan|check|send|bac
                      re.IGNORECASE)
 
 
-@pytest.fixture
-def sid(workspace: Workspace) -> str:
-    return ensure_demo_session(workspace, date.today())
 
 
-@pytest.fixture
-def server(workspace: Workspace, sid: str) -> Iterator[CompanionServer]:
-    running = start(workspace, sid, port=0, guard=Guard(limiter=None))
-    yield running
-    running.stop()
 
 
 def tap(page: Page, button: Locator) -> None:

@@ -21,7 +21,7 @@ from facilitator.services import companion, delivery
 from facilitator.services.demo import ensure_demo_session
 from facilitator.services.workspace import Workspace, open_workspace
 from facilitator.storage.database import DATABASE_NAME
-from tests.unit.test_companion_pages import Phone
+from tests.phone_pages import Phone
 
 pytestmark = pytest.mark.slow
 ANSWERED = {200, 303, 400, 403, 413}

@@ -9,7 +9,6 @@ import ast
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,18 +16,15 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from facilitator import i18n
-from facilitator.companion.guard import Guard
 from facilitator.companion.language import Languages, accepted_languages
-from facilitator.companion.run import start
 from facilitator.companion.server import CompanionServer
 from facilitator.domain.roster import Person
 from facilitator.domain.segment_kinds import stages
 from facilitator.i18n import N_, Words, in_language
 from facilitator.services import companion, delivery, presenter_state, roster
-from facilitator.services.demo import ensure_demo_session
 from facilitator.services.sessions import get_session
 from facilitator.services.workspace import Workspace
-from tests.unit.test_companion_pages import SCENARIO, Clock, Phone
+from tests.phone_pages import SCENARIO, Clock, Phone
 
 SPANISH_PHONE = "es-US,es;q=0.9,en;q=0.5"
 ENGLISH_PHONE = "en-US,en;q=0.9"
@@ -65,21 +61,10 @@ def join_as(server: CompanionServer, ws: Workspace, sid: str, clock: Clock, lang
     return phone
 
 
-@pytest.fixture
-def sid(workspace: Workspace) -> str:
-    return ensure_demo_session(workspace, date.today())
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
-@pytest.fixture
-def server(workspace: Workspace, sid: str, clock: Clock) -> Iterator[CompanionServer]:
-    running = start(workspace, sid, port=0, clock=clock, guard=Guard(limiter=None))
-    yield running
-    running.stop()
 
 
 @pytest.fixture

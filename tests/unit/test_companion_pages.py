@@ -5,100 +5,18 @@ refusal as a clear page that changes nothing."""
 
 from __future__ import annotations
 
-import html
-import http.client
-import re
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
-from urllib.parse import urlencode
+from datetime import timedelta
 
 import pytest
 
-from facilitator.companion.guard import Guard
-from facilitator.companion.run import start
 from facilitator.companion.server import CompanionServer
 from facilitator.domain import rotation
 from facilitator.domain.segment_kinds import stages, vote_at
 from facilitator.services import audience_questions, companion, delivery, phone_votes, presenter_state
 from facilitator.services.attendance_record import attendance_log_entries, attendance_report
-from facilitator.services.demo import ensure_demo_session
 from facilitator.services.sessions import get_session
 from facilitator.services.workspace import Workspace
-
-START = datetime.now(UTC).replace(microsecond=0)
-SCENARIO = "scenario-out-of-town-job"
-FEEDBACK = "feedback"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-class Phone:
-    """One phone's browser, reduced to what the pages need: cookies kept, forms read from the page and sent, and
-    the languages its person reads (the Accept-Language header, none by default)."""
-
-    def __init__(self, server: CompanionServer, languages: str | None = None) -> None:
-        assert server.address is not None
-        self.host, self.port = server.address
-        self.languages = languages
-        self.cookies: dict[str, str] = {}
-        self.page = ""
-        self.status = 0
-
-    def get(self, path: str) -> str:
-        return self._send("GET", path)
-
-    def post(self, path: str, fields: dict[str, str], token: str | None = None) -> str:
-        sent = dict(fields)
-        sent["form_token"] = token if token is not None else self.token(path)
-        return self._send("POST", path, urlencode(sent))
-
-    def token(self, action: str, index: int = 0) -> str:
-        """The one-time token of the `index`th form on the current page that posts to `action`."""
-        forms = re.findall(r'<form method="post" action="([^"]+)"[^>]*>\s*<input type="hidden" name="form_token" '
-                           r'value="([^"]+)">', self.page)
-        return [token for target, token in forms if target == action][index]
-
-    def _send(self, method: str, path: str, body: str | None = None) -> str:
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=10)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if self.languages is not None:
-            headers["Accept-Language"] = self.languages
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        for name, value in response.getheaders():
-            if name.lower() == "set-cookie":
-                key, _, rest = value.partition("=")
-                self.cookies[key] = rest.split(";")[0]
-        self.status, self.page = response.status, html.unescape(response.read().decode("utf-8"))
-        connection.close()
-        if self.status == 303:
-            return self.get(response.getheader("Location") or "/")
-        return self.page
-
-
-@pytest.fixture
-def sid(workspace: Workspace) -> str:
-    return ensure_demo_session(workspace, date.today())
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def server(workspace: Workspace, sid: str, clock: Clock) -> Iterator[CompanionServer]:
-    running = start(workspace, sid, port=0, clock=clock, guard=Guard(limiter=None))
-    yield running
-    running.stop()
+from tests.phone_pages import FEEDBACK, SCENARIO, Clock, Phone
 
 
 def joined(server: CompanionServer, ws: Workspace, sid: str, clock: Clock) -> Phone:
@@ -181,7 +99,7 @@ def test_someone_not_on_the_list_waits_for_the_trainer(server: CompanionServer, 
     phone.post("/walkin", {"first": "Ama", "last": "Owusu", "employee": ""})
     assert "Waiting for the trainer" in phone.page
     [waiting] = companion.waiting_walk_ins(workspace, sid)
-    assert (waiting.full_name, waiting.asked_at) == ("Ama Owusu", START)
+    assert (waiting.full_name, waiting.asked_at) == ("Ama Owusu", clock.now)
 
 
 def test_a_phone_answers_the_question_on_the_screen_once(server: CompanionServer, workspace: Workspace,
