@@ -139,10 +139,14 @@ class PhonePages:
         form = await read_form(request, f"confirm:{entry}")
         if _whole(form.get("entry")) != entry:
             raise _unreadable()
-        match = await asyncio.to_thread(companion.match, self.ws, self.session_id, entry)
-        say = speak_to(request, match.language)  # known now: this page, and its refusals, in their language
-        result = await asyncio.to_thread(companion.check_in_by_phone, self.ws, self.session_id, entry)
-        ack = await asyncio.to_thread(companion.acknowledgment_text, self.ws, self.session_id)
+        try:  # one trip to a worker thread, not three: a room of phones queues for those threads
+            done = await asyncio.to_thread(companion.check_in_from_phone, self.ws, self.session_id, entry)
+        except UserError:
+            found = await asyncio.to_thread(companion.match, self.ws, self.session_id, entry)
+            speak_to(request, found.language)  # the refusal in their language
+            raise
+        say = speak_to(request, done.match.language)  # known now: this page in their language
+        result, ack = done.result, done.acknowledgment
         parts = [pages.paragraph(_checked_in(result, say))]
         if ack and (result.accepted or result.outcome is Outcome.ALREADY_IN):
             parts.append(self._sign_form(request, entry, ack, say))

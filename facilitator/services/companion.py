@@ -109,6 +109,22 @@ def match(ws: Workspace, session_id: str, entry_id: int) -> PhoneMatch:
     return PhoneMatch.of(person, language)
 
 
+@dataclass(frozen=True)
+class PhoneCheckIn:
+    """What the phone's confirm page needs, in one call (phones check in by the hundred at once)."""
+
+    match: PhoneMatch
+    result: ScanResult
+    acknowledgment: str  # what the session's laws ask them to sign ("" where none does)
+
+
+def check_in_from_phone(ws: Workspace, session_id: str, entry_id: int) -> PhoneCheckIn:
+    """Check in the roster entry a phone confirmed, with who they are (as a phone may see them) and what they
+    are asked to sign."""
+    found = match(ws, session_id, entry_id)
+    return PhoneCheckIn(found, check_in_by_phone(ws, session_id, entry_id), acknowledgment_text(ws, session_id))
+
+
 def check_in_by_phone(ws: Workspace, session_id: str, entry_id: int) -> ScanResult:
     """Check in the roster entry a phone confirmed, exactly as a scan of their badge at the desk would."""
     person = _person(ws, session_id, entry_id)
