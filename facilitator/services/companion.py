@@ -100,7 +100,12 @@ def find_on_phone(ws: Workspace, session_id: str, text: str) -> list[PhoneMatch]
     if max((len(word) for word in typed.split()), default=0) < SEARCH_MIN:
         return []
     found = attendance.find_people(ws, session_id, typed)[:SEARCH_SHOWN]
-    return [match(ws, session_id, p.id) for p in found]
+    if not found:
+        return []
+    with ws.store.transaction() as db:  # their languages, in one look
+        languages = {row.id: row.language for row in db.execute(select(RosterEntry.id, RosterEntry.language).where(
+            RosterEntry.id.in_([p.id for p in found])))}
+    return [PhoneMatch.of(p, languages.get(p.id)) for p in found]
 
 
 def match(ws: Workspace, session_id: str, entry_id: int) -> PhoneMatch:

@@ -186,6 +186,9 @@ def find_session(db: Session, session_id: str) -> TrainingSession:
     wanted = session_id.strip().upper()
     if not wanted:
         raise UserError(_("no session id given"), _see_the_sessions())
+    exact = db.get(TrainingSession, wanted)  # the whole id, as the app and the phones' pages give it: by its key
+    if exact is not None:
+        return exact
     matches = db.scalars(select(TrainingSession).where(TrainingSession.id.startswith(wanted, autoescape=True))).all()
     exact = [m for m in matches if m.id == wanted]
     if exact:
