@@ -56,12 +56,12 @@ class Result:
     failures: list[str]
 
 
-def _session(ws: Workspace) -> str:
-    """A session of PHONES people with the scenario's vote on the screen."""
+def _session(ws: Workspace, phones: int = PHONES) -> str:
+    """A session of `phones` people with the scenario's vote on the screen."""
     sid = create_session(ws, workshop_id="harassment-prevention-employees", on=date.today(), start="00:00",
                          location="Hall", trainer="Bench", jurisdictions=["none"]).id
     add_people(ws, sid, [Person(first_name=f"Phone{n:03d}", last_name=f"Person{n:03d}", employee_id=employee_id(n))
-                         for n in range(PHONES)])
+                         for n in range(phones)])
     delivery.start(ws, sid, SCENARIO)
     steps = [s.name for s in stages(delivery.session_run(ws, sid).segment(SCENARIO))]
     presenter_state.save_step(ws, sid, SCENARIO, steps.index("vote"))
@@ -93,6 +93,7 @@ class _BareServer:
         self._ready.set()
         self._loop.run_forever()
         self._loop.run_until_complete(runner.cleanup())
+        self._loop.close()
 
     def __enter__(self) -> _BareServer:
         self._thread.start()
@@ -116,31 +117,31 @@ class Measured:
     lost: int  # check-ins and votes the store lacks afterwards
 
 
-def _phones(base: str, code: str, human: bool, bare: bool) -> Result:
+def _phones(base: str, code: str, human: bool, bare: bool, phones: int) -> Result:
     """Run the phones' process against `base` and read what it found."""
-    command = [sys.executable, str(Path(__file__).with_name("phones_client.py")), base, code, str(PHONES),
+    command = [sys.executable, str(Path(__file__).with_name("phones_client.py")), base, code, str(phones),
                "human" if human else "burst", "bare" if bare else "companion"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=True)
     found = json.loads(done.stdout)
     return Result(found["latencies"], found["failures"])
 
 
-def measure(human: bool) -> Measured:
-    """One room of PHONES phones through the companion, then the same through a bare page."""
+def measure(human: bool, phones: int = PHONES) -> Measured:
+    """One room of `phones` phones through the companion, then the same through a bare page."""
     with tempfile.TemporaryDirectory() as tmp:
         ws = open_workspace(Path(tmp) / "data")
         try:
-            sid = _session(ws)
+            sid = _session(ws, phones)
             server = start(ws, sid, "127.0.0.1", 0)
             try:
-                result = _phones(server.url, companion.join_code(ws, sid).code, human, bare=False)
+                result = _phones(server.url, companion.join_code(ws, sid).code, human, False, phones)
             finally:
                 server.stop()
             checked_in = sum(row.is_in for row in attendance_report(ws, sid).rows)
             votes = sum(phone_votes.phone_votes(ws, sid, SCENARIO, 0))
-            lost = (PHONES - checked_in) + (PHONES - votes)
+            lost = (phones - checked_in) + (phones - votes)
         finally:
             ws.close()
     with _BareServer() as bare:
-        baseline = _phones(f"http://127.0.0.1:{bare.port}", "-", human, bare=True)
+        baseline = _phones(f"http://127.0.0.1:{bare.port}", "-", human, True, phones)
     return Measured(p95(result.latencies) * 1000, p95(baseline.latencies) * 1000, result, lost)

@@ -33,3 +33,12 @@ def test_the_hr_import_benchmark_measures_both_sides_on_both_databases(tmp_path,
         assert abs(side.verify + side.write + side.rest - side.total) < 1e-6
     again = prepared_bundles(2, 3, cache=tmp_path)  # made once: a second run finds them
     assert again.cached and again.bundles == measured.prepared.bundles
+
+
+@pytest.mark.slow
+def test_the_phones_benchmark_counts_every_phone_and_loses_none() -> None:
+    from benchmarks.phones_bench import measure
+
+    found = measure(human=False, phones=6)
+    assert found.lost == 0 and found.result.failures == []
+    assert len(found.result.latencies) == 6 * 6 and found.ours > 0 and found.bare > 0
