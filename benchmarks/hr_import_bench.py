@@ -26,10 +26,10 @@ sessions of `people` people each (one a day, going back; every person checked in
 one completes and has a certificate), seals each and exports each as a bundle of its own, exactly as `facilitator
 export` does. Certificates dominate that (about 50-100 ms each, drawn and signed on every core), so 100 bundles of
 200 people take a quarter to half an hour to make. They are made once and kept in a folder under the system's
-temporary folder, named after a hash of the code that makes and checks them (facilitator/, the built-in library
-in sessions/, this file) and the sizes; a later run with the same code reuses them, and says how long making them
-took. The folder is made under another name and renamed when complete, so a run stopped midway leaves nothing
-that a later run would take for ready.
+temporary folder, named after the sizes and a hash of the code that makes them (hr_bundles.py says which: not the
+importer, HR's store or this file, so the code measured here can change without making them again); a later run
+with the same making code reuses them, and says how long making them took. The folder is made under another name
+and renamed when complete, so a run stopped midway leaves nothing that a later run would take for ready.
 """
 
 from __future__ import annotations
