@@ -33,3 +33,20 @@ def test_the_hr_import_benchmark_measures_both_sides_on_both_databases(tmp_path,
         assert abs(side.verify + side.write + side.rest - side.total) < 1e-6
     again = prepared_bundles(2, 3, cache=tmp_path)  # made once: a second run finds them
     assert again.cached and again.bundles == measured.prepared.bundles
+
+
+def test_the_hr_bundles_are_kept_by_a_hash_of_the_code_that_makes_them_and_of_nothing_on_hrs_side() -> None:
+    """Changing the importer, HR's store or the due dates (what the benchmarks measure) keeps the half hour of
+    bundles made before; changing the exporter, the records, the documents or the library makes them again."""
+    from benchmarks.hr_bundles import ROOT, code_files
+
+    files = {p.relative_to(ROOT).as_posix() for p in code_files()}
+    assert {"benchmarks/hr_bundles.py", "tests/unit/delivering.py", "facilitator/services/export.py",
+            "facilitator/services/closing.py", "facilitator/records/sealed.py", "facilitator/records/bundle.py",
+            "facilitator/documents/certificate.py", "facilitator/domain/eligibility.py",
+            "facilitator/storage/migrations/versions/0001_initial.py", "assets/fonts/DejaVuSans.ttf",
+            "sessions/workshops/harassment-prevention-supervisors.yaml"} <= files
+    assert not {"facilitator/services/hr_import.py", "facilitator/services/hr_writing.py",
+                "facilitator/storage/hr_database.py", "facilitator/storage/hr_models.py",
+                "facilitator/storage/hr_rows.py", "facilitator/services/hr_due.py", "facilitator/domain/due.py",
+                "benchmarks/hr_import_bench.py", "facilitator/cli/hr.py"} & files
