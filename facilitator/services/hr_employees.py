@@ -22,6 +22,7 @@ from facilitator.services.errors import Remedy, UserError
 from facilitator.services.library import builtin_library
 from facilitator.storage.hr_database import HrStore
 from facilitator.storage.hr_models import HrEmployee
+from facilitator.storage.hr_rows import day_from, plain, read_many
 
 SEPARATOR = "; "
 
@@ -71,12 +72,32 @@ def import_employees(store: HrStore, path: Path) -> EmployeesListed:
                            len(before.keys() - after.keys()))
 
 
+_EMPLOYEES = HrEmployee.__table__
+# The list as `hr due` reads it: tens of thousands of rows, read as the driver gives them (hr_rows.plain) rather
+# than as ORM objects, which cost ten times the reading.
+_LISTED = select(*(plain(_EMPLOYEES.c[name]) for name in (
+    "employee_id", "first_name", "last_name", "jurisdictions", "is_supervisor", "hire_date", "supervisor_since",
+    "email"))).order_by(_EMPLOYEES.c.id)
+_ANYONE = select(_EMPLOYEES.c.id).limit(1)
+
+
 def listed_employees(store: HrStore) -> list[Employee]:
     """HR's list, in the order it was imported."""
-    with store.reading() as db:
-        return [Employee(r.employee_id, r.first_name, r.last_name, tuple(filter(None, r.jurisdictions.split(
-            SEPARATOR))), r.is_supervisor, r.hire_date, r.supervisor_since, r.email)
-            for r in db.scalars(select(HrEmployee).order_by(HrEmployee.id))]
+    with store.looking() as conn:
+        day = day_from(conn.dialect.name)
+        rows = read_many(conn, _LISTED)
+    # Each date and each list of places made once: a company shares a few thousand hire dates and a few lists.
+    days = {on: day(on) for on in {row[5] for row in rows} | {row[6] for row in rows}}
+    places = {where: tuple(filter(None, where.split(SEPARATOR))) for where in {row[3] for row in rows}}
+    make = tuple.__new__  # Employee from its values as NamedTuple._make makes it, without a Python call a person
+    return [make(Employee, (eid, first, last, places[where], supervisor == 1, days[hired], days[since], email))
+            for eid, first, last, where, supervisor, hired, since, email in rows]
+
+
+def has_employees(store: HrStore) -> bool:
+    """Whether HR's list has anyone on it (without reading the list)."""
+    with store.looking() as conn:
+        return conn.execute(_ANYONE).first() is not None
 
 
 def _read(path: Path) -> list[Employee]:

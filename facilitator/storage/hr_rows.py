@@ -1,4 +1,5 @@
-"""Writing many rows of HR's store at once, as the database driver takes them: `hr import`'s people and credits.
+"""Many rows of HR's store at once, as the database driver takes and gives them: `hr import`'s people and credits
+written, and `hr due`'s employees and credits read.
 
 A Core INSERT given a list of dicts has SQLAlchemy build each row's parameters and run each value through its
 column's type in Python, and for a bundle of 200 people (and 400 credits) that costs several times what the
@@ -9,6 +10,10 @@ Ready for the driver means stored exactly as SQLAlchemy's types would store them
 stored values, on both databases): an aware moment (`UTCMoment`) as UTC text on SQLite, in SQLite DateTime's own
 format, and as itself, in UTC, on PostgreSQL; a date as ISO text on SQLite; text, numbers and booleans as they are
 (the sqlite3 module stores a boolean as 0 or 1, as SQLAlchemy does).
+
+Reading tens of thousands of rows is the same story the other way round: SQLAlchemy's types turn each value back
+into a Python one, in Python, one value at a time. `plain` columns are read as the driver gives them, and `day_from`
+makes a stored date a `date` once more, as SQLAlchemy's Date would.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Boolean, Column, Connection, Date, Integer, Select, String, Table, type_coerce
+from sqlalchemy.sql.elements import ColumnElement
 
 Moment = Callable[[datetime | None], Any]
 Day = Callable[[date | None], Any]
@@ -64,3 +70,36 @@ def insert_many(conn: Connection, table: Table, columns: Sequence[str], rows: Se
         raise ValueError(f"{table.name} has no column {unknown[0]}")  # not user text: a bug
     conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
                          " ON CONFLICT DO NOTHING", list(rows))
+
+
+def read_many(conn: Connection, statement: Select[Any]) -> list[tuple[Any, ...]]:
+    """Every row of `statement` (one without parameters) as the driver gives them: plain tuples, fetched at once,
+    with none of SQLAlchemy's work on each (a Row made of every tuple costs half as much again as reading it). Read
+    in `conn`'s own connection, so in its transaction where it has begun one."""
+    compiled = statement.compile(dialect=conn.dialect)
+    if compiled.params:
+        raise ValueError("read_many takes a statement without parameters")  # not user text: a bug
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr] # an open connection has one
+    try:
+        cursor.execute(str(compiled))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def plain(column: Column[Any]) -> ColumnElement[Any]:
+    """`column` read as the driver gives it, with no SQLAlchemy type processing each value: a date as ISO text on
+    SQLite (a `date` on PostgreSQL; `day_from` makes either a date), a boolean as 0 or 1 on SQLite (`bool` of it)."""
+    if isinstance(column.type, Date):
+        return type_coerce(column, String)
+    if isinstance(column.type, Boolean):
+        return type_coerce(column, Integer)
+    return column
+
+
+def day_from(dialect: str) -> Callable[[Any], date | None]:
+    """How a date read `plain` from `dialect` becomes a `date`: from its ISO text on SQLite (as SQLAlchemy's Date
+    reads it), as it is on PostgreSQL, whose driver gives dates."""
+    if dialect == "sqlite":
+        return lambda value: None if value is None else date.fromisoformat(value)
+    return lambda value: value

@@ -1,19 +1,24 @@
-"""HR's rows written as the driver takes them (storage/hr_rows.py, services/hr_writing.py), on SQLite and on
-PostgreSQL: stored exactly as SQLAlchemy's own types store them, a row already there skipped, and an import's people
-and credits exactly what the verified records say."""
+"""HR's rows written and read as the driver takes and gives them (storage/hr_rows.py, services/hr_writing.py, hr_due,
+hr_employees), on SQLite and on PostgreSQL: stored exactly as SQLAlchemy's own types store them, a row already there
+skipped, an import's people and credits exactly what the verified records say, and what `hr due` reads exactly what
+SQLAlchemy's types and objects would have read."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select
 
-from facilitator.services import hr_import, hr_trust, hr_writing
+from facilitator.domain.due import TrainingCredit
+from facilitator.domain.employees import Employee
+from facilitator.services import hr_due, hr_import, hr_trust, hr_writing
 from facilitator.services.exported_sessions import exported_session
+from facilitator.services.hr_employees import has_employees, import_employees, listed_employees
 from facilitator.services.hr_store import HrStore
 from facilitator.storage.hr_models import HrAttendance, HrCredit, HrEmployee, HrSession
-from facilitator.storage.hr_rows import day_for, insert_many, moment_for
+from facilitator.storage.hr_rows import day_for, day_from, insert_many, moment_for, plain, read_many
 from tests.unit.hr_laptops import Laptops, workspace_of
 
 EMPLOYEES = HrEmployee.__table__
@@ -114,3 +119,49 @@ def test_an_import_writes_each_person_and_credit_as_the_verified_record_says(sto
                 assert [tuple(c) for c in credits] == [(c.code, c.name, c.standing)
                                                       for c in hr_writing.credits_of(session, person)]
     assert any(r.amended for r in people.values()), "the amended record's decision is stored as such"
+
+
+def test_read_many_gives_the_drivers_tuples_and_takes_no_parameters(store: HrStore) -> None:
+    row = values("read", datetime(2026, 3, 1, tzinfo=UTC), supervisor=True, since=date(2021, 12, 31))
+    with store.writing() as conn:
+        conn.execute(insert(EMPLOYEES), row)
+    with store.looking() as conn:
+        [got] = read_many(conn, select(EMPLOYEES.c.employee_key, plain(EMPLOYEES.c.is_supervisor),
+                                       plain(EMPLOYEES.c.hire_date), plain(EMPLOYEES.c.supervisor_since)))
+        day = day_from(conn.dialect.name)
+        assert (got[0], bool(got[1]), day(got[2]), day(got[3]), day(None)) == (
+            "read", True, date(2019, 2, 28), date(2021, 12, 31), None)
+        assert type(got) is tuple
+        with pytest.raises(ValueError, match="without parameters"):
+            read_many(conn, select(EMPLOYEES.c.id).where(EMPLOYEES.c.employee_key == "read"))
+
+
+@pytest.mark.slow
+def test_hr_due_reads_the_list_and_the_credits_as_the_orm_reads_them(store: HrStore, laptops: Laptops,
+                                                                      tmp_path: Path) -> None:
+    """`listed_employees` and `trainings` read as the driver gives them; what they give is what SQLAlchemy's types
+    and objects give, value for value: dates, booleans, None, the places split, the order of the list."""
+    assert not has_employees(store) and listed_employees(store) == []
+    hr_trust.add_trusted(store, laptops.trainer_a)
+    hr_import.import_bundles(store, [laptops.a1, laptops.a2])
+    listed = tmp_path / "employees.csv"
+    listed.write_text("Employee ID,First name,Last name,Email,Jurisdictions,Supervisor,Hire date,Supervisor since\r\n"
+                      "E2,José,Núñez,jose@example.com,ca-supervisors,yes,2019-05-01,2021-03-01\r\n"
+                      "E1,Zoë,O'Neil,,ny-state; nyc,no,2020-01-06,\r\n"
+                      "E9,Ada,Ng,,ct,no,,\r\n", encoding="utf-8")
+    import_employees(store, listed)
+    assert has_employees(store)
+    with store.reading() as db:
+        by_orm = [Employee(r.employee_id, r.first_name, r.last_name, tuple(r.jurisdictions.split("; ")),
+                           r.is_supervisor, r.hire_date, r.supervisor_since, r.email)
+                  for r in db.scalars(select(HrEmployee).order_by(HrEmployee.id))]
+        credits = db.execute(select(HrAttendance.employee_id, HrSession.date, HrCredit.code, HrAttendance.track,
+                                    HrCredit.standing, HrSession.session_id)
+                             .join(HrSession, HrAttendance.session_row_id == HrSession.id)
+                             .join(HrCredit, HrCredit.attendance_id == HrAttendance.id)
+                             .where(HrAttendance.employee_id.is_not(None), HrAttendance.track.is_not(None))).all()
+    assert listed_employees(store) == by_orm and [e.employee_id for e in by_orm] == ["E2", "E1", "E9"]
+    assert by_orm[0].is_supervisor is True and by_orm[2].hire_date is None
+    read = hr_due.trainings(store)
+    assert sorted(read) == sorted(TrainingCredit(*c) for c in credits) and read
+    assert all(isinstance(c.on, date) and type(c) is TrainingCredit for c in read)
