@@ -38,7 +38,7 @@ import contextlib
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,7 @@ class Side:
 @dataclass
 class Measured:
     prepared: Prepared
+    used: int  # how many of the prepared bundles were imported (all, but for a quicker run)
     sides: dict[str, Side] = field(default_factory=dict)  # "sqlite", "postgresql"
     unavailable: str | None = None  # why there is no PostgreSQL figure
 
@@ -184,12 +185,16 @@ def _bare_insert(store: Any, bundles: list[dict[str, list[tuple[Any, ...]]]]) ->
 
 
 def measure(count: int = COUNT, people: int = PEOPLE, *, cache: Path | None = None, server: Any = None,
-            postgres: bool = True, say: Callable[[str], None] = lambda _text: None) -> Measured:
-    """Import `count` bundles of `people` into a new SQLite store and (with `postgres`) a new PostgreSQL database,
-    each beside the baseline. PostgreSQL is `server` (a tests.pg.Postgres) or else a throwaway cluster of its own;
-    where it cannot run here, `unavailable` says why, and there is no PostgreSQL figure."""
+            postgres: bool = True, use: int | None = None, say: Callable[[str], None] = lambda _text: None
+            ) -> Measured:
+    """Import `count` bundles of `people` (or only the first `use` of them, for a quicker figure: the bundles made
+    and kept are still `count`) into a new SQLite store and (with `postgres`) a new PostgreSQL database, each beside
+    the baseline. PostgreSQL is `server` (a tests.pg.Postgres) or else a throwaway cluster of its own; where it
+    cannot run here, `unavailable` says why, and there is no PostgreSQL figure."""
     prepared = prepared_bundles(count, people, cache, say)
-    measured = Measured(prepared)
+    chosen = prepared.bundles[:use] if use else prepared.bundles
+    measured = Measured(prepared, len(chosen))
+    prepared = replace(prepared, bundles=chosen)
     with tempfile.TemporaryDirectory(prefix="facilitator-bench-hr-") as tmp:
         folder = Path(tmp)
         say("importing into SQLite")

@@ -33,6 +33,20 @@ def test_the_hr_import_benchmark_measures_both_sides_on_both_databases(tmp_path,
         assert abs(side.verify + side.write + side.rest - side.total) < 1e-6
     again = prepared_bundles(2, 3, cache=tmp_path)  # made once: a second run finds them
     assert again.cached and again.bundles == measured.prepared.bundles
+    first = measure(2, 3, cache=tmp_path, postgres=False, use=1)  # a quicker figure from the same bundles
+    assert first.used == 1 and first.prepared.cached and first.sides["sqlite"].rows == 1 + 1 + 3 + 3 * 2
+
+
+@pytest.mark.slow
+def test_the_hr_due_benchmark_measures_both_sides_on_both_databases(postgres_server) -> None:
+    from benchmarks.hr_due_bench import measure
+
+    measured = measure(400, 2, server=postgres_server)
+    assert set(measured.sides) == {"sqlite", "postgresql"}
+    rows = {side.rows for side in measured.sides.values()}
+    assert len(rows) == 1 and 0 < rows.pop() < 400 * 2, "the same company, due the same way on both databases"
+    for side in measured.sides.values():
+        assert side.ours > 0 and side.bare > 0 and side.employees == 400 and side.credits > 200
 
 
 def test_the_hr_bundles_are_kept_by_a_hash_of_the_code_that_makes_them_and_of_nothing_on_hrs_side() -> None:
