@@ -131,6 +131,14 @@ def due_rows(employees: Iterable[Employee], trainings: Iterable[TrainingCredit],
         by_person[employee_key(given)].extend(found)
     plans = _Plans(jurisdictions)
     rows: list[DueRow] = []
+    # The last day `within_days` keeps (a date, compared with each date due, rather than a count of days made for
+    # each); past the calendar's end, its last day; before its start, no row can be kept.
+    horizon = None
+    if within_days is not None:
+        last = today.toordinal() + within_days
+        if last < 1:
+            return []
+        horizon = date.fromordinal(min(last, date.max.toordinal()))
     # Names bound once, outside a loop that runs once a person: Python looks each up again on every use.
     made, plan_of, credits_of, key_of, row_of = plans.made, plans.of, by_person.get, employee_key, _row
     add, employee, supervisor, none = rows.append, Track.EMPLOYEE, Track.SUPERVISOR, []
@@ -141,7 +149,7 @@ def due_rows(employees: Iterable[Employee], trainings: Iterable[TrainingCredit],
         if len(codes) == 1:  # most people: nothing to tell apart
             code = codes[0]
             row = row_of(person, made.get((code, track)) or plan_of(code, track), credits, today, soon_days,
-                         within_days)
+                         horizon)
             if row is not None:
                 add(row)
             continue
@@ -151,7 +159,7 @@ def due_rows(employees: Iterable[Employee], trainings: Iterable[TrainingCredit],
             if plan.applied in seen:
                 continue
             seen.add(plan.applied)
-            row = row_of(person, plan, credits, today, soon_days, within_days)
+            row = row_of(person, plan, credits, today, soon_days, horizon)
             if row is not None:
                 add(row)
     return rows
@@ -253,11 +261,12 @@ def _counting(profile: Jurisdiction, track: Track, jurisdictions: Mapping[str, J
 # --- one row -----------------------------------------------------------------------------------------------------
 
 def _row(person: Employee, plan: _Plan, credits: list[TrainingCredit], today: date, soon_days: int,
-         within_days: int | None) -> DueRow | None:
-    """The person's row under `plan`; None where `within_days` leaves it out."""
+         horizon: date | None) -> DueRow | None:
+    """The person's row under `plan`; None where it is due after `horizon` (the last day `within_days` keeps), or
+    has no date due while there is a horizon."""
     track, profile = plan.track, plan.profile
     if profile is None or plan.schedule is None:  # no date due: never within any number of days
-        if within_days is not None:
+        if horizon is not None:
             return None
         if plan.listed is None:
             return _plain(person, plan.code, plan.code, "", "", track, DueStatus.UNKNOWN, _(
@@ -276,14 +285,14 @@ def _row(person: Employee, plan: _Plan, credits: list[TrainingCredit], today: da
         if sooner is not None and (due is None or sooner < due):
             due, note = sooner, partial(_employee_first, counted)
     if due is None:
-        if within_days is not None:
+        if horizon is not None:
             return None
         status = DueStatus.DONE if last is not None else DueStatus.UNKNOWN
         return DueRow(person.employee_id, person.full_name, profile.code, profile.name, profile.citation,
                       plan.listed_as, track, plan.rule, last, None, status, None, note())
-    days = (due - today).days
-    if within_days is not None and days > within_days:
+    if horizon is not None and due > horizon:
         return None
+    days = (due - today).days
     status = DueStatus.OVERDUE if days < 0 else DueStatus.DUE_SOON if days <= soon_days else DueStatus.NOT_YET_DUE
     return DueRow(person.employee_id, person.full_name, profile.code, profile.name, profile.citation,
                   plan.listed_as, track, plan.rule, last, due, status, days, note())
@@ -400,7 +409,7 @@ def _start(first_from: Start, track: Track) -> Start:
 def employee_key(employee_id: str) -> str:
     """An employee id as the rules compare it: spacing, case and the encoding of accents do not matter."""
     if employee_id.isascii():  # most ids: NFC changes no ASCII text, and casefold is lower there
-        return " ".join(employee_id.split()).lower()
+        return employee_id.lower() if employee_id.isalnum() else " ".join(employee_id.split()).lower()
     return unicodedata.normalize("NFC", " ".join(employee_id.split())).casefold()
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from facilitator.domain.due import DueRow, TrainingCredit, due_rows
 from facilitator.i18n import _
 from facilitator.records.hr_csv import neutralised
+from facilitator.services.bulk import collector_held
 from facilitator.services.errors import UserError
 from facilitator.services.files import save
 from facilitator.services.hr_employees import listed_employees
@@ -65,11 +66,12 @@ def due_dates(store: HrStore, today: date, *, within_days: int | None = None, ju
     if jurisdiction is not None and jurisdiction not in library.jurisdictions:
         raise UserError(_("no jurisdiction '{code}'; the codes are: {codes}").format(
             code=jurisdiction, codes=", ".join(sorted(library.jurisdictions))))
-    rows = due_rows(listed_employees(store), trainings(store), library.jurisdictions, today,
-                    soon_days=within_days if within_days is not None else 60, within_days=within_days)
-    if jurisdiction is not None:
-        rows = [r for r in rows if jurisdiction in (r.jurisdiction, r.listed_as)]
-    return sorted(rows, key=lambda r: (r.due is None, r.due or date.max, r.name, r.jurisdiction))
+    with collector_held():  # a value for each of a company's rows, none of them in a cycle (bulk.py)
+        rows = due_rows(listed_employees(store), trainings(store), library.jurisdictions, today,
+                        soon_days=within_days if within_days is not None else 60, within_days=within_days)
+        if jurisdiction is not None:
+            rows = [r for r in rows if jurisdiction in (r.jurisdiction, r.listed_as)]
+        return sorted(rows, key=lambda r: (r.due is None, r.due or date.max, r.name, r.jurisdiction))
 
 
 def cells(row: DueRow) -> dict[str, Any]:

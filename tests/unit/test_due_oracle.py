@@ -80,8 +80,8 @@ def test_within_days_keeps_a_row_due_on_its_last_day_and_overdue_ones(library: L
     rows = due.due_rows(people, [], library.jurisdictions, today)
     assert [(r.employee_id, r.days_left) for r in rows if r.days_left is not None] == [("A", 30), ("B", -2541)]
     kept = {n: [r.employee_id for r in due.due_rows(people, [], library.jurisdictions, today, within_days=n)]
-            for n in (30, 29, -2541, -2542)}
-    assert kept == {30: ["A", "B"], 29: ["B"], -2541: ["B"], -2542: []}
+            for n in (30, 29, -2541, -2542, 10**7, -10**7)}
+    assert kept == {30: ["A", "B"], 29: ["B"], -2541: ["B"], -2542: [], 10**7: ["A", "B"], -10**7: []}
 
 
 def test_of_two_trainings_on_one_day_the_later_session_is_the_last(library: Library) -> None:
