@@ -37,11 +37,10 @@ from __future__ import annotations
 import unicodedata
 from calendar import monthrange
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import partial
 from typing import NamedTuple
 
 from facilitator.domain.compliance import Standing, Track
@@ -167,13 +166,6 @@ def due_rows(employees: Iterable[Employee], trainings: Iterable[TrainingCredit],
 
 # --- what a listed jurisdiction means for a track, worked out once -----------------------------------------------
 
-Note = Callable[[], str]  # a row's note, put into words only for a row that is made
-
-
-def _no_note() -> str:
-    return ""
-
-
 @dataclass(frozen=True, eq=False)
 class _Plan:
     """What the rules make of one code HR listed, for a person on one track."""
@@ -279,30 +271,34 @@ def _row(person: Employee, plan: _Plan, credits: list[TrainingCredit], today: da
         return DueRow(person.employee_id, person.full_name, profile.code, profile.name, profile.citation,
                       plan.listed_as, track, _("no training required by law"), _last(credits, plan.counts), None,
                       DueStatus.NOT_REQUIRED, None)
-    due, last, note = _obligation(person, plan, credits)
+    due, last, begins = _obligation(person, plan, credits)
+    first_as_employee = False  # due sooner as an employee than as a supervisor
+    counted = None
     if plan.as_employee is not None:
-        sooner, counted, _note = _obligation(person, plan.as_employee, credits)
+        sooner, counted, _begins = _obligation(person, plan.as_employee, credits)
         if sooner is not None and (due is None or sooner < due):
-            due, note = sooner, partial(_employee_first, counted)
+            due, first_as_employee = sooner, True
     if due is None:
         if horizon is not None:
             return None
         status = DueStatus.DONE if last is not None else DueStatus.UNKNOWN
         return DueRow(person.employee_id, person.full_name, profile.code, profile.name, profile.citation,
-                      plan.listed_as, track, plan.rule, last, None, status, None, note())
+                      plan.listed_as, track, plan.rule, last, None, status, None,
+                      _note(plan, credits, last, begins, first_as_employee, counted))
     if horizon is not None and due > horizon:
         return None
     days = (due - today).days
     status = DueStatus.OVERDUE if days < 0 else DueStatus.DUE_SOON if days <= soon_days else DueStatus.NOT_YET_DUE
     return DueRow(person.employee_id, person.full_name, profile.code, profile.name, profile.citation,
-                  plan.listed_as, track, plan.rule, last, due, status, days, note())
+                  plan.listed_as, track, plan.rule, last, due, status, days,
+                  _note(plan, credits, last, begins, first_as_employee, counted))
 
 
 def _obligation(person: Employee, plan: _Plan, credits: list[TrainingCredit]
-                ) -> tuple[date | None, TrainingCredit | None, Note]:
-    """When a person on the plan's track is next due under its profile, the last training that counted, and a
-    note (put into words only if the row is made). Run once a person and profile, so `_last` and the plan's dates
-    due are done here in line, a call less each."""
+                ) -> tuple[date | None, TrainingCredit | None, date | None]:
+    """When a person on the plan's track is next due under its profile, the last training that counted, and the
+    day their clock started (None: the list gives none). Run once a person and profile, so `_last` and the plan's
+    dates due are looked up here in line, a call less each."""
     start = plan.start
     begins = person.hire_date if start is Start.HIRE else (person.supervisor_since or person.hire_date)
     last = None
@@ -314,26 +310,31 @@ def _obligation(person: Employee, plan: _Plan, credits: list[TrainingCredit]
                     last is None or (credit.on, credit.session_id) > (last.on, last.session_id)):
                 last = credit
     if last is None:
-        first = plan.firsts.get(begins) or plan.first_due(begins) if begins is not None else None
-        return first, None, partial(_never_note, credits, plan, begins)
+        if begins is None:
+            return None, None, None
+        return plan.firsts.get(begins) or plan.first_due(begins), None, begins
     on = last.on
-    again = plan.refreshes.get(on, _UNKNOWN)
-    if again is _UNKNOWN:
-        again = plan.refresh(on)
+    again = plan.refreshes[on] if on in plan.refreshes else plan.refresh(on)
     if begins is None or on >= begins:
-        return again, last, _no_note  # type: ignore[return-value] # _UNKNOWN was replaced
+        return again, last, begins
     first = plan.first_due(begins)
-    return (first if again is None else max(again, first)), last, partial(_before_note, start)  # type: ignore
+    return (first if again is None else max(again, first)), last, begins
 
 
-_UNKNOWN = object()  # a date due not yet worked out (None is a date due too: "never again")
-
-
-def _employee_first(counted: TrainingCredit | None) -> str:
-    if counted is not None:
-        return _("due as an employee first: the last training that counts for one was on {date} (a supervisor's "
-                 "training counts for both)").format(date=counted.on.isoformat())
-    return _("due as an employee first: never trained as one (a supervisor's training counts for both)")
+def _note(plan: _Plan, credits: list[TrainingCredit], last: TrainingCredit | None, begins: date | None,
+          first_as_employee: bool, counted: TrainingCredit | None) -> str:
+    """What an HR officer should know about a row that is made (put into words only then)."""
+    if first_as_employee:
+        if counted is not None:
+            return _("due as an employee first: the last training that counts for one was on {date} (a "
+                     "supervisor's training counts for both)").format(date=counted.on.isoformat())
+        return _("due as an employee first: never trained as one (a supervisor's training counts for both)")
+    if last is None:
+        return _never_note(credits, plan, begins)
+    if begins is None or last.on >= begins:
+        return ""
+    assert plan.start is not None, "a plan with a schedule has a start"
+    return _before_note(plan.start)
 
 
 def _before_note(start: Start) -> str:
@@ -448,7 +449,9 @@ def _later(day: date, days: int) -> date:
 
 
 def _first_due(schedule: TrainingSchedule, begins: date) -> date:
-    due = _later(add_months(begins, schedule.first_months), schedule.first_days)
+    due = add_months(begins, schedule.first_months) if schedule.first_months else begins
+    if schedule.first_days:
+        due = _later(due, schedule.first_days)
     return training_year_end(due, schedule.year_starts) if schedule.year_starts else due
 
 

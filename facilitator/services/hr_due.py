@@ -13,6 +13,7 @@ import io
 import json
 from collections.abc import Sequence
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ def trainings(store: HrStore) -> list[TrainingCredit]:
     with store.looking() as conn:
         day = day_from(conn.dialect.name)
         rows = read_many(conn, _TRAININGS)
-    days = {on: day(on) for on in {row[1] for row in rows}}  # a few hundred session days, each made a date once
+    days = {on: day(on) for on in set(map(itemgetter(1), rows))}  # a few hundred session days, each made once
     make = tuple.__new__  # TrainingCredit as NamedTuple._make makes it, without a Python call a credit
     return [make(TrainingCredit, (eid, days[on], code, track, standing, sid))
             for eid, on, code, track, standing, sid in rows]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import delete, select
@@ -87,8 +88,8 @@ def listed_employees(store: HrStore) -> list[Employee]:
         day = day_from(conn.dialect.name)
         rows = read_many(conn, _LISTED)
     # Each date and each list of places made once: a company shares a few thousand hire dates and a few lists.
-    days = {on: day(on) for on in {row[5] for row in rows} | {row[6] for row in rows}}
-    places = {where: tuple(filter(None, where.split(SEPARATOR))) for where in {row[3] for row in rows}}
+    days = {on: day(on) for on in {*map(itemgetter(5), rows), *map(itemgetter(6), rows)}}
+    places = {where: tuple(filter(None, where.split(SEPARATOR))) for where in set(map(itemgetter(3), rows))}
     make = tuple.__new__  # Employee from its values as NamedTuple._make makes it, without a Python call a person
     return [make(Employee, (eid, first, last, places[where], supervisor == 1, days[hired], days[since], email))
             for eid, first, last, where, supervisor, hired, since, email in rows]
