@@ -50,10 +50,11 @@ def trainings(store: HrStore) -> list[TrainingCredit]:
     """Every credit the imported records give someone with an employee id and a track, whatever its standing
     (the rules count "met" only)."""
     with store.looking() as conn:
-        day = day_from(conn.dialect.name)
-        rows = read_many(conn, _TRAININGS)
-    days = {on: day(on) for on in set(map(itemgetter(1), rows))}  # a few hundred session days, each made once
+        day, rows = day_from(conn.dialect.name), read_many(conn, _TRAININGS)
     make = tuple.__new__  # TrainingCredit as NamedTuple._make makes it, without a Python call a credit
+    if day is None:  # the driver gave dates: each row is a credit's values as they stand
+        return [make(TrainingCredit, row) for row in rows]
+    days = {on: day(on) for on in set(map(itemgetter(1), rows))}  # a few hundred session days, each made once
     return [make(TrainingCredit, (eid, days[on], code, track, standing, sid))
             for eid, on, code, track, standing, sid in rows]
 

@@ -85,12 +85,14 @@ _ANYONE = select(_EMPLOYEES.c.id).limit(1)
 def listed_employees(store: HrStore) -> list[Employee]:
     """HR's list, in the order it was imported."""
     with store.looking() as conn:
-        day = day_from(conn.dialect.name)
-        rows = read_many(conn, _LISTED)
-    # Each date and each list of places made once: a company shares a few thousand hire dates and a few lists.
-    days = {on: day(on) for on in {*map(itemgetter(5), rows), *map(itemgetter(6), rows)}}
+        day, rows = day_from(conn.dialect.name), read_many(conn, _LISTED)
+    # Each list of places (and on SQLite each date) made once: a company shares a few lists and hire dates.
     places = {where: tuple(filter(None, where.split(SEPARATOR))) for where in set(map(itemgetter(3), rows))}
     make = tuple.__new__  # Employee from its values as NamedTuple._make makes it, without a Python call a person
+    if day is None:  # the driver gave dates
+        return [make(Employee, (eid, first, last, places[where], supervisor == 1, hired, since, email))
+                for eid, first, last, where, supervisor, hired, since, email in rows]
+    days = {on: day(on) for on in {*map(itemgetter(5), rows), *map(itemgetter(6), rows)}}
     return [make(Employee, (eid, first, last, places[where], supervisor == 1, days[hired], days[since], email))
             for eid, first, last, where, supervisor, hired, since, email in rows]
 

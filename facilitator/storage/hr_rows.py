@@ -13,7 +13,7 @@ format, and as itself, in UTC, on PostgreSQL; a date as ISO text on SQLite; text
 
 Reading tens of thousands of rows is the same story the other way round: SQLAlchemy's types turn each value back
 into a Python one, in Python, one value at a time. `plain` columns are read as the driver gives them, and `day_from`
-makes a stored date a `date` once more, as SQLAlchemy's Date would.
+says how a stored date becomes a `date` once more, as SQLAlchemy's Date would (where the driver has not already).
 """
 
 from __future__ import annotations
@@ -97,9 +97,9 @@ def plain(column: Column[Any]) -> ColumnElement[Any]:
     return column
 
 
-def day_from(dialect: str) -> Callable[[Any], date | None]:
+def day_from(dialect: str) -> Callable[[Any], date | None] | None:
     """How a date read `plain` from `dialect` becomes a `date`: from its ISO text on SQLite (as SQLAlchemy's Date
-    reads it), as it is on PostgreSQL, whose driver gives dates."""
+    reads it); None on PostgreSQL, whose driver gives dates already (so a reader can take its rows as they are)."""
     if dialect == "sqlite":
         return lambda value: None if value is None else date.fromisoformat(value)
-    return lambda value: value
+    return None

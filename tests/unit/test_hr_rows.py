@@ -128,9 +128,10 @@ def test_read_many_gives_the_drivers_tuples_and_takes_no_parameters(store: HrSto
     with store.looking() as conn:
         [got] = read_many(conn, select(EMPLOYEES.c.employee_key, plain(EMPLOYEES.c.is_supervisor),
                                        plain(EMPLOYEES.c.hire_date), plain(EMPLOYEES.c.supervisor_since)))
-        day = day_from(conn.dialect.name)
+        day = day_from(conn.dialect.name) or (lambda value: value)  # None: the driver gives dates
         assert (got[0], bool(got[1]), day(got[2]), day(got[3]), day(None)) == (
             "read", True, date(2019, 2, 28), date(2021, 12, 31), None)
+        assert (day_from(conn.dialect.name) is None) == (conn.dialect.name == "postgresql")
         assert type(got) is tuple
         with pytest.raises(ValueError, match="without parameters"):
             read_many(conn, select(EMPLOYEES.c.id).where(EMPLOYEES.c.employee_key == "read"))
