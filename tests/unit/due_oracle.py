@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from facilitator.domain.compliance import Standing, Track
-from facilitator.domain.due import DEFAULT_SOON_DAYS, DueRow, DueStatus, TrainingCredit, rule_words
+from facilitator.domain.due import DEFAULT_SOON_DAYS, DueRow, DueStatus, TrainingCredit
+from facilitator.domain.due_words import event_words, rule_words
 from facilitator.domain.employees import Employee
 from facilitator.domain.jurisdiction import Jurisdiction, Start, TrainingSchedule
 from facilitator.domain.workshop import Audience
@@ -98,7 +99,7 @@ def _obligation(person: Employee, profile: Jurisdiction, schedule: TrainingSched
     if begins is None or last.on >= begins:
         return again, last, ""
     return (first if again is None or first is None else max(again, first)), last, _(
-        "the last training was before {event}; the window from {event} applies").format(event=_event_words(start))
+        "the last training was before {event}; the window from {event} applies").format(event=event_words(start))
 
 
 def _plain(person: Employee, code: str, name: str, citation: str, listed_as: str, track: Track, status: DueStatus,
@@ -220,10 +221,3 @@ def _refresh(schedule: TrainingSchedule, last: date) -> date | None:
         return None
     due = add_months(last, schedule.every_months)
     return training_year_end(due, schedule.year_starts) if schedule.year_starts else due
-
-
-
-def _event_words(start: Start) -> str:
-    return _("becoming a supervisor") if start is Start.SUPERVISOR else _("hire")
-
-
