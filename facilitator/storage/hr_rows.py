@@ -11,9 +11,11 @@ stored values, on both databases): an aware moment (`UTCMoment`) as UTC text on 
 format, and as itself, in UTC, on PostgreSQL; a date as ISO text on SQLite; text, numbers and booleans as they are
 (the sqlite3 module stores a boolean as 0 or 1, as SQLAlchemy does).
 
-Reading tens of thousands of rows is the same story the other way round: SQLAlchemy's types turn each value back
-into a Python one, in Python, one value at a time. `plain` columns are read as the driver gives them, and `day_from`
-says how a stored date becomes a `date` once more, as SQLAlchemy's Date would (where the driver has not already).
+Reading tens of thousands of rows is the same story the other way round: SQLAlchemy makes a Row of each tuple and
+turns each value back into a Python one, in Python, one value at a time. `read_many` fetches a statement's rows as
+the driver's plain tuples, `plain` columns are read as the driver gives them, and `day_from` says how a stored date
+becomes a `date` once more, as SQLAlchemy's Date would (where the driver has not already). Tests hold what is read
+so to what SQLAlchemy's types and objects read.
 """
 
 from __future__ import annotations
