@@ -9,16 +9,26 @@ is derived or patched afterwards: each bundle verifies because it was really exp
 
 Certificates dominate the making (about 50-100 ms each, drawn and signed on every core), so 100 bundles of 200
 people take the best part of half an hour. They are kept in a folder under the system's temporary folder named
-after the sizes and a hash of the code that makes them: facilitator/ without HR's side (the importer, HR's store,
-trust and history, sync), which does not change what a laptop exports, the built-in library in sessions/ and this
-file. A later run with the same code reuses them. The folder is made under another name and renamed when
-complete, so a run stopped midway leaves nothing a later run would take for ready, and a folder not owned by this
-user is never used. If a change the hash does not see made them stale, the import refuses them and the benchmark
-says to remove the folder.
+after the sizes and a hash of the code that makes them (`code_files`), so that a later run with the same making
+code reuses them, however much HR's side (the importer, its store, the due dates) changed meanwhile: that is the
+code being measured and optimised, and each change to it would otherwise cost another half hour of both cores.
+
+The code that makes them is found rather than listed: this file, and every module of facilitator/ (and tests/)
+that it imports, directly or through others, found by reading their import statements (those inside functions
+too, so it errs on the side of including). Nothing here imports HR's importer, store or due dates, so a change to
+them keeps the key; a change to the exporter, the records, the documents, the seals, the roster or anything they
+import changes it. Beside the modules, the files they read by path rather than import: the built-in library
+(sessions/), the trainer store's migrations (run by Alembic from their folder), and the fonts and HR column maps
+in assets/. Not the translation catalogues: nothing here installs one (i18n.install), so every text is English.
+
+The folder is made under another name and renamed when complete, so a run stopped midway leaves nothing a later
+run would take for ready, and a folder not owned by this user is never used. If a change the hash does not see
+made them stale, the import refuses them and the benchmark says to remove the folder.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -35,10 +45,9 @@ ROOT = Path(__file__).resolve().parents[1]
 TRAINER = "Sam Lee"
 WORKSHOP = "harassment-prevention-supervisors"
 JURISDICTIONS = ("ca-supervisors", "ny-state")  # a company with sites in two states: two credits a person
-# HR's side of facilitator/, which reads bundles but has no part in making them.
-NOT_MAKING = ("cli/", "ui/", "services/hr_import.py", "services/hr_store.py", "services/hr_trust.py",
-              "services/hr_history.py", "services/sync.py", "services/lrs_client.py", "services/lrs_secret.py",
-              "storage/hr_database.py", "storage/hr_models.py", "storage/hr_migrations/")
+# Files the making reads by path rather than imports (see the module's docstring), relative to the repository.
+READ_BY_PATH = ("sessions", "facilitator/storage/migrations", "assets/fonts", "assets/hr-columns")
+OUR_PACKAGES = ("facilitator", "tests", "benchmarks")
 
 
 @dataclass(frozen=True)
@@ -53,15 +62,58 @@ class Prepared:
 
 
 def code_key(count: int, people: int) -> str:
-    """A hash of the sizes and of the code that makes the bundles: the cache folder's name."""
+    """A hash of the sizes and of the code that makes the bundles (`code_files`): the cache folder's name."""
     digest = hashlib.sha256(f"{count}x{people}".encode())
-    package = ROOT / "facilitator"
-    making = [p for p in sorted(package.rglob("*.py"))
-              if not p.relative_to(package).as_posix().startswith(NOT_MAKING)]
-    library = sorted(p for p in (ROOT / "sessions").rglob("*") if p.is_file())
-    for path in [Path(__file__).resolve(), *making, *library]:
+    for path in code_files():
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
+
+
+def code_files() -> list[Path]:
+    """Every file whose change could change the bundles: this module and the modules it imports, transitively (our
+    own packages only: a library's version is not hashed), and the files they read by path; sorted."""
+    found: dict[str, Path] = {}
+    waiting = [__name__ if __name__ != "__main__" else "benchmarks.hr_bundles"]
+    while waiting:
+        name = waiting.pop()
+        if name in found or (path := _module_file(name)) is None:
+            continue
+        found[name] = path
+        parents = name.split(".")
+        waiting.extend(".".join(parents[:n]) for n in range(1, len(parents)))  # a package's __init__ runs first
+        waiting.extend(_imported(path, name))
+    read = [p for top in READ_BY_PATH for p in (ROOT / top).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return sorted({*found.values(), *read})
+
+
+def _module_file(name: str) -> Path | None:
+    """The source file of our module `name` (a package's __init__.py), or None: not ours, or not a module (a name
+    imported from one, `from x import y` where y is a function)."""
+    if name.split(".")[0] not in OUR_PACKAGES:
+        return None
+    base = ROOT.joinpath(*name.split("."))
+    for path in (base / "__init__.py", base.with_suffix(".py")):
+        if path.is_file():
+            return path
+    return None
+
+
+def _imported(path: Path, name: str) -> set[str]:
+    """The modules `path` (module `name`) imports anywhere in it, and for `from m import x` also m.x (x may be a
+    module); relative imports resolved."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
 
 
 def prepared_bundles(count: int, people: int, cache: Path | None = None,

@@ -26,10 +26,10 @@ sessions of `people` people each (one a day, going back; every person checked in
 one completes and has a certificate), seals each and exports each as a bundle of its own, exactly as `facilitator
 export` does. Certificates dominate that (about 50-100 ms each, drawn and signed on every core), so 100 bundles of
 200 people take a quarter to half an hour to make. They are made once and kept in a folder under the system's
-temporary folder, named after a hash of the code that makes and checks them (facilitator/, the built-in library
-in sessions/, this file) and the sizes; a later run with the same code reuses them, and says how long making them
-took. The folder is made under another name and renamed when complete, so a run stopped midway leaves nothing
-that a later run would take for ready.
+temporary folder, named after the sizes and a hash of the code that makes them (hr_bundles.py says which: not the
+importer, HR's store or this file, so the code measured here can change without making them again); a later run
+with the same making code reuses them, and says how long making them took. The folder is made under another name
+and renamed when complete, so a run stopped midway leaves nothing that a later run would take for ready.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ import contextlib
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,7 @@ class Side:
 @dataclass
 class Measured:
     prepared: Prepared
+    used: int  # how many of the prepared bundles were imported (all, but for a quicker run)
     sides: dict[str, Side] = field(default_factory=dict)  # "sqlite", "postgresql"
     unavailable: str | None = None  # why there is no PostgreSQL figure
 
@@ -184,12 +185,16 @@ def _bare_insert(store: Any, bundles: list[dict[str, list[tuple[Any, ...]]]]) ->
 
 
 def measure(count: int = COUNT, people: int = PEOPLE, *, cache: Path | None = None, server: Any = None,
-            postgres: bool = True, say: Callable[[str], None] = lambda _text: None) -> Measured:
-    """Import `count` bundles of `people` into a new SQLite store and (with `postgres`) a new PostgreSQL database,
-    each beside the baseline. PostgreSQL is `server` (a tests.pg.Postgres) or else a throwaway cluster of its own;
-    where it cannot run here, `unavailable` says why, and there is no PostgreSQL figure."""
+            postgres: bool = True, use: int | None = None, say: Callable[[str], None] = lambda _text: None
+            ) -> Measured:
+    """Import `count` bundles of `people` (or only the first `use` of them, for a quicker figure: the bundles made
+    and kept are still `count`) into a new SQLite store and (with `postgres`) a new PostgreSQL database, each beside
+    the baseline. PostgreSQL is `server` (a tests.pg.Postgres) or else a throwaway cluster of its own; where it
+    cannot run here, `unavailable` says why, and there is no PostgreSQL figure."""
     prepared = prepared_bundles(count, people, cache, say)
-    measured = Measured(prepared)
+    chosen = prepared.bundles[:use] if use else prepared.bundles
+    measured = Measured(prepared, len(chosen))
+    prepared = replace(prepared, bundles=chosen)
     with tempfile.TemporaryDirectory(prefix="facilitator-bench-hr-") as tmp:
         folder = Path(tmp)
         say("importing into SQLite")

@@ -1,8 +1,12 @@
 """Run every benchmark and print each figure beside a baseline measured in the same run.
 
-    python benchmarks/run.py [--json FILE] [--repeat N] [--only NAME]
+    python benchmarks/run.py [--json FILE] [--repeat N] [--only NAME] [--hr-bundles N] [--hr-employees N]
 
 The JSON maps each figure's name to {value, unit, baseline, ratio} (ratio = value / baseline).
+
+`--hr-bundles N` imports only the first N of hr_import's 100 bundles (the 100 are still made, or found made, so the
+cache is the full run's), and `--hr-employees N` gives hr_due a company of N: quicker figures while working on the
+importer or the due dates, printed with the sizes they were measured at. The issue's figures are the defaults.
 """
 
 from __future__ import annotations
@@ -142,6 +146,9 @@ def certificates(repeat: int) -> list[Figure]:
     return [Figure("certificates", ours, "ms", bare, "bare ReportLab, no QR code, unsigned, one core", 3.0)]
 
 
+SIZES: dict[str, int | None] = {"hr_bundles": None, "hr_employees": None}  # --hr-bundles, --hr-employees
+
+
 def hr_import(_repeat: int) -> list[Figure]:
     """100 real signed bundles of 200 people imported by `facilitator hr import`'s service into SQLite and into
     PostgreSQL, each against the driver's bare executemany of the same rows into the same tables, interleaved
@@ -149,10 +156,10 @@ def hr_import(_repeat: int) -> list[Figure]:
     the 100 bundles are the repetition. Milliseconds per bundle."""
     from benchmarks.hr_import_bench import measure
 
-    measured = measure(say=lambda text: print(text, file=sys.stderr, flush=True))
+    measured = measure(use=SIZES["hr_bundles"], say=lambda text: print(text, file=sys.stderr, flush=True))
     prepared = measured.prepared
-    made = (f"the {len(prepared.bundles)} bundles took {prepared.seconds:.0f} s to make"
-            f"{', in an earlier run' if prepared.cached else ''}; kept in {prepared.folder}")
+    made = (f"{measured.used} of the {len(prepared.bundles)} bundles imported; they took {prepared.seconds:.0f} s "
+            f"to make{', in an earlier run' if prepared.cached else ''}; kept in {prepared.folder}")
     figures = []
     for side, short in (("sqlite", "sqlite"), ("postgresql", "postgres")):
         found = measured.sides.get(side)
@@ -190,9 +197,30 @@ def phones(_repeat: int) -> list[Figure]:
     return figures
 
 
+def hr_due(repeat: int) -> list[Figure]:
+    """`facilitator hr due --within 60d` (hr_due.due_dates) over 50,000 employees with their training history, on
+    SQLite and on PostgreSQL, against the driver's bare read of the same employee and credit rows: what the due-date
+    rules cost on top of loading the data (benchmarks/hr_due_bench.py). Medians of `repeat` interleaved runs."""
+    from benchmarks.hr_due_bench import EMPLOYEES, measure
+
+    count = SIZES["hr_employees"] or EMPLOYEES
+    measured = measure(count, repeat, say=lambda text: print(text, file=sys.stderr, flush=True))
+    figures = []
+    for side, short in (("sqlite", "sqlite"), ("postgresql", "postgres")):
+        found = measured.sides.get(side)
+        if found is not None:
+            figures.append(Figure(f"hr_due_{short}", found.ours, "ms", found.bare,
+                                  f"bare read of the same employee and credit rows ({side})", 3.0,
+                                  f"{found.employees} employees, {found.credits} credits read, {found.rows} rows due "
+                                  f"within 60 days (making the data, unmeasured: {found.made:.0f} s)"))
+    if measured.unavailable:
+        print(f"hr_due: no PostgreSQL figures: {measured.unavailable}", file=sys.stderr)
+    return figures
+
+
 BENCHMARKS: dict[str, Callable[[int], list[Figure]]] = {"startup": startup, "checkin": checkin,
                                                         "camera_decode": camera_decode, "certificates": certificates,
-                                                        "hr_import": hr_import, "phones": phones}
+                                                        "hr_import": hr_import, "hr_due": hr_due, "phones": phones}
 
 
 def main() -> None:
@@ -200,7 +228,10 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append")
+    parser.add_argument("--hr-bundles", type=int, metavar="N", help="hr_import: the first N of the 100 bundles")
+    parser.add_argument("--hr-employees", type=int, metavar="N", help="hr_due: a company of N employees")
     args = parser.parse_args()
+    SIZES.update(hr_bundles=args.hr_bundles, hr_employees=args.hr_employees)
     figures = [f for name in (args.only or BENCHMARKS) for f in BENCHMARKS[name](args.repeat)]
     width = max([12, *(len(f.name) for f in figures)])
     print(f"{'figure':{width}} {'value':>10} {'baseline':>10} {'ratio':>7} {'target':>7}  baseline is")

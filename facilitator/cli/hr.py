@@ -275,10 +275,10 @@ def import_employees(args: argparse.Namespace) -> int:
 
 def show_due(args: argparse.Namespace) -> int:
     from facilitator.services.hr_due import due_dates, write_due
-    from facilitator.services.hr_employees import listed_employees
+    from facilitator.services.hr_employees import has_employees
 
     def work(store: HrStore) -> int:
-        if not listed_employees(store):
+        if not has_employees(store):
             print("facilitator: " + _("HR's employee list is empty: import it first with 'facilitator hr employees "
                                       "import FILE' (employee id, names, where they work, hire date)"),
                   file=sys.stderr)

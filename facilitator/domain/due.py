@@ -38,22 +38,26 @@ import unicodedata
 from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from facilitator.domain.compliance import Standing, Track
+from facilitator.domain.due_words import event_words, rule_words
 from facilitator.domain.employees import Employee
 from facilitator.domain.jurisdiction import Jurisdiction, Start, TrainingSchedule
 from facilitator.domain.workshop import Audience
-from facilitator.i18n import N_, _, ngettext
+from facilitator.i18n import N_, _
 
 DEFAULT_SOON_DAYS = 60
 
 
-@dataclass(frozen=True)
-class TrainingCredit:
-    """One person's credit under one jurisdiction from one sealed session, as the store holds it."""
+class TrainingCredit(NamedTuple):
+    """One person's credit under one jurisdiction from one sealed session, as the store holds it.
+
+    A named tuple rather than a frozen dataclass, immutable all the same: a company's records are tens of thousands
+    of these, and a frozen dataclass takes as long to make as the store takes to read its row."""
 
     employee_id: str
     on: date  # the day of the session (the trainer's calendar)
@@ -77,9 +81,9 @@ STATUS_WORDS = {DueStatus.OVERDUE: N_("overdue"), DueStatus.DUE_SOON: N_("due so
                 DueStatus.NOT_REQUIRED: N_("not required"), DueStatus.UNKNOWN: N_("cannot tell")}
 
 
-@dataclass(frozen=True)
-class DueRow:
-    """One employee under one jurisdiction: the rule, the last training that counted, and when the next is due."""
+class DueRow(NamedTuple):
+    """One employee under one jurisdiction: the rule, the last training that counted, and when the next is due.
+    (A named tuple, as TrainingCredit is: `hr due` makes one for every person due, thousands at once.)"""
 
     employee_id: str
     name: str
@@ -106,85 +110,243 @@ class DueRow:
 
 def due_rows(employees: Iterable[Employee], trainings: Iterable[TrainingCredit],
              jurisdictions: Mapping[str, Jurisdiction], today: date, *,
-             soon_days: int = DEFAULT_SOON_DAYS) -> list[DueRow]:
+             soon_days: int = DEFAULT_SOON_DAYS, within_days: int | None = None) -> list[DueRow]:
     """One row per employee and jurisdiction they work under, in the order given (each profile once a person).
 
     `trainings` may hold anyone's credits, in any order, duplicates and other standings included: each person's
     are found by employee id (case, spacing and accents' encoding ignored). A row is "due soon" when it is due
-    within `soon_days` days of `today`."""
-    by_person: dict[str, list[TrainingCredit]] = defaultdict(list)
+    within `soon_days` days of `today`. With `within_days`, only the rows overdue or due within that many days
+    (`DueRow.due_within`): the others are worked out, but never made into rows (with their notes and words).
+
+    Made for a whole company at once (50,000 people, benchmarks/hr_due_bench.py): what each listed jurisdiction
+    means for each track (the profile applied, the rule in words, which credits count) is worked out once a call
+    (`_Plan`), not once a person; tests/unit/test_due_oracle.py holds the rows to the rules as first written."""
+    met = Standing.MET
+    as_given: dict[str, list[TrainingCredit]] = defaultdict(list)  # each id folded once, not once a credit
     for credit in trainings:
-        if credit.standing == Standing.MET and credit.on <= today:
-            by_person[employee_key(credit.employee_id)].append(credit)
+        if credit.standing == met and credit.on <= today:
+            as_given[credit.employee_id].append(credit)
+    by_person: dict[str, list[TrainingCredit]] = defaultdict(list)
+    for given, found in as_given.items():
+        by_person[employee_key(given)].extend(found)
+    plans = _Plans(jurisdictions)
     rows: list[DueRow] = []
+    # The last day `within_days` keeps (a date, compared with each date due, rather than a count of days made for
+    # each); past the calendar's end, its last day; before its start, no row can be kept.
+    horizon = None
+    if within_days is not None:
+        last = today.toordinal() + within_days
+        if last < 1:
+            return []
+        horizon = date.fromordinal(min(last, date.max.toordinal()))
+    # Names bound once, outside a loop that runs once a person: Python looks each up again on every use.
+    made, plan_of, credits_of, key_of, row_of = plans.made, plans.of, by_person.get, employee_key, _row
+    add, employee, supervisor, none = rows.append, Track.EMPLOYEE, Track.SUPERVISOR, []
     for person in employees:
-        credits = by_person.get(employee_key(person.employee_id), [])
+        eid = person.employee_id  # employee_key's quick path in line (most ids): a call less a person
+        credits = credits_of(eid.lower() if eid.isascii() and eid.isalnum() else key_of(eid), none)
+        track = supervisor if person.is_supervisor else employee
+        codes = person.jurisdictions
+        if len(codes) == 1:  # most people: nothing to tell apart
+            code = codes[0]
+            row = row_of(person, made.get((code, track)) or plan_of(code, track), credits, today, soon_days,
+                         horizon)
+            if row is not None:
+                add(row)
+            continue
         seen: set[str] = set()
-        for code in person.jurisdictions:
-            row = _row(person, code, credits, jurisdictions, today, soon_days)
-            if row.jurisdiction not in seen:
-                seen.add(row.jurisdiction)
-                rows.append(row)
+        for code in codes:
+            plan = made.get((code, track)) or plan_of(code, track)
+            if plan.applied in seen:
+                continue
+            seen.add(plan.applied)
+            row = row_of(person, plan, credits, today, soon_days, horizon)
+            if row is not None:
+                add(row)
     return rows
+
+
+# --- what a listed jurisdiction means for a track, worked out once -----------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class _Plan:
+    """What the rules make of one code HR listed, for a person on one track."""
+
+    code: str  # as HR listed it
+    track: Track
+    listed: Jurisdiction | None  # None: the library has no such profile
+    profile: Jurisdiction | None  # the profile applied; None: the listed one is for the other track only
+    applied: str  # the row's jurisdiction: the profile's code, else the code listed
+    listed_as: str  # the code listed, when another profile is applied
+    schedule: TrainingSchedule | None  # the profile's (None: no law sets one, or no profile)
+    start: Start | None  # what starts the clock for the first training (None: no schedule)
+    rule: str  # the rule in words ("" with no schedule)
+    counts: Mapping[str, frozenset[str]]  # jurisdiction -> the credit tracks whose "met" counts (_counting)
+    place: frozenset[str]  # the profile's code and its other track's
+    as_employee: _Plan | None = None  # for a supervisor, the employees' plan where it has a schedule
+    # The dates due after a start, and after a training, as worked out so far: a company's people share a few
+    # hundred hire dates and training days, so each is worked out once a plan (a dict, in an otherwise frozen plan).
+    firsts: dict[date, date] = field(default_factory=dict)
+    refreshes: dict[date, date | None] = field(default_factory=dict)
+
+    def first_due(self, begins: date) -> date:
+        found = self.firsts.get(begins)
+        if found is None:
+            assert self.schedule is not None, "only a plan with a schedule has dates due"
+            found = self.firsts[begins] = _first_due(self.schedule, begins)
+        return found
+
+    def refresh(self, last: date) -> date | None:
+        if last in self.refreshes:
+            return self.refreshes[last]
+        assert self.schedule is not None, "only a plan with a schedule has dates due"
+        found = self.refreshes[last] = _refresh(self.schedule, last)
+        return found
+
+
+class _Plans:
+    """Each (code, track)'s plan, made when first asked for."""
+
+    def __init__(self, jurisdictions: Mapping[str, Jurisdiction]) -> None:
+        self._jurisdictions = jurisdictions
+        self.made: dict[tuple[str, Track], _Plan] = {}
+
+    def of(self, code: str, track: Track) -> _Plan:
+        found = self.made.get((code, track))
+        if found is None:
+            found = self.made[code, track] = self._make(code, track)
+        return found
+
+    def _make(self, code: str, track: Track) -> _Plan:
+        jurisdictions = self._jurisdictions
+        listed = jurisdictions.get(code)
+        if listed is None:
+            return _Plan(code, track, None, None, code, "", None, None, "", {}, frozenset())
+        profile = _profile_for(listed, track, jurisdictions)
+        if profile is None:
+            return _Plan(code, track, listed, None, code, code, None, None, "", {}, frozenset())
+        schedule = profile.schedule
+        start = _start(schedule.first_from, track) if schedule else None
+        as_employee = None
+        if track is Track.SUPERVISOR:  # a supervisor is an employee too, and may be due as one first
+            employees = _profile_for(listed, Track.EMPLOYEE, jurisdictions)
+            if employees is not None and employees.schedule is not None:
+                as_employee = self.of(code, Track.EMPLOYEE)
+        return _Plan(code, track, listed, profile, profile.code, code if profile.code != code else "", schedule,
+                     start, rule_words(schedule, start) if schedule and start else "",
+                     _counting(profile, track, jurisdictions), frozenset(_place(profile)), as_employee)
+
+
+def _counting(profile: Jurisdiction, track: Track, jurisdictions: Mapping[str, Jurisdiction]
+              ) -> dict[str, frozenset[str]]:
+    """Which credits "met" count for a person on `track` under `profile`, as jurisdiction -> credit tracks (the
+    module's rules): the profile's own on their track, or on the other track where that track's trainings cover
+    every one the profile asks of theirs; and under an employees' profile, a supervisor's credit under the profile
+    of the same place for supervisors (its other track)."""
+    needed = _needs(profile, track)
+    tracks = {track.value} | {t.value for t in Track if needed and needed <= _needs(profile, t)}
+    found = {profile.code: frozenset(tracks)}
+    other = profile.schedule.other_track if profile.schedule else None
+    if other and other != profile.code and profile.audience is Audience.EMPLOYEES and other in jurisdictions:
+        found[other] = frozenset({Track.SUPERVISOR.value})
+    return found
 
 
 # --- one row -----------------------------------------------------------------------------------------------------
 
-def _row(person: Employee, code: str, credits: list[TrainingCredit], jurisdictions: Mapping[str, Jurisdiction],
-         today: date, soon_days: int) -> DueRow:
-    track = Track.of(person.is_supervisor)
-    listed = jurisdictions.get(code)
-    if listed is None:
-        return _plain(person, code, code, "", "", track, DueStatus.UNKNOWN, _(
-            "'{code}' is not a jurisdiction profile of this library; correct the employee list").format(code=code))
-    profile = _profile_for(listed, track, jurisdictions)
-    if profile is None:
-        return _plain(person, code, listed.name, listed.citation, code, track, DueStatus.NOT_REQUIRED, _(
-            "this profile is for {audience} only").format(audience=_(_AUDIENCE_WORDS[listed.audience])))
-    schedule = profile.schedule
-    listed_as = code if profile.code != code else ""
-    if schedule is None:
-        return DueRow(person.employee_id, person.full_name, profile.code, profile.name, profile.citation, listed_as,
-                      track, _("no training required by law"), _last(credits, profile, track, jurisdictions),
-                      None, DueStatus.NOT_REQUIRED, None)
-    start = _start(schedule.first_from, track)
-    due, last, note = _obligation(person, profile, schedule, track, credits, jurisdictions)
-    if track is Track.SUPERVISOR:  # a supervisor is an employee too, and may be due as one first
-        as_employee = _profile_for(listed, Track.EMPLOYEE, jurisdictions)
-        if as_employee is not None and as_employee.schedule is not None:
-            sooner, counted, _note = _obligation(person, as_employee, as_employee.schedule, Track.EMPLOYEE, credits,
-                                                 jurisdictions)
-            if sooner is not None and (due is None or sooner < due):
-                due = sooner
-                note = _("due as an employee first: the last training that counts for one was on {date} (a "
-                         "supervisor's training counts for both)").format(date=counted.on.isoformat()) if counted \
-                    else _("due as an employee first: never trained as one (a supervisor's training counts for both)")
-    rule = rule_words(schedule, start)
+def _row(person: Employee, plan: _Plan, credits: list[TrainingCredit], today: date, soon_days: int,
+         horizon: date | None) -> DueRow | None:
+    """The person's row under `plan`; None where it is due after `horizon` (the last day `within_days` keeps), or
+    has no date due while there is a horizon."""
+    track, profile = plan.track, plan.profile
+    if profile is None or plan.schedule is None:  # no date due: never within any number of days
+        if horizon is not None:
+            return None
+        if plan.listed is None:
+            return _plain(person, plan.code, plan.code, "", "", track, DueStatus.UNKNOWN, _(
+                "'{code}' is not a jurisdiction profile of this library; correct the employee list").format(
+                code=plan.code))
+        if profile is None:
+            return _plain(person, plan.code, plan.listed.name, plan.listed.citation, plan.code, track,
+                          DueStatus.NOT_REQUIRED, _("this profile is for {audience} only").format(
+                              audience=_(_AUDIENCE_WORDS[plan.listed.audience])))
+        return DueRow(person.employee_id, person.full_name, profile.code, profile.name, profile.citation,
+                      plan.listed_as, track, _("no training required by law"), _last(credits, plan.counts), None,
+                      DueStatus.NOT_REQUIRED, None)
+    due, last, begins = _obligation(person, plan, credits)
+    first_as_employee = False  # due sooner as an employee than as a supervisor
+    counted = None
+    if plan.as_employee is not None:
+        sooner, counted, _begins = _obligation(person, plan.as_employee, credits)
+        if sooner is not None and (due is None or sooner < due):
+            due, first_as_employee = sooner, True
     if due is None:
+        if horizon is not None:
+            return None
         status = DueStatus.DONE if last is not None else DueStatus.UNKNOWN
-        return DueRow(person.employee_id, person.full_name, profile.code, profile.name, profile.citation, listed_as,
-                      track, rule, last, None, status, None, note)
+        return DueRow(person.employee_id, person.full_name, profile.code, profile.name, profile.citation,
+                      plan.listed_as, track, plan.rule, last, None, status, None,
+                      _note(plan, credits, last, begins, first_as_employee, counted))
+    if horizon is not None and due > horizon:
+        return None
     days = (due - today).days
     status = DueStatus.OVERDUE if days < 0 else DueStatus.DUE_SOON if days <= soon_days else DueStatus.NOT_YET_DUE
-    return DueRow(person.employee_id, person.full_name, profile.code, profile.name, profile.citation, listed_as,
-                  track, rule, last, due, status, days, note)
+    # The row made as DueRow._make makes it, without DueRow's own __new__ (a Python call of 13 arguments): the one
+    # row most people due get.
+    return _made(DueRow, (person.employee_id, person.full_name, profile.code, profile.name, profile.citation,
+                          plan.listed_as, track, plan.rule, last, due, status, days,
+                          _note(plan, credits, last, begins, first_as_employee, counted)))
 
 
-def _obligation(person: Employee, profile: Jurisdiction, schedule: TrainingSchedule, track: Track,
-                credits: list[TrainingCredit], jurisdictions: Mapping[str, Jurisdiction]
-                ) -> tuple[date | None, TrainingCredit | None, str]:
-    """When a person on `track` is next due under `profile`, the last training that counted, and a note."""
-    start = _start(schedule.first_from, track)
+_made = tuple.__new__
+
+
+def _obligation(person: Employee, plan: _Plan, credits: list[TrainingCredit]
+                ) -> tuple[date | None, TrainingCredit | None, date | None]:
+    """When a person on the plan's track is next due under its profile, the last training that counted, and the
+    day their clock started (None: the list gives none). Run once a person and profile, so `_last` and the plan's
+    dates due are looked up here in line, a call less each."""
+    start = plan.start
     begins = person.hire_date if start is Start.HIRE else (person.supervisor_since or person.hire_date)
-    first = _first_due(schedule, begins) if begins is not None else None
-    last = _last(credits, profile, track, jurisdictions)
+    last = None
+    if credits:
+        counts = plan.counts
+        for credit in credits:  # _last
+            tracks = counts.get(credit.jurisdiction)
+            if tracks is not None and credit.track in tracks and (
+                    last is None or (credit.on, credit.session_id) > (last.on, last.session_id)):
+                last = credit
     if last is None:
-        return first, None, _never_note(credits, profile, track, begins)
-    again = _refresh(schedule, last.on)
+        if begins is None:
+            return None, None, None
+        return plan.firsts.get(begins) or plan.first_due(begins), None, begins
+    on = last.on
+    again = plan.refreshes[on] if on in plan.refreshes else plan.refresh(on)
+    if begins is None or on >= begins:
+        return again, last, begins
+    first = plan.first_due(begins)
+    return (first if again is None else max(again, first)), last, begins
+
+
+def _note(plan: _Plan, credits: list[TrainingCredit], last: TrainingCredit | None, begins: date | None,
+          first_as_employee: bool, counted: TrainingCredit | None) -> str:
+    """What an HR officer should know about a row that is made (put into words only then)."""
+    if first_as_employee:
+        if counted is not None:
+            return _("due as an employee first: the last training that counts for one was on {date} (a "
+                     "supervisor's training counts for both)").format(date=counted.on.isoformat())
+        return _("due as an employee first: never trained as one (a supervisor's training counts for both)")
+    if last is None:
+        return _never_note(credits, plan, begins)
     if begins is None or last.on >= begins:
-        return again, last, ""
-    return (first if again is None or first is None else max(again, first)), last, _(
-        "the last training was before {event}; the window from {event} applies").format(event=_event_words(start))
+        return ""
+    assert plan.start is not None, "a plan with a schedule has a start"
+    return _before_note(plan.start)
+
+
+def _before_note(start: Start) -> str:
+    return _("the last training was before {event}; the window from {event} applies").format(
+        event=event_words(start))
 
 
 def _plain(person: Employee, code: str, name: str, citation: str, listed_as: str, track: Track, status: DueStatus,
@@ -193,11 +355,11 @@ def _plain(person: Employee, code: str, name: str, citation: str, listed_as: str
                   status, None, note)
 
 
-def _never_note(credits: list[TrainingCredit], profile: Jurisdiction, track: Track, begins: date | None) -> str:
+def _never_note(credits: list[TrainingCredit], plan: _Plan, begins: date | None) -> str:
     if begins is None:
         return _("never trained, and the employee list gives no hire date; add it to see when training is due")
-    other = [c for c in credits if c.jurisdiction in _place(profile) and c.track != track]
-    if other and track is Track.SUPERVISOR:
+    other = [c for c in credits if c.jurisdiction in plan.place and c.track != plan.track]
+    if other and plan.track is Track.SUPERVISOR:
         return _("an employee's training ({date}) does not count for a supervisor").format(
             date=max(c.on for c in other).isoformat())
     return _("never trained")
@@ -222,23 +384,16 @@ def _place(profile: Jurisdiction) -> set[str]:
     return {profile.code, other} if other else {profile.code}
 
 
-def _last(credits: list[TrainingCredit], profile: Jurisdiction, track: Track,
-          jurisdictions: Mapping[str, Jurisdiction]) -> TrainingCredit | None:
-    counted = [c for c in credits if _counts(c, profile, track, jurisdictions)]
-    return max(counted, key=lambda c: (c.on, c.session_id)) if counted else None
-
-
-def _counts(credit: TrainingCredit, profile: Jurisdiction, track: Track,
-            jurisdictions: Mapping[str, Jurisdiction]) -> bool:
-    """Whether a credit "met" counts for a person now on `track` under `profile` (see the module's rules)."""
-    if credit.jurisdiction == profile.code:
-        if credit.track == track:
-            return True
-        needed = _needs(profile, track)
-        return bool(needed) and credit.track in set(Track) and needed <= _needs(profile, Track(credit.track))
-    other = profile.schedule.other_track if profile.schedule else None
-    return (credit.jurisdiction == other and profile.audience is Audience.EMPLOYEES
-            and credit.track == Track.SUPERVISOR and other in jurisdictions)
+def _last(credits: list[TrainingCredit], counts: Mapping[str, frozenset[str]]) -> TrainingCredit | None:
+    """The last of `credits` that counts (by `counts`, a plan's), by day and then session id; the first such of
+    equals, as `max` gives."""
+    best = None
+    for credit in credits:
+        tracks = counts.get(credit.jurisdiction)
+        if tracks is not None and credit.track in tracks and (
+                best is None or (credit.on, credit.session_id) > (best.on, best.session_id)):
+            best = credit
+    return best
 
 
 def _needs(profile: Jurisdiction, track: Track) -> frozenset[int]:
@@ -261,6 +416,8 @@ def _start(first_from: Start, track: Track) -> Start:
 
 def employee_key(employee_id: str) -> str:
     """An employee id as the rules compare it: spacing, case and the encoding of accents do not matter."""
+    if employee_id.isascii():  # most ids: NFC changes no ASCII text, and casefold is lower there
+        return employee_id.lower() if employee_id.isalnum() else " ".join(employee_id.split()).lower()
     return unicodedata.normalize("NFC", " ".join(employee_id.split())).casefold()
 
 
@@ -275,6 +432,8 @@ def add_months(day: date, months: int) -> date:
         return date.max
     if year < date.min.year:
         return date.min
+    if day.day <= 28:  # every month has it: no need to ask the calendar how long the month is
+        return date(year, month + 1, day.day)
     return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
@@ -297,7 +456,9 @@ def _later(day: date, days: int) -> date:
 
 
 def _first_due(schedule: TrainingSchedule, begins: date) -> date:
-    due = _later(add_months(begins, schedule.first_months), schedule.first_days)
+    due = add_months(begins, schedule.first_months) if schedule.first_months else begins
+    if schedule.first_days:
+        due = _later(due, schedule.first_days)
     return training_year_end(due, schedule.year_starts) if schedule.year_starts else due
 
 
@@ -306,63 +467,3 @@ def _refresh(schedule: TrainingSchedule, last: date) -> date | None:
         return None
     due = add_months(last, schedule.every_months)
     return training_year_end(due, schedule.year_starts) if schedule.year_starts else due
-
-
-# --- the rule in words -------------------------------------------------------------------------------------------
-
-_MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"),
-           N_("August"), N_("September"), N_("October"), N_("November"), N_("December"))
-
-
-def _event_words(start: Start) -> str:
-    return _("becoming a supervisor") if start is Start.SUPERVISOR else _("hire")
-
-
-def _period(months: int, days: int) -> str:
-    if days:
-        return ngettext("{n} day", "{n} days", days).format(n=days)
-    if months and months % 12 == 0:
-        return ngettext("{n} year", "{n} years", months // 12).format(n=months // 12)
-    return ngettext("{n} month", "{n} months", months).format(n=months)
-
-
-def _year_words(starts: tuple[int, int], *, span: bool = True) -> str:
-    """ "calendar year", or "training year (July 1 to June 30)" (without `span`, "training year")."""
-    if starts == (1, 1):
-        return _("calendar year")
-    if not span:
-        return _("training year")
-    first = date(2001, *starts)
-    last = first - timedelta(days=1)
-    return _("training year ({start} to {end})").format(start=_day_words(first), end=_day_words(last))
-
-
-def _day_words(day: date) -> str:
-    return _("{month} {day}").format(month=_(_MONTHS[day.month - 1]), day=day.day)
-
-
-def rule_words(schedule: TrainingSchedule, start: Start) -> str:
-    """The rule for a person whose first training counts from `start`, as an HR officer reads it:
-    "within 6 months of hire, then every 2 years"."""
-    event = _event_words(start)
-    if schedule.year_starts:
-        year = _year_words(schedule.year_starts)
-        if schedule.first_months or schedule.first_days:
-            first = _("by the end of the {year} that includes {period} after {event}").format(
-                year=year, period=_period(schedule.first_months, schedule.first_days), event=event)
-        else:
-            first = _("by the end of the {year} of {event}").format(year=year, event=event)
-    else:
-        first = _("within {period} of {event}").format(
-            period=_period(schedule.first_months, schedule.first_days), event=event)
-    if schedule.every_months is None:
-        return _("{first}; no refresher required").format(first=first)
-    if schedule.year_starts:
-        then = _("then once every {year}").format(year=_year_words(schedule.year_starts, span=False))
-    elif schedule.every_months % 12 == 0:
-        years = schedule.every_months // 12
-        then = ngettext("then every year", "then every {n} years", years).format(n=years)
-    else:
-        then = ngettext("then every month", "then every {n} months", schedule.every_months).format(
-            n=schedule.every_months)
-    return _("{first}, {then}").format(first=first, then=then)

@@ -13,6 +13,7 @@ import io
 import json
 from collections.abc import Sequence
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -21,29 +22,41 @@ from sqlalchemy import select
 from facilitator.domain.due import DueRow, TrainingCredit, due_rows
 from facilitator.i18n import _
 from facilitator.records.hr_csv import neutralised
+from facilitator.services.bulk import collector_held
 from facilitator.services.errors import UserError
 from facilitator.services.files import save
 from facilitator.services.hr_employees import listed_employees
 from facilitator.services.library import builtin_library
 from facilitator.storage.hr_database import HrStore
 from facilitator.storage.hr_models import HrAttendance, HrCredit, HrSession
+from facilitator.storage.hr_rows import day_from, plain, read_many
 
 FORMATS = ("table", "csv", "xlsx", "json")
 COLUMNS = ("employee_id", "name", "jurisdiction", "rule", "last_training", "last_session", "due", "status",
            "days_left", "note")  # not user text: the columns' names in CSV, XLSX and JSON
 
 
+_PEOPLE, _SESSIONS, _CREDITS = HrAttendance.__table__, HrSession.__table__, HrCredit.__table__
+# Every credit, with the person's id and track and the session's day: tens of thousands of rows for a company,
+# read as the driver gives them (hr_rows.plain), built once.
+_TRAININGS = (select(_PEOPLE.c.employee_id, plain(_SESSIONS.c.date), _CREDITS.c.code, _PEOPLE.c.track,
+                     _CREDITS.c.standing, _SESSIONS.c.session_id)
+              .join(_SESSIONS, _PEOPLE.c.session_row_id == _SESSIONS.c.id)
+              .join(_CREDITS, _CREDITS.c.attendance_id == _PEOPLE.c.id)
+              .where(_PEOPLE.c.employee_id.is_not(None), _PEOPLE.c.track.is_not(None)))
+
+
 def trainings(store: HrStore) -> list[TrainingCredit]:
     """Every credit the imported records give someone with an employee id and a track, whatever its standing
     (the rules count "met" only)."""
-    query = (select(HrAttendance.employee_id, HrSession.date, HrCredit.code, HrAttendance.track, HrCredit.standing,
-                    HrSession.session_id)
-             .join(HrSession, HrAttendance.session_row_id == HrSession.id)
-             .join(HrCredit, HrCredit.attendance_id == HrAttendance.id)
-             .where(HrAttendance.employee_id.is_not(None), HrAttendance.track.is_not(None)))
-    with store.reading() as db:
-        return [TrainingCredit(eid, on, code, track, standing, sid) for eid, on, code, track, standing, sid
-                in db.execute(query)]
+    with store.looking() as conn:
+        day, rows = day_from(conn.dialect.name), read_many(conn, _TRAININGS)
+    make = tuple.__new__  # TrainingCredit as NamedTuple._make makes it, without a Python call a credit
+    if day is None:  # the driver gave dates: each row is a credit's values as they stand
+        return [make(TrainingCredit, row) for row in rows]
+    days = {on: day(on) for on in set(map(itemgetter(1), rows))}  # a few hundred session days, each made once
+    return [make(TrainingCredit, (eid, days[on], code, track, standing, sid))
+            for eid, on, code, track, standing, sid in rows]
 
 
 def due_dates(store: HrStore, today: date, *, within_days: int | None = None, jurisdiction: str | None = None
@@ -55,13 +68,12 @@ def due_dates(store: HrStore, today: date, *, within_days: int | None = None, ju
     if jurisdiction is not None and jurisdiction not in library.jurisdictions:
         raise UserError(_("no jurisdiction '{code}'; the codes are: {codes}").format(
             code=jurisdiction, codes=", ".join(sorted(library.jurisdictions))))
-    rows = due_rows(listed_employees(store), trainings(store), library.jurisdictions, today,
-                    soon_days=within_days if within_days is not None else 60)
-    if within_days is not None:
-        rows = [r for r in rows if r.due_within(within_days)]
-    if jurisdiction is not None:
-        rows = [r for r in rows if jurisdiction in (r.jurisdiction, r.listed_as)]
-    return sorted(rows, key=lambda r: (r.due is None, r.due or date.max, r.name, r.jurisdiction))
+    with collector_held():  # a value for each of a company's rows, none of them in a cycle (bulk.py)
+        rows = due_rows(listed_employees(store), trainings(store), library.jurisdictions, today,
+                        soon_days=within_days if within_days is not None else 60, within_days=within_days)
+        if jurisdiction is not None:
+            rows = [r for r in rows if jurisdiction in (r.jurisdiction, r.listed_as)]
+        return sorted(rows, key=lambda r: (r.due is None, r.due or date.max, r.name, r.jurisdiction))
 
 
 def cells(row: DueRow) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import delete, select
@@ -22,6 +23,7 @@ from facilitator.services.errors import Remedy, UserError
 from facilitator.services.library import builtin_library
 from facilitator.storage.hr_database import HrStore
 from facilitator.storage.hr_models import HrEmployee
+from facilitator.storage.hr_rows import day_from, plain, read_many
 
 SEPARATOR = "; "
 
@@ -71,12 +73,34 @@ def import_employees(store: HrStore, path: Path) -> EmployeesListed:
                            len(before.keys() - after.keys()))
 
 
+_EMPLOYEES = HrEmployee.__table__
+# The list as `hr due` reads it: tens of thousands of rows, read as the driver gives them (hr_rows.plain) rather
+# than as ORM objects, which cost ten times the reading.
+_LISTED = select(*(plain(_EMPLOYEES.c[name]) for name in (
+    "employee_id", "first_name", "last_name", "jurisdictions", "is_supervisor", "hire_date", "supervisor_since",
+    "email"))).order_by(_EMPLOYEES.c.id)
+_ANYONE = select(_EMPLOYEES.c.id).limit(1)
+
+
 def listed_employees(store: HrStore) -> list[Employee]:
     """HR's list, in the order it was imported."""
-    with store.reading() as db:
-        return [Employee(r.employee_id, r.first_name, r.last_name, tuple(filter(None, r.jurisdictions.split(
-            SEPARATOR))), r.is_supervisor, r.hire_date, r.supervisor_since, r.email)
-            for r in db.scalars(select(HrEmployee).order_by(HrEmployee.id))]
+    with store.looking() as conn:
+        day, rows = day_from(conn.dialect.name), read_many(conn, _LISTED)
+    # Each list of places (and on SQLite each date) made once: a company shares a few lists and hire dates.
+    places = {where: tuple(filter(None, where.split(SEPARATOR))) for where in set(map(itemgetter(3), rows))}
+    make = tuple.__new__  # Employee from its values as NamedTuple._make makes it, without a Python call a person
+    if day is None:  # the driver gave dates
+        return [make(Employee, (eid, first, last, places[where], supervisor == 1, hired, since, email))
+                for eid, first, last, where, supervisor, hired, since, email in rows]
+    days = {on: day(on) for on in {*map(itemgetter(5), rows), *map(itemgetter(6), rows)}}
+    return [make(Employee, (eid, first, last, places[where], supervisor == 1, days[hired], days[since], email))
+            for eid, first, last, where, supervisor, hired, since, email in rows]
+
+
+def has_employees(store: HrStore) -> bool:
+    """Whether HR's list has anyone on it (without reading the list)."""
+    with store.looking() as conn:
+        return conn.execute(_ANYONE).first() is not None
 
 
 def _read(path: Path) -> list[Employee]:

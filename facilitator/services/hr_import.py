@@ -4,8 +4,8 @@ Each file is first copied, whole, to a private temporary folder (so what is veri
 however the original changes meanwhile), and its SHA-256 taken. A bundle imported before is not read again. The
 copy is verified as `facilitator verify` does, against the certificates HR trusts (hr_trust); one that does not
 verify (an untrusted signer, a file changed, not a zip at all) is kept in quarantine with the verdict's reason,
-and the next bundle is taken. One that verifies is imported in one transaction: its row, then each session record
-with its people and their credits, read from the verified sessions/ID.json (never from the CSV).
+and the next bundle is taken. One that verifies is imported in one transaction (hr_writing.py): its row, then each
+session record with its people and their credits, read from the verified sessions/ID.json (never from the CSV).
 
 What makes an import safe to repeat, or to run twice at once: every row has a unique key (hr_models), and is
 inserted with `ON CONFLICT DO NOTHING`. So a bundle imported again changes nothing; a re-export of the same
@@ -30,22 +30,19 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
 
-from facilitator.domain.compliance import Standing
 from facilitator.i18n import _, ngettext
 from facilitator.records import bundle
 from facilitator.records.bundle_session import exported_from
-from facilitator.records.export_record import ExportedPerson, ExportedSession
-from facilitator.records.identity import fingerprint
-from facilitator.records.sealed import Amendment, SealedCredit, SealedRecord
+from facilitator.records.sealed import Amendment, SealedRecord
 from facilitator.services.bundle_check import verify_bundle
 from facilitator.services.errors import Stopped
 from facilitator.services.hr_trust import trusted_certificates
+from facilitator.services.hr_writing import Verified, write_bundle
 from facilitator.services.verification import Verdict
 from facilitator.storage.hr_database import HrStore, insert_new
-from facilitator.storage.hr_models import HrAttendance, HrCredit, HrSession, ImportedBundle, QuarantinedBundle
+from facilitator.storage.hr_models import ImportedBundle, QuarantinedBundle
 
 Progress = Callable[[int, int], None]  # bundles done, bundles in all
 QUARANTINE_MAX_BYTES = 128 * 1024 * 1024  # a rejected file larger than this is recorded, but not kept
@@ -207,9 +204,13 @@ def _unreadable(path: Path, exc: OSError) -> str:
     return _("cannot read {file}: {reason}").format(file=path, reason=exc.strerror or exc)
 
 
+_BUNDLES = ImportedBundle.__table__
+_BUNDLE_BY_DIGEST = select(_BUNDLES.c.id).where(_BUNDLES.c.sha256 == bindparam("digest"))  # built once
+
+
 def _imported_before(store: HrStore, digest: str) -> bool:
-    with store.reading() as db:
-        return db.scalar(select(ImportedBundle.id).where(ImportedBundle.sha256 == digest)) is not None
+    with store.looking() as conn:
+        return conn.scalar(_BUNDLE_BY_DIGEST, {"digest": digest}) is not None
 
 
 def _quarantine(store: HrStore, path: Path, copy: Path, digest: str, size: int, reason: str, now: datetime) -> None:
@@ -220,17 +221,7 @@ def _quarantine(store: HrStore, path: Path, copy: Path, digest: str, size: int, 
             sha256=digest, file_name=path.name, reason=reason, size=size, content=content, quarantined_at=now))
 
 
-@dataclass(frozen=True)
-class _Verified:
-    """A session record of a bundle that verified, with the hashes that name it in the store: its seal's, and
-    the record's as its amendments leave it."""
-
-    session: ExportedSession
-    seal_sha256: str
-    amended_sha256: str
-
-
-def _verified_sessions(copy: Path, verdict: Verdict) -> list[_Verified]:
+def _verified_sessions(copy: Path, verdict: Verdict) -> list[Verified]:
     """The sessions of a bundle that has just verified (the same private copy): read as verify read them, in the
     order every import writes them (their id, then their seal)."""
     sessions = []
@@ -243,136 +234,16 @@ def _verified_sessions(copy: Path, verdict: Verdict) -> list[_Verified]:
             # Each hash encodes the whole record again (for 200 people, tens of milliseconds), so each is taken
             # once; with no amendment, the record as amended is the record as sealed, and so is its hash.
             seal = session.sealed.digest
-            sessions.append(_Verified(session, seal, session.record.digest if amendments else seal))
+            sessions.append(Verified(session, seal, session.record.digest if amendments else seal))
     return sorted(sessions, key=lambda v: (v.session.session_id, v.seal_sha256))
 
 
 # --- writing one verified bundle --------------------------------------------------------------------------------
 
-def _store(store: HrStore, path: Path, digest: str, verdict: Verdict, sessions: list[_Verified],
+def _store(store: HrStore, path: Path, digest: str, verdict: Verdict, sessions: list[Verified],
            now: datetime) -> BundleResult:
-    added = amended = people = 0
-    with store.transaction() as db:
-        bundle_id = db.scalar(insert_new(db, _BUNDLES).values(
-            sha256=digest, file_name=path.name, signer_fingerprint=verdict.facts["fingerprint"],
-            signer_subject=verdict.signer or "", sessions=len(sessions), imported_at=now).returning(_BUNDLES.c.id))
-        if bundle_id is None:  # another import of the same bundle committed first
-            return BundleResult(path, Outcome.ALREADY, sha256=digest, signer=verdict.signer)
-        for verified in sessions:
-            change = _store_session(db, verified, bundle_id, now)
-            added += change == "added"
-            amended += change == "amended"
-            people += len(verified.session.people) if change else 0
-        conflicts = _conflicts(db, [v.session.session_id for v in sessions])
-        # Quarantined before (its signer not yet trusted, say) and imported now: no longer held back.
-        db.execute(delete(QuarantinedBundle).where(QuarantinedBundle.sha256 == digest))
-    return BundleResult(path, Outcome.IMPORTED, None, digest, verdict.signer, len(sessions), added, amended, people,
-                        conflicts)
-
-
-# The tables themselves, not their mapped classes: rows are written as rows (Core's executemany), without the
-# ORM's bookkeeping for each.
-_BUNDLES, _SESSIONS = ImportedBundle.__table__, HrSession.__table__
-_PEOPLE, _CREDITS = HrAttendance.__table__, HrCredit.__table__
-
-
-def _store_session(db: Session, verified: _Verified, bundle_id: int, now: datetime) -> str | None:
-    """Add the session record, or bring it up to a later amendment; what was done ("added", "amended", None)."""
-    session = verified.session
-    values = _session_values(verified, bundle_id, now)
-    row_id = db.scalar(insert_new(db, _SESSIONS).values(**values).returning(_SESSIONS.c.id))
-    if row_id is not None:
-        _store_people(db, row_id, session)
-        return "added"
-    row_id, stored = db.execute(select(HrSession.id, HrSession.amendments).where(
-        HrSession.session_id == values["session_id"], HrSession.seal_sha256 == values["seal_sha256"])).one()
-    count = len(session.amendments)
-    if count <= stored:
-        return None  # the same record, or an older state of it
-    changed = db.execute(update(HrSession).where(HrSession.id == row_id, HrSession.amendments < count).values(
-        amendments=count, amended_sha256=values["amended_sha256"], bundle_id=bundle_id, ends_at=values["ends_at"],
-        updated_at=now)).rowcount
-    if changed != 1:  # another import brought it this far first, and wrote its people
-        return None
-    db.execute(delete(HrCredit).where(HrCredit.attendance_id.in_(
-        select(HrAttendance.id).where(HrAttendance.session_row_id == row_id))))
-    db.execute(delete(HrAttendance).where(HrAttendance.session_row_id == row_id))
-    _store_people(db, row_id, session)
-    return "amended"
-
-
-def _session_values(verified: _Verified, bundle_id: int, now: datetime) -> dict[str, Any]:
-    session = verified.session
-    record = session.record
-    signer = x509.load_pem_x509_certificates(session.signer_cert_pem.encode("ascii"))[0]
-    return {"session_id": session.session_id, "seal_sha256": verified.seal_sha256, "bundle_id": bundle_id,
-            "signer_fingerprint": fingerprint(signer), "trainer": record.trainer,
-            "trainer_organisation": record.trainer_organisation, "employer": session.employer,
-            "date": datetime.strptime(record.date, "%Y-%m-%d").date(), "start_time": record.start,
-            "starts_at": session.starts, "ends_at": session.ends, "location": record.location,
-            "language": record.language, "workshop_id": record.workshop, "workshop_version": record.workshop_version,
-            "workshop_title": record.workshop_title, "jurisdictions": "; ".join(_planned(record)),
-            "closed_at": datetime.fromisoformat(record.closed_at), "amendments": len(session.amendments),
-            "amended_sha256": verified.amended_sha256, "imported_at": now, "updated_at": now}
-
-
-def _planned(record: SealedRecord) -> tuple[str, ...]:
-    """The jurisdictions the session was planned for (a format-1 seal names only those it met)."""
-    return record.jurisdiction_codes or tuple(j.code for j in record.jurisdictions)
-
-
-def _store_people(db: Session, row_id: int, session: ExportedSession) -> None:
-    """The session record's people, then their credits, each with the driver's executemany.
-
-    The people's ids are read back with one SELECT rather than returned by the INSERT: a RETURNING of many rows
-    is one statement with a parameter for every value (thousands), which PostgreSQL's driver parses again each
-    time. Every person of this session record is one this transaction wrote: it has just inserted the record, or
-    has just won its amendment (the UPDATE above, whose lock holds any other import back) and cleared its people."""
-    amended = {a.person for a in session.amendments}
-    rows = [_person_values(row_id, session, person, amended) for person in session.people]
-    if not rows:
-        return
-    db.execute(insert_new(db, _PEOPLE), rows)
-    ids = dict(db.execute(select(_PEOPLE.c.badge_token, _PEOPLE.c.id).where(_PEOPLE.c.session_row_id == row_id)).all())
-    credits = [{"attendance_id": ids[p.attendee.badge_token], "code": c.code, "name": c.name, "standing": c.standing}
-               for p in session.people if p.attendee.badge_token in ids for c in credits_of(session, p)]
-    if credits:
-        db.execute(insert_new(db, _CREDITS), credits)
-
-
-_STANDINGS = {standing: place for place, standing in enumerate(Standing)}
-
-
-def credits_of(session: ExportedSession, person: ExportedPerson) -> list[SealedCredit]:
-    """What `person` is credited with, every standing at once, in `Standing`'s order: `session.credits(person, s)`
-    for each standing `s` in turn (a test holds them to that), in one pass over the record rather than four. "met"
-    only for someone who completed, as there."""
-    found = [c for c in session.record.credits_of(person.attendee)
-             if c.standing in _STANDINGS and (c.standing != Standing.MET or person.completed)]
-    return sorted(found, key=lambda c: _STANDINGS[c.standing])
-
-
-def _person_values(row_id: int, session: ExportedSession, person: ExportedPerson, amended: set[str]
-                   ) -> dict[str, Any]:
-    attendee = person.attendee
-    return {"session_row_id": row_id, "badge_token": attendee.badge_token, "employee_id": attendee.employee_id,
-            "email": person.email, "email_key": person.email.casefold() if person.email else None,
-            "first_name": person.first_name, "last_name": person.last_name, "walk_in": attendee.walk_in,
-            "completion": person.completion,
-            "completion_date": session.ends.date() if person.completion == "completed" else None,
-            "minutes": attendee.minutes, "checked_in": _moment(attendee.first_in),
-            "checked_out": _moment(attendee.last_out), "certificate_id": attendee.certificate_id,
-            "track": attendee.track, "acknowledged": attendee.acknowledged,
-            "amended": attendee.badge_token in amended}
-
-
-def _moment(stored: str | None) -> datetime | None:
-    return None if stored is None else datetime.fromisoformat(stored)
-
-
-def _conflicts(db: Session, session_ids: list[str]) -> tuple[str, ...]:
-    """Which of `session_ids` the store holds more than one seal of (as far as this transaction sees)."""
-    found = db.scalars(select(HrSession.session_id).where(HrSession.session_id.in_(session_ids))
-                       .group_by(HrSession.session_id).having(func.count() > 1).order_by(HrSession.session_id))
-    return tuple(found)
-
+    written = write_bundle(store, path.name, digest, verdict, sessions, now)
+    if written is None:  # another import of the same bundle committed first
+        return BundleResult(path, Outcome.ALREADY, sha256=digest, signer=verdict.signer)
+    return BundleResult(path, Outcome.IMPORTED, None, digest, verdict.signer, len(sessions), written.added,
+                        written.amended, written.people, written.conflicts)

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, exc, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, exc, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -106,6 +106,19 @@ class HrStore:
         """A session for reading only."""
         with self._told(), self._reader.begin() as session:
             yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """`transaction`, as a Core connection rather than an ORM session: for writing many rows at once without
+        the ORM's bookkeeping (hr_rows). The same write lock up front on SQLite, commit and roll back."""
+        with self._told(), self.writer.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def looking(self) -> Iterator[Connection]:
+        """`reading`, as a Core connection: for a quick look-up that needs no ORM session."""
+        with self._told(), self.engine.connect() as conn:
+            yield conn
 
     @contextmanager
     def _told(self) -> Iterator[None]:
@@ -265,11 +278,13 @@ def _revision(store: HrStore) -> str | None:
 
 # --- inserting what is not there yet --------------------------------------------------------------------------
 
-def insert_new(session: Session, model: type[Any]) -> Any:
-    """An INSERT of `model` that skips, rather than fails on, a row whose unique key is there already (imported
-    before, or by another import committing first): `ON CONFLICT DO NOTHING` in the database's own dialect, which
-    on PostgreSQL waits for a concurrent insert of the same key to commit or roll back before deciding."""
-    if session.get_bind().dialect.name == "postgresql":
+def insert_new(db: Session | Connection | str, model: Any) -> Any:
+    """An INSERT of `model` (a mapped class or a table) that skips, rather than fails on, a row whose unique key is
+    there already (imported before, or by another import committing first): `ON CONFLICT DO NOTHING` in the
+    database's own dialect (`db`'s, or the dialect named), which on PostgreSQL waits for a concurrent insert of the
+    same key to commit or roll back before deciding."""
+    dialect = db if isinstance(db, str) else (db.get_bind() if isinstance(db, Session) else db).dialect.name
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
         return postgresql_insert(model).on_conflict_do_nothing()

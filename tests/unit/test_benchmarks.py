@@ -33,6 +33,37 @@ def test_the_hr_import_benchmark_measures_both_sides_on_both_databases(tmp_path,
         assert abs(side.verify + side.write + side.rest - side.total) < 1e-6
     again = prepared_bundles(2, 3, cache=tmp_path)  # made once: a second run finds them
     assert again.cached and again.bundles == measured.prepared.bundles
+    first = measure(2, 3, cache=tmp_path, postgres=False, use=1)  # a quicker figure from the same bundles
+    assert first.used == 1 and first.prepared.cached and first.sides["sqlite"].rows == 1 + 1 + 3 + 3 * 2
+
+
+@pytest.mark.slow
+def test_the_hr_due_benchmark_measures_both_sides_on_both_databases(postgres_server) -> None:
+    from benchmarks.hr_due_bench import measure
+
+    measured = measure(400, 2, server=postgres_server)
+    assert set(measured.sides) == {"sqlite", "postgresql"}
+    rows = {side.rows for side in measured.sides.values()}
+    assert len(rows) == 1 and 0 < rows.pop() < 400 * 2, "the same company, due the same way on both databases"
+    for side in measured.sides.values():
+        assert side.ours > 0 and side.bare > 0 and side.employees == 400 and side.credits > 200
+
+
+def test_the_hr_bundles_are_kept_by_a_hash_of_the_code_that_makes_them_and_of_nothing_on_hrs_side() -> None:
+    """Changing the importer, HR's store or the due dates (what the benchmarks measure) keeps the half hour of
+    bundles made before; changing the exporter, the records, the documents or the library makes them again."""
+    from benchmarks.hr_bundles import ROOT, code_files
+
+    files = {p.relative_to(ROOT).as_posix() for p in code_files()}
+    assert {"benchmarks/hr_bundles.py", "tests/unit/delivering.py", "facilitator/services/export.py",
+            "facilitator/services/closing.py", "facilitator/records/sealed.py", "facilitator/records/bundle.py",
+            "facilitator/documents/certificate.py", "facilitator/domain/eligibility.py",
+            "facilitator/storage/migrations/versions/0001_initial.py", "assets/fonts/DejaVuSans.ttf",
+            "sessions/workshops/harassment-prevention-supervisors.yaml"} <= files
+    assert not {"facilitator/services/hr_import.py", "facilitator/services/hr_writing.py",
+                "facilitator/storage/hr_database.py", "facilitator/storage/hr_models.py",
+                "facilitator/storage/hr_rows.py", "facilitator/services/hr_due.py", "facilitator/domain/due.py",
+                "benchmarks/hr_import_bench.py", "facilitator/cli/hr.py"} & files
 
 
 @pytest.mark.slow

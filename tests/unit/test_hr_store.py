@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from facilitator.cli import main
 from facilitator.domain.compliance import Standing
-from facilitator.services import hr_history, hr_import, hr_trust
+from facilitator.services import hr_history, hr_import, hr_trust, hr_writing
 from facilitator.services.errors import UserError
 from facilitator.services.exported_sessions import exported_session
 from facilitator.services.hr_store import HrStore, open_hr_store
@@ -131,7 +131,7 @@ def test_each_person_is_credited_as_the_record_says_standing_by_standing(laptops
     for session in sessions:
         for person in session.people:
             expected = [c for standing in Standing for c in session.credits(person, standing)]
-            assert hr_import.credits_of(session, person) == expected
+            assert hr_writing.credits_of(session, person) == expected
             standings |= {c.standing for c in expected}
     assert len(standings) > 1, "the laptops' sessions credit more than one standing"
 

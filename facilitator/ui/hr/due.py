@@ -26,7 +26,7 @@ from facilitator.domain.due import DueRow, DueStatus
 from facilitator.i18n import N_, _, ngettext
 from facilitator.services.errors import UserError
 from facilitator.services.hr_due import due_dates, write_due
-from facilitator.services.hr_employees import EmployeeListRefused, EmployeesListed, import_employees, listed_employees
+from facilitator.services.hr_employees import EmployeeListRefused, EmployeesListed, has_employees, import_employees
 from facilitator.services.hr_store import HrStore
 from facilitator.services.library import builtin_library
 from facilitator.ui.hr.messages import ProblemsDialog, tell_error
@@ -143,7 +143,7 @@ class DueView(QWidget):
         def work(_progress: Progress) -> tuple[list[DueRow], list[str], bool]:
             rows = due_dates(self._store, today, within_days=within, jurisdiction=code)
             keys = [_folded(f"{r.name} {r.employee_id}") for r in rows]
-            return rows, keys, bool(rows) or bool(listed_employees(self._store))
+            return rows, keys, bool(rows) or has_employees(self._store)
 
         try:
             rows, keys, listed = run_operation(self, _("Working out who is due…"), work, cancellable=False)
