@@ -3,8 +3,9 @@ finding itself, checking in and voting on the question on the screen, against th
 (docs/companion.md).
 
 Two ways of "at once". In `room`, the 200 people start together (the trainer says "scan the code now") and each
-then takes a person's time between taps: 0.5 to 2 s (drawn from a seeded generator), far quicker than anyone types a
-name, so the companion sees the crowd a real room makes at its busiest. In `burst`, every phone fires its next
+then takes a person's time before each tap (phones_client.HUMAN, drawn from a seeded generator: 0-3 s to scan, 2-6 s
+to type a name, 0.5-4 s for each other tap), so every check-in and vote of the room lands within about twenty
+seconds: the crowd a real room makes at its busiest. In `burst`, every phone fires its next
 request the moment the last one is answered, with no pause at all: no room does that, and it shows where this
 machine saturates. The issue's target (p95 under 250 ms) is on `room`; `burst` is printed beside it, without one.
 

@@ -28,12 +28,19 @@ def employee_id(n: int) -> str:
     return f"E{n:05d}"
 
 
+# A person's time before each of the six requests, in seconds (low, high): scanning the code on the screen with
+# the camera as everyone does at once, tapping "Check in", typing a name or an employee id of 8 or 9 characters on a
+# phone's keyboard, tapping one's own name, opening the question, then reading it and its four answers to tap one.
+HUMAN = ((0.0, 3.0), (0.5, 2.0), (2.0, 6.0), (0.5, 2.0), (0.5, 2.0), (1.0, 4.0))
+
+
 def pauses_of(n: int, human: bool) -> list[float]:
-    """Phone `n`'s pauses before its requests: a person's (the first staggers the scans over 2 s), or none."""
+    """Phone `n`'s pauses before its requests (drawn from its own seeded generator), last first for `pop`: a
+    person's (HUMAN), or none."""
     if not human:
         return [0.0] * STEPS
     draw = random.Random(n)
-    return [draw.uniform(0.5, 2.0) for _ in range(STEPS - 1)] + [draw.uniform(0.0, 2.0)]
+    return [draw.uniform(low, high) for low, high in HUMAN][::-1]
 
 
 class Phone:

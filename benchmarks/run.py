@@ -179,8 +179,8 @@ def hr_import(_repeat: int) -> list[Figure]:
 def phones(_repeat: int) -> list[Figure]:
     """200 phones starting at once on loopback, each joining, finding itself, checking in and voting through the
     real companion: the 95th percentile of every request's time, against the same requests to a bare aiohttp page
-    (benchmarks/phones_bench.py). `phones_p95` gives each phone a person's pauses between taps, and carries the
-    issue's absolute target (p95 under 250 ms, nothing lost); `phones_burst_p95` has no pauses at all."""
+    (benchmarks/phones_bench.py). `phones_p95` gives each phone a person's time between taps (phones_client.HUMAN),
+    and carries the issue's absolute target (p95 under 250 ms, nothing lost); `phones_burst_p95` has no pauses."""
     from benchmarks.phones_bench import PHONES, measure
 
     figures = []
@@ -190,7 +190,8 @@ def phones(_repeat: int) -> list[Figure]:
             raise RuntimeError(f"{name}: {found.lost} check-ins or votes lost; {len(found.result.failures)} phones "
                                f"failed: {found.result.failures[:3]}")
         verdict = f"; target p95 < 250 ms: {'met' if found.ours < 250 else 'NOT met'}" if human else ""
-        pace = "a person's pause of 0.5-2 s before each tap" if human else "no pauses: every phone as fast as it can"
+        pace = ("a person's time before each tap: scan 0-3 s, type a name 2-6 s, each other tap 0.5-4 s" if human
+                else "no pauses: every phone as fast as it can")
         figures.append(Figure(name, found.ours, "ms", found.bare, f"bare aiohttp page, same {PHONES} phones", None,
                               f"{PHONES} phones, {len(found.result.latencies)} requests, {pace}, 0 lost{verdict}; "
                               f"median {statistics.median(found.result.latencies) * 1000:.0f} ms"))

@@ -25,6 +25,7 @@ import logging
 import socket
 import threading
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,10 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 START_TIMEOUT = 30.0  # seconds to bind; it takes milliseconds, but CI machines are busy
 SHUTDOWN_TIMEOUT = 5.0  # seconds a request in progress may take to finish when the server stops
+# The handlers' service calls run here, one at a time: they take the same interpreter lock and the same write lock
+# anyway, and with several workers they also took turns on the lock every few milliseconds, which made a room of
+# phones' answers several times slower (benchmarks/phones_bench.py).
+WORKERS = 1
 KEEPALIVE_TIMEOUT = 75.0  # seconds an idle phone's connection is kept (aiohttp's default is an hour)
 # Why a bind failed. Windows sockets report WSA codes (in `winerror`), which its errno module does not use.
 _IN_USE = {errno.EADDRINUSE, 10048}
@@ -147,6 +152,7 @@ class CompanionServer:
     def _run(self) -> None:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
+        loop.set_default_executor(ThreadPoolExecutor(WORKERS, thread_name_prefix="companion"))
         self._loop = loop
         runner: web.AppRunner | None = None
         try:

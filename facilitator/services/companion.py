@@ -126,8 +126,9 @@ class PhoneCheckIn:
 def check_in_from_phone(ws: Workspace, session_id: str, entry_id: int) -> PhoneCheckIn:
     """Check in the roster entry a phone confirmed, with who they are (as a phone may see them) and what they
     are asked to sign."""
-    found = match(ws, session_id, entry_id)
-    return PhoneCheckIn(found, check_in_by_phone(ws, session_id, entry_id), acknowledgment_text(ws, session_id))
+    person, language = _entry(ws, session_id, entry_id)
+    result = attendance.check_in(ws, session_id, person.badge_code, source=Source.PHONE)
+    return PhoneCheckIn(PhoneMatch.of(person, language), result, acknowledgment_text(ws, session_id))
 
 
 def check_in_by_phone(ws: Workspace, session_id: str, entry_id: int) -> ScanResult:

@@ -29,7 +29,7 @@ from facilitator.services.phone_tally import phone_counts
 from facilitator.services.sessions import find_session
 from facilitator.services.slides import room_counts
 from facilitator.services.workspace import Workspace
-from facilitator.storage.models import DeliveryRecord, PhoneVote, UsedBallot
+from facilitator.storage.models import DeliveryRecord, PhoneVote, SessionSeal, TrainingSession, UsedBallot
 
 BALLOT_BYTES = 16  # 128 bits: unguessable, so a ballot cannot be forged for a question it was not given for
 FEEDBACK_ITEM = 0  # a feedback round has one ballot per phone, under item 0 of its segment
@@ -82,10 +82,7 @@ def open_question(ws: Workspace, session_id: str) -> OpenQuestion | None:
 
     Every phone asks this on every page, so the answer is kept until the delivery log, the presenter's step or the
     session's status changes (a cheap look at each), rather than the workshop replayed for each phone."""
-    with ws.store.transaction() as db:
-        session = find_session(db, session_id)
-        last = db.scalar(select(func.max(DeliveryRecord.seq)).where(DeliveryRecord.session_id == session.id))
-        key = (id(ws), session.id, last, session.is_sealed, presenter_state.stamp(ws))
+    key = (id(ws), *_state_of(ws, session_id), presenter_state.stamp(ws))
     with _KEPT_LOCK:
         if key in _kept:
             return _kept[key]
@@ -94,6 +91,21 @@ def open_question(ws: Workspace, session_id: str) -> OpenQuestion | None:
         _kept.clear()  # only the latest look is worth keeping
         _kept[key] = asked
     return asked
+
+
+def _state_of(ws: Workspace, session_id: str) -> tuple[str, int | None, int]:
+    """The session's full id, its delivery log's last step and whether it has a seal: three small counts in one
+    plain query (the session's ORM object, with its seal loaded to say whether it is sealed, cost more than the
+    question it guards)."""
+    with ws.store.transaction() as db:
+        wanted = session_id.strip().upper()
+        row = db.execute(select(
+            select(func.count()).where(TrainingSession.id == wanted).scalar_subquery(),
+            select(func.max(DeliveryRecord.seq)).where(DeliveryRecord.session_id == wanted).scalar_subquery(),
+            select(func.count()).where(SessionSeal.session_id == wanted).scalar_subquery())).one()
+        if not row[0]:  # not the whole id: find it (or say there is no such session) the usual way
+            return _state_of(ws, find_session(db, session_id).id)
+        return wanted, row[1], row[2]
 
 
 _kept: dict[tuple[object, ...], OpenQuestion | None] = {}
