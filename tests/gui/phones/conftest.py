@@ -1,6 +1,6 @@
 """Fixtures for the phones' GUI tests: the demo session, the console's fake wall clock and scanner clock (as in
-test_console.py), a fake phones' server that records what it was asked, and a phones watch whose clocks and
-addresses the test moves by hand."""
+test_console.py), a fake phones' server that records what it was asked, a phones watch whose clocks and
+addresses the test moves by hand, and the console with the real server (live_console)."""
 
 from __future__ import annotations
 
@@ -107,3 +107,21 @@ def phones_console(qtbot, workspace: Workspace, session_id: str, wall: Wall, key
     yield view
     close_console(view)
     changes.stop()
+
+
+@pytest.fixture
+def live_console(qtbot, workspace: Workspace, session_id: str, keys: FakeClock) -> ConsoleView:
+    """The console with the app's own phones' server, the real wall clock (which the server checks join codes
+    against) and the app's own watch on the store, at its own pace: phones' commits come through another
+    connection."""
+    watch = StoreWatch(workspace)
+    view = ConsoleView(workspace, session_id, sounds=HeardSounds(), catcher=ScanCatcher(clock=keys),
+                       camera_factory=lambda: None, changes=watch)
+    qtbot.addWidget(view)
+    view.resize(1366, 768)
+    view.show()
+    qtbot.waitActive(view)
+    yield view
+    close_console(view)
+    watch.stop()
+

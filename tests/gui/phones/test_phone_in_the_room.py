@@ -15,34 +15,15 @@ from playwright.sync_api import Page
 from facilitator.domain.segment_kinds import vote_at
 from facilitator.services.sessions import get_session
 from facilitator.services.slides import SlideKind
-from facilitator.ui.checkin.scanner import ScanCatcher
 from facilitator.ui.console.view import ConsoleView
-from facilitator.ui.store_watch import StoreWatch
 from tests.browser import Phone
 from tests.gui.waiting import WAIT_MS
 
-from ..test_checkin import HeardSounds
-from ..test_console import OUT_OF_TOWN, close_console, page_down, start_from_agenda
+from ..test_console import OUT_OF_TOWN, page_down, start_from_agenda
 
 pytestmark = pytest.mark.slow
 LOOPBACK = "127.0.0.1"
 WITHIN_MS = 5000  # the console notices another connection's commit within a second or two; a busy machine, more
-
-
-@pytest.fixture
-def console(qtbot, workspace, session_id, keys) -> ConsoleView:
-    """The app's own server, the real wall clock (which the server checks join codes against) and the app's own
-    watch on the store, at its own pace: the phones' commits come through another connection."""
-    watch = StoreWatch(workspace)
-    view = ConsoleView(workspace, session_id, sounds=HeardSounds(), catcher=ScanCatcher(clock=keys),
-                       camera_factory=lambda: None, changes=watch)
-    qtbot.addWidget(view)
-    view.resize(1366, 768)
-    view.show()
-    qtbot.waitActive(view)
-    yield view
-    close_console(view)
-    watch.stop()
 
 
 def read_projected_code(qtbot, console: ConsoleView, folder: Path) -> str:
@@ -66,12 +47,13 @@ def tap(page: Page, name: str, role: str = "button") -> None:
 
 
 def test_a_phone_reads_the_projector_checks_in_and_votes_while_the_console_follows(
-        qtbot, console, workspace, session_id, new_phone, tmp_path) -> None:
+        qtbot, live_console, workspace, session_id, new_phone, tmp_path) -> None:
+    console = live_console
     person = get_session(workspace, session_id).roster[5]
     console.toggle_checkin()
     running = console.phones.start(LOOPBACK, 0)
     try:
-        address = read_projected_code(qtbot, console, tmp_path)
+        address = read_projected_code(qtbot, live_console, tmp_path)
         assert address == console.current_slide().qr_text
         assert address.startswith(f"http://{LOOPBACK}:{running.port}/j/")
         present = console.checkin.report.in_room
@@ -89,7 +71,7 @@ def test_a_phone_reads_the_projector_checks_in_and_votes_while_the_console_follo
         assert f"{present + 1} of" in console.count_label.text()
 
         console.toggle_checkin()  # back to the segment, then on to the scenario's vote
-        start_from_agenda(qtbot, console, OUT_OF_TOWN)
+        start_from_agenda(qtbot, live_console, OUT_OF_TOWN)
         page_down(qtbot)
         assert console.current_slide().kind is SlideKind.VOTE
         page.goto(f"http://{LOOPBACK}:{running.port}/here")

@@ -13,27 +13,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from facilitator.services import companion
-from facilitator.ui.checkin.scanner import ScanCatcher
-from facilitator.ui.console.view import ConsoleView
 from tests.gui.waiting import WAIT_MS
 
-from ..test_checkin import HeardSounds
-from ..test_console import close_console
-
 LOOPBACK = "127.0.0.1"  # never any other address: this machine only
-
-
-@pytest.fixture
-def console(qtbot, workspace, session_id, keys) -> ConsoleView:
-    """The app's own server and the real clock, which the server checks the code against."""
-    view = ConsoleView(workspace, session_id, sounds=HeardSounds(), catcher=ScanCatcher(clock=keys),
-                       camera_factory=lambda: None)
-    qtbot.addWidget(view)
-    view.resize(1366, 768)
-    view.show()
-    qtbot.waitActive(view)
-    yield view
-    close_console(view)
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -49,8 +31,9 @@ def fetch(url: str) -> tuple[int, str]:
         connection.close()
 
 
-def test_the_console_starts_the_real_server_on_a_free_port_and_stops_it(qtbot, console, workspace,
+def test_the_console_starts_the_real_server_on_a_free_port_and_stops_it(qtbot, live_console, workspace,
                                                                         session_id) -> None:
+    console = live_console
     console.toggle_checkin()
     running = console.phones.start(LOOPBACK, 0)
     try:
@@ -69,7 +52,8 @@ def test_the_console_starts_the_real_server_on_a_free_port_and_stops_it(qtbot, c
         fetch(f"http://{LOOPBACK}:{running.port}/")
 
 
-def test_a_port_another_program_holds_is_refused_with_the_servers_reason(qtbot, console) -> None:
+def test_a_port_another_program_holds_is_refused_with_the_servers_reason(qtbot, live_console) -> None:
+    console = live_console
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as taken:
         taken.bind((LOOPBACK, 0))
         taken.listen()
