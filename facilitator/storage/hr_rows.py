@@ -46,7 +46,7 @@ def moment_for(dialect: str) -> Moment:
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetimes are ambiguous; pass an aware datetime")
+            raise ValueError("naive datetimes are ambiguous; pass an aware datetime")  # not user text: a bug
         return value.astimezone(UTC)
 
     return sqlite if dialect == "sqlite" else postgresql
