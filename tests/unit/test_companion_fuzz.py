@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,10 +17,9 @@ from facilitator.companion.guard import Guard
 from facilitator.companion.run import start
 from facilitator.companion.server import CompanionServer
 from facilitator.services import companion, delivery
-from facilitator.services.demo import ensure_demo_session
 from facilitator.services.workspace import Workspace, open_workspace
 from facilitator.storage.database import DATABASE_NAME
-from tests.phone_pages import Phone
+from tests.phone_pages import Phone, demo_session
 
 pytestmark = pytest.mark.slow
 ANSWERED = {200, 303, 400, 403, 413}
@@ -39,7 +37,7 @@ FORMS = {  # the page that hands out the form's token, the form's action, its fi
 @pytest.fixture(scope="module")
 def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, str, CompanionServer]]:
     ws = open_workspace(tmp_path_factory.mktemp("fuzz") / "data")
-    sid = ensure_demo_session(ws, date.today())
+    sid = demo_session(ws)
     delivery.start(ws, sid, "feedback")  # so /answer hands out a form
     server = start(ws, sid, port=0, guard=Guard(limiter=None))
     yield ws, sid, server

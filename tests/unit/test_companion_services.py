@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -21,12 +21,12 @@ from facilitator.services import (
     phone_votes,
     presenter_state,
 )
-from facilitator.services.demo import ensure_demo_session
 from facilitator.services.errors import UserError
 from facilitator.services.identity import signer
 from facilitator.services.sessions import get_session
 from facilitator.services.workspace import Workspace, open_workspace
 from facilitator.storage.database import DATABASE_NAME
+from tests.phone_pages import demo_session
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 SCENARIO = "scenario-out-of-town-job"  # one vote, four options
@@ -40,7 +40,7 @@ def t(minutes: float) -> datetime:
 
 @pytest.fixture
 def sid(workspace: Workspace) -> str:
-    return ensure_demo_session(workspace, date.today())
+    return demo_session(workspace)
 
 
 def rows(ws: Workspace, sql: str) -> list[tuple]:

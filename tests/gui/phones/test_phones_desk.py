@@ -4,21 +4,19 @@ phones' server writes; a refusal says why and leaves them waiting; warnings abou
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from facilitator.domain.attendance import Source
 from facilitator.services import companion
-from facilitator.services.demo import ensure_demo_session
 from facilitator.services.sessions import get_session
 from facilitator.services.workspace import Workspace, open_workspace
 from facilitator.ui.checkin.desk import CheckinView
 from facilitator.ui.checkin.scanner import ScanCatcher
 from facilitator.ui.store_watch import StoreWatch
 from tests.gui.waiting import WAIT_MS
+from tests.phone_pages import demo_session
 
 from ..test_checkin import HeardSounds
 from ..test_scanner import FakeClock
@@ -30,8 +28,9 @@ WITHIN_MS = 2000  # a change made elsewhere shows within two seconds (issue 14)
 def watched_desk(qtbot, workspace: Workspace) -> CheckinView:
     """A desk listening to the store, as the app's are."""
     watch = StoreWatch(workspace, interval_ms=50)
-    # The demo session starts about now: a walk-in is checked in at the time they asked, which must be near it.
-    view = CheckinView(workspace, ensure_demo_session(workspace, date.today()), sounds=HeardSounds(),
+    # The demo session starts a few minutes before now, as the app plans it: a walk-in is checked in at the time
+    # they asked, which must be near its start and not late (a fixed start made this test fail after 09:15).
+    view = CheckinView(workspace, demo_session(workspace), sounds=HeardSounds(),
                        catcher=ScanCatcher(clock=FakeClock()), camera_factory=lambda: None, changes=watch)
     qtbot.addWidget(view)
     view.resize(1280, 640)

@@ -54,16 +54,27 @@ def test_the_console_starts_the_real_server_on_a_free_port_and_stops_it(qtbot, l
 
 def test_a_port_another_program_holds_is_refused_with_the_servers_reason(qtbot, live_console) -> None:
     console = live_console
-    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as taken:
-        taken.bind((LOOPBACK, 0))
-        taken.listen()
+    dialog = console.phones.open_dialog()
+    with contextlib.closing(hold_a_port(dialog.port.minimum(), dialog.port.maximum())) as taken:
         port = taken.getsockname()[1]
-        dialog = console.phones.open_dialog()
         dialog.addresses.setCurrentIndex(dialog.addresses.findData(LOOPBACK))
-        if port < dialog.port.minimum():
-            pytest.skip("the system gave a port below the dialog's range")
         dialog.port.setValue(port)
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: bool(dialog.error.text()), timeout=WAIT_MS)
         assert str(port) in dialog.error.text() and console.phones.running is None
         dialog.close()
+
+
+def hold_a_port(lowest: int, highest: int) -> socket.socket:
+    """A listening socket on the first free loopback port the dialog accepts (another program, to the server)."""
+    for port in range(lowest, highest + 1):
+        taken = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            taken.bind((LOOPBACK, port))
+        except OSError:
+            taken.close()
+            continue
+        taken.listen()
+        return taken
+    raise AssertionError(f"no free loopback port from {lowest} to {highest}")
+
