@@ -131,12 +131,6 @@ def check_in_from_phone(ws: Workspace, session_id: str, entry_id: int) -> PhoneC
     return PhoneCheckIn(PhoneMatch.of(person, language), result, acknowledgment_text(ws, session_id))
 
 
-def check_in_by_phone(ws: Workspace, session_id: str, entry_id: int) -> ScanResult:
-    """Check in the roster entry a phone confirmed, exactly as a scan of their badge at the desk would."""
-    person = _person(ws, session_id, entry_id)
-    return attendance.check_in(ws, session_id, person.badge_code, source=Source.PHONE)
-
-
 def acknowledgment_text(ws: Workspace, session_id: str) -> str:
     """What the session's laws ask each trainee to sign ("" where none does): the phone shows it after check-in."""
     with ws.store.transaction() as db:
@@ -149,7 +143,7 @@ def acknowledge_by_phone(ws: Workspace, session_id: str, entry_id: int, typed_na
     New York City allows), as the desk records one; the name typed must be the name on the roster."""
     if not acknowledgment_text(ws, session_id):
         raise UserError(Words(N_("this session has nothing to acknowledge")))
-    person = _person(ws, session_id, entry_id)
+    person, _language = _entry(ws, session_id, entry_id)
     typed = " ".join(typed_name.split())
     if _folded(typed) != _folded(person.full_name):
         raise UserError(Words(N_("type your full name as it is on the list to sign: {name}"),
@@ -160,10 +154,6 @@ def acknowledge_by_phone(ws: Workspace, session_id: str, entry_id: int, typed_na
 
 def _folded(name: str) -> str:
     return unicodedata.normalize("NFC", " ".join(name.split())).casefold()
-
-
-def _person(ws: Workspace, session_id: str, entry_id: int) -> RosterPerson:
-    return _entry(ws, session_id, entry_id)[0]
 
 
 def _entry(ws: Workspace, session_id: str, entry_id: int) -> tuple[RosterPerson, str | None]:

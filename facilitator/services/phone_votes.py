@@ -177,14 +177,7 @@ def phone_votes(ws: Workspace, session_id: str, segment_id: str, item: int) -> t
 
 def results(ws: Workspace, session_id: str, segment_id: str, item: int) -> Results | None:
     """A revealed question's results as the room saw them (None before the reveal)."""
-    run = delivery.session_run(ws, session_id)
-    segment_run: SegmentRun = run.delivery.run_of(segment_id)
-    if item not in segment_run.revealed:
-        return None
-    vote = vote_at(run.segment(segment_id), item)
-    tally = segment_run.tallies.get(item, ())
-    counts, _total_only = room_counts(tally or None)
-    return Results(vote.question, tuple(vote.options), counts, sum(tally), tuple(vote.correct or ()))
+    return _results(delivery.session_run(ws, session_id), segment_id, item)
 
 
 def last_results(ws: Workspace, session_id: str) -> Results | None:
@@ -193,7 +186,17 @@ def last_results(ws: Workspace, session_id: str) -> Results | None:
     current = run.delivery.current
     if current is None or not run.delivery.run_of(current).revealed:
         return None
-    return results(ws, session_id, current, max(run.delivery.run_of(current).revealed))
+    return _results(run, current, max(run.delivery.run_of(current).revealed))
+
+
+def _results(run: delivery.SessionRun, segment_id: str, item: int) -> Results | None:
+    segment_run: SegmentRun = run.delivery.run_of(segment_id)
+    if item not in segment_run.revealed:
+        return None
+    vote = vote_at(run.segment(segment_id), item)
+    tally = segment_run.tallies.get(item, ())
+    counts, _total_only = room_counts(tally or None)
+    return Results(vote.question, tuple(vote.options), counts, sum(tally), tuple(vote.correct or ()))
 
 
 def _still_open(ws: Workspace, session_id: str, segment_id: str, item: int,

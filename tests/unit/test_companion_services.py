@@ -112,22 +112,22 @@ def test_a_phone_finds_someone_only_from_three_characters_and_sees_a_first_name_
 def test_a_phone_check_in_is_the_desks_check_in_with_source_phone_and_happens_once(
         workspace: Workspace, sid: str) -> None:
     person = get_session(workspace, sid).roster[0]
-    first = companion.check_in_by_phone(workspace, sid, person.id)
+    first = companion.check_in_from_phone(workspace, sid, person.id).result
     assert first.outcome is Outcome.CHECKED_IN
-    second = companion.check_in_by_phone(workspace, sid, person.id)
+    second = companion.check_in_from_phone(workspace, sid, person.id).result
     assert second.outcome is Outcome.ALREADY_IN
     events = rows(workspace, "SELECT kind, source FROM attendance_events ORDER BY seq")
     assert events[-2:] == [(EventKind.CHECK_IN.value, Source.PHONE.value), (EventKind.REJECTED.value,
                                                                             Source.PHONE.value)]
     with pytest.raises(UserError, match="not on this session's list"):
-        companion.check_in_by_phone(workspace, sid, 999_999)
+        companion.check_in_from_phone(workspace, sid, 999_999)
 
 
 def test_a_phone_signs_the_acknowledgment_by_typing_the_name_on_the_list(workspace: Workspace, sid: str) -> None:
     text = companion.acknowledgment_text(workspace, sid)
     assert "8-107(30)" in text  # the demo is held under New York City's law
     person = get_session(workspace, sid).roster[0]
-    companion.check_in_by_phone(workspace, sid, person.id)
+    assert companion.check_in_from_phone(workspace, sid, person.id).result.accepted
     with pytest.raises(UserError, match="type your full name"):
         companion.acknowledge_by_phone(workspace, sid, person.id, "Someone Else")
     typed = f"  {person.first_name.upper()}   {person.last_name} "
