@@ -73,3 +73,14 @@ def test_the_phones_benchmark_counts_every_phone_and_loses_none() -> None:
     found = measure(human=False, phones=6)
     assert found.lost == 0 and found.result.failures == []
     assert len(found.result.latencies) == 6 * 6 and found.ours > 0 and found.bare > 0
+
+
+@pytest.mark.slow
+def test_the_startup_benchmark_measures_the_app_the_bare_window_and_the_libraries_floor() -> None:
+    from benchmarks.run import startup
+
+    figures = {f.name: f for f in startup(1)}
+    assert set(figures) == {"startup", "startup_ready", "startup_libraries"}
+    assert figures["startup_ready"].value > figures["startup"].value > 0
+    # The floor is the bare window plus imports, so it cannot come in under the bare window it is measured against.
+    assert figures["startup_libraries"].ratio > 1
