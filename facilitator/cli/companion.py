@@ -35,19 +35,21 @@ def serve(args: argparse.Namespace, *, stop: threading.Event | None = None,
     from facilitator.companion.run import start
     from facilitator.services import companion as phones
     from facilitator.services.errors import UserError
+    from facilitator.services.sessions import full_id
 
     if not 0 <= args.port <= 65535:
         raise UserError(_("the port must be a number from 0 to 65535, not {port}").format(port=args.port))
     now = clock or (lambda: datetime.now(UTC))
     ws = workspace(args)
-    server = start(ws, args.session_id, args.host, args.port, clock=clock)
+    session_id = full_id(ws, args.session_id)  # once: the loop below asks for the code every second
+    server = start(ws, session_id, args.host, args.port, clock=clock)
     host, port = server.address or (args.host, args.port)
     print(_("Serving phones on {url} — stop with Ctrl-C").format(url=server.url), flush=True)
     waiting = stop or threading.Event()
     shown = None
     try:
         while not waiting.is_set():
-            code = phones.join_code(ws, args.session_id, now())
+            code = phones.join_code(ws, session_id, now())
             if code.code != shown:
                 print(phones.join_address(host, port, code.code), flush=True)
                 shown = code.code

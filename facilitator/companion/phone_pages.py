@@ -31,7 +31,7 @@ from facilitator.domain import rotation
 from facilitator.domain.attendance import Outcome
 from facilitator.domain.times import clock as clock_time
 from facilitator.i18n import N_, Words
-from facilitator.services import audience_questions, companion, phone_votes
+from facilitator.services import audience_questions, companion, phone_votes, sessions
 from facilitator.services.attendance import ScanResult
 from facilitator.services.errors import UserError
 from facilitator.services.workspace import Workspace
@@ -51,9 +51,10 @@ class PhonePages:
     """The handlers of one session's companion; `add_to(server)` registers them."""
 
     def __init__(self, ws: Workspace, session_id: str, clock: Clock | None = None) -> None:
-        self.ws, self.session_id = ws, session_id
+        # The whole id, found once: a shortened one would be looked up again on every request.
+        self.ws, self.session_id = ws, sessions.full_id(ws, session_id)
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
-        self.secret = companion.rotation_secret(ws, session_id)  # never changes; read once, not per request
+        self.secret = companion.rotation_secret(ws, self.session_id)  # never changes; read once, not per request
 
     def add_to(self, server: CompanionServer) -> None:
         for path, handler in (("/", self.welcome), ("/j/{code}", self.join), ("/here", self.home),  # not user text

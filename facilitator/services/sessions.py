@@ -171,6 +171,12 @@ def list_sessions(ws: Workspace) -> list[SessionSummary]:
         return [_summary(r, counts.get(r.id, 0)) for r in rows]
 
 
+def full_id(ws: Workspace, session_id: str) -> str:
+    """The whole id of the session `session_id` names (any unambiguous start of it, in any case)."""
+    with ws.store.transaction() as db:
+        return find_session(db, session_id).id
+
+
 def get_session(ws: Workspace, session_id: str) -> SessionDetail:
     """One session in full. `session_id` may be any unambiguous start of the id, in any case."""
     with ws.store.transaction() as db:

@@ -166,6 +166,7 @@ def test_a_megabyte_body_is_refused_with_a_page(server: CompanionServer, workspa
 
 def test_the_command_prints_each_new_join_address_until_stopped(workspace: Workspace, sid: str,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Started with a shortened id in lower case, as a trainer may type it: the session's own codes."""
     import argparse
     import threading
 
@@ -173,7 +174,7 @@ def test_the_command_prints_each_new_join_address_until_stopped(workspace: Works
 
     clock = Clock()
     stop = threading.Event()
-    args = argparse.Namespace(data_dir=str(workspace.data_dir), session_id=sid, host="127.0.0.1", port=0)
+    args = argparse.Namespace(data_dir=str(workspace.data_dir), session_id=sid[:6].lower(), host="127.0.0.1", port=0)
     worker = threading.Thread(target=serve, args=(args,), kwargs={"stop": stop, "clock": clock})
     worker.start()
     try:
@@ -200,3 +201,9 @@ def _wait_for_lines(capsys: pytest.CaptureFixture[str], count: int) -> list[str]
         time.sleep(0.02)  # polling the captured output; the condition, not the time, ends the wait
     assert len(seen) >= count, seen
     return seen
+
+
+def test_the_pages_look_a_shortened_session_id_up_once(workspace: Workspace, sid: str) -> None:
+    from facilitator.companion.phone_pages import PhonePages
+
+    assert PhonePages(workspace, sid[:6].lower()).session_id == sid
