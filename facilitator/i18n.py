@@ -15,6 +15,7 @@ from __future__ import annotations
 import gettext
 import json
 import os
+import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -22,6 +23,14 @@ DOMAIN = "facilitator"
 ENGLISH = "en"
 LANGUAGE_ENV = "FACILITATOR_LANG"  # beats the system's LANGUAGE, LC_ALL, LC_MESSAGES and LANG
 _SYSTEM_ENV = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+# Each shipped language's names: its name for itself first (the settings dialog shows it), then the other names a
+# roster's language column may give it, in English or in the language itself. A test holds every catalogue to
+# having an entry. Not user text: names, never translated.
+LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
+    "en": ("English", "inglés"),
+    "es": ("español", "Spanish", "castellano"),
+}
 
 _catalogue: gettext.NullTranslations = gettext.NullTranslations()
 _language = ENGLISH
@@ -173,6 +182,24 @@ def available_languages(localedir: Path | None = None) -> list[str]:
     folder = localedir or translations_dir()
     found = sorted(p.parents[1].name for p in folder.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
     return [ENGLISH, *(code for code in found if code != ENGLISH)]
+
+
+def own_name(code: str) -> str | None:
+    """A shipped language's name for itself ("español"), or None for a language the app does not ship."""
+    names = LANGUAGE_NAMES.get(code)
+    return names[0] if names else None
+
+
+def code_named(name: str) -> str | None:
+    """The code of the shipped language `name` names ("Spanish", "Español", "ESPANOL" → "es"), or None."""
+    wanted = _folded(name)
+    return next((code for code, names in LANGUAGE_NAMES.items() if wanted in map(_folded, names)), None)
+
+
+def _folded(name: str) -> str:
+    """`name` in lower case without accents, as a roster typed on any keyboard may spell it."""
+    parts = unicodedata.normalize("NFKD", name.strip().casefold())
+    return "".join(c for c in parts if not unicodedata.combining(c))
 
 
 def language() -> str:

@@ -123,9 +123,11 @@ def speaker(request: web.Request) -> Speaker:
 
 def speak_to(request: web.Request, language: str | None) -> Speaker:
     """From now on the page answering `request` (and any refusal it ends in) is in `language`, a roster person's
-    language ("es", "es-MX"), where there is a catalogue for it; else still the browser's."""
+    language as a code ("es", "es-MX") or a name ("Spanish", "Español"), where there is a catalogue for it; else
+    still the browser's."""
     languages = request.app.get(LANGUAGES)
-    chosen = languages.find(language.strip()) if languages and language and language.strip() else None
+    typed = (language or "").strip()
+    chosen = languages.find(i18n.code_named(typed) or typed) if languages and typed else None
     if chosen is None:
         return speaker(request)
     request[_SPEAKER] = chosen

@@ -162,6 +162,30 @@ def test_a_person_whose_roster_language_is_spanish_confirms_and_signs_in_spanish
     assert lang(phone.page) == "en" and "In the room" in phone.page
 
 
+@pytest.mark.parametrize("written", ["Spanish", "Español", "ESPANOL", " castellano "])
+def test_a_roster_language_written_as_a_name_is_recognised(
+        english_laptop: None, server: CompanionServer, workspace: Workspace, sid: str, clock: Clock,
+        written: str) -> None:
+    roster.add_people(workspace, sid, [Person(first_name="Lucía", last_name="Ramírez", language=written)])
+    phone = join_as(server, workspace, sid, clock, ENGLISH_PHONE)
+    phone.get("/checkin")
+    phone.post("/checkin/find", {"who": "Lucía Ramírez"})
+    phone.post("/checkin/confirm", {"entry": re.search(r'name="entry" value="(\d+)"', phone.page).group(1)})
+    assert phone.status == 200 and lang(phone.page) == "es" and "Asistencia registrada" in phone.page
+
+
+def test_language_names_map_to_shipped_codes_and_nothing_else() -> None:
+    assert [i18n.code_named(n) for n in ("Spanish", "español", "Espanol", "English", "INGLÉS")] == [
+        "es", "es", "es", "en", "en"]
+    assert [i18n.code_named(n) for n in ("", "Klingon", "es", "Spanish (Mexico)")] == [None, None, None, None]
+
+
+def test_every_shipped_catalogue_has_its_names() -> None:
+    """A catalogue added without its names would leave rosters naming that language on the browser's language,
+    and the settings dialog on Qt's name for one country's variety of it."""
+    assert set(i18n.available_languages()) <= set(i18n.LANGUAGE_NAMES)
+
+
 def test_a_language_without_a_catalogue_falls_back_to_the_laptop_s(
         english_laptop: None, server: CompanionServer, workspace: Workspace, sid: str, clock: Clock) -> None:
     roster.add_people(workspace, sid, [Person(first_name="Zoé", last_name="Lefèvre", language="fr")])

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from facilitator.domain.sessions import MAX_GRACE_MINUTES
-from facilitator.i18n import N_, _, available_languages
+from facilitator.i18n import N_, _, available_languages, own_name
 from facilitator.services.errors import UserError
 from facilitator.services.lrs_secret import keep_password
 from facilitator.services.settings import Settings, load_settings, set_setting
@@ -38,13 +38,12 @@ from facilitator.ui.widgets import error_text
 PAPERS = (("letter", N_("Letter")), ("a4", N_("A4")))
 INDUSTRIES = (("", N_("Not set")), ("restaurant", N_("Restaurant")), ("bar", N_("Bar")), ("other", N_("Other")))
 LOGO_FILTER = N_("PNG or JPEG images (*.png *.jpg *.jpeg)")
-# Where Qt would name one country's variety of a language ("español de España"), the language's own name.
-OWN_NAMES = {"en": "English", "es": "español"}  # not user text: each language's name for itself, never translated
 
 
 def language_name(code: str) -> str:
     """A language as its speakers name it, with a capital: "English", "Español", "Français"."""
-    name = OWN_NAMES.get(code) or QLocale(code).nativeLanguageName() or code
+    # Where Qt would name one country's variety of a language ("español de España"), the language's own name.
+    name = own_name(code) or QLocale(code).nativeLanguageName() or code
     return name[:1].upper() + name[1:]
 
 
