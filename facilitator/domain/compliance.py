@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
-from facilitator.domain.delivery import Delivery, SegmentRun
+from facilitator.domain.delivery import Delivery
 from facilitator.domain.jurisdiction import InteractivityRule, Jurisdiction, TrainingRequirement
 from facilitator.domain.segment_kinds import Evidence, rules
 from facilitator.domain.workshop import Audience, SegmentKind, WorkshopOutline
@@ -134,7 +134,7 @@ def delivered(workshop: WorkshopOutline, delivery: Delivery, until: datetime,
     for outline in workshop.segments:
         run = delivery.run_of(outline.id)
         paused = delivery.paused_since if delivery.current == outline.id else None
-        spans = _unclaimed(_capped(run, until, paused), claimed) if outline.is_instruction else []
+        spans = _unclaimed(run.counted(until, paused), claimed) if outline.is_instruction else []
         claimed += spans
         if not spans:
             continue  # skipped, never run, or a break: no teaching
@@ -144,22 +144,6 @@ def delivered(workshop: WorkshopOutline, delivery: Delivery, until: datetime,
                                          None if responses is None else responses.get(outline.id, 0)),
                                tuple(spans)))
     return Teaching(workshop.id, workshop.audience, tuple(segments), Basis.DELIVERY, recorded=delivery.recorded)
-
-
-def _capped(run: SegmentRun, until: datetime, paused: datetime | None) -> list[Span]:
-    """The run's taught spans; the time of a span still open counted only up to the segment's allowed minutes."""
-    spans = run.taught(until, paused)
-    if not run.spans or run.spans[-1][1] is not None:
-        return spans
-    closed = run.taught()  # the finished spans alone
-    budget = max(timedelta(), run.allowed - sum((end - start for start, end in closed), timedelta()))
-    kept = list(closed)
-    for start, end in spans[len(closed):]:
-        end = min(end, start + budget)
-        budget -= end - start
-        if end > start:
-            kept.append((start, end))
-    return kept
 
 
 def _unclaimed(spans: list[Span], claimed: list[Span]) -> list[Span]:

@@ -113,6 +113,31 @@ class SegmentRun:
                 taught.append((cursor, end))
         return taught
 
+    def counted(self, until: datetime, paused_since: datetime | None = None) -> list[tuple[datetime, datetime]]:
+        """The taught spans that count: a span still open counts only up to the segment's allowed minutes (planned
+        and extended), so a segment left running, or gone back to and left, is not teaching past its time."""
+        spans = self.taught(until, paused_since)
+        if not self.spans or self.spans[-1][1] is not None:
+            return spans
+        closed = self.taught()  # the finished spans alone
+        budget = max(timedelta(), self.allowed - sum((end - start for start, end in closed), timedelta()))
+        kept = list(closed)
+        for start, end in spans[len(closed):]:
+            end = min(end, start + budget)
+            budget -= end - start
+            if end > start:
+                kept.append((start, end))
+        return kept
+
+    def counted_until(self, until: datetime, paused_since: datetime | None = None) -> datetime:
+        """When the open span stops counting (see `counted`): `until`, or the moment before it when the segment's
+        allowed minutes ran out (its restart, if they had run out before it)."""
+        closed = len(self.taught())
+        kept = self.counted(until, paused_since)[closed:]
+        if kept == self.taught(until, paused_since)[closed:]:
+            return until
+        return kept[-1][1] if kept else self.spans[-1][0]
+
     def state(self, paused_since: datetime | None) -> RunState:
         if self.spans and self.spans[-1][1] is None:
             return RunState.PAUSED if paused_since is not None else RunState.RUNNING

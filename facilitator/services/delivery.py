@@ -145,9 +145,11 @@ def record(ws: Workspace, session_id: str, kind: DeliveryKind, segment: str | No
 
 
 def end_running_segment(ws: Workspace, db: Session, session: TrainingSession, at: datetime) -> bool:
-    """Sealing ends the segment still running (or paused), at the close, inside the caller's transaction: the
-    record then says when teaching stopped instead of leaving it open. False if nothing was running, or the
-    close is dated before the last step recorded (a close keyed in for the past)."""
+    """Sealing ends the segment still running (or paused), inside the caller's transaction, so the record does not
+    leave it open: at the close, or, where its allowed minutes ran out before the close, at that moment. A segment
+    left running over a close is not teaching (`SegmentRun.counted`), and the record sealed must claim no more than
+    the close's preview showed. False if nothing was running, or the close is dated before the last step recorded
+    (a close keyed in for the past)."""
     run = _session_run(ws, db, session)
     current = run.delivery.current
     last = run.delivery.last_at
@@ -157,9 +159,10 @@ def end_running_segment(ws: Workspace, db: Session, session: TrainingSession, at
         check_step(run.delivery, DeliveryKind.ENDED, current, {})
     except DeliveryError:
         return False
+    ended = run.delivery.run_of(current).counted_until(at, run.delivery.paused_since)
     seq = db.scalar(select(func.max(DeliveryRecord.seq)).where(DeliveryRecord.session_id == session.id)) or 0
     db.add(DeliveryRecord(session_id=session.id, seq=seq + 1, kind=DeliveryKind.ENDED.value, segment_id=current,
-                          detail=json.dumps({}), occurred_at=at))
+                          detail=json.dumps({}), occurred_at=ended))
     db.flush()
     return True
 

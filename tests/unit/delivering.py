@@ -13,9 +13,11 @@ from facilitator.services.workspace import Workspace
 
 
 def deliver_as_planned(ws: Workspace, sid: str, start: datetime, *, skip: Container[str] = (),
-                       interact: bool = True, minutes: dict[str, float] | None = None) -> datetime:
+                       interact: bool = True, minutes: dict[str, float] | None = None,
+                       leave_running: bool = False) -> datetime:
     """Run the session's workshop from `start`; segments in `skip` are skipped, `minutes` overrides a segment's
-    length, and with `interact` False nothing is counted, revealed or assigned. Returns when it ended."""
+    length, and with `interact` False nothing is counted, revealed or assigned. Returns when it ended (with
+    `leave_running`, when the last segment's time was up, though nobody pressed End)."""
     at = start
     for segment in delivery.session_run(ws, sid).workshop.segments:
         if segment.id in skip:
@@ -25,7 +27,8 @@ def deliver_as_planned(ws: Workspace, sid: str, start: datetime, *, skip: Contai
         if interact:
             _take_part(ws, sid, segment, at)
         at += timedelta(minutes=(minutes or {}).get(segment.id, segment.minutes))
-    delivery.end(ws, sid, at=at)
+    if not leave_running:
+        delivery.end(ws, sid, at=at)
     return at
 
 

@@ -425,6 +425,27 @@ def test_a_segment_left_running_over_the_close_counts_only_its_allowed_time(work
     plan = closing.plan_close(workspace, sid, at=end + timedelta(hours=3))
     assert plan.delivered_minutes <= 79 + 6  # the workshop, and the knowledge check's 6 minutes once more at most
     assert max(a.minutes for a in plan.attendees) <= plan.delivered_minutes
+    sealed = closing.close_session(workspace, sid, signer(workspace, create_as="Sam Lee"), at=end + timedelta(hours=3))
+    assert sealed.plan.delivered_minutes == plan.delivered_minutes, "the seal claims what the preview showed"
+    assert [a.minutes for a in sealed.plan.attendees] == [a.minutes for a in plan.attendees]
+
+
+def test_a_last_segment_left_running_is_sealed_as_the_preview_shows_it(workspace: Workspace) -> None:
+    """The trainer forgets to press End on the last segment and closes an hour and a half later: the seal counts the
+    segment's allowed minutes, not the hour and a half, and Connecticut's two hours are not met by it."""
+    sid, codes, start = _session(workspace, "harassment-prevention-employees", ["ct", "ny-state"],
+                                 [Person("Ana", "Díaz", "E1"), *OTHERS], minutes=400)
+    for code in codes:
+        attendance.check_in(workspace, sid, code, at=start)
+    end = deliver_as_planned(workspace, sid, start, leave_running=True)
+    last = delivery.session_run(workspace, sid).workshop.segments[-1]
+    closed_at = end + timedelta(minutes=90)
+    preview = closing.plan_close(workspace, sid, at=closed_at)
+    sealed = closing.close_session(workspace, sid, signer(workspace, create_as="Sam Lee"), at=closed_at)
+    assert sealed.plan.delivered_minutes == preview.delivered_minutes <= 79
+    assert _credits(sealed, "Ana Díaz")["ct"] != Standing.MET
+    ended = delivery.session_run(workspace, sid).delivery.run_of(last.id).ended_at
+    assert ended is not None and ended < closed_at, "the record ends it when its time ran out, not at the close"
 
 
 def test_a_long_grace_period_never_excuses_the_training(workspace: Workspace) -> None:
