@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -45,14 +47,28 @@ def test_the_frozen_demo_runs_offscreen(frozen: Path, tmp_path: Path) -> None:
     env = {**os.environ, "FACILITATOR_DATA_DIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.Popen([str(frozen), "demo"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(5)
+        # Wait for the condition (the demo's session in its store, the program still running), not for a time:
+        # on a busy machine the frozen program takes far longer than usual to unpack and open.
+        deadline = time.monotonic() + 120
+        while not _has_a_session(tmp_path / "facilitator.sqlite") and proc.poll() is None:
+            assert time.monotonic() < deadline, "the frozen demo made no session in 120 s"
+            time.sleep(0.1)  # polling the store; the condition, not the time, ends the wait
         assert proc.poll() is None, proc.communicate()[1]
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=30)
     assert "Traceback" not in err
-    assert (tmp_path / "facilitator.sqlite").is_file(), "the demo created its session in the data folder"
 
+
+def _has_a_session(store: Path) -> bool:
+    """Whether the store exists and holds a session (read-only, so the running program's writes are not disturbed)."""
+    if not store.is_file():
+        return False
+    try:
+        with closing(sqlite3.connect(f"{store.as_uri()}?mode=ro", uri=True, timeout=5)) as db:
+            return db.execute("SELECT count(*) FROM training_sessions").fetchone()[0] > 0
+    except sqlite3.Error:  # not made yet, or its tables not yet created
+        return False
 
 
 def yesterday() -> date:
