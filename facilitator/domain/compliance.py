@@ -163,7 +163,9 @@ def _evidence(kind: SegmentKind, tallies: dict[int, tuple[int, ...]], revealed: 
     found = {Evidence.HELD} if held else set()
     if any(sum(c) for c in tallies.values()):
         found.add(Evidence.VOTED)
-    if rules(kind).answers and any(item in revealed for item in tallies):
+    # A question assessed learning only where someone answered it and the answer was shown: a revealed question
+    # with no hand counted (zeros keyed in to move on) is not an assessment.
+    if rules(kind).answers and any(item in revealed and sum(counts) for item, counts in tallies.items()):
         found.add(Evidence.ANSWERED)
     if played:
         found.add(Evidence.PLAYED)

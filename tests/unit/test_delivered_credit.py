@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -132,6 +133,24 @@ def test_an_interaction_that_did_not_happen_counts_for_nothing(library: Library)
     assert not found.satisfied
     assert {s.category for s in found.shortfalls} == {"interactivity"}
     assert rules(SegmentKind.SCENARIO).evidence is not None
+
+
+def test_a_knowledge_check_nobody_answered_assesses_nothing(library: Library) -> None:
+    """Zeros keyed in for every question (to move on) and the answers shown: California's questions that assess
+    learning were asked, but no one's learning was assessed."""
+    workshop = library.workshops["harassment-prevention-employees"]
+    outline = workshop.outline()
+    checks = {s.id for s in outline.segments if s.kind is SegmentKind.KNOWLEDGE_CHECK}
+    silent = [replace(e, detail={"item": 0, "counts": [0, 0]}) if e.kind is DeliveryKind.TALLY and e.segment in checks
+              else e for e in _as_planned(outline, NOW)]
+
+    def under_california(events: list[DeliveryEvent]):
+        return evaluate(delivered(outline, replay(plan_of(workshop), events), NOW + timedelta(hours=2)),
+                        library.jurisdictions["ca-employees"])
+
+    found = under_california(silent)
+    assert not found.satisfied and {s.category for s in found.shortfalls} == {"interactivity"}
+    assert under_california(_as_planned(outline, NOW)).satisfied
 
 
 # --- sessions, closed and sealed -----------------------------------------------------------------------------------
