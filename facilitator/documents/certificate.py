@@ -303,11 +303,13 @@ def draw_heading(canvas: Canvas, box: Box, text: str) -> float:
     return draw_lines(canvas, [Line(text.upper(), SANS, 7, space_after=1.5 * mm)], box.x, box.top)
 
 
-def draw_topics(canvas: Canvas, box: Box, topics: Sequence[str]) -> None:
+def draw_topics(canvas: Canvas, box: Box, topics: Sequence[str], recorded: bool = True) -> None:
     below = draw_heading(canvas, box, _("Topics covered"))
     if not topics:
         fill(canvas, MUTED)
-        draw_lines(canvas, [Line(_("Not listed for this workshop."), SANS, 8.5)], box.x, below)
+        empty = (_("No topic was taught long enough to count.") if recorded
+                 else _("None is listed: the delivery was not recorded."))
+        draw_lines(canvas, [Line(empty, SANS, 8.5)], box.x, below)
         return
     columns, gutter = list_columns(tuple(topics), box.w, below - box.y)
     fill(canvas, INK)
@@ -381,7 +383,7 @@ def draw_certificate(canvas: Canvas, lay: Layout, data: CertificateData, *, org_
     draw_header(canvas, lay.header, org_name, logo)
     draw_centre(canvas, lay.centre, data)
     draw_facts(canvas, lay.facts, data)
-    draw_topics(canvas, lay.topics, data.topics)
+    draw_topics(canvas, lay.topics, data.topics, data.delivery_recorded)
     draw_requirements(canvas, lay.requirements, data.jurisdictions, data.not_complete, data.acknowledged)
     draw_verification(canvas, lay.qr, lay.caption, qr_text, level, hint)
 

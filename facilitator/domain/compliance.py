@@ -113,6 +113,15 @@ class Teaching:
         """Whole minutes of teaching, breaks and pauses excluded (rounded down, as a person's presence is)."""
         return int(sum(s.minutes for s in self.segments) + 1e-9)
 
+    @property
+    def topics_taught(self) -> tuple[str, ...]:
+        """The topics taught for at least `TOPIC_MINUTES` each, as the evaluation counts them (a segment's minutes
+        shared among its topics; a segment listing too many, none): what a certificate may say was covered. None
+        where no delivery was recorded, since then nothing says what was taught."""
+        if not self.recorded:
+            return ()
+        return tuple(t for t, minutes in topic_minutes(self.segments).items() if minutes + 1e-9 >= TOPIC_MINUTES)
+
 
 def planned(workshop: WorkshopOutline) -> Teaching:
     """The workshop as written, each interaction assumed to happen."""

@@ -16,7 +16,7 @@ import stat
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from PIL import Image
 
 from facilitator.documents import certificate as cert_doc
 from facilitator.documents.file_names import handout_names
-from facilitator.domain.compliance import STANDING_WORDS, TRACK_WORDS, Standing, Track
+from facilitator.domain.compliance import STANDING_WORDS, TRACK_WORDS, Standing, Track, delivered
 from facilitator.i18n import _, ngettext
 from facilitator.records.identity import Identity
 from facilitator.records.sealed import SEAL_FORMAT, SealedAttendee, SealedRecord
@@ -221,13 +221,12 @@ def _logo(settings: Settings) -> Path | None:
 
 
 def _topic_labels(ws: Workspace, session_id: str) -> tuple[str, ...]:
-    """The topics of the segments actually run (all of the workshop's where no delivery was recorded): a skipped
-    segment's topics were not covered. The delivery log read here is the one the verified seal digests."""
+    """The topics the session's delivery taught enough to count, as the sealed evaluation counts them: a skipped,
+    clicked-through or too-short segment's topics were not covered, and with no delivery recorded none is listed.
+    The delivery log read here is the one the verified seal digests; every segment in it ended at the seal."""
     with ws.store.transaction() as db:
         session = find_session(db, session_id)
         outline = frozen_workshop(ws, session).outline()
-        delivery = session_delivery(ws, db, session)
-    ran = {r.segment.id for r in delivery.runs if r.spans}
-    topics = {t for s in outline.segments if not delivery.recorded or s.id in ran for t in s.topics}
+        teaching = delivered(outline, session_delivery(ws, db, session), session.closed_at or datetime.now(UTC))
     labels = {t.id: t.label for t in ws.library.topics}
-    return tuple(labels.get(t, t) for t in sorted(topics, key=lambda t: labels.get(t, t)))
+    return tuple(sorted((labels.get(t, t) for t in teaching.topics_taught), key=str.casefold))

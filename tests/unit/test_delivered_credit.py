@@ -567,6 +567,21 @@ def test_a_certificate_from_an_unrecorded_delivery_says_so(workspace: Workspace,
     [pdf] = certificates.make_certificates(workspace, sid, tmp_path / "certs").files
     text = " ".join(_pdf_text(pdf).split())
     assert "delivery not recorded" in text and "0 min delivered" not in text
+    assert "None is listed: the delivery was not recorded." in text  # no topic claimed from the plan
+    assert certificates.certificate_pages(workspace, sid, *_page_args(workspace))[1][0].data.topics == ()
+
+
+def test_a_certificate_lists_only_the_topics_taught(workspace: Workspace) -> None:
+    """The law segment clicked through in no time: its topics are missing from the seal, and from the certificate."""
+    sid, codes, start = _session(workspace, "harassment-prevention-employees", ["ny-state"],
+                                 [Person("Ana", "Díaz", "E1"), *OTHERS], minutes=300)
+    for code in codes:
+        attendance.check_in(workspace, sid, code, at=start)
+    deliver_as_planned(workspace, sid, start, minutes={"the-law": 0})
+    _seal(workspace, sid)
+    topics = certificates.certificate_pages(workspace, sid, *_page_args(workspace))[1][0].data.topics
+    law = {t.label for t in workspace.library.topics if t.id in {"federal-law", "state-law", "remedies"}}
+    assert len(law) == 3 and topics and not law & set(topics)
 
 
 def test_half_minutes_do_not_refuse_everyone(workspace: Workspace) -> None:
