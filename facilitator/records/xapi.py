@@ -98,11 +98,11 @@ def statements_of(sessions: Sequence[ExportedSession]) -> XapiStatements:
 
 
 def _taken_back(session: ExportedSession) -> list[ExportedPerson]:
-    """The people the seal gave a certificate that a signed amendment took back: an earlier bundle sent their
-    "completed" statement, which an LRS keeps for ever unless it is voided."""
-    sealed = {a.badge_token: a for a in session.sealed.attendees}
-    return [p for p in session.people if not p.completed and sealed[p.attendee.badge_token].eligible
-            and sealed[p.attendee.badge_token].certificate_id is not None]
+    """The people who were given a certificate, by the seal or by any signed amendment, and no longer hold one: an
+    earlier bundle may have sent their "completed" statement, which an LRS keeps for ever unless it is voided."""
+    given = {a.badge_token for a in session.sealed.attendees if a.eligible and a.certificate_id is not None}
+    given |= {a.person for a in session.amendments if a.eligible}
+    return [p for p in session.people if not p.completed and p.attendee.badge_token in given]
 
 
 def _voiding(session: ExportedSession, person: ExportedPerson, instructor: dict[str, Any]) -> dict[str, Any]:

@@ -548,6 +548,29 @@ def test_a_certificate_given_by_amendment_says_so(workspace: Workspace, tmp_path
     assert claims["decided"] is True and claims["jurisdictions"] == [] and claims["minutes"] == 0
 
 
+
+def test_a_certificate_given_by_amendment_and_taken_back_is_voided_for_the_lrs(workspace: Workspace) -> None:
+    """Not eligible at the seal, given a certificate by one amendment (an export sends her "completed"), taken back
+    by another: the next export voids that "completed", as it would one the seal had given."""
+    from facilitator.records import xapi
+    from facilitator.services.exported_sessions import exported_session
+
+    sid, codes, start = _session(workspace, "harassment-prevention-employees", ["ny-state"],
+                                 [Person("Ana", "Díaz", "E1", email="ana@example.com"), Person("Ed", "Po", "E5"),
+                                  *OTHERS])
+    for code in codes[1:]:
+        attendance.check_in(workspace, sid, code, at=start)
+    deliver_as_planned(workspace, sid, start)
+    [ana] = [a for a in _seal(workspace, sid).plan.attendees if a.name == "Ana Díaz"]
+    completed = xapi.statement_id(sid, ana.badge_token, xapi.COMPLETED)
+    closing.amend(workspace, sid, signer(workspace), person="E1", eligible=True, reason="trained on 3 Dec instead")
+    assert completed in {s["id"] for s in xapi.statements(exported_session(workspace, sid)).statements}
+    closing.amend(workspace, sid, signer(workspace), person="E1", eligible=False, reason="the 3 Dec session was "
+                                                                                         "someone else's")
+    again = xapi.statements(exported_session(workspace, sid)).statements
+    assert [s["object"]["id"] for s in again if s["verb"]["id"] == xapi.VOIDED] == [completed]
+
+
 def test_the_close_summary_counts_credit_per_person(workspace: Workspace, capsys) -> None:
     sid, codes, start = _session(workspace, "harassment-prevention-employees", ["ca-employees"],
                                  [Person("Ana", "Díaz", "E1"), Person("Bo", "Li", "E2", is_supervisor=True),
