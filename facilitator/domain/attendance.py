@@ -116,11 +116,22 @@ def effective(events: Iterable[Event]) -> list[Event]:
     return [e for e in events if e.seq not in voided and e.kind is not EventKind.VOID]
 
 
+def withdrawn(events: Iterable[Event]) -> set[int]:
+    """The walk-ins added by mistake: people whose walk-in was undone. They were never attendees, so nothing they
+    did at the door counts, and no record lists them."""
+    events = list(events)
+    voided = {e.voids for e in events if e.kind is EventKind.VOID}
+    return {e.person for e in events if e.kind is EventKind.WALK_IN and e.seq in voided and e.person is not None}
+
+
 def replay(events: Iterable[Event]) -> dict[int, PersonAttendance]:
-    """Each person's visits, from the log in order. Repeated check-ins or check-outs change nothing."""
+    """Each person's visits, from the log in order. Repeated check-ins or check-outs change nothing; a withdrawn
+    walk-in's count for nothing."""
+    events = list(events)
+    gone = withdrawn(events)
     people: dict[int, PersonAttendance] = {}
     for event in sorted(effective(events), key=lambda e: e.seq):
-        if event.person is None or event.kind not in (EventKind.CHECK_IN, EventKind.CHECK_OUT):
+        if event.person is None or event.person in gone or event.kind not in (EventKind.CHECK_IN, EventKind.CHECK_OUT):
             continue
         person = people.setdefault(event.person, PersonAttendance())
         if event.kind is EventKind.CHECK_IN and not person.is_in:
@@ -131,8 +142,11 @@ def replay(events: Iterable[Event]) -> dict[int, PersonAttendance]:
 
 
 def acknowledged(events: Iterable[Event]) -> set[int]:
-    """Who has a signed acknowledgment on record (one undone does not count)."""
-    return {e.person for e in effective(events) if e.kind is EventKind.ACKNOWLEDGED and e.person is not None}
+    """Who has a signed acknowledgment on record (one undone, or a withdrawn walk-in's, does not count)."""
+    events = list(events)
+    gone = withdrawn(events)
+    return {e.person for e in effective(events)
+            if e.kind is EventKind.ACKNOWLEDGED and e.person is not None and e.person not in gone}
 
 
 def decide(person: PersonAttendance | None, direction: Direction) -> Outcome:

@@ -28,6 +28,7 @@ from facilitator.domain.attendance import (
     Source,
     decide,
     replay,
+    withdrawn,
 )
 from facilitator.domain.ids import read_code
 from facilitator.domain.sessions import SessionStatus
@@ -119,10 +120,15 @@ def scan(ws: Workspace, session_id: str, code: str, direction: Direction, *, at:
         entry, outcome, reason = _identify(conn, session.id, code, say)
         since = None
         if entry is not None and outcome is None:
-            history = _history(conn, session.id, entry)
-            outcome = decide(history, direction)
-            since = _since(history, outcome)
-            reason = _reason(outcome, since, say)
+            events = _person_events(conn, session.id, entry)
+            if entry.id in withdrawn(events):  # a walk-in added by mistake and undone: no one's badge now
+                outcome, reason = Outcome.UNKNOWN_CODE, say(N_("a walk-in who was undone; add them again if they "
+                                                               "are here"))
+            else:
+                history = replay(events).get(entry.id)
+                outcome = decide(history, direction)
+                since = _since(history, outcome)
+                reason = _reason(outcome, since, say)
         assert outcome is not None
         link = append(conn, session.id, _kind(outcome, direction), when, entry=entry, code=code[:MAX_CODE_LENGTH],
                       reason=reason, actor=actor or session.trainer, source=source,
@@ -279,12 +285,11 @@ def _identify(conn: Connection, session_id: str, code: str, say: Say
     return entry, None, None
 
 
-def _history(conn: Connection, session_id: str, entry: Holder) -> PersonAttendance | None:
-    """One person's visits so far, found by the badge token the chain covers. Voids name the person too, so
-    their events are all this query needs."""
-    events = [Event(seq, EventKind(kind), at, person=entry.id, voids=voids)
-              for seq, kind, at, voids in queries.person_events(conn, session_id, entry.id, entry.badge_token)]
-    return replay(events).get(entry.id)
+def _person_events(conn: Connection, session_id: str, entry: Holder) -> list[Event]:
+    """One person's events so far, found by the badge token the chain covers. Voids name the person too, so
+    their events are all replaying them needs."""
+    return [Event(seq, EventKind(kind), at, person=entry.id, voids=voids)
+            for seq, kind, at, voids in queries.person_events(conn, session_id, entry.id, entry.badge_token)]
 
 
 def _since(history: PersonAttendance | None, outcome: Outcome) -> datetime | None:

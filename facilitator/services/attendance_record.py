@@ -28,6 +28,7 @@ from facilitator.domain.attendance import (
     clock_jumps,
     replay,
     status,
+    withdrawn,
 )
 from facilitator.domain.times import iso, local
 from facilitator.i18n import _, ngettext
@@ -106,10 +107,17 @@ def report_for(ws: Workspace, db: Session, session: TrainingSession, now: dateti
     events = _events(db, session.id)
     people = replay(events)
     signed = acknowledged(events)
+    gone = withdrawn(events)  # walk-ins added by mistake and undone: never attendees
     schedule = planned_schedule(ws, session)
-    rows = [_row(entry, people.get(entry.id), schedule, until, entry.id in signed) for entry in session.roster]
+    rows = [_row(entry, people.get(entry.id), schedule, until, entry.id in signed) for entry in session.roster
+            if entry.id not in gone]
     return AttendanceReport(session.id, session.workshop_title, schedule.start, schedule.end,
                             session.grace_minutes, rows, clock_jumps(events), len(events))
+
+
+def withdrawn_entries(db: Session, session_id: str) -> set[int]:
+    """The roster entries of walk-ins added by mistake and undone, inside the caller's transaction."""
+    return withdrawn(_events(db, session_id))
 
 
 def planned_schedule(ws: Workspace, session: TrainingSession) -> Schedule:

@@ -34,6 +34,7 @@ from facilitator.domain.ids import group_code, new_badge_token
 from facilitator.domain.roster import Person
 from facilitator.i18n import _
 from facilitator.services.attendance import append, refuse_lost_events, witness_event
+from facilitator.services.attendance_record import withdrawn_entries
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import RosterPerson, find_session
 from facilitator.services.workspace import Workspace
@@ -175,7 +176,8 @@ def add_walk_in(ws: Workspace, session_id: str, first_name: str, last_name: str,
     with ws.store.write_transaction() as db:  # the write lock, since the attendance log is appended to
         session = _changeable_session(db, session_id)
         refuse_lost_events(ws, session.id, conn=db.connection())
-        clash = _roster_clash(session.roster, person)
+        gone = withdrawn_entries(db, session.id)  # a walk-in undone may be added again
+        clash = _roster_clash([e for e in session.roster if e.id not in gone], person)
         if clash:
             raise UserError(clash)
         [entry] = _insert(db, session, [person], walk_in=True)

@@ -657,3 +657,39 @@ def test_sealing_ends_the_segment_still_running(workspace: Workspace) -> None:
     assert run.delivery.current is None, "the record says when teaching stopped"
     welcome = run.delivery.run_of("welcome")
     assert welcome.spans and welcome.spans[-1][1] == start + timedelta(minutes=4)
+
+
+def test_a_walk_in_undone_is_no_attendee_and_may_be_added_again(workspace: Workspace) -> None:
+    """Added at the door by mistake, scanned in, then the walk-in undone: their check-ins count for nothing, no record
+    lists them, their badge is refused, and the same person can be added again if they really are there."""
+    from facilitator.domain.attendance import Outcome
+    from facilitator.services import roster
+
+    sid, codes, start = _session(workspace, "harassment-prevention-employees", ["ny-state"],
+                                 [Person("Ana", "Díaz", "E1"), *OTHERS], minutes=300)
+    zed = roster.add_walk_in(workspace, sid, "Zed", "Fake", "E9")
+    for code in [*codes, zed.badge_code]:
+        attendance.check_in(workspace, sid, code, at=start)
+    [walk] = [e for e in attendance.attendance_log_entries(workspace, sid) if e.kind == "walk-in"]
+    attendance.void(workspace, sid, walk.seq, "added by mistake, not an attendee")
+    assert "Zed Fake" not in {r.person.full_name for r in attendance.attendance_report(workspace, sid).rows}
+    refused = attendance.check_in(workspace, sid, zed.badge_code, at=start + timedelta(minutes=5))
+    assert refused.outcome is Outcome.UNKNOWN_CODE
+    deliver_as_planned(workspace, sid, start)
+    sealed = _seal(workspace, sid)
+    assert "Zed Fake" not in {a.name for a in sealed.plan.attendees}
+
+
+def test_a_walk_in_undone_can_be_added_again_with_the_same_employee_id(workspace: Workspace) -> None:
+    from facilitator.services import roster
+
+    sid, codes, start = _session(workspace, "harassment-prevention-employees", ["ny-state"],
+                                 [Person("Ana", "Díaz", "E1")], minutes=30)
+    first = roster.add_walk_in(workspace, sid, "Zed", "Fake", "E9")
+    [walk] = [e for e in attendance.attendance_log_entries(workspace, sid) if e.kind == "walk-in"]
+    attendance.void(workspace, sid, walk.seq, "typed the wrong name")
+    second = roster.add_walk_in(workspace, sid, "Zed", "Fakes", "E9")
+    assert second.badge_code != first.badge_code
+    assert attendance.check_in(workspace, sid, second.badge_code).outcome.accepted
+    with pytest.raises(UserError, match="already on this session's roster"):
+        roster.add_walk_in(workspace, sid, "Zed", "Again", "E9")  # the one added again is still there
