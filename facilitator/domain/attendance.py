@@ -55,6 +55,7 @@ class Outcome(StrEnum):
     UNKNOWN_CODE = "unknown-code"
     OTHER_SESSION = "other-session"
     NOT_A_BADGE = "not-a-badge"
+    OUT_OF_ORDER = "out-of-order"  # a time keyed in before one already recorded for the person
 
     @property
     def accepted(self) -> bool:
@@ -104,6 +105,13 @@ class PersonAttendance:
     def last_out(self) -> datetime | None:
         return self.visits[-1].end if self.visits and not self.is_in else None
 
+    @property
+    def last_seen(self) -> datetime | None:
+        """The latest time the log records for them at the door: their last check-out, or their last check-in."""
+        if not self.visits:
+            return None
+        return self.visits[-1].end or self.visits[-1].start
+
     def minutes(self, until: datetime) -> int:
         """Whole minutes present; a visit still open counts up to `until`."""
         return int(sum(v.minutes(until) for v in self.visits) + 1e-9)
@@ -135,7 +143,8 @@ def replay(events: Iterable[Event]) -> dict[int, PersonAttendance]:
             continue
         person = people.setdefault(event.person, PersonAttendance())
         if event.kind is EventKind.CHECK_IN and not person.is_in:
-            person.visits.append(Visit(event.at))
+            # Never before the end of the visit before it: no minute is counted twice, whatever the log's times.
+            person.visits.append(Visit(max(event.at, person.last_out) if person.last_out else event.at))
         elif event.kind is EventKind.CHECK_OUT and person.is_in:
             person.visits[-1].end = max(event.at, person.visits[-1].start)
     return people
@@ -149,9 +158,13 @@ def acknowledged(events: Iterable[Event]) -> set[int]:
             if e.kind is EventKind.ACKNOWLEDGED and e.person is not None and e.person not in gone}
 
 
-def decide(person: PersonAttendance | None, direction: Direction) -> Outcome:
-    """What a scan of a known badge means, given what the log already says about its holder."""
+def decide(person: PersonAttendance | None, direction: Direction, keyed_at: datetime | None = None) -> Outcome:
+    """What a scan of a known badge means, given what the log already says about its holder. A time keyed in
+    (`keyed_at`: a paper sheet typed up afterwards) must not come before the last one recorded for them: a check-in
+    dated inside or before a visit already closed would reopen it until the close."""
     person = person or PersonAttendance()
+    if keyed_at is not None and person.last_seen is not None and keyed_at < person.last_seen:
+        return Outcome.OUT_OF_ORDER
     if direction is Direction.IN:
         if person.is_in:
             return Outcome.ALREADY_IN

@@ -126,7 +126,7 @@ def scan(ws: Workspace, session_id: str, code: str, direction: Direction, *, at:
                                                                "are here"))
             else:
                 history = replay(events).get(entry.id)
-                outcome = decide(history, direction)
+                outcome = decide(history, direction, keyed_at=when if at is not None else None)
                 since = _since(history, outcome)
                 reason = _reason(outcome, since, say)
         assert outcome is not None
@@ -220,6 +220,8 @@ DOOR_WORDS = {
     Outcome.NOT_IN: N_("{name} was never checked in: check them in first"),
     Outcome.UNKNOWN_CODE: N_("Unknown code: this badge is not on this session's roster"),
     Outcome.NOT_A_BADGE: N_("Not a Facilitator badge: scan the code on the attendee's badge"),
+    Outcome.OUT_OF_ORDER: N_("{name} already has a time recorded after this one ({since}): key in each person's "
+                             "times in the order they happened"),
 }
 
 
@@ -299,6 +301,8 @@ def _since(history: PersonAttendance | None, outcome: Outcome) -> datetime | Non
         return history.visits[-1].start
     if outcome is Outcome.ALREADY_OUT:
         return history.last_out
+    if outcome is Outcome.OUT_OF_ORDER:
+        return history.last_seen
     return None
 
 
@@ -314,6 +318,8 @@ def _reason(outcome: Outcome, since: datetime | None, say: Say) -> str | None:
             N_("already checked out"))
     if outcome is Outcome.NOT_IN:
         return say(N_("checking out someone who never checked in"))
+    if outcome is Outcome.OUT_OF_ORDER and when:
+        return say(N_("keyed in for a time before one already recorded for them ({time})")).format(time=when)
     return outcome.value
 
 

@@ -85,6 +85,25 @@ def test_decide_covers_each_door_situation() -> None:
     assert decide(None, Direction.OUT) is Outcome.NOT_IN
 
 
+def test_a_time_keyed_in_before_one_recorded_is_out_of_order() -> None:
+    """Scanned in at 0 and out at 10, then a paper sheet's "in at 0" keyed in: it would reopen her visit to the
+    close. Refused; a time keyed in after her last one, or a live scan, is decided as before."""
+    left = replay([ev(1, EventKind.CHECK_IN, 0), ev(2, EventKind.CHECK_OUT, 10)])[1]
+    inside = replay([ev(1, EventKind.CHECK_IN, 30)])[1]
+    assert decide(left, Direction.IN, keyed_at=at(0)) is Outcome.OUT_OF_ORDER
+    assert decide(inside, Direction.OUT, keyed_at=at(20)) is Outcome.OUT_OF_ORDER
+    assert decide(left, Direction.IN, keyed_at=at(15)) is Outcome.WELCOME_BACK
+    assert decide(left, Direction.IN) is Outcome.WELCOME_BACK
+    assert decide(None, Direction.IN, keyed_at=at(-30)) is Outcome.CHECKED_IN
+
+
+def test_a_visit_never_starts_before_the_one_before_it_ended() -> None:
+    """A log whose times go backwards (a clock set back between two scans) counts no minute twice."""
+    people = replay([ev(1, EventKind.CHECK_IN, 0), ev(2, EventKind.CHECK_OUT, 10), ev(3, EventKind.CHECK_IN, 0),
+                     ev(4, EventKind.CHECK_OUT, 10)])
+    assert people[1].minutes(at(100)) == 10
+
+
 def test_status_uses_the_grace_period_at_both_ends() -> None:
     def person_status(arrive: float, leave: float | None = None) -> Status:
         events = [ev(1, EventKind.CHECK_IN, arrive)]

@@ -683,7 +683,7 @@ def test_a_walk_in_undone_is_no_attendee_and_may_be_added_again(workspace: Works
 def test_a_walk_in_undone_can_be_added_again_with_the_same_employee_id(workspace: Workspace) -> None:
     from facilitator.services import roster
 
-    sid, codes, start = _session(workspace, "harassment-prevention-employees", ["ny-state"],
+    sid, _codes, _start = _session(workspace, "harassment-prevention-employees", ["ny-state"],
                                  [Person("Ana", "Díaz", "E1")], minutes=30)
     first = roster.add_walk_in(workspace, sid, "Zed", "Fake", "E9")
     [walk] = [e for e in attendance.attendance_log_entries(workspace, sid) if e.kind == "walk-in"]
@@ -693,3 +693,16 @@ def test_a_walk_in_undone_can_be_added_again_with_the_same_employee_id(workspace
     assert attendance.check_in(workspace, sid, second.badge_code).outcome.accepted
     with pytest.raises(UserError, match="already on this session's roster"):
         roster.add_walk_in(workspace, sid, "Zed", "Again", "E9")  # the one added again is still there
+
+
+def test_a_paper_check_in_keyed_in_after_her_check_out_does_not_reopen_her_visit(workspace: Workspace) -> None:
+    sid, codes, start = _session(workspace, "harassment-prevention-employees", ["ny-state"],
+                                 [Person("Ana", "Díaz", "E1"), Person("Ed", "Po", "E5"), *OTHERS], minutes=300)
+    for code in codes:
+        attendance.check_in(workspace, sid, code, at=start)
+    attendance.check_out(workspace, sid, codes[0], at=start + timedelta(minutes=10))
+    keyed = attendance.check_in(workspace, sid, codes[0], at=start, source=attendance.Source.PAPER)
+    assert not keyed.outcome.accepted and "already has a time recorded after this one" in keyed.message
+    deliver_as_planned(workspace, sid, start)
+    [ana] = [a for a in _seal(workspace, sid).plan.attendees if a.name == "Ana Díaz"]
+    assert ana.minutes <= 10 and not ana.eligible

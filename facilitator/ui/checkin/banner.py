@@ -49,6 +49,7 @@ ADVICE = {
     Outcome.UNKNOWN_CODE: N_("Ask their name and type it to find them, or add them as a walk-in."),
     Outcome.OTHER_SESSION: N_("They may be booked for another session; check their invitation."),
     Outcome.NOT_A_BADGE: N_("That code is not one of our badges."),
+    Outcome.OUT_OF_ORDER: N_("Nothing changed. Key in their earlier times first, or leave this one out."),
 }
 
 
