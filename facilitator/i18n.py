@@ -28,8 +28,8 @@ _SYSTEM_ENV = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 # roster's language column may give it, in English or in the language itself. A test holds every catalogue to
 # having an entry. Not user text: names, never translated.
 LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
-    "en": ("English", "inglés"),
-    "es": ("español", "Spanish", "castellano"),
+    "en": ("English", "inglés"),  # not user text: names, matched and shown as they are
+    "es": ("español", "Spanish", "castellano"),  # not user text
 }
 
 _catalogue: gettext.NullTranslations = gettext.NullTranslations()

@@ -22,6 +22,7 @@ from facilitator.domain.compliance import (
     Span,
     Teaching,
     Track,
+    attended_by,
     credit,
     delivered,
     evaluate,
@@ -59,6 +60,7 @@ class SessionCredit:
     coverage: tuple[Coverage, ...]
     start: datetime
     end: datetime  # as planned: when no delivery was recorded, presence counts only between start and end
+    profiles: tuple[Jurisdiction, ...]  # the jurisdictions of `coverage`, in its order
 
     @property
     def teaching_minutes(self) -> int:
@@ -76,8 +78,12 @@ class SessionCredit:
                                         for span in s.spans])
 
     def credits(self, track: Track, visits: Sequence[Span], grace: int, *, say: Say = _) -> tuple[Credit, ...]:
-        return tuple(credit(c, track, lambda ids: self.minutes_present(visits, ids), grace=grace, say=say)
-                     for c in self.coverage)
+        """Each jurisdiction's credit for one person: the minutes they were there for, and (where the delivery was
+        recorded) each required topic and interaction among what they were there for."""
+        theirs = attended_by(self.teaching, visits) if self.teaching.recorded else None
+        return tuple(credit(c, track, lambda ids: self.minutes_present(visits, ids), grace=grace, say=say,
+                            attended=evaluate(theirs, j, say=say) if theirs is not None else None)
+                     for c, j in zip(self.coverage, self.profiles, strict=True))
 
 
 def session_credit(ws: Workspace, db: Session, session: TrainingSession, start: datetime, end: datetime,
@@ -85,8 +91,9 @@ def session_credit(ws: Workspace, db: Session, session: TrainingSession, start: 
     """The session's coverage from its delivery log up to `until`, inside the caller's transaction."""
     outline = _outline(ws, session)
     teaching = delivered(outline, session_delivery(ws, db, session), until, feedback_counts(db, session.id))
-    coverage = tuple(evaluate(teaching, j, say=say) for j in session_profiles(ws, session))
-    return SessionCredit(outline, teaching, planned(outline), coverage, start, end)
+    profiles = tuple(session_profiles(ws, session))
+    coverage = tuple(evaluate(teaching, j, say=say) for j in profiles)
+    return SessionCredit(outline, teaching, planned(outline), coverage, start, end, profiles)
 
 
 def _outline(ws: Workspace, session: TrainingSession) -> WorkshopOutline:

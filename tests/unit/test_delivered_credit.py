@@ -706,3 +706,22 @@ def test_a_paper_check_in_keyed_in_after_her_check_out_does_not_reopen_her_visit
     deliver_as_planned(workspace, sid, start)
     [ana] = [a for a in _seal(workspace, sid).plan.attendees if a.name == "Ana Díaz"]
     assert ana.minutes <= 10 and not ana.eligible
+
+
+def test_someone_away_for_the_only_teaching_of_a_required_topic_is_not_credited(workspace: Workspace) -> None:
+    """Ana steps out for the whole segment on abusive conduct, 5 minutes of 79, which the grace period would
+    excuse: California's training is not met for her, since she was not there for one of its topics."""
+    sid, codes, start = _session(workspace, "harassment-prevention-employees", ["ca-employees", "ny-state"],
+                                 [Person("Ana", "Díaz", "E1"), Person("Ed", "Po", "E5"), *OTHERS], minutes=300)
+    for code in codes:
+        attendance.check_in(workspace, sid, code, at=start)
+    deliver_as_planned(workspace, sid, start)
+    taught = delivery.session_run(workspace, sid).delivery.run_of("identity-and-abusive-conduct").spans[0]
+    attendance.check_out(workspace, sid, codes[0], at=taught[0])
+    attendance.check_in(workspace, sid, codes[0], at=taught[1])
+    sealed = _seal(workspace, sid)
+    assert _credits(sealed, "Ana Díaz")["ca-employees"] != Standing.MET
+    [ana] = [a for a in sealed.plan.attendees if a.name == "Ana Díaz"]
+    [ca] = [c for c in ana.credits if c.code == "ca-employees"]
+    assert any("away for part of what it requires" in why for why in ca.missed), ca.missed
+    assert _credits(sealed, "Ed Po")["ca-employees"] == Standing.MET  # there throughout
