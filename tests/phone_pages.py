@@ -50,10 +50,11 @@ class Phone:
     def get(self, path: str) -> str:
         return self._send("GET", path)
 
-    def post(self, path: str, fields: dict[str, str], token: str | None = None) -> str:
+    def post(self, path: str, fields: dict[str, str], token: str | None = None, *,
+             content_type: str = "application/x-www-form-urlencoded") -> str:
         sent = dict(fields)
         sent["form_token"] = token if token is not None else self.token(path)
-        return self._send("POST", path, urlencode(sent))
+        return self._send("POST", path, urlencode(sent), content_type)
 
     def token(self, action: str, index: int = 0) -> str:
         """The one-time token of the `index`th form on the current page that posts to `action`."""
@@ -61,13 +62,14 @@ class Phone:
                            r'value="([^"]+)">', self.page)
         return [token for target, token in forms if target == action][index]
 
-    def _send(self, method: str, path: str, body: str | None = None) -> str:
+    def _send(self, method: str, path: str, body: str | None = None,
+              content_type: str = "application/x-www-form-urlencoded") -> str:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=10)
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if self.languages is not None:
             headers["Accept-Language"] = self.languages
         if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Content-Type"] = content_type
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         for name, value in response.getheaders():

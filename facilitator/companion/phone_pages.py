@@ -5,8 +5,10 @@ operations run off the window's.
 
 A phone needs the room pass (room_pass.py), got only by opening a fresh join code. Each form carries a one-time
 token (tokens.py); the check-in confirm form's token names the roster entry it was shown for, so a phone can
-confirm only someone its own search found. Votes and feedback spend a ballot held in a cookie of that question's
-own (services/phone_votes.py), so nothing ties one phone's answers together.
+confirm only someone its own search found. One pass (one scan of the screen) checks in one person, signs only for
+them, asks for one walk-in and sends at most QUESTIONS_PER_PASS questions. Votes and feedback spend a ballot made
+from the pass and the question (room_pass.ballot; services/phone_votes.py): the phone cannot choose another, and
+the store, which keeps only the ballot's hash, cannot tie one phone's answers together.
 
 Every page is in the phone's language (language.py): its browser's, or the person's own from the roster once the
 confirm and sign pages know who they are. So no text here is `_()`, the laptop's language: `say(N_("…"))`.
@@ -23,7 +25,7 @@ from typing import Any
 from aiohttp import web
 
 from facilitator.companion import pages, room_pass
-from facilitator.companion.guard import issue_token, read_form
+from facilitator.companion.guard import FORM_TYPE, issue_token, read_form
 from facilitator.companion.language import Speaker, speak_to, speaker
 from facilitator.companion.pages import Markup, join
 from facilitator.companion.server import CompanionServer
@@ -37,7 +39,7 @@ from facilitator.services.errors import UserError
 from facilitator.services.workspace import Workspace
 
 Clock = Callable[[], datetime]
-BALLOT_PREFIX = "b-"  # not user text: a ballot cookie is named for its question only ("b-SEGMENT-ITEM")
+QUESTIONS_PER_PASS = 5  # anonymous questions one scan may send: enough to ask, too few to flood the trainer
 COOKIE_OPTIONS: dict[str, Any] = {"httponly": True, "samesite": "Strict", "path": "/"}  # not user text
 # What the phone says after a check-in, to the person ("you are"), where the desk says "{name} is already …".
 CHECKED_IN = {
@@ -55,6 +57,11 @@ class PhonePages:
         self.ws, self.session_id = ws, sessions.full_id(ws, session_id)
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
         self.secret = companion.rotation_secret(ws, self.session_id)  # never changes; read once, not per request
+        # What each pass has done, by its random value, in memory only (never stored): whom it checked in, whether
+        # it asked for a walk-in, how many questions it sent.
+        self.checked_in_by: dict[str, int] = {}
+        self.walk_in_asked: set[str] = set()
+        self.questions_sent: dict[str, int] = {}
 
     def add_to(self, server: CompanionServer) -> None:
         for path, handler in (("/", self.welcome), ("/j/{code}", self.join), ("/here", self.home),  # not user text
@@ -110,8 +117,8 @@ class PhonePages:
         return pages.page(say(N_("Check in")), self._search_form(request, say), lang=say.code)
 
     def _search_form(self, request: web.Request, say: Speaker, typed: str = "") -> Markup:
-        field = pages.text_field("who", say(N_("Your name or employee id")), value=typed, required=True,
-                                 maxlength=100)
+        field = pages.text_field("who", say(N_("Your first and last name, or your employee id")), value=typed,
+                                 required=True, maxlength=100)
         return pages.form("/checkin/find", issue_token(request, "find"), field, submit=say(N_("Find me")))
 
     async def find(self, request: web.Request) -> web.StreamResponse:
@@ -123,8 +130,8 @@ class PhonePages:
         say = speaker(request)
         not_listed = pages.link("/walkin", say(N_("I am not on the list")))
         if not found:
-            hint = pages.paragraph(say(N_("No one on the list matches that. Type your whole first or last name, or "
-                                          "your employee id.")))
+            hint = pages.paragraph(say(N_("No one on the list matches that. Type your first and last name as they "
+                                          "are on the list, or your employee id.")))
             return pages.page(say(N_("Check in")), join([hint, self._search_form(request, say, typed), not_listed]),
                               lang=say.code)
         choices = [pages.form("/checkin/confirm", issue_token(request, f"confirm:{m.entry_id}"),
@@ -140,9 +147,16 @@ class PhonePages:
         form = await read_form(request, f"confirm:{entry}")
         if _whole(form.get("entry")) != entry:
             raise _unreadable()
+        nonce = self._held(request).nonce
+        if self.checked_in_by.setdefault(nonce, entry) != entry:  # set before the await: two taps race here
+            say = speaker(request)
+            return pages.message_page(say(N_("Already used to check in")), say(N_(
+                "This phone has already checked someone in. Each person checks in on their own phone, or at the "
+                "desk.")), next_step=("/here", say(N_("Back"))), status=403, lang=say.code)
         try:  # one trip to a worker thread, not three: a room of phones queues for those threads
             done = await asyncio.to_thread(companion.check_in_from_phone, self.ws, self.session_id, entry)
         except UserError:
+            del self.checked_in_by[nonce]
             found = await asyncio.to_thread(companion.match, self.ws, self.session_id, entry)
             speak_to(request, found.language)  # the refusal in their language
             raise
@@ -167,6 +181,8 @@ class PhonePages:
             return refused
         entry = _whole((await _peek(request)).get("entry"))
         form = await read_form(request, f"sign:{entry}")
+        if self.checked_in_by.get(self._held(request).nonce) != entry:  # only the person this phone checked in
+            raise UserError(Words(N_("Sign on the phone you checked in with, or at the desk.")))
         match = await asyncio.to_thread(companion.match, self.ws, self.session_id, entry)
         say = speak_to(request, match.language)
         await asyncio.to_thread(companion.acknowledge_by_phone, self.ws, self.session_id, entry,
@@ -190,9 +206,18 @@ class PhonePages:
         if refused := self._refusal(request, checking_in=True):
             return refused
         form = await read_form(request, "walkin")
-        await asyncio.to_thread(partial(companion.ask_to_join, self.ws, self.session_id, form.get("first", ""),
-                                        form.get("last", ""), form.get("employee", "").strip() or None,
-                                        at=self.clock()))
+        nonce = self._held(request).nonce
+        if nonce in self.walk_in_asked:
+            raise UserError(Words(N_("This phone has already asked for someone to be added. The trainer will see to "
+                                     "it at the desk.")))
+        self.walk_in_asked.add(nonce)  # before the await: two taps race here
+        try:
+            await asyncio.to_thread(partial(companion.ask_to_join, self.ws, self.session_id, form.get("first", ""),
+                                            form.get("last", ""), form.get("employee", "").strip() or None,
+                                            at=self.clock()))
+        except UserError:
+            self.walk_in_asked.discard(nonce)  # a name it refused: the phone may ask again, correctly
+            raise
         say = speaker(request)
         return pages.message_page(say(N_("Waiting for the trainer")), say(N_(
             "The trainer has your name and will add you at the desk. You are counted from now.")),
@@ -212,8 +237,6 @@ class PhonePages:
             return pages.message_page(say(N_("Nothing to answer")), say(N_(
                 "There is no question to answer right now. Look at the screen.")),
                 next_step=("/here", say(N_("Back"))), lang=say.code)
-        cookie = BALLOT_PREFIX + asked.key.replace(".", "-")
-        ballot = request.cookies.get(cookie) or phone_votes.new_ballot()
         fields = pages.hidden_field("question", asked.key)
         if asked.asking is phone_votes.Asking.FEEDBACK:
             scale = [(str(n), _rating_label(n, asked.scale, say)) for n in range(1, asked.scale + 1)]
@@ -227,9 +250,7 @@ class PhonePages:
             options = [(str(i), text) for i, text in enumerate(asked.options)]
             body = pages.form("/answer", issue_token(request, "answer"),
                               join([fields, pages.paragraph(asked.question), pages.choices("option", options)]))
-        response = pages.page(say(N_("Your answer")), body, lang=say.code)
-        response.set_cookie(cookie, ballot, max_age=int(room_pass.ROOM_DAY.total_seconds()), **COOKIE_OPTIONS)
-        return response
+        return pages.page(say(N_("Your answer")), body, lang=say.code)
 
     async def answer(self, request: web.Request) -> web.StreamResponse:
         if refused := self._refusal(request):
@@ -238,7 +259,7 @@ class PhonePages:
         form = await read_form(request, "answer")
         segment, _dot, item_text = form.get("question", "").rpartition(".")
         item = _whole(item_text)
-        ballot = request.cookies.get(BALLOT_PREFIX + f"{segment}-{item}", "")
+        ballot = room_pass.ballot(self.secret, self._held(request), f"{segment}.{item}")
         if "rating" in form or "comment" in form:
             rating = _whole(form["rating"]) if form.get("rating") else None
             await asyncio.to_thread(partial(phone_votes.give_feedback, self.ws, self.session_id, segment, ballot,
@@ -267,6 +288,11 @@ class PhonePages:
         if refused := self._refusal(request):
             return refused
         form = await read_form(request, "ask")
+        nonce = self._held(request).nonce
+        if self.questions_sent.get(nonce, 0) >= QUESTIONS_PER_PASS:
+            raise UserError(Words(N_("This phone has sent {count} questions. Scan the code on the screen again to "
+                                     "ask more."), count=QUESTIONS_PER_PASS))
+        self.questions_sent[nonce] = self.questions_sent.get(nonce, 0) + 1
         await asyncio.to_thread(audience_questions.ask, self.ws, self.session_id, form.get("question", ""))
         say = speaker(request)
         return pages.message_page(say(N_("Question sent")), say(N_("The trainer has your question. Thank you.")),
@@ -274,14 +300,21 @@ class PhonePages:
 
     # --- the room pass ----------------------------------------------------------------------------------------
 
-    def _scanned(self, request: web.Request) -> datetime | None:
-        return room_pass.scanned_at(self.secret, request.cookies.get(room_pass.COOKIE), self.clock())
+    def _scanned(self, request: web.Request) -> room_pass.Pass | None:
+        return room_pass.read(self.secret, request.cookies.get(room_pass.COOKIE), self.clock())
+
+    def _held(self, request: web.Request) -> room_pass.Pass:
+        """The pass of a request `_refusal` let through."""
+        held = self._scanned(request)
+        if held is None:  # the pass was good a moment ago: only a day's end between the two looks
+            raise _unreadable()
+        return held
 
     def _refusal(self, request: web.Request, *, checking_in: bool = False) -> web.Response | None:
         """Only a phone that opened a fresh code may go on (None); checking in needs one scanned in the last
         minutes. Otherwise the page that says to scan the code again."""
-        scanned = self._scanned(request)
-        if scanned is None or (checking_in and not room_pass.fresh_enough_to_check_in(scanned, self.clock())):
+        held = self._scanned(request)
+        if held is None or (checking_in and not held.fresh_enough_to_check_in(self.clock())):
             say = speaker(request)
             return _scan_again(say, say(N_("Scan the code on the screen")), status=403)
         return None
@@ -340,7 +373,7 @@ def _rating_label(n: int, scale: int, say: Speaker) -> str:
 def _whole(value: object) -> int:
     """A small non-negative whole number from a form, or a UserError (a tampered or broken form)."""
     text = value if isinstance(value, str) else ""
-    if not text.isdigit() or len(text) > 9:
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
         raise _unreadable()
     return int(text)
 
@@ -351,6 +384,12 @@ def _unreadable() -> UserError:
 
 async def _peek(request: web.Request) -> Any:
     """The posted fields before the token is checked: only to learn which entry a confirm form names (its token
-    is then checked against that entry, so a changed entry fails)."""
-    return await request.post()
+    is then checked against that entry, so a changed entry fails). A body that is not a form, or not readable as
+    one, is refused as `read_form` refuses it."""
+    if request.content_type != FORM_TYPE:
+        raise web.HTTPUnsupportedMediaType()
+    try:
+        return await request.post()
+    except (UnicodeDecodeError, LookupError):  # bytes that are not UTF-8, or a charset Python does not know
+        raise _unreadable() from None
 

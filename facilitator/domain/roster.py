@@ -7,6 +7,8 @@ the sizes of the store's first migration; changing one means a new migration as 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -66,3 +68,35 @@ class Person:
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+def folded(text: str) -> str:
+    """`text` as matching sees it: 'Zoë' and 'zoe' alike, as someone typing on an English keyboard would expect."""
+    if text.isascii():  # most names: nothing to take apart (phones search the whole roster, many at once)
+        return text.casefold()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_WORD_BREAKS = re.compile(r"[\s\-\u2010-\u2015]+")  # spaces and hyphens: "Lee-Okonkwo" is two words of a name
+
+
+def _name_words(text: str) -> set[str]:
+    """The words of a name, folded, each without its apostrophes and dots: "O'Neil" typed with a phone's curly
+    apostrophe, or with none, is still "O'Neil"."""
+    words = ("".join(c for c in folded(word) if c.isalnum()) for word in _WORD_BREAKS.split(text))
+    return {word for word in words if word}
+
+
+def names_person(typed: str, first_name: str, last_name: str, employee_id: str | None) -> bool:
+    """Whether what someone typed on their own phone names this person: their employee id exactly, or their name
+    in whole words, some of the first name's and some of the last name's and nothing else; accents, case, hyphens
+    and apostrophes ignored. Never part of a word and never an e-mail, so a phone cannot find out who is on the
+    list, or what their surname or id is, a letter at a time (docs/companion.md)."""
+    if employee_id and folded(" ".join(typed.split())) == folded(employee_id.strip()):
+        return True
+    words, firsts, lasts = _name_words(typed), _name_words(first_name), _name_words(last_name)
+    if not words or not words <= firsts | lasts:
+        return False
+    return bool(words & firsts or not firsts) and bool(words & lasts or not lasts)
+

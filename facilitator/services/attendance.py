@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,6 +30,7 @@ from facilitator.domain.attendance import (
     withdrawn,
 )
 from facilitator.domain.ids import read_code
+from facilitator.domain.roster import folded
 from facilitator.domain.sessions import SessionStatus
 from facilitator.domain.times import clock, iso
 from facilitator.i18n import N_, Words, _, in_language
@@ -424,7 +424,7 @@ SEARCH_LIMIT = 20
 
 def find_people(ws: Workspace, session_id: str, text: str) -> list[RosterPerson]:
     """Roster entries whose name, employee id or email contains every word typed, accents and case ignored."""
-    words = [_fold(w) for w in text.split()]
+    words = [folded(w) for w in text.split()]
     if not words:
         return []
     with ws.store.transaction() as db:
@@ -433,17 +433,9 @@ def find_people(ws: Workspace, session_id: str, text: str) -> list[RosterPerson]
         entries = db.execute(select(*ROSTER_COLUMNS).where(RosterEntry.session_id == session.id)).all()
         found = []
         for entry in entries:
-            haystack = _fold(" ".join(filter(None, (entry.first_name, entry.last_name, entry.employee_id,
+            haystack = folded(" ".join(filter(None, (entry.first_name, entry.last_name, entry.employee_id,
                                                     entry.email))))
             if all(w in haystack for w in words):
                 found.append(roster_person(entry))
         found.sort(key=lambda p: (p.last_name.casefold(), p.first_name.casefold()))
         return found[:SEARCH_LIMIT]
-
-
-def _fold(text: str) -> str:
-    """'Zoë' and 'zoe' match, as a trainer typing on an English keyboard would expect."""
-    if text.isascii():  # most names: nothing to take apart (phones search the whole roster, many at once)
-        return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from facilitator.content.roster_file import check_person
 from facilitator.domain import rotation
 from facilitator.domain.attendance import Source
+from facilitator.domain.roster import names_person
 from facilitator.i18n import N_, Words, _
 from facilitator.services import attendance, roster
 from facilitator.services.attendance import ScanResult
@@ -28,7 +29,6 @@ from facilitator.services.sessions import ROSTER_COLUMNS, RosterPerson, find_ses
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import CompanionState, PendingWalkIn, RosterEntry
 
-SEARCH_MIN = 3  # a word this long must be typed before a phone is shown anyone: no listing the roster by letters
 SEARCH_SHOWN = 5  # matches a phone is shown at most
 WAITING_MAX = 200  # walk-ins waiting at once for one session: more is a phone misbehaving, not a crowd
 
@@ -94,18 +94,18 @@ class PhoneMatch:
 
 
 def find_on_phone(ws: Workspace, session_id: str, text: str) -> list[PhoneMatch]:
-    """Who on the roster matches what the phone typed (the desk's matching), shown only once a word of SEARCH_MIN
-    characters is typed, and at most SEARCH_SHOWN of them."""
+    """Who on the roster the phone's typing names (`domain.roster.names_person`: a whole first and last name, or an
+    exact employee id; never part of a word or an e-mail), at most SEARCH_SHOWN of them."""
     typed = " ".join(text.split())
-    if max((len(word) for word in typed.split()), default=0) < SEARCH_MIN:
+    if not typed:
         return []
-    found = attendance.find_people(ws, session_id, typed)[:SEARCH_SHOWN]
-    if not found:
-        return []
-    with ws.store.transaction() as db:  # their languages, in one look
-        languages = {row.id: row.language for row in db.execute(select(RosterEntry.id, RosterEntry.language).where(
-            RosterEntry.id.in_([p.id for p in found])))}
-    return [PhoneMatch.of(p, languages.get(p.id)) for p in found]
+    with ws.store.transaction() as db:
+        session = find_session(db, session_id)
+        # Plain rows, not the session's roster objects: phones search by the hundred at once.
+        rows = db.execute(select(*ROSTER_COLUMNS).where(RosterEntry.session_id == session.id)).all()
+    found = sorted((row for row in rows if names_person(typed, row.first_name, row.last_name, row.employee_id)),
+                   key=lambda row: (row.last_name.casefold(), row.first_name.casefold()))[:SEARCH_SHOWN]
+    return [PhoneMatch.of(roster_person(row), row.language) for row in found]
 
 
 def match(ws: Workspace, session_id: str, entry_id: int) -> PhoneMatch:
@@ -127,7 +127,8 @@ def check_in_from_phone(ws: Workspace, session_id: str, entry_id: int) -> PhoneC
     """Check in the roster entry a phone confirmed, with who they are (as a phone may see them) and what they
     are asked to sign."""
     person, language = _entry(ws, session_id, entry_id)
-    result = attendance.check_in(ws, session_id, person.badge_code, source=Source.PHONE)
+    # The person checked themselves in: the log names them, not the trainer, as the one who did.
+    result = attendance.check_in(ws, session_id, person.badge_code, source=Source.PHONE, actor=person.full_name)
     return PhoneCheckIn(PhoneMatch.of(person, language), result, acknowledgment_text(ws, session_id))
 
 

@@ -1,9 +1,10 @@
 """Votes, knowledge-check answers and feedback from phones (docs/companion.md), kept so they cannot be linked.
 
-A phone answers only the question on the room's screen, until its results are revealed. Each question has its own
-ballot, a random value the phone holds in a cookie for that question alone; voting spends it. The store keeps the
+A phone answers only the question on the room's screen, until its results are revealed. Each phone has its own
+ballot for each question, which the phone's pages make from its room pass and the question
+(companion/room_pass.py), so a phone cannot pick another to vote again; voting spends it. The store keeps the
 ballot's SHA-256 (to refuse a second vote) and one more in the option's count: no row per vote, no time, no
-address, so nothing ties two answers of one phone together, or an answer to a person. The counts join the hands
+address, no pass, so nothing ties two answers of one phone together, or an answer to a person. The counts join the hands
 counted in the room when the trainer tallies or reveals (services/delivery.py). Refusals are `Words`, which a
 phone's page says again in the phone's language.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 import threading
 from dataclasses import dataclass
 from enum import StrEnum
@@ -31,7 +31,6 @@ from facilitator.services.slides import room_counts
 from facilitator.services.workspace import Workspace
 from facilitator.storage.models import DeliveryRecord, PhoneVote, SessionSeal, TrainingSession, UsedBallot
 
-BALLOT_BYTES = 16  # 128 bits: unguessable, so a ballot cannot be forged for a question it was not given for
 FEEDBACK_ITEM = 0  # a feedback round has one ballot per phone, under item 0 of its segment
 
 
@@ -69,11 +68,6 @@ class Results:
     counts: tuple[int, ...] | None  # None below SMALL_GROUP answers: then only the total is shown
     total: int
     correct: tuple[int, ...]
-
-
-def new_ballot() -> str:
-    """A fresh ballot for one question (the server hands one to a phone that opens the question)."""
-    return secrets.token_urlsafe(BALLOT_BYTES)
 
 
 def open_question(ws: Workspace, session_id: str) -> OpenQuestion | None:

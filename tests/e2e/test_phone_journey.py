@@ -47,7 +47,7 @@ def test_a_phone_checks_in_signs_votes_asks_and_gives_feedback(
     phone.screenshot("phone-1-in-the-room")
     with page.expect_navigation():
         page.get_by_role("link", name="Check in").tap()
-    page.get_by_label("Your name or employee id").fill(person.last_name)
+    page.get_by_label("Your first and last name, or your employee id").fill(person.full_name)
     tap(page, page.get_by_role("button", name="Find me"))
     phone.screenshot("phone-2-is-this-you")
     tap(page, page.get_by_role("button", name=f"I am {person.first_name} {person.last_name[0]}."))

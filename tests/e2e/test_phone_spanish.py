@@ -65,7 +65,7 @@ def test_a_spanish_phone_checks_in_and_signs_in_spanish(
         page.get_by_role("link", name="Registrar asistencia").tap()
     looks_spanish(phone)
     phone.screenshot("es-2-registrar-asistencia")
-    page.get_by_label("Su nombre o número de empleado").fill(person.last_name)
+    page.get_by_label("Su nombre y apellido, o su número de empleado").fill(person.full_name)
     tap(page, page.get_by_role("button", name="Buscarme"))
     assert page.locator("h1").inner_text() == "¿Es usted?"
     looks_spanish(phone, shown)
@@ -84,7 +84,7 @@ def test_a_spanish_phone_checks_in_and_signs_in_spanish(
     phone.screenshot("es-5-firma-rechazada")
 
     page.goto(f"{server.url}/checkin")  # find oneself again: already checked in, and the form to sign
-    page.get_by_label("Su nombre o número de empleado").fill(person.last_name)
+    page.get_by_label("Su nombre y apellido, o su número de empleado").fill(person.full_name)
     tap(page, page.get_by_role("button", name="Buscarme"))
     tap(page, page.get_by_role("button", name=f"Soy {shown}"))
     assert "su asistencia ya está registrada" in page.locator("main").inner_text()

@@ -61,12 +61,6 @@ def join_as(server: CompanionServer, ws: Workspace, sid: str, clock: Clock, lang
     return phone
 
 
-
-
-
-
-
-
 @pytest.fixture
 def english_laptop() -> Iterator[None]:
     """The app in English (as the tests run), and English again after a test that changed it."""
@@ -92,19 +86,19 @@ def test_a_phone_asking_for_spanish_gets_every_page_and_refusal_in_spanish(
     assert "En la sala" in phone.page and "Registrar asistencia" in phone.page
     assert_spanish(phone.page)
     phone.get("/checkin")
-    assert "Su nombre o número de empleado" in phone.page and "Buscarme" in phone.page
+    assert "Su nombre y apellido, o su número de empleado" in phone.page and "Buscarme" in phone.page
     assert_spanish(phone.page)
     person = get_session(workspace, sid).roster[0]
     phone.post("/checkin/find", {"who": "zzzzqqq"})
     assert "Nadie en la lista coincide" in phone.page
     assert_spanish(phone.page)
-    phone.post("/checkin/find", {"who": person.last_name})
+    phone.post("/checkin/find", {"who": person.full_name})
     assert "¿Es usted?" in phone.page and f"Soy {person.first_name} {person.last_name[0]}." in phone.page
     assert_spanish(phone.page, leave_out=f"{person.first_name} {person.last_name[0]}.")
     phone.get("/checkin")
     token = phone.token("/checkin/find")
-    phone.post("/checkin/find", {"who": person.last_name}, token)
-    phone.post("/checkin/find", {"who": person.last_name}, token)  # the same form twice: the tokens' refusal
+    phone.post("/checkin/find", {"who": person.full_name}, token)
+    phone.post("/checkin/find", {"who": person.full_name}, token)  # the same form twice: the tokens' refusal
     assert phone.status == 400 and "Este formulario ya se envió" in phone.page and "Volver al inicio" in phone.page
     assert_spanish(phone.page)
     phone.get("/walkin")

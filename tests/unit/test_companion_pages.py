@@ -8,7 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from facilitator.companion import room_pass
 from facilitator.companion.server import CompanionServer
 from facilitator.domain import rotation
 from facilitator.domain.segment_kinds import stages, vote_at
@@ -16,6 +18,7 @@ from facilitator.services import audience_questions, companion, delivery, phone_
 from facilitator.services.attendance_record import attendance_log_entries, attendance_report
 from facilitator.services.sessions import get_session
 from facilitator.services.workspace import Workspace
+from facilitator.storage.models import AttendanceEvent
 from tests.phone_pages import FEEDBACK, SCENARIO, Clock, Phone
 
 
@@ -119,9 +122,12 @@ def test_a_phone_answers_the_question_on_the_screen_once(server: CompanionServer
     phone.get("/answer")
     phone.post("/answer", {"question": f"{SCENARIO}.0", "option": "1"})
     assert phone.status == 400 and "already answered" in phone.page
+    assert set(phone.cookies) == {room_pass.COOKIE}  # the ballot is made from the pass: nothing else to send
+    phone.cookies[f"b-{SCENARIO}-0"] = "a-ballot-of-its-own-choosing-0123"  # the old trick changes nothing
+    phone.get("/answer")
+    phone.post("/answer", {"question": f"{SCENARIO}.0", "option": "1"})
+    assert phone.status == 400 and "already answered" in phone.page
     assert phone_votes.phone_votes(workspace, sid, SCENARIO, 0) == (0, 0, 1, 0)
-    ballots = [v for k, v in phone.cookies.items() if k.startswith("b-")]
-    assert len(ballots) == 1  # one cookie for this question only
     delivery.reveal(workspace, sid, SCENARIO, 0)
     phone.get("/answer")  # after the reveal: the room's results, and with one answer only their total
     assert phone.status == 200 and "Results" in phone.page and "Answers in all: 1" in phone.page
@@ -207,3 +213,90 @@ def test_the_pages_look_a_shortened_session_id_up_once(workspace: Workspace, sid
     from facilitator.companion.phone_pages import PhonePages
 
     assert PhonePages(workspace, sid[:6].lower()).session_id == sid
+
+
+def _checked_in(phone: Phone, person: object) -> None:
+    phone.get("/checkin")
+    phone.post("/checkin/find", {"who": f"{person.first_name} {person.last_name}"})  # type: ignore[attr-defined]
+    phone.post("/checkin/confirm", {"entry": str(person.id)})  # type: ignore[attr-defined]
+
+
+def test_one_scan_checks_in_one_person_and_signs_only_for_them(server: CompanionServer, workspace: Workspace,
+                                                                sid: str, clock: Clock) -> None:
+    """A colleague's phone cannot check in (or sign for) the whole list: each scan of the screen checks in one
+    person; the same person again is fine, and the log names them, not the trainer, as the one who did it."""
+    ana, ben = get_session(workspace, sid).roster[:2]
+    phone = joined(server, workspace, sid, clock)
+    _checked_in(phone, ana)
+    assert phone.status == 200 and "Checked in" in phone.page
+    sign = phone.token("/checkin/sign")  # Ana's own form, to be carried over to another phone below
+    _checked_in(phone, ana)
+    assert phone.status == 200 and "already checked in" in phone.page
+    _checked_in(phone, ben)
+    assert phone.status == 403 and "already checked someone in" in phone.page
+    assert {r.person.id for r in attendance_report(workspace, sid).rows if r.visits} == {ana.id}
+    with workspace.store.transaction() as db:
+        [(actor, source)] = db.execute(select(AttendanceEvent.actor, AttendanceEvent.source).where(
+            AttendanceEvent.kind == "check-in")).all()
+    assert (actor, source) == (ana.full_name, "phone")
+    other = joined(server, workspace, sid, clock)  # another phone may not sign for Ana
+    other.post("/checkin/sign", {"entry": str(ana.id), "name": ana.full_name}, sign)
+    assert other.status == 400 and "Sign on the phone you checked in with" in other.page
+
+
+def test_what_a_phone_types_must_name_a_person_in_whole(server: CompanionServer, workspace: Workspace, sid: str,
+                                                        clock: Clock) -> None:
+    """Part of a name, a surname alone, an e-mail: nothing. So a phone cannot list the roster, or learn a surname or
+    an id, a letter at a time."""
+    person = get_session(workspace, sid).roster[0]
+    phone = joined(server, workspace, sid, clock)
+    phone.get("/checkin")
+    for typed in (person.last_name, person.first_name[:4], f"{person.first_name} {person.last_name[:3]}",
+                  person.email or "@example.com", "com a", (person.employee_id or "X")[:-1]):
+        phone.get("/checkin")
+        phone.post("/checkin/find", {"who": typed})
+        assert "No one on the list matches that" in phone.page, typed
+    for typed in (f"{person.last_name.upper()} {person.first_name.lower()}", person.employee_id or ""):
+        phone.get("/checkin")
+        phone.post("/checkin/find", {"who": typed})
+        assert f"I am {person.first_name} {person.last_name[0]}." in phone.page, typed
+
+
+def test_one_scan_asks_for_one_walk_in_and_a_few_questions(server: CompanionServer, workspace: Workspace,
+                                                             sid: str, clock: Clock) -> None:
+    from facilitator.companion.phone_pages import QUESTIONS_PER_PASS
+
+    phone = joined(server, workspace, sid, clock)
+    for last in ("Owusu", "Mensah"):
+        phone.get("/walkin")
+        phone.post("/walkin", {"first": "Ama", "last": last})
+    assert phone.status == 400 and "already asked for someone to be added" in phone.page
+    assert [w.full_name for w in companion.waiting_walk_ins(workspace, sid)] == ["Ama Owusu"]
+    for n in range(QUESTIONS_PER_PASS + 1):
+        phone.get("/ask")
+        phone.post("/ask", {"question": f"Question {n}?"})
+    assert phone.status == 400 and f"sent {QUESTIONS_PER_PASS} questions" in phone.page
+    assert len(audience_questions.questions(workspace, sid)) == QUESTIONS_PER_PASS
+    again = joined(server, workspace, sid, clock)  # scanning the screen again: a new pass
+    again.get("/ask")
+    again.post("/ask", {"question": "One more?"})
+    assert again.status == 200
+
+
+@pytest.mark.parametrize("room", ["١٢٣.ab.cd", "²³.x.y", "1.2", "x" * 200])
+def test_a_broken_pass_is_no_pass_and_never_a_failure(server: CompanionServer, room: str) -> None:
+    phone = Phone(server)
+    phone.cookies["room"] = room.encode().decode("latin-1")  # its UTF-8 bytes on the wire, as a phone would send
+    phone.get("/here")
+    assert phone.status == 403 and "Scan the QR code" in phone.page
+
+
+def test_a_confirm_form_with_an_odd_entry_or_charset_is_refused_with_a_page(
+        server: CompanionServer, workspace: Workspace, sid: str, clock: Clock) -> None:
+    phone = joined(server, workspace, sid, clock)
+    phone.get("/checkin")
+    phone.post("/checkin/confirm", {"entry": "²"}, "no-token")  # the entry is read before the token is checked
+    assert phone.status == 400 and "could not be checked" in phone.page
+    phone.post("/checkin/confirm", {"entry": "1"}, "no-token",
+               content_type="application/x-www-form-urlencoded; charset=x-nope")
+    assert phone.status == 400 and "<h1>" in phone.page

@@ -5,6 +5,7 @@ linked to a phone or a person and that join the counted hands, feedback, and mod
 from __future__ import annotations
 
 import contextlib
+import secrets
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -181,13 +182,13 @@ def test_a_phone_answers_only_the_question_on_screen_until_it_is_revealed(worksp
     on_screen(workspace, sid, SCENARIO, "vote")
     asked = phone_votes.open_question(workspace, sid)
     assert asked is not None and (asked.segment_id, asked.item, len(asked.options)) == (SCENARIO, 0, 4)
-    ballots = [phone_votes.new_ballot() for _ in range(3)]
+    ballots = [secrets.token_urlsafe(16) for _ in range(3)]
     for ballot, option in zip(ballots, (2, 2, 0), strict=True):
         phone_votes.cast_vote(workspace, sid, SCENARIO, 0, option, ballot)
     with pytest.raises(UserError, match="already answered"):
         phone_votes.cast_vote(workspace, sid, SCENARIO, 0, 1, ballots[0])
     with pytest.raises(UserError, match="choose one of the answers"):
-        phone_votes.cast_vote(workspace, sid, SCENARIO, 0, 4, phone_votes.new_ballot())
+        phone_votes.cast_vote(workspace, sid, SCENARIO, 0, 4, secrets.token_urlsafe(16))
     assert phone_votes.phone_votes(workspace, sid, SCENARIO, 0) == (1, 0, 2, 0)
     assert phone_votes.results(workspace, sid, SCENARIO, 0) is None  # nothing before the reveal
     delivery.tally(workspace, sid, SCENARIO, 0, [1, 1, 1, 1], at=t(1))
@@ -195,7 +196,7 @@ def test_a_phone_answers_only_the_question_on_screen_until_it_is_revealed(worksp
     assert run.delivery.run_of(SCENARIO).tallies[0] == (2, 1, 3, 1)  # hands and phones together
     assert run.delivery.run_of(SCENARIO).hands[0] == (1, 1, 1, 1)
     with pytest.raises(UserError, match="closed"):
-        phone_votes.cast_vote(workspace, sid, SCENARIO, 0, 1, phone_votes.new_ballot())
+        phone_votes.cast_vote(workspace, sid, SCENARIO, 0, 1, secrets.token_urlsafe(16))
     shown = phone_votes.results(workspace, sid, SCENARIO, 0)
     assert shown is not None and shown.counts == (2, 1, 3, 1)
 
@@ -204,7 +205,7 @@ def test_phones_alone_can_be_revealed_and_a_small_group_shows_only_a_total(works
     delivery.start(workspace, sid, SCENARIO, at=t(0))
     on_screen(workspace, sid, SCENARIO, "vote")
     for option in (0, 1):
-        phone_votes.cast_vote(workspace, sid, SCENARIO, 0, option, phone_votes.new_ballot())
+        phone_votes.cast_vote(workspace, sid, SCENARIO, 0, option, secrets.token_urlsafe(16))
     run = delivery.reveal(workspace, sid, SCENARIO, 0, at=t(1))  # no hands counted: the phones' votes suffice
     assert run.delivery.run_of(SCENARIO).tallies[0] == (1, 1, 0, 0)
     shown = phone_votes.results(workspace, sid, SCENARIO, 0)
@@ -215,7 +216,7 @@ def test_a_vote_after_the_tally_is_in_the_record_of_the_reveal(workspace: Worksp
     delivery.start(workspace, sid, SCENARIO, at=t(0))
     on_screen(workspace, sid, SCENARIO, "vote")
     delivery.tally(workspace, sid, SCENARIO, 0, [5, 0, 0, 0], at=t(1))
-    phone_votes.cast_vote(workspace, sid, SCENARIO, 0, 3, phone_votes.new_ballot())
+    phone_votes.cast_vote(workspace, sid, SCENARIO, 0, 3, secrets.token_urlsafe(16))
     run = delivery.reveal(workspace, sid, SCENARIO, 0, at=t(2))
     assert run.delivery.run_of(SCENARIO).tallies[0] == (5, 0, 0, 1)
     reopened = open_workspace(workspace.data_dir)  # replayed from the log as the seal will see it
@@ -227,7 +228,7 @@ def test_a_vote_after_the_tally_is_in_the_record_of_the_reveal(workspace: Worksp
 
 def test_nothing_stored_ties_a_vote_to_a_phone_a_person_or_another_vote(workspace: Workspace, sid: str) -> None:
     delivery.start(workspace, sid, QUIZ, at=t(0))
-    ballot_one, ballot_two = phone_votes.new_ballot(), phone_votes.new_ballot()
+    ballot_one, ballot_two = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
     on_screen(workspace, sid, QUIZ, "question", 0)
     phone_votes.cast_vote(workspace, sid, QUIZ, 0, 1, ballot_one)
     on_screen(workspace, sid, QUIZ, "question", 1)
@@ -250,7 +251,7 @@ def test_a_phone_gives_feedback_once_per_round(workspace: Workspace, sid: str) -
     delivery.start(workspace, sid, FEEDBACK, at=t(0))
     asked = phone_votes.open_question(workspace, sid)
     assert asked is not None and asked.asking is phone_votes.Asking.FEEDBACK and asked.scale == 5
-    ballot = phone_votes.new_ballot()
+    ballot = secrets.token_urlsafe(16)
     with pytest.raises(UserError, match="rating"):
         phone_votes.give_feedback(workspace, sid, FEEDBACK, ballot, rating=9)
     phone_votes.give_feedback(workspace, sid, FEEDBACK, ballot, rating=4, comment="Clear examples")  # corrected
@@ -277,3 +278,27 @@ def test_questions_wait_for_the_trainer_who_shows_or_dismisses_them(workspace: W
     with pytest.raises(UserError, match="no question"):
         audience_questions.show(workspace, sid, 12345)
     assert rows(workspace, "SELECT COUNT(*) FROM audience_questions")[0][0] == 2
+
+
+@pytest.mark.parametrize(("typed", "first", "last", "employee_id", "found"), [
+    ("Zoë O'Neil", "Zoë", "O'Neil", None, True),
+    ("zoe o\u2019neil", "Zoë", "O'Neil", None, True),  # a phone's curly apostrophe, no accent
+    ("ZOE ONEIL", "Zoë", "O'Neil", None, True),
+    ("Samantha Lee-Okonkwo", "Samantha", "Lee-Okonkwo", None, True),
+    ("Samantha Okonkwo", "Samantha", "Lee-Okonkwo", None, True),  # one word of a double-barrelled surname
+    ("Mary Ann Smith", "Mary Ann", "Smith", None, True),
+    ("Ann Smith", "Mary Ann", "Smith", None, True),
+    ("Smith", "Mary Ann", "Smith", None, False),  # a surname alone lists a family
+    ("Mar Smith", "Mary Ann", "Smith", None, False),  # part of a word
+    ("Mary Smith Jones", "Mary", "Smith", None, False),  # a word that is not theirs
+    ("Prince", "Prince", "", None, True),  # known by one name
+    ("hv-1001", "Amara", "Okafor", "HV-1001", True),
+    ("HV-100", "Amara", "Okafor", "HV-1001", False),
+    ("amara@example.com", "Amara", "Okafor", "HV-1001", False),
+    ("", "Amara", "Okafor", "HV-1001", False),
+])
+def test_a_phone_names_a_person_only_in_whole(typed: str, first: str, last: str, employee_id: str | None,
+                                              found: bool) -> None:
+    from facilitator.domain.roster import names_person
+
+    assert names_person(typed, first, last, employee_id) is found

@@ -61,7 +61,7 @@ def test_a_phone_reads_the_projector_checks_in_and_votes_while_the_console_follo
         page.goto(address)
         page.wait_for_url(f"http://{LOOPBACK}:{running.port}/here")
         tap(page, "Check in", "link")
-        page.get_by_label("Your name or employee id").fill(person.last_name)
+        page.get_by_label("Your first and last name, or your employee id").fill(person.full_name)
         tap(page, "Find me")
         tap(page, f"I am {person.first_name} {person.last_name[0]}.")
         assert "Checked in" in page.locator("h1").inner_text()

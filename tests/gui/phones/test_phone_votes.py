@@ -4,6 +4,7 @@ after it, the projector's chart holds hands and phones together, under the small
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 
 from facilitator.services import phone_votes
@@ -22,7 +23,7 @@ def phones_vote(workspace: Workspace, session_id: str, segment: str, options: Se
     server = open_workspace(workspace.data_dir)
     try:
         for option in options:
-            phone_votes.cast_vote(server, session_id, segment, 0, option, phone_votes.new_ballot())
+            phone_votes.cast_vote(server, session_id, segment, 0, option, secrets.token_urlsafe(16))
     finally:
         server.close()
 
