@@ -17,7 +17,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from facilitator.domain.due import DueRow, TrainingCredit, due_rows
 from facilitator.i18n import _
@@ -44,19 +44,43 @@ _TRAININGS = (select(_PEOPLE.c.employee_id, plain(_SESSIONS.c.date), _CREDITS.c.
               .join(_SESSIONS, _PEOPLE.c.session_row_id == _SESSIONS.c.id)
               .join(_CREDITS, _CREDITS.c.attendance_id == _PEOPLE.c.id)
               .where(_PEOPLE.c.employee_id.is_not(None), _PEOPLE.c.track.is_not(None)))
+# How many records the store holds of each session two laptops sealed differently (none, nearly always).
+_RECORDS = (select(_SESSIONS.c.session_id, func.count()).group_by(_SESSIONS.c.session_id)
+            .having(func.count() > 1))
 
 
 def trainings(store: HrStore) -> list[TrainingCredit]:
     """Every credit the imported records give someone with an employee id and a track, whatever its standing
-    (the rules count "met" only)."""
+    (the rules count "met" only). Of a session two laptops sealed differently (a conflict, both records kept), a
+    credit is "met" only where every record of it says so: the more generous record is not taken on trust."""
     with store.looking() as conn:
         day, rows = day_from(conn.dialect.name), read_many(conn, _TRAININGS)
+        records = dict(conn.execute(_RECORDS).all())  # only sessions with more than one record
     make = tuple.__new__  # TrainingCredit as NamedTuple._make makes it, without a Python call a credit
+    if records:
+        rows = _agreed(rows, records)
     if day is None:  # the driver gave dates: each row is a credit's values as they stand
         return [make(TrainingCredit, row) for row in rows]
     days = {on: day(on) for on in set(map(itemgetter(1), rows))}  # a few hundred session days, each made once
     return [make(TrainingCredit, (eid, days[on], code, track, standing, sid))
             for eid, on, code, track, standing, sid in rows]
+
+
+def _agreed(rows: Sequence[Sequence[Any]], records: dict[str, int]) -> list[Sequence[Any]]:
+    """`rows`, with a conflicted session's credits kept once per person and jurisdiction: "met" where all of that
+    session's `records` give it as met, else "not-met"."""
+    kept: list[Sequence[Any]] = []
+    met: dict[tuple[str, str, str], list[Sequence[Any]]] = {}
+    for row in rows:
+        eid, _on, code, _track, _standing, sid = row
+        if sid not in records:
+            kept.append(row)
+        else:
+            met.setdefault((eid, sid, code), []).append(row)
+    for (_eid, sid, _code), said in met.items():
+        agreed = len(said) == records[sid] and all(row[4] == "met" for row in said)
+        kept.append((*said[0][:4], "met" if agreed else "not-met", sid))
+    return kept
 
 
 def due_dates(store: HrStore, today: date, *, within_days: int | None = None, jurisdiction: str | None = None

@@ -119,3 +119,28 @@ def _held(laptops: Laptops) -> str:
     with zipfile.ZipFile(laptops.a1) as bundle:
         name = next(n for n in bundle.namelist() if n.startswith("sessions/"))
         return json.loads(bundle.read(name))["seal"]["record"]["date"]
+
+
+def test_a_session_sealed_differently_on_two_laptops_counts_only_what_both_records_say() -> None:
+    """Of a conflict, the more generous record is not taken on trust: "met" only where every record says so, and a
+    person one record leaves out is not met by the other alone."""
+    from facilitator.services.hr_due import _agreed
+
+    on = date(2026, 3, 14)
+    rows = [("E1", on, "ca", "employee", "met", "S1"), ("E1", on, "ca", "employee", "met", "S1"),
+            ("E2", on, "ca", "employee", "met", "S1"), ("E2", on, "ca", "employee", "partial", "S1"),
+            ("E3", on, "ca", "employee", "met", "S1"),  # in one record only
+            ("E1", on, "ca", "employee", "met", "S2")]  # another session, one record: as it is
+    agreed = sorted(_agreed(rows, {"S1": 2}))
+    assert agreed == [("E1", on, "ca", "employee", "met", "S1"), ("E1", on, "ca", "employee", "met", "S2"),
+                      ("E2", on, "ca", "employee", "not-met", "S1"), ("E3", on, "ca", "employee", "not-met", "S1")]
+
+
+def test_a_conflicted_session_gives_each_person_one_credit_per_jurisdiction(store: HrStore,
+                                                                            laptops: Laptops) -> None:
+    from facilitator.services.hr_due import trainings
+
+    add_trusted(store, laptops.trainer_a)
+    hr_import.import_bundles(store, [laptops.a1, laptops.c1])
+    of_s1 = [(t.employee_id, t.jurisdiction) for t in trainings(store) if t.session_id == laptops.s1]
+    assert of_s1 and len(of_s1) == len(set(of_s1))
