@@ -17,7 +17,7 @@ from facilitator.i18n import _
 from facilitator.services.errors import Remedy, UserError
 from facilitator.ui.main_window import MainWindow
 from facilitator.ui.translation import install_qt_translations
-from facilitator.ui.widgets import error_text
+from facilitator.ui.widgets import error_text, plain
 
 if TYPE_CHECKING:
     from facilitator.services.workspace import Workspace
@@ -68,7 +68,7 @@ def run_app(load: Loader, *, run: bool = False) -> int:
             workspace, session_id = load()
         except UserError as exc:
             print("facilitator:", exc.for_command_line(), file=sys.stderr)
-            QMessageBox.critical(window, _("Facilitator cannot open its data"), error_text(exc))
+            QMessageBox.critical(window, _("Facilitator cannot open its data"), plain(error_text(exc)))
             app.exit(1)
             return
         opened.append(workspace)

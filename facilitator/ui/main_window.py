@@ -14,6 +14,7 @@ from facilitator import __version__
 from facilitator.i18n import N_, _, ngettext
 from facilitator.paths import APP_NAME
 from facilitator.ui.store_watch import StoreWatch
+from facilitator.ui.widgets import plain_label
 
 if TYPE_CHECKING:  # the views bring in the services and the database; they load after the first paint
     from facilitator.services.roster import RosterImportResult
@@ -85,7 +86,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.run_page, _("&Run"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
-        self.statusBar().addPermanentWidget(QLabel(_("Data folder: {folder}").format(folder=workspace.data_dir)))
+        self.statusBar().addPermanentWidget(plain_label(_("Data folder: {folder}").format(folder=workspace.data_dir)))
         self.sessions_view.new_requested.connect(lambda: self.plan_session())
         self.sessions_view.session_opened.connect(self.open_session)
         self.sessions_view.checkin_requested.connect(self.open_checkin)
@@ -255,6 +256,7 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Information, _("Documents written"),
                           ngettext("{n} document is in {folder}.", "{n} documents are in {folder}.",
                                    count).format(n=count, folder=folder), parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a folder's name, as the trainer chose it
         opener = box.addButton(_("Open the folder"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Close)
         opener.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
@@ -380,6 +382,6 @@ def _holder(empty_text: str) -> tuple[QWidget, QVBoxLayout, QLabel]:
     page = QWidget()
     layout = QVBoxLayout(page)
     layout.setContentsMargins(0, 0, 0, 0)
-    empty = QLabel(empty_text, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+    empty = plain_label(empty_text, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
     layout.addWidget(empty)
     return page, layout, empty

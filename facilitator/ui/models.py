@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from facilitator.i18n import _
+from facilitator.ui.widgets import plain
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
@@ -16,6 +17,7 @@ Index = QModelIndex | QPersistentModelIndex
 # ints instead of Qt's enum members each time makes a table of a few dozen rows lay out several times faster.
 TEXT_ROLES = frozenset(int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                                         Qt.ItemDataRole.AccessibleTextRole))
+TOOLTIP_ROLE = int(Qt.ItemDataRole.ToolTipRole)
 ALIGNMENT_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
 RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -66,7 +68,8 @@ class RowsModel(QAbstractTableModel, Generic[T]):
             return None
         column = self._columns[index.column()]
         if role in TEXT_ROLES:
-            return str(column.text(self._rows[number]))
+            text = str(column.text(self._rows[number]))
+            return plain(text) if role == TOOLTIP_ROLE else text  # a cell's tooltip is shown as written, too
         return RIGHT_ALIGNED if column.align_right else None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -1,9 +1,13 @@
-"""Small shared pieces of the UI: table set-up, headings, and how an error reads in a window."""
+"""Small shared pieces of the UI: table set-up, headings, labels that never read text as HTML, and how an error
+reads in a window."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QAbstractItemModel, QTimer
 from PySide6.QtGui import QFont
+from PySide6.QtGui import Qt as QtText  # Qt's namespace with the rich-text functions (mightBeRichText …)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
 from facilitator.services.errors import UserError
@@ -37,8 +41,30 @@ def configure_table(view: QTableView, model: QAbstractItemModel, stretch: int | 
     header.sectionResized.connect(lambda *_args: settle.start())
 
 
+def plain_label(text: str = "", **options: Any) -> QLabel:
+    """A label that shows `text` exactly as written, never as HTML. Qt's default (AutoText) renders anything that
+    looks like HTML as HTML, local images and all, so every label that can hold words from outside the app (a name
+    from HR's roster or typed on a phone, a question from the room, a workshop's text, a file's name, an error
+    that quotes any of them) is one of these."""
+    return QLabel(text, textFormat=QtText.TextFormat.PlainText, **options)
+
+
+def rich_label(html: str = "", **options: Any) -> QLabel:
+    """A label that shows rich text on purpose: our own markup around values that are each `html.escape`d."""
+    return QLabel(html, textFormat=QtText.TextFormat.RichText, **options)
+
+
+def plain(text: str) -> str:
+    """`text` for a place where Qt guesses whether text is HTML and there is no plain mode to ask for (a tooltip,
+    the label of QMessageBox's, QInputDialog's and QProgressDialog's ready-made dialogs): unchanged when Qt would
+    show it as written anyway, otherwise as HTML that shows it literally."""
+    if not QtText.mightBeRichText(text):
+        return text
+    return QtText.convertFromPlainText(text, QtText.WhiteSpaceMode.WhiteSpaceNormal)
+
+
 def heading(text: str, scale: float = 1.4) -> QLabel:
-    label = QLabel(text)
+    label = plain_label(text)
     font = QFont(label.font())
     font.setPointSizeF(font.pointSizeF() * scale)
     font.setBold(True)

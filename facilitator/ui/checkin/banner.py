@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl
+from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QVBoxLayout, QWidget
 
@@ -22,6 +22,7 @@ from facilitator.domain.times import clock
 from facilitator.i18n import N_, _
 from facilitator.services.attendance import ScanResult
 from facilitator.ui.multimedia import QMediaDevices, QSoundEffect
+from facilitator.ui.widgets import plain_label
 
 HEADLINE_POINTS = 30
 DETAIL_POINTS = 15
@@ -128,7 +129,7 @@ class ResultBanner(QFrame):
 
 
 def _label(points: int, bold: bool = False) -> QLabel:
-    label = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+    label = plain_label(wordWrap=True)  # the headline names the person: never read as HTML
     font = QFont(label.font())
     font.setPointSize(points)
     font.setBold(bold)

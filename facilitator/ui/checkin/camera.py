@@ -27,6 +27,7 @@ from facilitator.ui.multimedia import (
     QVideoFrame,
     QVideoSink,
 )
+from facilitator.ui.widgets import plain_label
 
 if TYPE_CHECKING:  # loaded when a camera frame first arrives, not at start-up
     import numpy as np
@@ -196,7 +197,7 @@ class CameraPanel(QWidget):
         # The picture follows the panel's size, never the other way round.
         self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.preview.setStyleSheet("background: #202020; color: #ffffff")
-        self.status = QLabel(wordWrap=True, accessibleName=_("Camera status"))
+        self.status = plain_label(wordWrap=True, accessibleName=_("Camera status"))  # says what the camera said
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.preview, 1)

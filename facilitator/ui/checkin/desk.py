@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -48,7 +48,7 @@ from facilitator.ui.checkin.waiting import WaitingWalkIns
 from facilitator.ui.dialogs.checkin import UndoDialog, WalkInDialog
 from facilitator.ui.models import RowsModel
 from facilitator.ui.store_watch import StoreWatch
-from facilitator.ui.widgets import configure_table, error_text, heading
+from facilitator.ui.widgets import configure_table, error_text, heading, plain_label, rich_label
 
 log = logging.getLogger(__name__)
 CameraFactory = Callable[[], FrameSource | None]
@@ -138,7 +138,7 @@ class CheckinView(QWidget):
         s = self.session
         title = heading(_("Check-in: {workshop}").format(workshop=s.workshop_title), 1.25)
         title.setWordWrap(False)  # the place and time beside it wrap instead
-        where = QLabel(_("{date} at {start} · {location} · session {session}").format(
+        where = plain_label(_("{date} at {start} · {location} · session {session}").format(
             date=s.date, start=s.start, location=s.location, session=s.id), wordWrap=True)
         where.setStyleSheet("color: #455a64")
         row = QHBoxLayout()
@@ -176,9 +176,9 @@ class CheckinView(QWidget):
         return row
 
     def _count_row(self) -> QHBoxLayout:
-        self.count = QLabel(accessibleName=_("How many are in the room"))
+        self.count = plain_label(accessibleName=_("How many are in the room"))
         self.count.setFont(points(self.count.font(), 20, bold=True))
-        self.tally = QLabel(accessibleName=_("Late, left and walk-ins"))
+        self.tally = plain_label(accessibleName=_("Late, left and walk-ins"))
         row = QHBoxLayout()
         row.addWidget(self.count)
         row.addSpacing(16)
@@ -193,7 +193,7 @@ class CheckinView(QWidget):
         self.undo_button = QPushButton(_("&Undo…"), accessibleName=_("Undo the selected check-in or check-out"),
                                        enabled=False)
         self.undo_button.clicked.connect(lambda: self.undo_selected())
-        self.in_room_title, self.not_here_title = QLabel(), QLabel()
+        self.in_room_title, self.not_here_title = rich_label(), rich_label()
         # Where a law asks each trainee to sign an acknowledgment (NYC), the desk can record one confirmed on screen.
         self.acknowledge_button = QPushButton(_("Signed the ac&knowledgment"), autoDefault=False,
                                               accessibleName=_("Record that the selected person signed the "
@@ -204,7 +204,7 @@ class CheckinView(QWidget):
         in_room_head.addWidget(self.in_room_title, 1)
         in_room_head.addWidget(self.acknowledge_button)
         recent_head = QHBoxLayout()
-        recent_head.addWidget(QLabel(f"<b>{_('Recent scans')}</b>"), 1)
+        recent_head.addWidget(rich_label(f"<b>{escape(_('Recent scans'))}</b>"), 1)
         recent_head.addWidget(self.undo_button)
         split = QSplitter(Qt.Orientation.Horizontal, childrenCollapsible=False)
         split.addWidget(titled(in_room_head, self.in_room_table))
@@ -216,7 +216,7 @@ class CheckinView(QWidget):
         return split
 
     def _search_page(self) -> QWidget:
-        self.matches_title = QLabel(wordWrap=True, accessibleName=_("Search result"))
+        self.matches_title = plain_label(wordWrap=True, accessibleName=_("Search result"))  # quotes what was typed
         self.matches_table = self._table(self.matches, _("People found"), stretch=0)
         self.matches_table.activated.connect(lambda index: self.check_in_person(self.matches.row(index.row())))
         check_in = QPushButton(_("Check &in the selected person"), accessibleName=_("Check in the selected person"))
@@ -429,8 +429,8 @@ class CheckinView(QWidget):
                                                                              walk_ins=walk_ins_text))
         in_room = _("In the room ({count})").format(count=report.in_room)
         not_here = _("Not here yet, or left ({count})").format(count=total - report.in_room)
-        self.in_room_title.setText(f"<b>{in_room}</b>")
-        self.not_here_title.setText(f"<b>{not_here}</b>")
+        self.in_room_title.setText(f"<b>{escape(in_room)}</b>")
+        self.not_here_title.setText(f"<b>{escape(not_here)}</b>")
 
     def _update_undo(self) -> None:
         entry = self.selected_entry()

@@ -6,9 +6,10 @@ to "Ready" after a few seconds, these stay: they are about the room's phones, no
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
 
 from facilitator.i18n import _
+from facilitator.ui.widgets import plain_label
 
 
 class NoticeBar(QFrame):
@@ -23,7 +24,7 @@ class NoticeBar(QFrame):
         self.setAccessibleName(_("Warnings about phones"))
         self.setStyleSheet("#noticeBar { background: #ffb300; border-radius: 4px; } "
                            "#noticeBar QLabel { color: #1a1a1a; }")
-        self.text = QLabel(wordWrap=True, accessibleName=_("Warning"))
+        self.text = plain_label(wordWrap=True, accessibleName=_("Warning"))
         self.dismiss_button = QPushButton(_("Dismiss"), autoDefault=False,
                                           accessibleName=_("Dismiss the warnings about phones"))
         self.dismiss_button.clicked.connect(self.dismiss)

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from facilitator.domain.times import clock
 from facilitator.i18n import N_, _
@@ -27,7 +27,7 @@ from facilitator.services.errors import UserError
 from facilitator.services.workspace import Workspace
 from facilitator.ui.models import Column, RowsModel
 from facilitator.ui.operations import run_operation
-from facilitator.ui.widgets import configure_table, error_text
+from facilitator.ui.widgets import configure_table, error_text, plain_label, rich_label
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -52,8 +52,8 @@ class WaitingWalkIns(QFrame):
         self.setAccessibleName(_("Walk-ins waiting to be added"))
         self.setStyleSheet("#waitingWalkIns { background: #fff3cd; border: 1px solid #ffb300; border-radius: 4px; }")
         self.model = RowsModel(WAITING, [], self)
-        self.title = QLabel(accessibleName=_("How many are waiting to be added"))
-        hint = QLabel(_("Not on the list; they asked from their phone. Approving adds them and checks them in at "
+        self.title = rich_label(accessibleName=_("How many are waiting to be added"))
+        hint = plain_label(_("Not on the list; they asked from their phone. Approving adds them and checks them in at "
                         "the time they asked."), wordWrap=True)
         self.table = QTableView(accessibleName=_("Walk-ins waiting: Enter approves, Delete declines"))
         configure_table(self.table, self.model, 0)

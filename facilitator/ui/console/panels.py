@@ -31,7 +31,7 @@ from facilitator.domain.delivery import RoleAssignment
 from facilitator.i18n import N_, _, ngettext
 from facilitator.services.delivery import FeedbackSummary
 from facilitator.ui.models import Column, Index, RowsModel
-from facilitator.ui.widgets import configure_table
+from facilitator.ui.widgets import configure_table, plain_label
 
 MAX_HANDS = 10_000
 
@@ -52,8 +52,8 @@ class VotePanel(QWidget):
         self.setAccessibleName(_("Room vote"))
         self.question = QLabel(wordWrap=True, textFormat=Qt.TextFormat.RichText)
         self.grid = QGridLayout()
-        self.total = QLabel()
-        self.status = QLabel(wordWrap=True)
+        self.total = plain_label()
+        self.status = plain_label(wordWrap=True)
         self.record_button = QPushButton(_("&Record counts (Ctrl+Enter)"), autoDefault=False)
         self.record_button.setAccessibleName(_("Record the hands counted"))
         self.record_button.clicked.connect(self.record)
@@ -109,7 +109,7 @@ class VotePanel(QWidget):
             spin.setValue(counts[i] if counts and i < len(counts) else 0)
             spin.valueChanged.connect(self._update_total)
             label.setBuddy(spin)
-            phones = QLabel(visible=False, accessibleName=_("Phones for {letter}").format(letter=letter(i)))
+            phones = plain_label(visible=False, accessibleName=_("Phones for {letter}").format(letter=letter(i)))
             self.grid.addWidget(label, i, 0)
             self.grid.addWidget(spin, i, 1)
             self.grid.addWidget(phones, i, 2)
@@ -233,7 +233,7 @@ class RolePlayPanel(QWidget):
         self.people_table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         self.groups_table = QTableView(accessibleName=_("Role-play groups"))
         configure_table(self.groups_table, self.groups, 2)
-        self.summary = QLabel(wordWrap=True)
+        self.summary = plain_label(wordWrap=True)
         assign = QPushButton(_("&Assign parts (Ctrl+G)"), autoDefault=False, accessibleName=_("Assign parts at random"))
         assign.clicked.connect(self.assign_requested)
         rotate = QPushButton(_("Next round: &rotate (Ctrl+Shift+G)"), autoDefault=False,
@@ -284,7 +284,7 @@ class FeedbackPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(_("Anonymous feedback"))
-        self.question = QLabel(wordWrap=True)
+        self.question = plain_label(wordWrap=True)  # the workshop's own words, from its file
         self.ratings = QButtonGroup(self)
         self.ratings.setExclusive(False)  # so a rating can be cleared again for a form that left it blank
         self.rating_row = QHBoxLayout()
@@ -296,7 +296,7 @@ class FeedbackPanel(QWidget):
         add.clicked.connect(self.submit)
         undo = QPushButton(_("&Undo last"), autoDefault=False, accessibleName=_("Remove the last response added"))
         undo.clicked.connect(self.undo_requested)
-        self.summary = QLabel(wordWrap=True)
+        self.summary = plain_label(wordWrap=True)
         buttons = QHBoxLayout()
         buttons.addWidget(add)
         buttons.addWidget(undo)

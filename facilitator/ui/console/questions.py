@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget
 
 from facilitator.i18n import N_, _
 from facilitator.services import audience_questions
@@ -24,7 +24,7 @@ from facilitator.services.errors import UserError
 from facilitator.services.slides import Slide, SlideKind
 from facilitator.ui.models import Column, RowsModel
 from facilitator.ui.operations import run_operation
-from facilitator.ui.widgets import configure_table, error_text
+from facilitator.ui.widgets import configure_table, error_text, plain_label
 
 if TYPE_CHECKING:
     from facilitator.ui.console.view import ConsoleView
@@ -48,7 +48,7 @@ class QuestionsPanel(QWidget):
         self.table.horizontalHeader().setVisible(False)
         self.table.activated.connect(lambda index: self.show_on_screen(self.model.row(index.row())))
         self.table.installEventFilter(_DeleteDismisses(self))
-        self.hint = QLabel(wordWrap=True)
+        self.hint = plain_label(wordWrap=True)
         self.show_button = QPushButton(_("Sh&ow on screen"), autoDefault=False,
                                        accessibleName=_("Show the selected question on the projector"))
         self.show_button.clicked.connect(lambda: self.show_on_screen())

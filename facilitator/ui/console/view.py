@@ -71,7 +71,7 @@ from facilitator.ui.library.segment_html import segment_html
 from facilitator.ui.phones.server import StartPhones, server_start
 from facilitator.ui.phones.watch import PhonesWatch
 from facilitator.ui.store_watch import StoreWatch
-from facilitator.ui.widgets import configure_table
+from facilitator.ui.widgets import configure_table, plain_label, rich_label
 
 if TYPE_CHECKING:
     from facilitator.ui.audience.window import AudienceWindow
@@ -198,14 +198,15 @@ class ConsoleView(QWidget):
         layout.addLayout(self._top_bar())
         layout.addWidget(middle, 1)
         layout.addLayout(self._controls())
-        self.message = QLabel(wordWrap=True, accessibleName=_("Console messages"))
+        self.message = plain_label(wordWrap=True, accessibleName=_("Console messages"))
         layout.addWidget(self.message)
 
     def _top_bar(self) -> QHBoxLayout:
-        self.title = QLabel(f"<b>{self.run.title}</b>", textFormat=Qt.TextFormat.RichText)
-        self.count_label = QLabel(accessibleName=_("People in the room"))
-        self.scan_label = QLabel(accessibleName=_("Last scan"))
-        self.screen_label = QLabel(accessibleName=_("What the audience window shows"))
+        self.title = rich_label(f"<b>{escape(self.run.title)}</b>")  # the workshop's own words, from its file
+        self.count_label = rich_label(accessibleName=_("People in the room"))
+        # The last scan names the person: from HR's roster, typed at the desk, or asked for from a phone.
+        self.scan_label = plain_label(accessibleName=_("Last scan"))
+        self.screen_label = plain_label(accessibleName=_("What the audience window shows"))
         self.screens = QComboBox(accessibleName=_("Screen for the audience window"))
         for screen in QGuiApplication.screens():
             size = screen.size()
@@ -224,13 +225,13 @@ class ConsoleView(QWidget):
         return bar
 
     def _now_pane(self, centre: QWidget) -> QWidget:
-        self.now_title = QLabel(wordWrap=True, accessibleName=_("Current segment"))
+        self.now_title = plain_label(wordWrap=True, accessibleName=_("Current segment"))
         self.now_title.setFont(_scaled(self.font(), 1.5, bold=True))
-        self.timer_label = QLabel(accessibleName=_("Time left in this segment"))
+        self.timer_label = plain_label(accessibleName=_("Time left in this segment"))
         self.timer_label.setFont(_scaled(self.font(), 2.6, bold=True))
-        self.drift_label = QLabel(accessibleName=_("Ahead of or behind the plan"))
-        self.stage_label = QLabel(accessibleName=_("Step within this segment"))
-        self.next_label = QLabel(wordWrap=True, accessibleName=_("What comes next"))
+        self.drift_label = plain_label(accessibleName=_("Ahead of or behind the plan"))
+        self.stage_label = plain_label(accessibleName=_("Step within this segment"))
+        self.next_label = plain_label(wordWrap=True, accessibleName=_("What comes next"))
         pane = QWidget()
         layout = QVBoxLayout(pane)
         layout.setContentsMargins(0, 0, 0, 0)

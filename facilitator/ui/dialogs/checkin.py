@@ -19,7 +19,7 @@ from facilitator.services import roster as roster_service
 from facilitator.services.errors import UserError
 from facilitator.services.sessions import RosterPerson
 from facilitator.services.workspace import Workspace
-from facilitator.ui.widgets import error_text
+from facilitator.ui.widgets import error_text, plain_label
 
 
 class WalkInDialog(QDialog):
@@ -38,7 +38,7 @@ class WalkInDialog(QDialog):
         self.employee_id = QLineEdit(accessibleName=_("Employee ID (optional)"))
         self.email = QLineEdit(accessibleName=_("Email (optional)"), placeholderText=_("Where their certificate goes"))
         self.department = QLineEdit(accessibleName=_("Department (optional)"))
-        self.error = QLabel(wordWrap=True, accessibleName=_("Problem"))
+        self.error = plain_label(wordWrap=True, accessibleName=_("Problem"))  # an error can quote the name
         self.error.setStyleSheet("color: #b00020; font-weight: bold")
         self._layout()
         (self.last if first_name and not last_name else self.first).setFocus()
@@ -98,8 +98,8 @@ class UndoDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(_("{question} The log keeps both the original and the undo, with your reason.").format(
-            question=question), wordWrap=True))
+        layout.addWidget(plain_label(_("{question} The log keeps both the original and the undo, with your "
+                                       "reason.").format(question=question), wordWrap=True))  # names the person
         layout.addWidget(self.reason)
         quick = QVBoxLayout()
         for text in map(_, self.SUGGESTIONS):

@@ -40,7 +40,7 @@ from facilitator.services.workspace import Workspace
 from facilitator.ui.dialogs.passphrase import ask_passphrase
 from facilitator.ui.models import Column, RowsModel
 from facilitator.ui.operations import Progress, run_operation
-from facilitator.ui.widgets import configure_table, error_text, heading
+from facilitator.ui.widgets import configure_table, error_text, heading, plain, rich_label
 
 OUTCOME_COLUMNS = [
     Column[AttendeeOutcome](N_("Name"), lambda a: a.name),
@@ -73,7 +73,7 @@ class CloseSessionDialog(QDialog):
         self.refresh()
 
     def _build(self) -> None:
-        self.summary = QLabel(wordWrap=True)
+        self.summary = rich_label(wordWrap=True)
         self.handouts = QVBoxLayout()  # a box per hand-out the session's laws ask for, once the plan says which
         self.handout_boxes: list[QCheckBox] = []
         self.table = QTableView(accessibleName=_("Who earns a certificate"))
@@ -130,7 +130,7 @@ class CloseSessionDialog(QDialog):
         person = self.outcomes.row(rows[0].row())
         question = (_("{name} will not earn a certificate. Why? (kept with the record)") if person.eligible
                     else _("{name} will earn a certificate. Why? (kept with the record)"))
-        reason, ok = QInputDialog.getText(self, _("Decide for this person"), question.format(name=person.name))
+        reason, ok = QInputDialog.getText(self, _("Decide for this person"), plain(question.format(name=person.name)))
         if ok and reason.strip():
             self.overrides[person.roster_id] = Override(not person.eligible, reason.strip())
             self.refresh()
@@ -144,7 +144,7 @@ class CloseSessionDialog(QDialog):
                                                 signer(self._ws, passphrase or None, create_as=self.session.trainer),
                                                 overrides=self.overrides, handouts=self.handed_out())
         except UserError as exc:
-            QMessageBox.warning(self, _("Not sealed"), error_text(exc))
+            QMessageBox.warning(self, _("Not sealed"), plain(error_text(exc)))
             return
         self.accept()
 
@@ -155,17 +155,17 @@ class CloseSessionDialog(QDialog):
 def _summary(plan: ClosingPlan, ws: Workspace) -> str:
     if has_identity(ws):
         info = identity_info(ws)
-        who = _("Signing as {name} (fingerprint {fingerprint})").format(name=info.name,
-                                                                       fingerprint=info.short_fingerprint)
+        who = _("Signing as {name} (fingerprint {fingerprint})").format(name=escape(info.name),
+                                                                       fingerprint=escape(info.short_fingerprint))
     else:
-        who = _("A signing key will be created for the trainer on first use")
+        who = escape(_("A signing key will be created for the trainer on first use"))
     text = _("<b>{eligible} of {total}</b> earn a certificate. Credited: {credited}. {who}.").format(
         eligible=plan.eligible, total=len(plan.attendees), credited=escape(plan.credited()), who=who)
     if plan.warnings:
         text += "<ul>" + "".join(f"<li>{escape(getattr(w, 'in_app', w))}</li>" for w in plan.warnings) + "</ul>"
     if not plan.delivery_recorded:
-        text += "<br><b>" + _("The delivery was not recorded, so no jurisdiction will be credited. Run the session "
-                              "from the presenter console first.") + "</b>"
+        text += "<br><b>" + escape(_("The delivery was not recorded, so no jurisdiction will be credited. Run the "
+                                     "session from the presenter console first.")) + "</b>"
     return text
 
 
@@ -194,18 +194,18 @@ def write_documents(parent: QWidget, ws: Workspace, session_id: str, folder: Pat
     try:
         certified, made = run_operation(parent, _("Signing certificates…"), write)
     except Stopped as stopped:  # Cancel: the files written so far are whole; say how far it got
-        QMessageBox.information(parent, _("Stopped"), stopped.summary)
+        QMessageBox.information(parent, _("Stopped"), plain(stopped.summary))
         return []
     except UserError as exc:
-        QMessageBox.warning(parent, _("Documents not written"), error_text(exc))
+        QMessageBox.warning(parent, _("Documents not written"), plain(error_text(exc)))
         return []
     if certified is None:
         QMessageBox.information(parent, _("Certificates not written"), _(
             "The sign-in sheet, the report and the role cards were written. Certificates name the employer: set the "
             "organisation in File → Settings…, then choose Documents… on the sessions list."))
     elif certified.not_made:  # the others were written; say which could not be, one line each
-        QMessageBox.warning(parent, _("Some certificates not made"), "\n".join(
-            [_("These certificates could not be made (the others were):"), *certified.not_made]))
+        QMessageBox.warning(parent, _("Some certificates not made"), plain("\n".join(
+            [_("These certificates could not be made (the others were):"), *certified.not_made])))
     return made
 
 
@@ -220,6 +220,6 @@ def _employer_named(parent: QWidget, ws: Workspace) -> bool:
     try:
         set_setting(ws, "organisation", name.strip())
     except UserError as exc:
-        QMessageBox.warning(parent, _("Organisation not saved"), error_text(exc))
+        QMessageBox.warning(parent, _("Organisation not saved"), plain(error_text(exc)))
         return False
     return True

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -28,7 +28,7 @@ from facilitator.services.errors import Stopped, UserError
 from facilitator.services.workspace import Workspace
 from facilitator.ui.dialogs.passphrase import ask_passphrase
 from facilitator.ui.operations import Progress, run_operation
-from facilitator.ui.widgets import error_text
+from facilitator.ui.widgets import error_text, plain
 
 
 class ExportChoice(QDialog):
@@ -109,7 +109,7 @@ def export_for_hr(parent: QWidget, ws: Workspace, selected: str | None, *, sessi
         QMessageBox.information(parent, _("Stopped"), _("The export was stopped; no bundle was written."))
         return None
     except UserError as exc:
-        QMessageBox.warning(parent, _("Bundle not written"), error_text(exc))
+        QMessageBox.warning(parent, _("Bundle not written"), plain(error_text(exc)))
         return None
     _done(parent, result)
     return result
@@ -122,6 +122,7 @@ def _done(parent: QWidget, result: export.ExportResult) -> QMessageBox:
         text += "\n\n" + _("Not in the learning records (no e-mail address or employee id on the employer's web "
                            "address): {names}").format(names=", ".join(result.left_out_of_xapi))
     box = QMessageBox(QMessageBox.Icon.Information, _("Bundle written"), text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # it names the people left out, as HR's roster spells them
     opener = box.addButton(_("Open the folder"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Close)
     opener.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path.parent))))

@@ -20,7 +20,7 @@ from facilitator.services.identity import (
     identity_info,
 )
 from facilitator.services.workspace import Workspace
-from facilitator.ui.widgets import error_text
+from facilitator.ui.widgets import error_text, plain
 
 
 def identity_box(parent: QWidget, ws: Workspace) -> QMessageBox:
@@ -64,10 +64,10 @@ def save_certificate(parent: QWidget, ws: Workspace, out: Path | None = None) ->
     try:
         written = export_certificate(ws, out, force=confirmed)
     except UserError as exc:
-        QMessageBox.warning(parent, _("Certificate not saved"), error_text(exc))
+        QMessageBox.warning(parent, _("Certificate not saved"), plain(error_text(exc)))
         return None
     QMessageBox.information(parent, _("Certificate saved"),
-                            _("Saved to {path}. HR checks your documents with it.").format(path=written))
+                            plain(_("Saved to {path}. HR checks your documents with it.").format(path=written)))
     return written
 
 
@@ -81,5 +81,5 @@ def make_identity(parent: QWidget, ws: Workspace, name: str | None = None) -> Id
     try:
         return create_identity(ws, name.strip())
     except UserError as exc:
-        QMessageBox.warning(parent, _("No signing identity made"), error_text(exc))
+        QMessageBox.warning(parent, _("No signing identity made"), plain(error_text(exc)))
         return None

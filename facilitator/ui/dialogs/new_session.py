@@ -7,6 +7,7 @@ each chosen jurisdiction's law.
 from __future__ import annotations
 
 from datetime import date, time
+from html import escape
 
 from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import (
@@ -33,7 +34,7 @@ from facilitator.services.errors import UserError
 from facilitator.services.sessions import SessionDetail
 from facilitator.services.settings import load_settings
 from facilitator.services.workspace import Workspace
-from facilitator.ui.widgets import coloured, error_text
+from facilitator.ui.widgets import coloured, error_text, plain_label
 
 
 class NewSessionDialog(QDialog):
@@ -80,7 +81,7 @@ class NewSessionDialog(QDialog):
             self.jurisdictions.addItem(item)
         self.preview = QLabel(wordWrap=True, accessibleName=_("Does the workshop meet the chosen jurisdictions"))
         self.preview.setTextFormat(Qt.TextFormat.RichText)
-        self.error = QLabel(wordWrap=True, accessibleName=_("Problem"))
+        self.error = plain_label(wordWrap=True, accessibleName=_("Problem"))
         self.error.setStyleSheet("color: #b00020; font-weight: bold")
 
         form = QFormLayout()
@@ -117,7 +118,8 @@ class NewSessionDialog(QDialog):
         workshop_id = self.workshop.currentData()
         codes = self.chosen_codes()
         if workshop_id is None or not codes:
-            self.preview.setText(_("Tick every jurisdiction whose law this session must meet ('none' if none)."))
+            self.preview.setText(escape(_("Tick every jurisdiction whose law this session must meet ('none' if "
+                                          "none).")))
             return
         workshop = library_service.get_workshop(self._ws.library, workshop_id)
         lines = []
@@ -126,11 +128,11 @@ class NewSessionDialog(QDialog):
             result = library_service.coverage(workshop, j, self._ws.library)
             if result.satisfied:
                 meets = _("Meets {jurisdiction}").format(jurisdiction=j.name)
-                lines.append(coloured(f"&#10004; {meets}", "#1b5e20"))
+                lines.append(coloured(f"&#10004; {escape(meets)}", "#1b5e20"))
             else:
                 missing = "; ".join(s.message for s in result.shortfalls)
                 fails = _("Does not meet {jurisdiction}: {missing}").format(jurisdiction=j.name, missing=missing)
-                lines.append(coloured(f"&#10008; {fails}", "#b00020"))
+                lines.append(coloured(f"&#10008; {escape(fails)}", "#b00020"))
         self.preview.setText("<br>".join(lines))
 
     def accept(self) -> None:

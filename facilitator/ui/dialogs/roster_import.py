@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QPushButton,
     QSplitter,
@@ -35,7 +34,7 @@ from facilitator.services.errors import UserError
 from facilitator.services.roster import RosterImportResult, RosterPreview
 from facilitator.services.workspace import Workspace
 from facilitator.ui.operations import run_operation
-from facilitator.ui.widgets import coloured, error_text, heading
+from facilitator.ui.widgets import coloured, error_text, heading, rich_label
 
 NOT_IN_FILE = N_("(not in the file)")
 FILE_FILTER = N_("Rosters (*.csv *.txt *.tsv *.xlsx);;All files (*)")
@@ -58,14 +57,15 @@ class RosterImportDialog(QDialog):
         self._build()
 
     def _build(self) -> None:
-        self.file_label = QLabel(_("Choose the file HR sent: CSV (any encoding or separator) or Excel (.xlsx)."))
+        self.file_label = rich_label(escape(_("Choose the file HR sent: CSV (any encoding or separator) or Excel "
+                                              "(.xlsx).")))
         self.file_label.setWordWrap(True)
         choose = QPushButton(_("&Choose file…"), accessibleName=_("Choose the roster file"))
         choose.clicked.connect(self._choose_file)
         top = QHBoxLayout()
         top.addWidget(self.file_label, 1)
         top.addWidget(choose)
-        self.how_read = QLabel(wordWrap=True)
+        self.how_read = rich_label(wordWrap=True)
         self.mapping_form = QFormLayout()
         self.boxes: dict[str, QComboBox] = {}
         mapping = QWidget()

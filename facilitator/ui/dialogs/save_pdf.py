@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from facilitator.i18n import _
 from facilitator.services.errors import UserError
-from facilitator.ui.widgets import error_text
+from facilitator.ui.widgets import error_text, plain
 
 # Writes the PDF to the path; the flag says whether a file already there may be replaced.
 Make = Callable[[Path, bool], Path]
@@ -30,5 +30,5 @@ def save_pdf(parent: QWidget, make: Make, *, title: str, suggested: str, refused
     try:
         return make(target, confirmed)
     except UserError as exc:
-        QMessageBox.warning(parent, refused, error_text(exc))
+        QMessageBox.warning(parent, refused, plain(error_text(exc)))
         return None

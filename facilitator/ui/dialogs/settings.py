@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -33,7 +33,7 @@ from facilitator.services.errors import UserError
 from facilitator.services.lrs_secret import keep_password
 from facilitator.services.settings import Settings, load_settings, set_setting
 from facilitator.services.workspace import Workspace
-from facilitator.ui.widgets import error_text
+from facilitator.ui.widgets import error_text, plain_label
 
 PAPERS = (("letter", N_("Letter")), ("a4", N_("A4")))
 INDUSTRIES = (("", N_("Not set")), ("restaurant", N_("Restaurant")), ("bar", N_("Bar")), ("other", N_("Other")))
@@ -56,7 +56,7 @@ class SettingsDialog(QDialog):
         self.saved: Settings | None = None  # the settings after OK
         self.setWindowTitle(_("Settings"))
         self.setMinimumWidth(560)
-        self.error = QLabel(wordWrap=True, accessibleName=_("Problem"), textFormat=Qt.TextFormat.PlainText)
+        self.error = plain_label(wordWrap=True, accessibleName=_("Problem"))
         self.error.setStyleSheet("color: #b00020; font-weight: bold")
         self.error.hide()
         try:

@@ -42,7 +42,7 @@ from facilitator.services.hr_trust import (
 from facilitator.ui.hr.messages import ask, tell_error
 from facilitator.ui.hr.models import WARNING_RED, results_model, trusted_model
 from facilitator.ui.operations import Progress, run_operation
-from facilitator.ui.widgets import coloured, configure_table
+from facilitator.ui.widgets import coloured, configure_table, plain_label, rich_label
 
 BUNDLE_FILES = N_("Bundles (*.zip);;All files (*)")
 CERTIFICATE_FILES = N_("Certificates (*.pem *.crt *.cer);;All files (*)")
@@ -71,7 +71,7 @@ class ImportView(QWidget):
         top = QHBoxLayout()
         top.addWidget(explain, 1)
         top.addWidget(self.import_button)
-        self.outcome = QLabel(_("No bundles imported in this window yet."), wordWrap=True)
+        self.outcome = plain_label(_("No bundles imported in this window yet."), wordWrap=True)
         self.results = QTableView(accessibleName=_("What became of each bundle"))
         self.results_model = results_model(self)
         configure_table(self.results, self.results_model, stretch=2)
@@ -93,9 +93,9 @@ class ImportView(QWidget):
         self.remove_button.clicked.connect(lambda: self.remove_selected())
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.trusted, self.remove_selected,
                   context=Qt.ShortcutContext.WidgetShortcut)
-        self.no_trust = QLabel(coloured(escape(_("No certificate is trusted yet, so every bundle goes to quarantine. "
-                                                 "Trust the trainers' certificates first.")), WARNING_RED),
-                               wordWrap=True)
+        self.no_trust = rich_label(coloured(escape(_("No certificate is trusted yet, so every bundle goes to "
+                                                     "quarantine. Trust the trainers' certificates first.")),
+                                            WARNING_RED), wordWrap=True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.trust_button)
         buttons.addWidget(self.remove_button)
@@ -259,7 +259,8 @@ class TrustDialog(QDialog):
                          wordWrap=True)
         explain.setMinimumWidth(600)
         layout.addWidget(explain)
-        short = QLabel(certificate.short_fingerprint, accessibleName=_("Fingerprint"))
+        # Everything below is read from the certificate file someone sent: shown as written, never as HTML.
+        short = plain_label(certificate.short_fingerprint, accessibleName=_("Fingerprint"))
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
         font.setPointSizeF(font.pointSizeF() * 1.6)
@@ -269,17 +270,17 @@ class TrustDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("Fingerprint:"), short)
         pairs = certificate.fingerprint.split(":")  # 32 bytes: two lines of 16
-        full = QLabel(":".join(pairs[:16]) + "\n" + ":".join(pairs[16:]))
+        full = plain_label(":".join(pairs[:16]) + "\n" + ":".join(pairs[16:]))
         full.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(_("SHA-256:"), full)
-        form.addRow(_("Subject:"), QLabel(certificate.subject, wordWrap=True))
-        form.addRow(_("Issued by:"), QLabel(certificate.issuer, wordWrap=True))
+        form.addRow(_("Subject:"), plain_label(certificate.subject, wordWrap=True))
+        form.addRow(_("Issued by:"), plain_label(certificate.issuer, wordWrap=True))
         until = certificate.not_after.date().isoformat()
-        form.addRow(_("Valid until:"), QLabel(_("EXPIRED {date}").format(date=until) if certificate.expired
+        form.addRow(_("Valid until:"), plain_label(_("EXPIRED {date}").format(date=until) if certificate.expired
                                               else until))
         self.name = QLineEdit(certificate.name, accessibleName=_("Trust it under this name"))
         form.addRow(_("&Name:"), self.name)
-        form.addRow(QLabel(_("File: {file}").format(file=path), wordWrap=True))
+        form.addRow(plain_label(_("File: {file}").format(file=path), wordWrap=True))
         layout.addLayout(form)
         if certificate.left_out:
             layout.addWidget(QLabel(ngettext(

@@ -32,7 +32,7 @@ from facilitator.services.library import builtin_library
 from facilitator.ui.hr.messages import ProblemsDialog, tell_error
 from facilitator.ui.hr.models import DUE_NOTE, DUE_RULE, due_model
 from facilitator.ui.operations import Progress, run_operation
-from facilitator.ui.widgets import configure_table, error_text
+from facilitator.ui.widgets import configure_table, error_text, plain_label
 
 ALL_DAYS = -1  # the spin box's "all"
 WRAP_ROWS = 300  # up to this many rows, long rules and notes wrap onto more lines
@@ -105,7 +105,7 @@ class DueView(QWidget):
         filters.addStretch(1)
         filters.addWidget(self.employees_button)
         filters.addWidget(self.export_button)
-        self.summary = QLabel(wordWrap=True)
+        self.summary = plain_label(wordWrap=True)
         self.table = QTableView(accessibleName=_("Due dates"))
         self.model = due_model(self)
         # Tens of thousands of rows are one line each (a cell's whole text is its tooltip), never measured row by

@@ -21,6 +21,7 @@ from facilitator.services.hr_history import Attended, ImportedSession
 from facilitator.services.hr_import import BundleResult, Outcome, Quarantined
 from facilitator.services.hr_trust import Trusted
 from facilitator.ui.models import Column, Index, RowsModel
+from facilitator.ui.widgets import plain
 
 T = TypeVar("T")
 FONT_ROLE, FOREGROUND_ROLE = int(Qt.ItemDataRole.FontRole), int(Qt.ItemDataRole.ForegroundRole)
@@ -52,7 +53,7 @@ class MarkedRowsModel(RowsModel[T]):
             row = self.row(index.row())
             if role == TOOLTIP_ROLE:
                 tip = self._tooltip(row, index.column()) if self._tooltip else None
-                return tip if tip is not None else super().data(index, role)
+                return plain(tip) if tip is not None else super().data(index, role)
             if self._marked(row):
                 return self._bold if role == FONT_ROLE else self._red
             return None

@@ -14,7 +14,7 @@ from facilitator.services.hr_history import PersonHistory, imported_sessions, pe
 from facilitator.services.hr_import import quarantined
 from facilitator.services.hr_store import HrStore
 from facilitator.ui.hr.models import WARNING_RED, history_model, quarantine_model, sessions_model
-from facilitator.ui.widgets import coloured, configure_table, error_text
+from facilitator.ui.widgets import coloured, configure_table, error_text, plain_label, rich_label
 
 
 def _page(explain: QLabel, table: QTableView) -> QVBoxLayout:
@@ -32,7 +32,7 @@ class QuarantineView(QWidget):
     def __init__(self, store: HrStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self.summary = QLabel(wordWrap=True)
+        self.summary = plain_label(wordWrap=True)
         self.table = QTableView(accessibleName=_("Quarantined bundles"))
         self.model = quarantine_model(self)
         configure_table(self.table, self.model, stretch=2)
@@ -64,7 +64,7 @@ class ImportedSessionsView(QWidget):
     def __init__(self, store: HrStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self.summary = QLabel(wordWrap=True)
+        self.summary = plain_label(wordWrap=True)
         self.table = QTableView(accessibleName=_("Imported sessions"))
         self.model = sessions_model(self)
         configure_table(self.table, self.model, stretch=(2, 6))
@@ -112,7 +112,7 @@ class PersonView(QWidget):
         row.addWidget(label)
         row.addWidget(self.field, 1)
         row.addWidget(go)
-        self.who = QLabel(_("Type an employee id or an e-mail address and press Enter."), wordWrap=True)
+        self.who = rich_label(escape(_("Type an employee id or an e-mail address and press Enter.")), wordWrap=True)
         self.table = QTableView(accessibleName=_("Training history"))
         self.model = history_model(self)
         configure_table(self.table, self.model, stretch=(1, 7))

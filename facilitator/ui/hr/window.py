@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QWidget
 
 from facilitator.i18n import _
 from facilitator.paths import APP_NAME
@@ -25,6 +25,7 @@ from facilitator.ui.hr.due import DueView
 from facilitator.ui.hr.messages import tell_error
 from facilitator.ui.hr.records import ImportedSessionsView, PersonView, QuarantineView
 from facilitator.ui.operations import run_operation
+from facilitator.ui.widgets import plain_label
 
 DUE_TAB, IMPORT_TAB, QUARANTINE_TAB, SESSIONS_TAB, PERSON_TAB = range(5)
 
@@ -55,7 +56,7 @@ class HrWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.imports.imported.connect(self.refresh)
         self.due.person_requested.connect(self.show_person)
-        self.statusBar().addPermanentWidget(QLabel(_("HR's store: {where}").format(where=store.where)))
+        self.statusBar().addPermanentWidget(plain_label(_("HR's store: {where}").format(where=store.where)))
         for notice in store.notices:
             self.statusBar().showMessage(notice)
         self._build_menus()

@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
-    QLabel,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -23,7 +22,7 @@ from facilitator.services.library import WorkshopSummary
 from facilitator.services.workspace import Workspace
 from facilitator.ui.library.segment_html import overview_html, segment_html
 from facilitator.ui.models import Column, RowsModel
-from facilitator.ui.widgets import configure_table, heading
+from facilitator.ui.widgets import configure_table, heading, plain_label
 
 WORKSHOP_COLUMNS = [
     Column[WorkshopSummary](N_("Workshop"), lambda w: w.title),
@@ -88,7 +87,7 @@ class LibraryView(QWidget):
         self.workshop_table.doubleClicked.connect(lambda _i: self._plan_current())
 
         self.title = heading("")
-        self.facts = QLabel(wordWrap=True, accessibleName=_("Audience, length, language and version"))
+        self.facts = plain_label(wordWrap=True, accessibleName=_("Audience, length, language and version"))
         self.overview = QTextBrowser(accessibleName=_("Workshop overview"))
         self.agenda_table = QTableView(accessibleName=_("Agenda"))
         configure_table(self.agenda_table, self.agenda, stretch=3)

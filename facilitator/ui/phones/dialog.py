@@ -6,6 +6,7 @@ it runs and stop it. The dialog only asks and shows; the console's phones contro
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -85,7 +86,7 @@ class PhonesDialog(QDialog):
         self.stop_button.setFocus()
         self.error.clear()
         self.state.setText(_("Phones can join at <b>{address}</b>. The check-in slide (F2) shows its QR code, "
-                             "which changes every few seconds.").format(address=address))
+                             "which changes every few seconds.").format(address=escape(address)))
 
     def show_stopped(self) -> None:
         self.form.setEnabled(True)
