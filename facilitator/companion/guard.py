@@ -5,6 +5,8 @@
   `client_max_size`). Headers and the URL are bounded by aiohttp's own limits.
 - Each client address may make 60 requests in 10 s with bursts of 30 (a token bucket); more gets 429. The
   counters live in memory only and are forgotten once full again: nothing about a phone is ever stored.
+- Each client address may hold 16 connections open at once (a browser opens 6 to a server); the server closes
+  any more as they open, before reading from them (server.py), so one client cannot use up the app's file handles.
 - Every response carries the security headers below and a charset with its text content type.
 - A handler's `UserError` becomes a 400 page with its message; any other exception a 500 page that shows no
   traceback (it is logged instead, without the client's address).
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024  # bytes: a form of names and answers is far smaller; a drawn signature is a few kB
 RATE = 60 / 10  # requests per second, sustained, per client address
 BURST = 30  # requests a client may make at once before the rate applies
+MAX_CONNECTIONS = 16  # connections one client address may hold open at once
 METHODS = frozenset({"GET", "HEAD", "POST"})
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",  # not user text
@@ -102,12 +105,13 @@ class RateLimiter:
 @dataclass
 class Guard:
     """One server's protections: its form tokens, its rate limiter (None: no limit, for a load benchmark on
-    loopback, where every simulated phone has the same address) and its body limit; and the languages its pages,
-    refusals included, may be in."""
+    loopback, where every simulated phone has the same address), its body limit and the connections one client
+    address may hold open at once (None: no limit); and the languages its pages, refusals included, may be in."""
 
     tokens: FormTokens = field(default_factory=FormTokens)
     limiter: RateLimiter | None = field(default_factory=RateLimiter)
     max_body: int = MAX_BODY
+    max_connections: int | None = MAX_CONNECTIONS
     languages: Languages = field(default_factory=Languages)
 
 
