@@ -52,6 +52,10 @@ WORKERS = 1
 # hour). A phone opens a new connection in a few milliseconds; a client that sends half a request and waits
 # holds a file handle no longer than this.
 KEEPALIVE_TIMEOUT = 15.0
+# Seconds the rest of a body is read and thrown away after a refusal that did not read it (413, 408, a 429 with
+# a body …), so that the client sees the page rather than a reset; then the connection is closed. With the
+# guard's BODY_TIMEOUT, the longest a body sent by halves holds its connection (aiohttp's default is 10).
+LINGERING_TIME = 5.0
 # The soft limit on open files the server asks for when it starts, up to the hard one: macOS starts an app at 256,
 # which a room of phones and the app's own files share.
 FILE_HANDLES = 4096
@@ -178,7 +182,8 @@ class CompanionServer:
 
     async def _listen(self) -> web.AppRunner:
         runner = web.AppRunner(self._application(), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT,
-                               keepalive_timeout=KEEPALIVE_TIMEOUT, logger=_MalformedRequests(log))
+                               keepalive_timeout=KEEPALIVE_TIMEOUT, lingering_time=LINGERING_TIME,
+                               logger=_MalformedRequests(log))
         await runner.setup()
         try:
             site = _Site(runner, self.host, self.port, self.guard.max_connections)

@@ -409,6 +409,27 @@ def test_half_a_request_is_dropped_after_the_keepalive_timeout(monkeypatch: pyte
         assert _closed_by_server(sock)
 
 
+def test_half_a_body_is_refused_in_time_and_its_connection_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the headers are in, the handler no longer holds the connection for as long as the client waits."""
+    monkeypatch.setattr("facilitator.companion.guard.BODY_TIMEOUT", 0.3)
+    monkeypatch.setattr("facilitator.companion.server.LINGERING_TIME", 0.3)  # then the rest is not waited for
+    with running(demo_server(Guard(limiter=None))) as server, _connect(server) as sock:
+        sock.sendall(b"POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                     b"Content-Length: 100\r\n\r\nname=half")
+        answer = http.client.HTTPResponse(sock)
+        answer.begin()
+        assert answer.status == 408 and "Not understood" in answer.read().decode()
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert _closed_by_server(sock)
+
+
+def test_a_multipart_body_is_refused_unread() -> None:
+    with running(demo_server()) as server:
+        reply = fetch(server, "POST", "/form", b"--b\r\n\r\nx\r\n--b--\r\n",
+                      {"Content-Type": "multipart/form-data; boundary=b"})
+    assert reply.status == 415
+
+
 @pytest.mark.skipif(resource is None, reason="no limit on open files to raise here (Windows)")
 def test_starting_raises_the_soft_limit_on_open_files_towards_the_hard_one() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
