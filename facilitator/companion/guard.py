@@ -2,9 +2,13 @@
 
 - Only GET, HEAD and POST (405 otherwise, before anything else is looked at); unknown paths get a small 404 page.
 - Bodies over 16 kB are refused (413): at once when Content-Length says so, else while reading (aiohttp's
-  `client_max_size`). Headers and the URL are bounded by aiohttp's own limits.
+  `client_max_size`). Headers and the URL are bounded by aiohttp's own limits. A body is read whole before the
+  handler runs, within 15 s (else 408, and the connection is closed): a client that sends half a body and waits
+  holds its connection no longer. Nothing here takes multipart bodies (no files): 415, unread.
 - Each client address may make 60 requests in 10 s with bursts of 30 (a token bucket); more gets 429. The
   counters live in memory only and are forgotten once full again: nothing about a phone is ever stored.
+- Each client address may hold 16 connections open at once (a browser opens 6 to a server); the server closes
+  any more as they open, before reading from them (server.py), so one client cannot use up the app's file handles.
 - Every response carries the security headers below and a charset with its text content type.
 - A handler's `UserError` becomes a 400 page with its message; any other exception a 500 page that shows no
   traceback (it is logged instead, without the client's address).
@@ -17,6 +21,7 @@ token (see `tokens`), and makes one for the page it serves with `issue_token(req
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import threading
@@ -36,8 +41,10 @@ from facilitator.services.errors import UserError
 log = logging.getLogger(__name__)
 
 MAX_BODY = 16 * 1024  # bytes: a form of names and answers is far smaller; a drawn signature is a few kB
+BODY_TIMEOUT = 15.0  # seconds to send a body once its headers are in: a phone's form takes milliseconds
 RATE = 60 / 10  # requests per second, sustained, per client address
 BURST = 30  # requests a client may make at once before the rate applies
+MAX_CONNECTIONS = 16  # connections one client address may hold open at once
 METHODS = frozenset({"GET", "HEAD", "POST"})
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",  # not user text
@@ -102,12 +109,13 @@ class RateLimiter:
 @dataclass
 class Guard:
     """One server's protections: its form tokens, its rate limiter (None: no limit, for a load benchmark on
-    loopback, where every simulated phone has the same address) and its body limit; and the languages its pages,
-    refusals included, may be in."""
+    loopback, where every simulated phone has the same address), its body limit and the connections one client
+    address may hold open at once (None: no limit); and the languages its pages, refusals included, may be in."""
 
     tokens: FormTokens = field(default_factory=FormTokens)
     limiter: RateLimiter | None = field(default_factory=RateLimiter)
     max_body: int = MAX_BODY
+    max_connections: int | None = MAX_CONNECTIONS
     languages: Languages = field(default_factory=Languages)
 
 
@@ -158,8 +166,11 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
     except web.HTTPException as refusal:
         if refusal.status < 400:  # a redirect is an answer, not an error
             raise
-        return status_page(refusal.status, {k: v for k, v in refusal.headers.items() if k in _KEPT_HEADERS},
+        page = status_page(refusal.status, {k: v for k, v in refusal.headers.items() if k in _KEPT_HEADERS},
                            say=speaker(request))
+        if refusal.status == 408:  # the rest of the body may never come: no other request on this connection
+            page.force_close()
+        return page
     except UserError as error:
         return refusal_page(error, speaker(request))
     except ConnectionResetError:  # the phone went away while its request was read: nobody to answer
@@ -198,7 +209,22 @@ async def body_limit(request: web.Request, handler: Handler) -> web.StreamRespon
     return await handler(request)
 
 
-MIDDLEWARES = (error_pages, rate_limit, only_known_methods, body_limit)
+@web.middleware
+async def body_in_time(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Read the body (bounded by `body_limit` and `client_max_size`) before the handler, within BODY_TIMEOUT;
+    `request.post()` then reads it from memory. A multipart body, which no page sends, is refused unread."""
+    if request.body_exists:
+        if request.content_type.startswith("multipart/"):
+            raise web.HTTPUnsupportedMediaType()
+        try:
+            async with asyncio.timeout(BODY_TIMEOUT):
+                await request.read()
+        except TimeoutError:
+            raise web.HTTPRequestTimeout() from None
+    return await handler(request)
+
+
+MIDDLEWARES = (error_pages, rate_limit, only_known_methods, body_limit, body_in_time)
 
 
 def status_page(status: int, headers: dict[str, str] | None = None, *, say: Speaker | None = None) -> web.Response:

@@ -31,6 +31,11 @@ from facilitator.i18n import N_, Words, available_languages, in_language
 
 Say = Callable[[str], str]
 MAX_RANGES = 32  # language ranges of one header looked at: a browser sends a handful
+# A language tag in practice (RFC 5646 §4.4.1: 35 characters hold any tag but private use, in up to 8 subtags);
+# anything longer is no language a catalogue could be for, and is ignored before any lookup.
+MAX_TAG = 35
+MAX_SUBTAGS = 8
+MAX_ITEM = MAX_TAG + 29  # a range with its weight (";q=0.xxx") and room for the spaces around them
 _RANGE = re.compile(r"^(\*|[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*)$")  # RFC 9110 §12.5.4 (RFC 4647 ranges)
 _WEIGHT = re.compile(r"^[qQ]=(0(\.[0-9]{0,3})?|1(\.0{0,3})?)$")
 OTHER_REFUSAL = N_("This could not be done. Check what you typed and try again, or ask the trainer.")
@@ -58,10 +63,16 @@ class Speaker:
 
 def accepted_languages(header: str | None) -> list[str]:
     """The language ranges of an Accept-Language header, most wanted first: by weight (q), ties in the order the
-    header gives them; ranges the browser does not want (q=0) and anything malformed are left out."""
+    header gives them; ranges the browser does not want (q=0), anything malformed, and anything too long to be
+    a language tag, are left out. The work is bounded whatever the header: at most MAX_RANGES ranges, each of a
+    few dozen characters, are looked at."""
     ranges: list[tuple[float, int, str]] = []
     for position, item in enumerate((header or "").split(",", MAX_RANGES)[:MAX_RANGES]):
+        if len(item) > MAX_ITEM:
+            continue
         tag, *parameters = (part.strip() for part in item.split(";"))
+        if not _plausible(tag):
+            continue
         weight = 1.0
         for parameter in parameters:
             found = _WEIGHT.match(parameter.replace(" ", ""))
@@ -69,6 +80,11 @@ def accepted_languages(header: str | None) -> list[str]:
         if _RANGE.match(tag) and weight > 0:
             ranges.append((-weight, position, tag.lower()))
     return [tag for _weight, _position, tag in sorted(ranges)]
+
+
+def _plausible(tag: str) -> bool:
+    """Whether `tag` is short enough to be a language tag at all (RFC 5646 in practice)."""
+    return len(tag) <= MAX_TAG and tag.count("-") + tag.count("_") < MAX_SUBTAGS
 
 
 class Languages:
@@ -87,9 +103,12 @@ class Languages:
 
     def find(self, tag: str) -> Speaker | None:
         """The most specific language of `tag` ("es-US", "es_MX", "es") that has a catalogue, or None; "*" (any)
-        is the laptop's."""
+        is the laptop's. A tag longer than any language's (see `MAX_TAG`) has none, so the lookup is a few steps
+        at most."""
         if tag == "*":
             return self.laptop()
+        if not _plausible(tag):
+            return None
         subtags = tag.lower().replace("_", "-").split("-")
         for end in range(len(subtags), 0, -1):  # RFC 4647 lookup: "zh-hant-tw", "zh-hant", "zh"
             found = self._by_tag.get("-".join(subtags[:end]))

@@ -47,7 +47,18 @@ SHUTDOWN_TIMEOUT = 5.0  # seconds a request in progress may take to finish when 
 # anyway, and with several workers they also took turns on the lock every few milliseconds, which made a room of
 # phones' answers several times slower (benchmarks/phones_bench.py).
 WORKERS = 1
-KEEPALIVE_TIMEOUT = 75.0  # seconds an idle phone's connection is kept (aiohttp's default is an hour)
+# Seconds a connection may stay open with no request in progress: idle between a phone's pages, or from its
+# opening until a request's headers are all in (aiohttp counts both from the same moment, and its default is an
+# hour). A phone opens a new connection in a few milliseconds; a client that sends half a request and waits
+# holds a file handle no longer than this.
+KEEPALIVE_TIMEOUT = 15.0
+# Seconds the rest of a body is read and thrown away after a refusal that did not read it (413, 408, a 429 with
+# a body …), so that the client sees the page rather than a reset; then the connection is closed. With the
+# guard's BODY_TIMEOUT, the longest a body sent by halves holds its connection (aiohttp's default is 10).
+LINGERING_TIME = 5.0
+# The soft limit on open files the server asks for when it starts, up to the hard one: macOS starts an app at 256,
+# which a room of phones and the app's own files share.
+FILE_HANDLES = 4096
 # Why a bind failed. Windows sockets report WSA codes (in `winerror`), which its errno module does not use.
 _IN_USE = {errno.EADDRINUSE, 10048}
 _NOT_HERE = {errno.EADDRNOTAVAIL, 10049}
@@ -150,6 +161,7 @@ class CompanionServer:
     # --- the server's own thread ---------------------------------------------------------------------------
 
     def _run(self) -> None:
+        more_file_handles()
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         loop.set_default_executor(ThreadPoolExecutor(WORKERS, thread_name_prefix="companion"))
@@ -170,10 +182,11 @@ class CompanionServer:
 
     async def _listen(self) -> web.AppRunner:
         runner = web.AppRunner(self._application(), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT,
-                               keepalive_timeout=KEEPALIVE_TIMEOUT, logger=_MalformedRequests(log))
+                               keepalive_timeout=KEEPALIVE_TIMEOUT, lingering_time=LINGERING_TIME,
+                               logger=_MalformedRequests(log))
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self.host, self.port)  # never reuse_port: a second server must fail
+            site = _Site(runner, self.host, self.port, self.guard.max_connections)
             await site.start()
         except BaseException:
             await runner.cleanup()
@@ -214,6 +227,111 @@ class CompanionServer:
                                "administrator: pick a port above 1024").format(where=where))
         return UserError(_("cannot listen on {where}: {reason}").format(where=where,
                                                                       reason=failure.strerror or failure))
+
+
+class _Site(web.BaseSite):
+    """aiohttp's TCP site, with at most `limit` connections open at once from one client address (None: any
+    number): one more is closed as soon as it opens, before aiohttp reads from it. Never reuse_port: a second
+    server on the same port must fail."""
+
+    def __init__(self, runner: web.BaseRunner, host: str, port: int, limit: int | None) -> None:
+        super().__init__(runner)
+        self._host, self._port = host, port
+        self._open = _OpenConnections(limit) if limit is not None else None
+
+    @property
+    def name(self) -> str:
+        return f"http://{self._host}:{self._port}"  # not user text
+
+    async def start(self) -> None:
+        await super().start()
+        server = self._runner.server
+        assert server is not None
+        open_ = self._open
+        factory: Callable[[], asyncio.Protocol] = server if open_ is None else lambda: _Counted(server, open_)
+        self._server = await asyncio.get_running_loop().create_server(factory, self._host, self._port,
+                                                                      backlog=self._backlog)
+
+
+class _OpenConnections:
+    """How many connections each client address has open now (on the server's loop only; an address is forgotten
+    once it has none)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._open: dict[str, int] = {}
+
+    def admit(self, address: str) -> bool:
+        count = self._open.get(address, 0)
+        if count >= self.limit:
+            return False
+        self._open[address] = count + 1
+        return True
+
+    def release(self, address: str) -> None:
+        count = self._open.pop(address, 0) - 1
+        if count > 0:
+            self._open[address] = count
+
+
+class _Counted(asyncio.Protocol):
+    """One connection: aiohttp's protocol for it (made by `factory`, aiohttp's server) once its address is
+    admitted, each of the transport's calls passed on to it; a connection over its address's limit is closed at
+    once, and aiohttp never sees it."""
+
+    def __init__(self, factory: Callable[[], asyncio.Protocol], open_: _OpenConnections) -> None:
+        self._factory, self._open = factory, open_
+        self._inner: asyncio.Protocol | None = None
+        self._address = ""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        peer = transport.get_extra_info("peername")
+        address = str(peer[0]) if peer else "unknown"  # not user text
+        if not self._open.admit(address):
+            log.debug("a client had too many connections open; one more was closed")
+            transport.abort()
+            return
+        self._address, self._inner = address, self._factory()
+        self._inner.connection_made(transport)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._inner is not None:
+            self._open.release(self._address)
+            self._inner.connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._inner is not None:
+            self._inner.data_received(data)
+
+    def eof_received(self) -> bool | None:
+        return self._inner.eof_received() if self._inner is not None else None
+
+    def pause_writing(self) -> None:
+        if self._inner is not None:
+            self._inner.pause_writing()
+
+    def resume_writing(self) -> None:
+        if self._inner is not None:
+            self._inner.resume_writing()
+
+
+def more_file_handles(wanted: int = FILE_HANDLES) -> int | None:
+    """Raise this process's soft limit on open files towards `wanted`, never past the hard limit nor down: the
+    server runs inside the app, whose windows, store and logs need file handles too. Returns the soft limit now,
+    or None where there is no such limit to ask for (Windows)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no soft limit of this kind
+        return None
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        if soft != resource.RLIM_INFINITY and soft < target:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ValueError, OSError) as refused:  # a sandbox that forbids it: the limit stays as it was
+        log.debug("the limit on open files could not be raised: %s", refused)
+        return None
 
 
 class _MalformedRequests(logging.LoggerAdapter):  # type: ignore[type-arg]

@@ -14,11 +14,33 @@ from aiohttp import web
 
 from facilitator.companion import pages
 from facilitator.companion.guard import Guard, issue_token, read_form
+from facilitator.companion.language import Languages
 from facilitator.companion.server import CompanionServer
 from facilitator.services.errors import UserError
 
 SECRET = "secret detail 7f3a"  # an exception's text that must never reach a phone
 TIMEOUT = 10.0  # seconds a test waits for an answer; a loopback answer takes milliseconds
+
+
+# An Accept-Language as long as aiohttp lets a header be (8 kB): one range of 4,000 subtags.
+ABSURD = "zz-" + "-".join(["b"] * 4000)
+
+
+class CountedTags(dict):  # type: ignore[type-arg]
+    """The catalogues' table of a `Languages`, counting the lookups made in it: the work a header costs."""
+
+    lookups = 0
+
+    def get(self, key, default=None):  # type: ignore[no-untyped-def]
+        self.lookups += 1
+        return super().get(key, default)
+
+
+def counted(languages: Languages) -> CountedTags:
+    """Count the lookups `languages` makes from now on."""
+    table = CountedTags(languages._by_tag)
+    languages._by_tag = table  # type: ignore[assignment]
+    return table
 
 
 class FakeClock:

@@ -11,8 +11,9 @@ import pytest
 
 from facilitator.companion import pages
 from facilitator.companion.guard import MAX_BODY, Guard, RateLimiter
+from facilitator.companion.language import MAX_RANGES, MAX_SUBTAGS, Languages
 from facilitator.companion.tokens import LIFETIME, FormRefused, FormTokens
-from tests.unit.companion_http import FakeClock, demo_server, fetch, post_form, running, token_in
+from tests.unit.companion_http import ABSURD, FakeClock, counted, demo_server, fetch, post_form, running, token_in
 
 # --- one-time tokens ---------------------------------------------------------------------------------------
 
@@ -233,6 +234,19 @@ def test_a_client_over_its_rate_gets_429_until_its_bucket_refills() -> None:
         assert "Too many requests" in refused.text and "Wait a few seconds" in refused.text
         clock.advance(1.0)
         assert fetch(server, "GET", "/hello").status == 200
+
+
+def test_a_429_is_cheap_and_in_the_phone_s_language_whatever_its_accept_language() -> None:
+    """A client flooding the server with an absurd Accept-Language (8 kB, 4,000 subtags) costs no more lookups
+    per request, refused or not, than a handful of real ranges: it once cost a lookup per subtag, ~130 ms each."""
+    clock, languages = FakeClock(), Languages()
+    table = counted(languages)
+    header = {"Accept-Language": f"{ABSURD}, es"}
+    with running(demo_server(Guard(limiter=RateLimiter(clock=clock), languages=languages))) as server:
+        answers = [fetch(server, "GET", "/nowhere", headers=header) for _ in range(31)]
+    assert [a.status for a in answers] == [404] * 30 + [429]
+    assert '<html lang="es">' in answers[-1].text
+    assert table.lookups <= 31 * MAX_RANGES * MAX_SUBTAGS
 
 
 def test_without_a_limiter_there_is_no_limit() -> None:

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from facilitator import i18n
-from facilitator.companion.language import Languages, accepted_languages
+from facilitator.companion.language import MAX_RANGES, MAX_SUBTAGS, Languages, accepted_languages
 from facilitator.companion.server import CompanionServer
 from facilitator.domain.roster import Person
 from facilitator.domain.segment_kinds import stages
@@ -25,6 +25,7 @@ from facilitator.services import companion, delivery, presenter_state, roster
 from facilitator.services.sessions import get_session
 from facilitator.services.workspace import Workspace
 from tests.phone_pages import SCENARIO, Clock, Phone
+from tests.unit.companion_http import ABSURD, counted
 
 SPANISH_PHONE = "es-US,es;q=0.9,en;q=0.5"
 ENGLISH_PHONE = "en-US,en;q=0.9"
@@ -254,6 +255,31 @@ def test_accept_language_is_read_with_its_weights(header: str | None, expected: 
 ])
 def test_the_first_language_with_a_catalogue_is_chosen(english_laptop: None, header: str, chosen: str) -> None:
     assert Languages().for_browser(header).code == chosen
+
+
+@pytest.mark.parametrize("header, expected", [
+    (ABSURD, []),
+    (f"{ABSURD}, es;q=0.5", ["es"]),  # the rest of the header still counts
+    ("x" * 36 + ", es", ["es"]),  # longer than a language tag (35 characters)
+    ("a-b-c-d-e-f-g-h-i, es", ["es"]),  # more than 8 subtags
+    ("a-b-c-d-e-f-g-h, " + "zh-hant-tw-abcdefgh-ijklmnop", ["a-b-c-d-e-f-g-h", "zh-hant-tw-abcdefgh-ijklmnop"]),
+    ("es" + " " * 100 + ";q=0.5, en", ["en"]),  # a range padded beyond any language's
+])
+def test_ranges_too_long_to_be_a_language_are_left_out(header: str, expected: list[str]) -> None:
+    assert accepted_languages(header) == expected
+
+
+def test_the_lookup_of_a_header_is_bounded_whatever_its_size() -> None:
+    """Work, not time: a tag longer than a language's costs no lookup at all, and a whole header at most one
+    lookup per subtag of the ranges it may hold."""
+    languages = Languages()
+    table = counted(languages)
+    assert languages.find(ABSURD) is None and languages.find("es-" + "x" * 40) is None
+    assert table.lookups == 0
+    assert languages.for_browser(ABSURD).code == i18n.language() and table.lookups == 0
+    worst = ",".join(["zz-b1234567-c1234567-d1234567-e123", "zz-a-b-c-d-e-f-g"] * 100)  # 7 kB of plausible tags
+    languages.for_browser(worst)
+    assert 0 < table.lookups <= MAX_RANGES * MAX_SUBTAGS
 
 
 @settings(max_examples=300, deadline=None)

@@ -5,9 +5,13 @@ answer."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import http.client
 import os
 import socket
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,10 +19,15 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from facilitator.companion.addresses import local_addresses
-from facilitator.companion.guard import MAX_BODY, SECURITY_HEADERS, Guard
-from facilitator.companion.server import CompanionServer
+from facilitator.companion.guard import MAX_BODY, MAX_CONNECTIONS, SECURITY_HEADERS, Guard
+from facilitator.companion.server import FILE_HANDLES, KEEPALIVE_TIMEOUT, CompanionServer, more_file_handles
 from facilitator.services.errors import UserError
 from tests.unit.companion_http import SECRET, TIMEOUT, demo_server, fetch, post_form, running, send_raw, token_in
+
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None  # type: ignore[assignment]
 
 ROOT = Path(__file__).parents[2]
 WAIT = 0.3  # seconds to wait for an answer to a request that may still be incomplete (a loopback answer: ~1 ms)
@@ -314,3 +323,122 @@ def test_a_form_of_invalid_utf8_is_refused_and_one_of_escaped_bytes_kept() -> No
         assert refused.status == 400 and "could not be read" in refused.text
         kept = post_form(server, "/form", f"form_token={token}&name=%C3%28")
         assert kept.status == 200, "the token was not spent by the refused form"
+
+
+# --- slow and greedy clients --------------------------------------------------------------------------------
+
+
+def _connect(server: CompanionServer, source: str = "127.0.0.1") -> socket.socket:
+    host, port = server.address or ("", 0)
+    return socket.create_connection((host, port), timeout=TIMEOUT, source_address=(source, 0))
+
+
+def _closed_by_server(sock: socket.socket) -> bool:
+    """Wait (up to TIMEOUT) for the server to close `sock` without a word; False if it sent something instead."""
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def _served(sock: socket.socket) -> int | None:
+    """The status of GET /hello sent on `sock`; None if the server closed it instead."""
+    with contextlib.suppress(OSError):
+        sock.sendall(b"GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+    answer = http.client.HTTPResponse(sock)
+    try:
+        answer.begin()
+        answer.read()
+        return answer.status
+    except (http.client.HTTPException, OSError):
+        return None
+
+
+def _until(condition: Callable[[], bool]) -> bool:
+    """Whether `condition` comes true within TIMEOUT (it is checked again and again, no fixed sleep)."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+    return False
+
+
+def test_one_address_holds_at_most_its_share_of_connections_and_others_are_still_served() -> None:
+    with running(demo_server(Guard(limiter=None))) as server:
+        held = [_connect(server) for _ in range(MAX_CONNECTIONS)]
+        try:
+            extra = _connect(server)
+            assert _closed_by_server(extra), "one more connection than the limit is closed at once"
+            extra.close()
+            assert _served(held[0]) == 200 and _served(held[-1]) == 200  # those held are served as ever
+            try:
+                other = _connect(server, "127.0.0.2")  # another phone on the network
+            except OSError:
+                pytest.skip("this system has no 127.0.0.2 to send from")  # macOS: only 127.0.0.1
+            with other:
+                assert _served(other) == 200
+        finally:
+            for sock in held[1:]:
+                sock.close()
+
+        def one_more_is_served() -> bool:
+            with _connect(server) as sock:
+                return _served(sock) == 200
+
+        assert _until(one_more_is_served), "a connection closed frees its place"
+        held[0].close()
+
+
+def test_without_a_connection_limit_one_address_may_hold_more() -> None:
+    with running(demo_server(Guard(limiter=None, max_connections=None))) as server:
+        held = [_connect(server) for _ in range(MAX_CONNECTIONS + 4)]
+        try:
+            assert _served(held[-1]) == 200
+        finally:
+            for sock in held:
+                sock.close()
+
+
+def test_half_a_request_is_dropped_after_the_keepalive_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert KEEPALIVE_TIMEOUT <= 15  # a few dozen half-sent requests cannot hold file handles for long
+    monkeypatch.setattr("facilitator.companion.server.KEEPALIVE_TIMEOUT", 0.5)
+    with running(demo_server(Guard(limiter=None))) as server, _connect(server) as sock:
+        sock.sendall(b"GET /hello HTTP/1.1\r\nHost: x\r\n")  # and the blank line never comes
+        assert _closed_by_server(sock)
+
+
+def test_half_a_body_is_refused_in_time_and_its_connection_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the headers are in, the handler no longer holds the connection for as long as the client waits."""
+    monkeypatch.setattr("facilitator.companion.guard.BODY_TIMEOUT", 0.3)
+    monkeypatch.setattr("facilitator.companion.server.LINGERING_TIME", 0.3)  # then the rest is not waited for
+    with running(demo_server(Guard(limiter=None))) as server, _connect(server) as sock:
+        sock.sendall(b"POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                     b"Content-Length: 100\r\n\r\nname=half")
+        answer = http.client.HTTPResponse(sock)
+        answer.begin()
+        assert answer.status == 408 and "Not understood" in answer.read().decode()
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert _closed_by_server(sock)
+
+
+def test_a_multipart_body_is_refused_unread() -> None:
+    with running(demo_server()) as server:
+        reply = fetch(server, "POST", "/form", b"--b\r\n\r\nx\r\n--b--\r\n",
+                      {"Content-Type": "multipart/form-data; boundary=b"})
+    assert reply.status == 415
+
+
+@pytest.mark.skipif(resource is None, reason="no limit on open files to raise here (Windows)")
+def test_starting_raises_the_soft_limit_on_open_files_towards_the_hard_one() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    low = 256 if hard == resource.RLIM_INFINITY else min(256, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (low, hard))
+    try:
+        with running(demo_server()):
+            raised = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        assert raised == (FILE_HANDLES if hard == resource.RLIM_INFINITY else min(FILE_HANDLES, hard))
+        assert more_file_handles(wanted=100) == raised, "never lowered"
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
