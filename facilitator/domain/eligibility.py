@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from facilitator.domain.compliance import excused
+from facilitator.domain.credit import excused
 from facilitator.i18n import N_, _
 
 Say = Callable[[str], str]  # gettext of the language a record is written in

@@ -17,18 +17,15 @@ from sqlalchemy.orm import Session
 from facilitator.content.problems import ContentError
 from facilitator.domain.compliance import (
     Coverage,
-    Credit,
     Say,
     Span,
     Teaching,
     Track,
-    attended_by,
-    credit,
     delivered,
     evaluate,
-    overlap_minutes,
     planned,
 )
+from facilitator.domain.credit import Credit, attended_by, credit, overlap_minutes
 from facilitator.domain.jurisdiction import Jurisdiction
 from facilitator.domain.workshop import WorkshopOutline
 from facilitator.i18n import _

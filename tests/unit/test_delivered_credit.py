@@ -15,7 +15,8 @@ import yaml
 
 from facilitator.cli import main
 from facilitator.content.library import Library
-from facilitator.domain.compliance import Standing, Track, binds, delivered, evaluate, overlap_minutes, planned
+from facilitator.domain.compliance import Standing, Track, binds, delivered, evaluate, planned
+from facilitator.domain.credit import overlap_minutes
 from facilitator.domain.delivery import DeliveryEvent, DeliveryKind, replay
 from facilitator.domain.eligibility import Override
 from facilitator.domain.roster import Person
