@@ -20,7 +20,7 @@ GRACE_SHARE = 0.2  # a grace period excuses at most this share of a training's m
 @dataclass(frozen=True)
 class Credit:
     """What one person is credited with under one jurisdiction: met only if every training their track needs
-    was met and they were present for each one's minimum minutes."""
+    was met and they were present for each one's minimum minutes, its topics and its interaction."""
 
     code: str
     name: str

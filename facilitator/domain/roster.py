@@ -99,4 +99,3 @@ def names_person(typed: str, first_name: str, last_name: str, employee_id: str |
     if not words or not words <= firsts | lasts:
         return False
     return bool(words & firsts or not firsts) and bool(words & lasts or not lasts)
-
