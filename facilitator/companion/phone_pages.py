@@ -150,7 +150,7 @@ class PhonePages:
         nonce = self._held(request).nonce
         if self.checked_in_by.setdefault(nonce, entry) != entry:  # set before the await: two taps race here
             say = speaker(request)
-            return pages.message_page(say(N_("Already used to check in")), say(N_(
+            return pages.message_page(say(N_("One person per phone")), say(N_(
                 "This phone has already checked someone in. Each person checks in on their own phone, or at the "
                 "desk.")), next_step=("/here", say(N_("Back"))), status=403, lang=say.code)
         try:  # one trip to a worker thread, not three: a room of phones queues for those threads
