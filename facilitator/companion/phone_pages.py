@@ -39,6 +39,8 @@ from facilitator.services.errors import UserError
 from facilitator.services.workspace import Workspace
 
 Clock = Callable[[], datetime]
+# Where a request keeps the pass `_refusal` read: a RequestKey where aiohttp has them (3.14 on), else a name.
+_PASS: Any = web.RequestKey("room_pass", room_pass.Pass) if hasattr(web, "RequestKey") else "room_pass"  # not user text
 QUESTIONS_PER_PASS = 5  # anonymous questions one scan may send: enough to ask, too few to flood the trainer
 COOKIE_OPTIONS: dict[str, Any] = {"httponly": True, "samesite": "Strict", "path": "/"}  # not user text
 # What the phone says after a check-in, to the person ("you are"), where the desk says "{name} is already …".
@@ -304,19 +306,20 @@ class PhonePages:
         return room_pass.read(self.secret, request.cookies.get(room_pass.COOKIE), self.clock())
 
     def _held(self, request: web.Request) -> room_pass.Pass:
-        """The pass of a request `_refusal` let through."""
-        held = self._scanned(request)
-        if held is None:  # the pass was good a moment ago: only a day's end between the two looks
+        """The pass `_refusal` read and let through, read once per request."""
+        held = request.get(_PASS)
+        if not isinstance(held, room_pass.Pass):  # a handler that skipped `_refusal`: a programming error
             raise _unreadable()
         return held
 
     def _refusal(self, request: web.Request, *, checking_in: bool = False) -> web.Response | None:
-        """Only a phone that opened a fresh code may go on (None); checking in needs one scanned in the last
-        minutes. Otherwise the page that says to scan the code again."""
+        """Only a phone that opened a fresh code may go on (None, its pass kept on the request for `_held`);
+        checking in needs one scanned in the last minutes. Otherwise the page that says to scan the code again."""
         held = self._scanned(request)
         if held is None or (checking_in and not held.fresh_enough_to_check_in(self.clock())):
             say = speaker(request)
             return _scan_again(say, say(N_("Scan the code on the screen")), status=403)
+        request[_PASS] = held
         return None
 
 
